@@ -1,0 +1,66 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COMMUNITY = "community", _("Community committee")
+    CITY = "city", _("City/county housing department")
+    PROVINCE = "province", _("Provincial housing department")
+    MINISTRY = "ministry", _("Ministry of Housing and Urban-Rural Development")
+    ADMIN = "admin", _("Administrator")
+
+
+class User(AbstractUser):
+    """A portal user with exactly the scope their role needs."""
+
+    role = models.CharField(_("Role"), max_length=12, choices=Role.choices, default=Role.COMMUNITY)
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("Region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("City/county department: its city or county; provincial department: its provincial unit"),
+    )
+    community = models.ForeignKey(
+        "communities.Community",
+        verbose_name=_("Community"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    display_name = models.CharField(_("Office or name"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("User")
+        verbose_name_plural = _("User")
+
+    def clean(self):
+        super().clean()
+        if self.role == Role.COMMUNITY and not self.community_id:
+            raise ValidationError({"community": _("A community user needs a community.")})
+        if self.role == Role.CITY and (self.region is None or self.region.level not in ("city", "county")):
+            raise ValidationError({"region": _("A city/county department user needs a city or county.")})
+        if self.role == Role.PROVINCE and (self.region is None or self.region.level != "province"):
+            raise ValidationError({"region": _("A provincial department user needs a provincial unit.")})
+        if self.role in (Role.MINISTRY, Role.ADMIN) and (self.region_id or self.community_id):
+            raise ValidationError(_("Ministry and administrator users have no region."))
+        if self.role != Role.COMMUNITY and self.community_id:
+            raise ValidationError({"community": _("Only community users can be attached to a community.")})
+
+    @property
+    def scope_label(self) -> str:
+        if self.role == Role.COMMUNITY and self.community_id:
+            c = self.community
+            return "".join(r.name for r in (c.province, c.city, c.county, c.street) if r) + c.name
+        if self.region_id:
+            return self.region.full_name
+        return str(_("Nationwide"))
+
+    @property
+    def is_reviewer(self) -> bool:
+        return self.role in (Role.CITY, Role.PROVINCE)

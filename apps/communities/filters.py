@@ -1,0 +1,72 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.scoping import region_tree_q
+from apps.regions.models import Region, RegionLevel
+
+from .models import Community
+
+
+class CommunityFilter(django_filters.FilterSet):
+    """Search and region filters of the community list. Choices are limited to the caller's scope."""
+
+    q = django_filters.CharFilter(label=_("Name or code"), method="filter_search")
+    province = django_filters.ModelChoiceFilter(
+        label=_("Provincial unit"), queryset=Region.objects.none(), empty_label=_("All")
+    )
+    city = django_filters.ModelChoiceFilter(
+        label=_("City"), queryset=Region.objects.none(), empty_label=_("All")
+    )
+    county = django_filters.ModelChoiceFilter(
+        label=_("County"), queryset=Region.objects.none(), empty_label=_("All")
+    )
+    street = django_filters.ModelChoiceFilter(
+        label=_("Street"), queryset=Region.objects.none(), empty_label=_("All")
+    )
+
+    class Meta:
+        model = Community
+        fields = ["q", "province", "city", "county", "street"]
+
+    def __init__(self, data=None, *args, user=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        scoped = Region.objects.filter(region_tree_q(user)).only("code", "name")
+        data = data or {}
+        province = data.get("province") or (user.region.province_id if user and user.region_id else None)
+        f = self.filters
+        f["province"].queryset = scoped.filter(level=RegionLevel.PROVINCE)
+        f["city"].queryset = (
+            scoped.filter(level=RegionLevel.CITY, province_id=province) if province else Region.objects.none()
+        )
+        county_parent = data.get("city")
+        if county_parent:
+            f["county"].queryset = scoped.filter(level=RegionLevel.COUNTY, city_id=county_parent)
+        elif province:
+            f["county"].queryset = scoped.filter(level=RegionLevel.COUNTY, province_id=province)
+        else:
+            f["county"].queryset = Region.objects.none()
+        county = data.get("county") or (
+            user.region_id if user and user.region_id and user.region.level == "county" else None
+        )
+        f["street"].queryset = (
+            scoped.filter(level=RegionLevel.STREET, county_id=county) if county else Region.objects.none()
+        )
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return (
+            queryset.filter(code__startswith=value)
+            if value.isdigit()
+            else queryset.filter(name__icontains=value)
+        )
+
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs.setdefault("class", "select")
+        return form

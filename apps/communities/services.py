@@ -1,0 +1,164 @@
+"""Writes to the community registry."""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from apps.core.errors import ServiceError
+from apps.regions.models import Region, RegionLevel
+
+from .importing import FileFormatError, RowError, parse_registry
+from .models import Community
+
+CODE_LENGTH = 12
+NAME_MAX = 100
+
+
+@dataclass
+class ImportResult:
+    added: list[tuple[str, str]] = field(default_factory=list)
+    changed: list[tuple[str, str, str]] = field(default_factory=list)  # code, old name, new name
+    unchanged: int = 0
+    skipped_other_province: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    applied: bool = False
+
+    @property
+    def total(self) -> int:
+        return len(self.added) + len(self.changed) + self.unchanged
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _province_code(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = value.strip()
+    if len(value) == 2:
+        value = value.ljust(12, "0")
+    return value
+
+
+def community_import(
+    *, source, filename: str = "", province: Region | str | None = None, apply: bool = True, user=None
+) -> ImportResult:
+    """Validate a registry file and, when every row is valid and `apply` is set, upsert it by code.
+
+    All or nothing: one bad row and nothing is written; the result lists every bad row with its
+    number, column and reason. Idempotent: importing the same file twice changes nothing the
+    second time. With `province`, only rows whose street lies in that provincial-level unit are
+    considered (others are counted as skipped); a province user may only import their own.
+    """
+    province_code = province.pk if isinstance(province, Region) else _province_code(province)
+    if user is not None and user.role == "province" and province_code != user.region_id:
+        raise ServiceError(
+            _("Provincial staff can import the registry of their own provincial unit only."),
+            status=403,
+            code="forbidden",
+        )
+    if province_code and not Region.objects.filter(pk=province_code, level=RegionLevel.PROVINCE).exists():
+        raise ServiceError(
+            _("There is no provincial unit with code %(code)s.") % {"code": province_code}, field="province"
+        )
+
+    try:
+        _header, rows = parse_registry(source, filename=filename)
+        rows = list(rows)
+    except FileFormatError as exc:
+        raise ServiceError(str(exc), field="file") from exc
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ServiceError(_("The file cannot be read: %(error)s") % {"error": exc}, field="file") from exc
+
+    streets = {
+        code: (county, city, prov)
+        for code, county, city, prov in Region.objects.filter(level=RegionLevel.STREET)
+        .values_list("code", "county_id", "city_id", "province_id")
+        .iterator(chunk_size=10000)
+    }
+
+    result = ImportResult()
+    seen: dict[str, int] = {}
+    valid: list[Community] = []
+    for number, row in rows:
+        code = (row.get("code") or "").strip()
+        name = (row.get("name") or "").strip()
+        street_raw = (row.get("streetCode") or "").strip()
+        street_code = street_raw.ljust(CODE_LENGTH, "0") if street_raw.isdigit() else street_raw
+        if province_code and street_code in streets and streets[street_code][2] != province_code:
+            result.skipped_other_province += 1
+            continue
+        row_errors = _row_errors(number, code, name, street_raw, street_code, streets, seen)
+        if row_errors:
+            result.errors.extend(row_errors)
+            continue
+        seen[code] = number
+        county, city, prov = streets[street_code]
+        valid.append(
+            Community(
+                code=code, name=name, street_id=street_code, county_id=county, city_id=city, province_id=prov
+            )
+        )
+
+    if not valid and not result.errors:
+        raise ServiceError(_("The file contains no community to import."), field="file")
+
+    existing = {
+        code: (name, street)
+        for code, name, street in Community.objects.filter(province_id__in={c.province_id for c in valid})
+        .values_list("code", "name", "street_id")
+        .iterator(chunk_size=10000)
+    }
+    to_write = []
+    for c in valid:
+        old = existing.get(c.code)
+        if old is None:
+            result.added.append((c.code, c.name))
+            to_write.append(c)
+        elif old != (c.name, c.street_id):
+            result.changed.append((c.code, old[0], c.name))
+            to_write.append(c)
+        else:
+            result.unchanged += 1
+
+    if result.errors or not apply:
+        return result
+    with transaction.atomic():
+        Community.objects.bulk_create(
+            to_write,
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=["code"],
+            update_fields=["name", "street", "county", "city", "province"],
+        )
+    result.applied = True
+    return result
+
+
+def _row_errors(number, code, name, street_raw, street_code, streets, seen) -> list[RowError]:
+    errors = []
+    if not (code.isdigit() and len(code) == CODE_LENGTH):
+        errors.append(RowError(number, "code", _("The code must be 12 digits.")))
+    elif code in seen:
+        errors.append(RowError(number, "code", _("The code repeats row %(row)s.") % {"row": seen[code]}))
+    if not name:
+        errors.append(RowError(number, "name", _("The name must not be empty.")))
+    elif len(name) > NAME_MAX:
+        errors.append(
+            RowError(
+                number, "name", _("The name must not be longer than %(n)s characters.") % {"n": NAME_MAX}
+            )
+        )
+    if street_code not in streets:
+        errors.append(
+            RowError(
+                number,
+                "streetCode",
+                _("There is no street with code %(code)s.") % {"code": street_raw or "—"},
+            )
+        )
+    elif code.isdigit() and not code.startswith(street_code[:9]):
+        errors.append(RowError(number, "code", _("The first 9 digits of the code must be the street code.")))
+    return errors

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "communities"
+urlpatterns = [
+    path("", views.community_list, name="list"),
+    path("<str:code>/", views.community_detail, name="detail"),
+]

@@ -1,0 +1,15 @@
+from django.conf import settings
+
+
+class ContentSecurityPolicyMiddleware:
+    """Adds the Content-Security-Policy header from settings (production)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = getattr(settings, "CONTENT_SECURITY_POLICY", "")
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = self.policy
+        return response

@@ -1,0 +1,35 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from apps.communities.selectors import community_count_visible
+
+
+@login_required
+def home(request):
+    """Every role's landing page: who you are, your scope, and the work waiting for you."""
+    return render(
+        request,
+        "core/home.html",
+        {"community_count": community_count_visible(user=request.user)},
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Database and broker reachability. 200 while the database answers, 503 otherwise."""
+    status = {"database": "ok", "broker": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:  # noqa: BLE001  (any failure means "down")
+        status["database"] = f"error: {exc.__class__.__name__}"
+    from apps.core.broker import broker_status
+
+    status["broker"] = broker_status()
+    code = 200 if status["database"] == "ok" else 503
+    return JsonResponse(status, status=code)

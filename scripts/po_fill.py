@@ -1,0 +1,44 @@
+"""Fill empty or fuzzy msgstr entries of every zh_Hans catalogue from a JSON file {msgid: 中文}.
+
+Usage: .venv/bin/python scripts/po_fill.py translations.json   (then `make messages` compiles)
+Plural entries take the same Chinese for every form. Prints the msgids still untranslated.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import polib
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(path: str) -> int:
+    table = json.loads(Path(path).read_text(encoding="utf-8")) if path != "-" else {}
+    missing = []
+    for po_path in [
+        *ROOT.glob("apps/*/locale/zh_Hans/LC_MESSAGES/django.po"),
+        ROOT / "locale/zh_Hans/LC_MESSAGES/django.po",
+    ]:
+        if not po_path.exists():
+            continue
+        po = polib.pofile(str(po_path))
+        for entry in po:
+            if entry.msgid in table:
+                if entry.msgid_plural:
+                    entry.msgstr_plural = {0: table[entry.msgid]}
+                else:
+                    entry.msgstr = table[entry.msgid]
+                if "fuzzy" in entry.flags:
+                    entry.flags.remove("fuzzy")
+            translated = entry.msgstr or (entry.msgstr_plural and entry.msgstr_plural.get(0))
+            if not translated or "fuzzy" in entry.flags:
+                missing.append(f"{po_path.relative_to(ROOT)}: {entry.msgid}")
+        po.save()
+        po.save_as_mofile(str(po_path.with_suffix(".mo")))
+    print("\n".join(missing) or "all translated")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "-"))
