@@ -17,5 +17,9 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("communities/", include("apps.communities.urls")),
+    path("assessments/", include("apps.assessments.urls")),
+    path("review/", include("apps.assessments.review_urls")),
+    path("reports/", include("apps.reports.urls")),
+    path("api/", include("apps.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -10,14 +10,17 @@ from django.db.models import Q
 NOTHING = Q(pk__in=[])
 
 
-def region_scope_q(user, path: str = "") -> Q:
+def region_scope_q(user, path: str = "", *, community_field: str | None = None) -> Q:
+    """Rows in the user's scope. `path` prefixes the province/city/county columns; a community user
+    matches on `community_field` (default: `<path>code`, the community's own key)."""
+    community_field = community_field or f"{path}code"
     if user is None or not user.is_authenticated or not user.is_active:
         return NOTHING
     role = user.role
     if role in ("ministry", "admin") or user.is_superuser:
         return Q()
     if role == "community":
-        return Q(**{f"{path}code": user.community_id}) if user.community_id else NOTHING
+        return Q(**{community_field: user.community_id}) if user.community_id else NOTHING
     region = user.region
     if region is None:
         return NOTHING

@@ -1,3 +1,6 @@
+import importlib
+
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
@@ -14,8 +17,23 @@ def home(request):
     return render(
         request,
         "core/home.html",
-        {"community_count": community_count_visible(user=request.user)},
+        {"community_count": community_count_visible(user=request.user), "home_panels": home_panels(request)},
     )
+
+
+def home_panels(request) -> list[dict]:
+    """Panels that apps contribute to the home page: each app's `home.panels(request)` returns a list
+    of {"template": ..., **context} dicts for the user's role."""
+    panels = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("apps.") or config.name == "apps.core":
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.home")
+        except ModuleNotFoundError:
+            continue
+        panels.extend(module.panels(request))
+    return panels
 
 
 @never_cache

@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "apps.communities",
     "apps.accounts",
     "apps.standards",
+    "apps.assessments",
+    "apps.reports",
+    "apps.api",
     "apps.core",
 ]
 

@@ -1,0 +1,59 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from apps.assessments import services
+from apps.assessments.models import Rating
+
+
+def png_bytes(size=(40, 30), color=(30, 120, 70)) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", size, color).save(buf, "PNG")
+    return buf.getvalue()
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def png_upload():
+    return lambda name="photo.png": SimpleUploadedFile(name, png_bytes(), content_type="image/png")
+
+
+@pytest.fixture
+def pdf_upload():
+    return lambda name="minutes.pdf": SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+@pytest.fixture
+def assessment(community_user, xuhui_community):
+    return services.assessment_create(community=xuhui_community, year=2026, user=community_user)
+
+
+def fill(assessment, user, *, evidence=True):
+    """Answer all 16 criteria as met, with one PDF each: a submittable assessment."""
+    for response in assessment.responses.select_related("criterion"):
+        figure = {5: 100, 12: 45}.get(response.criterion.number)
+        services.response_save(
+            response=response, user=user, rating=Rating.MET, statement="已完成整治。", figure=figure
+        )
+        if evidence:
+            services.evidence_add(
+                response=response,
+                user=user,
+                uploaded_file=SimpleUploadedFile("e.pdf", PDF_BYTES, content_type="application/pdf"),
+            )
+    assessment.refresh_from_db()
+    return assessment
+
+
+@pytest.fixture
+def filled(assessment, community_user):
+    return fill(assessment, community_user)
+
+
+@pytest.fixture
+def submitted(filled, community_user):
+    return services.assessment_submit(assessment=filled, user=community_user)
