@@ -19,6 +19,7 @@ urlpatterns = [
     path("communities/", include("apps.communities.urls")),
     path("assessments/", include("apps.assessments.urls")),
     path("review/", include("apps.assessments.review_urls")),
+    path("public/", include("apps.assessments.public_urls")),
     path("reports/", include("apps.reports.urls")),
     path("api/", include("apps.api.urls")),
     path("admin/", admin.site.urls),

@@ -1,6 +1,6 @@
 """Fill empty or fuzzy msgstr entries of every zh_Hans catalogue from a JSON file {msgid: 中文}.
 
-Usage: .venv/bin/python scripts/po_fill.py translations.json   (then `make messages` compiles)
+Usage: .venv/bin/python scripts/po_fill.py locale-src/*.json   (also compiles the .mo files)
 Plural entries take the same Chinese for every form. Prints the msgids still untranslated.
 """
 
@@ -13,8 +13,10 @@ import polib
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def main(path: str) -> int:
-    table = json.loads(Path(path).read_text(encoding="utf-8")) if path != "-" else {}
+def main(paths: list[str]) -> int:
+    table = {}
+    for path in paths:
+        table.update(json.loads(Path(path).read_text(encoding="utf-8")))
     missing = []
     for po_path in [
         *ROOT.glob("apps/*/locale/zh_Hans/LC_MESSAGES/django.po"),
@@ -41,4 +43,4 @@ def main(path: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "-"))
+    sys.exit(main(sys.argv[1:]))
