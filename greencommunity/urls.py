@@ -20,6 +20,7 @@ urlpatterns = [
     path("assessments/", include("apps.assessments.urls")),
     path("review/", include("apps.assessments.review_urls")),
     path("public/", include("apps.assessments.public_urls")),
+    path("notices/", include("apps.assessments.notice_urls")),
     path("reports/", include("apps.reports.urls")),
     path("api/", include("apps.api.urls")),
     path("admin/", admin.site.urls),

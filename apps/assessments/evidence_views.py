@@ -1,0 +1,59 @@
+"""Evidence downloads: only through the scoped queryset, never from a public URL."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.views.decorators.http import require_GET
+
+from .files import CONTENT_TYPES, EXTENSIONS
+from .models import Evidence
+
+
+def _serve(evidence: Evidence, field, *, inline: bool, content_type: str, filename: str):
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=content_type, as_attachment=not inline, filename=filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+@require_GET
+def evidence_download(request, pk):
+    """The stored file, under a server-made name. Images and PDFs may open inline (for preview);
+    everything else downloads. Content type comes from the sniffed kind, never from the upload."""
+    try:
+        evidence = (
+            Evidence.objects.visible_to(request.user)
+            .select_related("response__assessment", "response__criterion")
+            .get(pk=pk)
+        )
+    except Evidence.DoesNotExist:
+        raise Http404 from None
+    a = evidence.response.assessment
+    filename = f"{a.community_id}-{a.year}-c{evidence.response.criterion.number:02d}-{evidence.pk}.{EXTENSIONS[evidence.kind]}"
+    inline = request.GET.get("inline") == "1" and evidence.kind in ("jpeg", "png", "pdf")
+    return _serve(
+        evidence, evidence.file, inline=inline, content_type=CONTENT_TYPES[evidence.kind], filename=filename
+    )
+
+
+@login_required
+@require_GET
+def evidence_thumbnail(request, pk):
+    try:
+        evidence = Evidence.objects.visible_to(request.user).get(pk=pk)
+    except Evidence.DoesNotExist:
+        raise Http404 from None
+    if not evidence.thumbnail:
+        raise Http404
+    return _serve(
+        evidence,
+        evidence.thumbnail,
+        inline=True,
+        content_type="image/jpeg",
+        filename=f"thumb-{evidence.pk}.jpg",
+    )
