@@ -1,8 +1,10 @@
 """Writes to the community registry."""
 
+import csv
+import io
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from apps.core.errors import ServiceError
@@ -81,7 +83,7 @@ def community_import(
 
     result = ImportResult()
     seen: dict[str, int] = {}
-    valid: list[Community] = []
+    valid: list[tuple] = []  # (code, name, street, county, city, province): no model instances, for speed
     for number, row in rows:
         code = (row.get("code") or "").strip()
         name = (row.get("name") or "").strip()
@@ -96,45 +98,73 @@ def community_import(
             continue
         seen[code] = number
         county, city, prov = streets[street_code]
-        valid.append(
-            Community(
-                code=code, name=name, street_id=street_code, county_id=county, city_id=city, province_id=prov
-            )
-        )
+        valid.append((code, name, street_code, county, city, prov))
 
     if not valid and not result.errors:
         raise ServiceError(_("The file contains no community to import."), field="file")
 
     existing = {
         code: (name, street)
-        for code, name, street in Community.objects.filter(province_id__in={c.province_id for c in valid})
+        for code, name, street in Community.objects.filter(province_id__in={row[5] for row in valid})
         .values_list("code", "name", "street_id")
         .iterator(chunk_size=10000)
     }
     to_write = []
-    for c in valid:
-        old = existing.get(c.code)
+    for row in valid:
+        old = existing.get(row[0])
         if old is None:
-            result.added.append((c.code, c.name))
-            to_write.append(c)
-        elif old != (c.name, c.street_id):
-            result.changed.append((c.code, old[0], c.name))
-            to_write.append(c)
+            result.added.append((row[0], row[1]))
+            to_write.append(row)
+        elif old != (row[1], row[2]):
+            result.changed.append((row[0], old[0], row[1]))
+            to_write.append(row)
         else:
             result.unchanged += 1
 
     if result.errors or not apply:
         return result
     with transaction.atomic():
+        _upsert(to_write)
+    result.applied = True
+    return result
+
+
+UPSERT_COLUMNS = ("code", "name", "street_id", "county_id", "city_id", "province_id")
+
+
+def _upsert(rows: list[tuple]) -> None:
+    """Insert or update rows by code. PostgreSQL: COPY into a temporary table, then one
+    INSERT ... ON CONFLICT; elsewhere bulk_create with update_conflicts."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
         Community.objects.bulk_create(
-            to_write,
+            [Community(**dict(zip(UPSERT_COLUMNS, row, strict=True))) for row in rows],
             batch_size=2000,
             update_conflicts=True,
             unique_fields=["code"],
             update_fields=["name", "street", "county", "city", "province"],
         )
-    result.applied = True
-    return result
+        return
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerows(rows)
+    buffer.seek(0)
+    table = Community._meta.db_table
+    columns = ", ".join(UPSERT_COLUMNS)
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in UPSERT_COLUMNS[1:])
+    with connection.cursor() as cursor:
+        # Dropped at commit; dropped here too for a second import inside one outer transaction.
+        cursor.execute("DROP TABLE IF EXISTS community_import")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE community_import ({', '.join(c + ' text' for c in UPSERT_COLUMNS)}) ON COMMIT DROP"
+        )
+        cursor.copy_expert(f"COPY community_import ({columns}) FROM STDIN WITH (FORMAT csv)", buffer)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}, updated_at) "  # noqa: S608  (identifiers are ours, values are COPY data)
+            f"SELECT {columns}, now() FROM community_import "
+            f"ON CONFLICT (code) DO UPDATE SET {updates}, updated_at = now()"
+        )
 
 
 def _row_errors(number, code, name, street_raw, street_code, streets, seen) -> list[RowError]:
