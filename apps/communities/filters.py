@@ -1,11 +1,15 @@
 import django_filters
 from django import forms
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.scoping import region_tree_q
 from apps.regions.models import Region, RegionLevel
 
 from .models import Community
+
+# Counties, and the cities without counties (东莞市, 中山市, 儋州市) that are their own county.
+COUNTY_LIKE = Q(level=RegionLevel.COUNTY) | Q(level=RegionLevel.CITY, county_id=F("code"))
 
 
 class CommunityFilter(django_filters.FilterSet):
@@ -41,9 +45,9 @@ class CommunityFilter(django_filters.FilterSet):
         )
         county_parent = data.get("city")
         if county_parent:
-            f["county"].queryset = scoped.filter(level=RegionLevel.COUNTY, city_id=county_parent)
+            f["county"].queryset = scoped.filter(COUNTY_LIKE, city_id=county_parent)
         elif province:
-            f["county"].queryset = scoped.filter(level=RegionLevel.COUNTY, province_id=province)
+            f["county"].queryset = scoped.filter(COUNTY_LIKE, province_id=province)
         else:
             f["county"].queryset = Region.objects.none()
         county = data.get("county") or (
@@ -52,6 +56,23 @@ class CommunityFilter(django_filters.FilterSet):
         f["street"].queryset = (
             scoped.filter(level=RegionLevel.STREET, county_id=county) if county else Region.objects.none()
         )
+        self._drop_fixed_levels(user)
+
+    def _drop_fixed_levels(self, user):
+        """Filters above the user's own level are fixed by their scope: do not show them."""
+        if user is None:
+            return
+        drop = set()
+        if user.role not in ("ministry", "admin"):
+            drop.add("province")
+        if user.region_id and user.region.level in ("city", "county"):
+            drop.add("city")
+        if user.region_id and user.region.level == "county":
+            drop.add("county")
+        if user.role == "province" and not self.filters["city"].queryset.exists():
+            drop.add("city")  # municipalities: districts hang directly under the province
+        for name in drop:
+            del self.filters[name]
 
     def filter_search(self, queryset, name, value):
         value = value.strip()
@@ -69,4 +90,5 @@ class CommunityFilter(django_filters.FilterSet):
         for field in form.fields.values():
             if isinstance(field.widget, forms.Select):
                 field.widget.attrs.setdefault("class", "select")
+                field.widget.attrs.setdefault("data-autosubmit", "1")
         return form

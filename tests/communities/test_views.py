@@ -64,3 +64,11 @@ def test_every_scoped_role_gets_404_outside(request, client_for, role_fixture, o
 def test_anonymous_is_sent_to_login(client, xuhui_community):
     response = client.get(reverse("communities:list"))
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_filters_above_the_users_level_are_not_offered(client_for, city_user, province_user, ministry_user):
+    url = reverse("communities:list")
+    fields = lambda user: set(client_for(user).get(url).context["filter"].form.fields)  # noqa: E731
+    assert fields(city_user) == {"q", "street"}
+    assert fields(province_user) == {"q", "county", "street"}  # Shanghai has no prefecture-level cities
+    assert fields(ministry_user) == {"q", "province", "city", "county", "street"}

@@ -12,9 +12,16 @@ def test_login_page_is_in_chinese_by_default(client, db):
     assert "登录" in body and 'lang="zh-hans"' in body
 
 
-def test_english_is_available(client, db):
-    body = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Log in" in body
+def test_pages_stay_chinese_for_an_english_browser(client, db):
+    body = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "登录" in body
+
+
+def test_english_is_available_by_choice(client, db):
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    assert response.status_code == 302
+    body = client.get(reverse("login")).content.decode()
+    assert "Log in" in body and 'lang="en"' in body
 
 
 def test_login_with_wrong_password_says_so_in_chinese(client, ministry_user):
