@@ -27,7 +27,9 @@ def main(base, username, outdir, *paths, width=1280):
             page.wait_for_load_state()
         for path in paths:
             page.goto(base + path)
-            name = (username + path).strip("/").replace("/", "_").replace("?", "_").replace("&", "_") or "root"
+            name = (username + path).strip("/").replace("/", "_").replace("?", "_").replace(
+                "&", "_"
+            ) or "root"
             page.screenshot(path=str(out / f"{name}-{width}.png"), full_page=True)
             print(out / f"{name}-{width}.png")
         browser.close()
