@@ -4,6 +4,7 @@ Reviewers in scope may look at the page (read-only) but never post to it."""
 
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseForbidden, JsonResponse
@@ -11,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.models import Role
@@ -19,6 +21,10 @@ from apps.core.errors import ConflictError, ServiceError
 from . import selectors, services
 from .forms import CriterionForm, SubmitForm
 from .models import Assessment, Evidence, Response, Submission
+
+
+def _max_mb() -> str:
+    return f"{settings.EVIDENCE_MAX_BYTES / 1024 / 1024:g}"
 
 
 def _wants_json(request) -> bool:
@@ -71,7 +77,18 @@ def _categories(assessment, responses, overrides=None) -> list[dict]:
     return categories
 
 
+def _share_loaded_regions(user, assessment) -> None:
+    """The header shows a committee member's community with its regions (User.scope_label): they are
+    the ones already loaded with the assessment, so hand them over instead of five more queries."""
+    if user.community_id and user.community_id == assessment.community_id:
+        community = assessment.community
+        for field in ("province", "city", "county", "street"):
+            setattr(community, field, getattr(assessment, field))
+        user.community = community
+
+
 def _page(request, assessment, responses, *, overrides=None, status=200):
+    _share_loaded_regions(request.user, assessment)
     editable = assessment.is_editable and request.user.role == Role.COMMUNITY
     rounds = list(
         Submission.objects.filter(assessment=assessment).order_by("round").values_list("round", flat=True)
@@ -84,6 +101,7 @@ def _page(request, assessment, responses, *, overrides=None, status=200):
         "total": len(responses),
         "has_comments": any(r.review_comment for r in responses),
         "submit_form": SubmitForm(initial={"version": assessment.version}),
+        "max_mb": _max_mb(),
     }
     return render(request, "assessments/detail.html", context, status=status)
 
@@ -119,6 +137,7 @@ def assessment_open(request):
     return redirect("assessments:detail", pk=assessment.pk)
 
 
+@never_cache  # "Back" must never show an older copy whose versions would then conflict.
 @login_required
 @require_GET
 def assessment_detail(request, pk):
@@ -140,6 +159,7 @@ def _text_changed(response: Response, data: dict) -> bool:
         return True
 
 
+@never_cache
 @login_required
 @require_POST
 def criterion_save(request, pk, number):
@@ -217,7 +237,7 @@ def criterion_save(request, pk, number):
 def _json_entry(request, assessment, entry, *, ok, status=200, message=""):
     html = render_to_string(
         "assessments/_criterion.html",
-        {"assessment": assessment, "entry": entry, "editable": True},
+        {"assessment": assessment, "entry": entry, "editable": True, "max_mb": _max_mb()},
         request=request,
     )
     return JsonResponse(
