@@ -198,6 +198,12 @@ def criterion_save(request, pk, number):
                     conflict = Response.objects.select_related("updated_by").get(pk=response.pk)
             except ServiceError as exc:
                 errors.append(exc.message)
+        if errors and request.FILES.getlist("files"):
+            errors.append(
+                _(
+                    "The chosen files were not added because the text could not be saved: correct it, then choose the files again."
+                )
+            )
         if not errors:
             for upload in request.FILES.getlist("files"):
                 try:

@@ -444,3 +444,32 @@ def test_page_queries_are_few_and_do_not_grow_with_evidence(client_for, assessme
     assert few == many
     assert many < 15
     print(f"assessment page: {many} queries")
+
+
+def test_files_chosen_with_a_refused_text_are_named_as_not_added(
+    client_for, assessment, community_user, pdf_upload
+):
+    r = assessment.responses.get(criterion__number=11)
+    response = client_for(community_user).post(
+        crit_url(assessment, 11),
+        {"rating": "met", "statement": "", "version": r.version, "files": [pdf_upload()], "caption": ""},
+    )
+    assert response.status_code == 400
+    assert "所选文件也未添加" in response.content.decode()
+    assert not Evidence.objects.filter(response=r).exists()
+
+
+def test_removing_a_submitted_file_after_return_keeps_it_in_the_earlier_version(
+    client_for, submitted, community_user, city_user
+):
+    services.assessment_return(assessment=submitted, user=city_user, reason="请更换第1条材料")
+    evidence = Evidence.objects.get(response__assessment=submitted, response__criterion__number=1)
+    client = client_for(community_user)
+    client.post(reverse("assessments:evidence-remove", args=[submitted.pk, evidence.pk]))
+    evidence.refresh_from_db()
+    assert evidence.withdrawn_round == 1 and evidence.file.storage.exists(evidence.file.name)
+    body = client.get(detail_url(submitted)).content.decode()
+    assert reverse("assessments:evidence", args=[evidence.pk]) not in body
+    earlier = client.get(reverse("assessments:round", args=[submitted.pk, 1])).content.decode()
+    assert reverse("assessments:evidence", args=[evidence.pk]) in earlier
+    assert client.get(reverse("assessments:evidence", args=[evidence.pk])).status_code == 200

@@ -49,7 +49,10 @@ def save_criterion(page, number: int, *, rating: str, statement: str, figure: st
     article.locator("button[type=submit]:not([form])").click()
 
 
-def test_committee_fills_uploads_submits_and_sees_read_only(browser_page, phone_page, live_server, settings):
+def test_committee_fills_uploads_submits_and_sees_read_only(
+    chromium, browser_page, phone_page, live_server, settings
+):
+    """One test on purpose: every transactional test pays for restoring the region tree."""
     settings.CAMPAIGN_YEAR = 2026
     settings.EVIDENCE_MAX_BYTES = 2 * 1024 * 1024
     community = CommunityFactory(street=region("310104003"), name="宛平南路社区居委会")
@@ -149,3 +152,36 @@ def test_committee_fills_uploads_submits_and_sees_read_only(browser_page, phone_
     phone.locator("#c8").scroll_into_view_if_needed()
     assert "请补充消防通道现场照片。" in phone.locator("#c8").inner_text()
     screenshot(phone, AREA, "9-criterion-with-comment-phone")
+
+    # Slow phones with scripts off: the same page works with plain form posts.
+    check_without_javascript(chromium, live_server)
+
+
+def check_without_javascript(chromium, live_server):
+    """Slow phones with scripts off: plain form posts save, refuse and keep the typed text."""
+    community = CommunityFactory(street=region("310104003"), name="永嘉路社区居委会")
+    user = UserFactory(username="nojs", role=Role.COMMUNITY, community=community)
+    assessment = services.assessment_create(community=community, year=2026, user=user)
+    context = chromium.new_context(
+        java_script_enabled=False, locale="zh-CN", viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    try:
+        login(page, live_server, "nojs")
+        page.goto(f"{live_server.url}/assessments/{assessment.pk}/")
+        save_criterion(page, 12, rating="met", statement="物业覆盖两个小区。", figure="20")
+        page.wait_for_load_state()
+        errors = page.locator("#c12 [data-testid=criterion-errors]").inner_text()
+        assert "至少为30%" in errors
+        assert page.locator("#c12 textarea").input_value() == "物业覆盖两个小区。"
+        assert page.locator("#c12 input[name=figure]").input_value() == "20"
+        page.locator("#c12 label.sa-radio-largely_met").click()
+        page.locator("#c12 input[name=files]").set_input_files(
+            [{"name": "物业合同.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+        )
+        page.locator("#c12 button[type=submit]:not([form])").click()
+        page.wait_for_url("**/assessments/*/#c12")
+        assert "第12条已保存" in page.content()
+        assert page.locator("#c12 [data-testid=evidence]").count() == 1
+    finally:
+        context.close()
