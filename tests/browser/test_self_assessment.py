@@ -11,9 +11,9 @@ from apps.assessments import services
 from apps.assessments.models import Assessment, Evidence, State
 from tests.factories import CommunityFactory, UserFactory, region
 
-from .conftest import login, screenshot
+from .conftest import BROWSER_DB, login, screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, BROWSER_DB]
 
 AREA = "assessments"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -52,7 +52,6 @@ def save_criterion(page, number: int, *, rating: str, statement: str, figure: st
 def test_committee_fills_uploads_submits_and_sees_read_only(
     chromium, browser_page, phone_page, live_server, settings
 ):
-    """One test on purpose: every transactional test pays for restoring the region tree."""
     settings.CAMPAIGN_YEAR = 2026
     settings.EVIDENCE_MAX_BYTES = 2 * 1024 * 1024
     community = CommunityFactory(street=region("310104003"), name="宛平南路社区居委会")
