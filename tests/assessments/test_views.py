@@ -48,7 +48,7 @@ def test_home_opens_this_years_assessment_with_one_button(client_for, community_
     assert client.post(reverse("assessments:open")).status_code == 302  # idempotent
     assert community_user.community.assessments.count() == 1
     body = client.get(reverse("home")).content.decode()
-    assert "草稿" in body and "0 / 16 条已填写,0 条有佐证材料" in body
+    assert "草稿" in body and "0 / 16 条已填写，0 条有佐证材料" in body
     assert "截止" in body or "天" in body
 
 
@@ -318,12 +318,12 @@ def test_submit_lists_exactly_what_is_missing(client_for, assessment, community_
     client = client_for(community_user)
     post_criterion(client, assessment, 1, rating="met", statement="共同缔造。")
     body = client.get(reverse("assessments:submit", args=[assessment.pk])).content.decode()
-    assert "第1条:自评为“达到”,但没有佐证材料。" in body
-    assert "第2条:尚未自评。" in body and "第16条:尚未自评。" in body
+    assert "第1条：自评为“达到”，但没有佐证材料。" in body
+    assert "第2条：尚未自评。" in body and "第16条：尚未自评。" in body
     response = client.post(
         reverse("assessments:submit", args=[assessment.pk]), {"version": assessment.version}
     )
-    assert response.status_code == 400 and "第16条:尚未自评。" in response.content.decode()
+    assert response.status_code == 400 and "第16条：尚未自评。" in response.content.decode()
     assessment.refresh_from_db()
     assert assessment.state == State.DRAFT
 
@@ -362,7 +362,7 @@ def test_returned_assessment_shows_comments_and_earlier_version(
     submitted.refresh_from_db()
     unchanged = client.post(submit_url, {"version": submitted.version})
     assert unchanged.status_code == 400 and "退回后尚未作任何修改" in unchanged.content.decode()
-    post_criterion(client, submitted, 8, rating="met", statement="消防通道已清理,照片见附件。")
+    post_criterion(client, submitted, 8, rating="met", statement="消防通道已清理，照片见附件。")
     assert client.post(submit_url, {"version": submitted.version}).status_code == 302
     submitted.refresh_from_db()
     assert submitted.state == State.SUBMITTED and submitted.round == 2

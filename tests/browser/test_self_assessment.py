@@ -18,9 +18,9 @@ pytestmark = [pytest.mark.browser, BROWSER_DB]
 AREA = "assessments"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 STATEMENTS = {
-    1: "成立由居委会、业委会、物业和居民代表组成的创建工作小组,每季度召开联席会议。",
+    1: "成立由居委会、业委会、物业和居民代表组成的创建工作小组，每季度召开联席会议。",
     5: "完成小区道路修补与透水铺装改造;生活垃圾分类居民小区全覆盖。",
-    10: "噪声投诉仍较多,整治方案已制定,尚未完成。",
+    10: "噪声投诉仍较多，整治方案已制定，尚未完成。",
     12: "5个居民小区中4个已引入专业物业服务。",
 }
 
@@ -79,7 +79,7 @@ def test_committee_fills_uploads_submits_and_sees_read_only(
                 if number == 1
                 else [{"name": f"第{number}条工作台账.pdf", "mimeType": "application/pdf", "buffer": PDF}]
             )
-        statement = STATEMENTS.get(number, f"第{number}条:已按创建标准完成相关工作,详见佐证材料。")
+        statement = STATEMENTS.get(number, f"第{number}条：已按创建标准完成相关工作，详见佐证材料。")
         save_criterion(page, number, rating=rating, statement=statement, figure=figure, files=files)
         page.locator(f"#c{number} .sa-flash").wait_for()
         assert f"第{number}条已保存" in page.locator(f"#c{number}").inner_text()
@@ -87,11 +87,11 @@ def test_committee_fills_uploads_submits_and_sees_read_only(
             # Halfway through: the submit page lists exactly what is still missing.
             page.click("[data-testid=submit-link]")
             missing = page.locator("[data-testid=missing]").inner_text()
-            assert "第14条:尚未自评。" in missing and "第16条:尚未自评。" in missing
+            assert "第14条：尚未自评。" in missing and "第16条：尚未自评。" in missing
             assert "第13条" not in missing
             screenshot(page, AREA, "4-submit-lists-missing-desktop")
             page.go_back()
-    assert "16 / 16 条已填写,15 条有佐证材料" in page.locator("[data-progress-text]").inner_text()
+    assert "16 / 16 条已填写，15 条有佐证材料" in page.locator("[data-progress-text]").inner_text()
     assert page.locator("#c1 .sa-thumb img").count() == 1
     page.locator("#c1").scroll_into_view_if_needed()
     screenshot(page, AREA, "2-criterion-with-photo-desktop")
@@ -138,7 +138,7 @@ def test_committee_fills_uploads_submits_and_sees_read_only(
     services.assessment_return(
         assessment=assessment,
         user=city,
-        reason="第8条佐证材料不能反映消防通道情况,请补充。",
+        reason="第8条佐证材料不能反映消防通道情况，请补充。",
         comments={8: "请补充消防通道现场照片。"},
     )
     phone = phone_page
