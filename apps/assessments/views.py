@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.models import Role
 from apps.core.errors import ConflictError, ServiceError
@@ -286,6 +286,7 @@ def evidence_remove(request, pk, evidence_pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def assessment_submit(request, pk):
     """GET: the confirmation (or the list of what is missing). POST: submit for first-level review."""
     try:
@@ -315,8 +316,6 @@ def assessment_submit(request, pk):
                 ),
             )
             return redirect("assessments:detail", pk=pk)
-    elif request.method != "GET":
-        return HttpResponseForbidden()
     missing = services.assessment_missing(assessment) if assessment.is_editable else []
     context = {
         "assessment": assessment,

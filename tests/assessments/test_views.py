@@ -52,6 +52,11 @@ def test_home_opens_this_years_assessment_with_one_button(client_for, community_
     assert "截止" in body or "天" in body
 
 
+def test_only_a_committee_member_opens_an_assessment(client_for, city_user, xuhui_community):
+    assert client_for(city_user).post(reverse("assessments:open")).status_code == 403
+    assert not xuhui_community.assessments.exists()
+
+
 def test_days_left_counts_to_30_november_in_shanghai():
     import datetime
 
