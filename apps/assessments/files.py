@@ -35,9 +35,11 @@ EXTENSIONS = {
 
 def heic_supported() -> bool:
     try:
-        import pillow_heif  # noqa: F401
+        import pillow_heif
     except ImportError:
         return False
+    # Lets Pillow open HEIC/HEIF (idempotent), for verification and thumbnails.
+    pillow_heif.register_heif_opener()
     return True
 
 
@@ -121,9 +123,7 @@ def image_without_location(fileobj, kind: EvidenceKind):
     from PIL import Image, UnidentifiedImageError
 
     if kind == EvidenceKind.HEIC:
-        import pillow_heif
-
-        pillow_heif.register_heif_opener()
+        heic_supported()
     try:
         fileobj.seek(0)
         with Image.open(fileobj) as image:
@@ -142,7 +142,8 @@ def image_without_location(fileobj, kind: EvidenceKind):
         return None
     del exif[gps_tag]
     out = io.BytesIO()
-    fmt = {"jpeg": "JPEG", "png": "PNG", "heic": "JPEG"}[kind]
+    # HEIC stays HEIC (pillow-heif writes it), so the stored bytes match the recorded kind.
+    fmt = {"jpeg": "JPEG", "png": "PNG", "heic": "HEIF"}[kind]
     params = {"exif": exif.tobytes()}
     if fmt == "JPEG":
         params |= {"quality": 95, "subsampling": "keep"} if image.format == "JPEG" else {"quality": 95}
@@ -155,6 +156,7 @@ def image_without_location(fileobj, kind: EvidenceKind):
 def make_thumbnail(fileobj, size: int = 320) -> bytes | None:
     from PIL import Image, ImageOps
 
+    heic_supported()
     try:
         fileobj.seek(0)
         with Image.open(fileobj) as image:

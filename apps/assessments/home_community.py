@@ -1,5 +1,50 @@
 """Home panel of a community committee: this year's assessment (issue 3)."""
 
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from . import selectors
+from .models import Assessment, Response, State
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# The province's annual summary report is due on 30 November: the community's work must be in before.
+DEADLINE_MONTH, DEADLINE_DAY = 11, 30
+
+
+def deadline_of(year: int) -> datetime.date:
+    return datetime.date(year, DEADLINE_MONTH, DEADLINE_DAY)
+
+
+def days_left(year: int, *, today: datetime.date | None = None) -> int:
+    """Days from today (in China's time zone) to the province's deadline; negative once it passed."""
+    today = today or timezone.localdate(timezone=SHANGHAI)
+    return (deadline_of(year) - today).days
+
 
 def panels(request) -> list[dict]:
-    return []
+    user = request.user
+    if not user.community_id:
+        return []
+    year = selectors.campaign_year()
+    assessment = Assessment.objects.visible_to(user).filter(community_id=user.community_id, year=year).first()
+    comments = []
+    if assessment is not None and assessment.state == State.RETURNED:
+        comments = list(
+            Response.objects.filter(assessment=assessment)
+            .exclude(review_comment="")
+            .select_related("criterion")
+            .order_by("criterion__number")
+        )
+    return [
+        {
+            "template": "assessments/home_community.html",
+            "year": year,
+            "assessment": assessment,
+            "deadline": deadline_of(year),
+            "days_left": days_left(year),
+            "comments": comments,
+            "total": assessment.responses.count() if assessment is not None else 16,
+        }
+    ]

@@ -22,7 +22,7 @@ def test_create_opens_sixteen_responses_once(assessment, community_user, xuhui_c
 
 
 def test_statement_required_for_met(assessment, community_user):
-    with pytest.raises(ServiceError, match="statement") as exc:
+    with pytest.raises(ServiceError, match="工作情况说明") as exc:
         services.response_save(
             response=response_of(assessment, 1), user=community_user, rating=Rating.MET, statement=" "
         )

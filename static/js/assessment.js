@@ -1,0 +1,66 @@
+// Progressive enhancement of the self-assessment page: save one criterion without reloading.
+// Without JavaScript every form posts normally and the page works the same.
+(function () {
+  "use strict";
+  if (!window.fetch || !window.FormData) return;
+
+  function progress(data) {
+    var text = document.querySelector("[data-progress-text]");
+    var bar = document.querySelector("[data-progress-bar]");
+    if (bar) bar.value = data.answered;
+    if (text && text.dataset.template) {
+      text.textContent = text.dataset.template.replace("{n}", data.answered).replace("{m}", data.evidenced);
+    }
+  }
+
+  function bind(form) {
+    form.addEventListener("submit", function (event) {
+      // Evidence removal buttons belong to their own forms (form="rm-..."): let them post normally.
+      if (event.submitter && event.submitter.getAttribute("form")) return;
+      event.preventDefault();
+      var button = form.querySelector("button[type=submit]:not([form])");
+      var status = form.querySelector(".sa-saving");
+      if (button) button.disabled = true;
+      if (status) status.textContent = "…";
+      fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { "X-Requested-With": "fetch" },
+        credentials: "same-origin",
+      })
+        .then(function (resp) {
+          var type = resp.headers.get("Content-Type") || "";
+          // Not our JSON (e.g. the session ended and login answered): post normally instead.
+          if (type.indexOf("application/json") === -1) throw new Error("fallback");
+          return resp.json();
+        })
+        .then(function (data) {
+          var article = form.closest("article");
+          var holder = document.createElement("div");
+          holder.innerHTML = data.html;
+          var fresh = holder.firstElementChild;
+          article.replaceWith(fresh);
+          var newForm = fresh.querySelector("form[data-criterion-form]");
+          if (newForm) bind(newForm);
+          var flash = fresh.querySelector(".sa-saving");
+          if (flash && data.ok) {
+            flash.textContent = data.message;
+            flash.classList.add("sa-flash");
+          }
+          if (!data.ok) fresh.scrollIntoView({ block: "start" });
+          progress(data);
+        })
+        .catch(function (error) {
+          if (button) button.disabled = false;
+          if (error && error.message === "fallback") {
+            form.submit();
+          } else if (status) {
+            // Network trouble: nothing typed is lost, the form is still filled in.
+            status.textContent = form.dataset.offline || "";
+          }
+        });
+    });
+  }
+
+  document.querySelectorAll("form[data-criterion-form]").forEach(bind);
+})();

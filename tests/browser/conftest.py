@@ -1,0 +1,89 @@
+"""Browser tests: Debian's chromium driven by Playwright (sync API) against pytest-django's live
+server. Reusable by every browser test: the `browser_page` fixture (a fresh desktop page), the
+`phone_page` fixture (390 px wide) and `login(page, live_server, username)`.
+
+Tests using these fixtures need the live server's transactional database; mark them
+`pytestmark = [pytest.mark.browser, BROWSER_DB]`. A transactional test empties the tables it used
+when it ends; BROWSER_DB keeps the reference data that migrations load (the region tree, the
+standard) out of that flush, so the tests that run later still find it, and nothing has to be
+re-loaded (restoring 45,000 regions by serialized_rollback costs about 40 s a test)."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Apps whose tables a browser test may write and that are emptied after it; reference data stays.
+REFERENCE_APPS = ("apps.regions", "apps.standards")
+BROWSER_DB = pytest.mark.django_db(
+    transaction=True,
+    available_apps=[a for a in settings.INSTALLED_APPS if a not in REFERENCE_APPS],
+)
+PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's password
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "docs" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no chromium at {CHROMIUM}")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _page(chromium, viewport, **options):
+    context = chromium.new_context(viewport=viewport, locale="zh-CN", **options)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    return context, page
+
+
+@pytest.fixture
+def browser_page(chromium):
+    context, page = _page(chromium, DESKTOP)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(chromium):
+    context, page = _page(chromium, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    yield page
+    context.close()
+
+
+def login(page, live_server, username: str, password: str = PASSWORD) -> None:
+    """Log in through the real login form; ends on the home page."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("main form button[type=submit]")
+    try:
+        page.wait_for_url(f"{live_server.url}/", timeout=10_000)
+    except Exception:
+        print(page.url, page.content()[-3000:])
+        raise
+
+
+def screenshot(page, area: str, name: str, *, full_page: bool = False) -> Path:
+    """Save a screenshot under docs/screenshots/<area>/<name>.png (committed, looked at by people)."""
+    path = SCREENSHOTS / area / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
