@@ -22,14 +22,10 @@ from .models import Assessment, Rating, State
 from .selectors import campaign_year
 
 XUHUI = "310104000000"
-# Other districts, each with a first-level account of its own (no password: not for logging in).
-OTHER_DISTRICTS = ["310101000000", "310106000000", "310115000000"]  # 黄浦区, 静安区, 浦东新区
 
 # The campaign year's plan, per district: the states to reach, in order of community code.
 XUHUI_PLAN = [
     "draft",
-    "draft",
-    "submitted",
     "submitted",
     "submitted",
     "submitted",
@@ -38,15 +34,17 @@ XUHUI_PLAN = [
     "recommended",
     "recommended",
     "recommended",
-    "recommended",
-    "approved",
     "approved",
     "approved",
     "demonstration",
     "revoked",
 ]
-OTHER_PLAN = ["submitted", "recommended", "approved"]
-PREVIOUS_YEAR_PLAN = {XUHUI: 4, "310101000000": 2, "310106000000": 2}
+OTHER_PLANS = {
+    "310101000000": ["submitted", "recommended", "approved"],  # 黄浦区
+    "310106000000": ["recommended", "approved"],  # 静安区
+    "310115000000": ["approved"],  # 浦东新区
+}
+PREVIOUS_YEAR_PLAN = {XUHUI: 3, "310101000000": 1}
 
 STATEMENTS = {
     1: "社区党组织牵头,居委会、业委会、物业服务企业协调联动,每月召开联席会议。",
@@ -91,16 +89,18 @@ def _pdf(title: str) -> bytes:
     return out.getvalue()
 
 
-_FILES: dict[str, bytes] = {}
+_FILES: dict = {}
 
 
 def _evidence_file(number: int) -> SimpleUploadedFile:
     # Photos for a few criteria, PDFs for the rest; generated once per run.
-    if number in (5, 7, 13):
-        data = _FILES.setdefault(f"png{number}", _png(f"Criterion {number} - site photo"))
-        return SimpleUploadedFile(f"现场照片-{number}.png", data, content_type="image/png")
-    data = _FILES.setdefault("pdf", _pdf("Green community - meeting minutes"))
-    return SimpleUploadedFile(f"会议纪要-{number}.pdf", data, content_type="application/pdf")
+    if number in (5, 13):
+        if number not in _FILES:
+            _FILES[number] = _png(f"Criterion {number} - site photo")
+        return SimpleUploadedFile(f"现场照片-{number}.png", _FILES[number], content_type="image/png")
+    if "pdf" not in _FILES:
+        _FILES["pdf"] = _pdf("Green community - meeting minutes")
+    return SimpleUploadedFile(f"会议纪要-{number}.pdf", _FILES["pdf"], content_type="application/pdf")
 
 
 def _community_user(community: Community, accounts) -> User:
@@ -222,7 +222,8 @@ def seed(*, accounts, stdout) -> None:
         if not Assessment.objects.filter(community=mine, year=year).exists():
             _drive(mine, "draft", year=year, accounts=accounts, seed=1)
             done += 1
-        plans = [(XUHUI, XUHUI_PLAN)] + [(code, OTHER_PLAN) for code in OTHER_DISTRICTS]
+        # Other districts get a first-level account each (no password: not for logging in).
+        plans = [(XUHUI, XUHUI_PLAN), *OTHER_PLANS.items()]
         for county, plan in plans:
             communities = _communities(county, len(plan), skip=[mine.pk])
             for i, (community, target) in enumerate(zip(communities, plan, strict=False)):
