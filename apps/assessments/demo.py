@@ -173,7 +173,10 @@ def _drive(community, target: str, *, year: int, accounts, seed: int) -> None:
     if target == "returned":
         r12 = assessment.responses.get(criterion__number=12)
         services.response_review(
-            response=r12, user=city, verdict="not_confirmed", comment="物业服务覆盖率缺少证明材料,请补充物业合同。"
+            response=r12,
+            user=city,
+            verdict="not_confirmed",
+            comment="物业服务覆盖率缺少证明材料,请补充物业合同。",
         )
         services.assessment_return(
             assessment=assessment,

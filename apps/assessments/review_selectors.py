@@ -77,7 +77,9 @@ def review_queue(*, user, filters: QueueFilters) -> QuerySet[Assessment]:
     search = filters.search.strip()
     if search:
         qs = qs.filter(
-            Q(community__code__startswith=search) if search.isdigit() else Q(community__name__icontains=search)
+            Q(community__code__startswith=search)
+            if search.isdigit()
+            else Q(community__name__icontains=search)
         )
     order = ("-submitted_at", "-id") if filters.sort == "-submitted" else ("submitted_at", "id")
     return qs.select_related("community", "county", "street").order_by(*order)

@@ -228,7 +228,11 @@ def review_decide(request, pk, action):
     }
     try:
         done = _decide(
-            action=action, assessment=assessment, user=user, data=form.cleaned_data, responses_comments=comments
+            action=action,
+            assessment=assessment,
+            user=user,
+            data=form.cleaned_data,
+            responses_comments=comments,
         )
     except ServiceError as exc:
         if exc.status == 404:

@@ -36,17 +36,18 @@ def race(*calls):
 
 
 @pytest.mark.services
-@pytest.mark.django_db(transaction=True)
-def test_recommend_and_return_at_once_exactly_one_wins(community_user, city_user, assessment):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_reviewers_deciding_at_once_exactly_one_wins(
+    community_user, city_user, province_user, assessment
+):
+    # One test for both levels: every transactional test reloads the region tree afterwards.
     fill(assessment, community_user)
     submitted = services.assessment_submit(assessment=assessment, user=community_user)
     colleague = UserFactory(username="xuhui-2", role="city", region=region("310104"))
     seen = submitted.version
     results = race(
         lambda: services.assessment_recommend(assessment=submitted, user=city_user, expected_version=seen),
-        lambda: services.assessment_return(
-            assessment=submitted, user=colleague, reason="不同意", expected_version=seen
-        ),
+        lambda: services.assessment_recommend(assessment=submitted, user=colleague, expected_version=seen),
     )
     wins = [r for r in results if not isinstance(r, Exception)]
     losses = [r for r in results if isinstance(r, Exception)]
@@ -54,22 +55,15 @@ def test_recommend_and_return_at_once_exactly_one_wins(community_user, city_user
     assert isinstance(losses[0], ConflictError)
     submitted.refresh_from_db()
     assert submitted.state == wins[0].state and submitted.version == seen + 1
-    decided = AssessmentEvent.objects.filter(assessment=submitted, action__in=["recommended", "returned"])
+    decided = AssessmentEvent.objects.filter(assessment=submitted, action="recommended")
     assert decided.count() == 1
-
-
-@pytest.mark.services
-@pytest.mark.django_db(transaction=True)
-def test_two_provinces_staff_approve_and_revoke_race(community_user, city_user, province_user, assessment):
-    fill(assessment, community_user)
-    a = services.assessment_submit(assessment=assessment, user=community_user)
-    a = services.assessment_recommend(assessment=a, user=city_user)
+    # Province level: two staff approve the same recommended assessment at once.
     colleague = UserFactory(username="sh-2", role="province", region=region("31"))
     results = race(
-        lambda: services.assessment_approve(assessment=a, user=province_user),
-        lambda: services.assessment_approve(assessment=a, user=colleague),
+        lambda: services.assessment_approve(assessment=submitted, user=province_user),
+        lambda: services.assessment_approve(assessment=submitted, user=colleague),
     )
     assert sorted(type(r).__name__ for r in results) == ["Assessment", "ConflictError"]
-    a.refresh_from_db()
-    assert a.state == State.APPROVED
-    assert AssessmentEvent.objects.filter(assessment=a, action="approved").count() == 1
+    submitted.refresh_from_db()
+    assert submitted.state == State.APPROVED
+    assert AssessmentEvent.objects.filter(assessment=submitted, action="approved").count() == 1

@@ -9,7 +9,9 @@ from tests.factories import CommunityFactory, region
 def shanghai_registry():
     # A slice of the real registry: 徐汇区 (enough for its plan) and the other demo districts.
     for i in range(20):
-        CommunityFactory(street=region("310104003" if i % 2 else "310104004"), code=f"310104{i % 2 + 3:03d}{i:03d}")
+        CommunityFactory(
+            street=region("310104003" if i % 2 else "310104004"), code=f"310104{i % 2 + 3:03d}{i:03d}"
+        )
     for street in ("310101002", "310106011", "310115004"):
         for i in range(3):
             CommunityFactory(street=region(street), code=f"{street}{i:03d}")

@@ -58,7 +58,9 @@ def test_verdict_per_criterion(client_for, city_user, submitted):
     missing = client.post(verdict_url(submitted, 12), {"c12-verdict": "not_confirmed", "c12-comment": ""})
     assert missing.status_code == 400
     assert "请说明不予确认的理由" in missing.content.decode()
-    ok = client.post(verdict_url(submitted, 12), {"c12-verdict": "not_confirmed", "c12-comment": "缺物业合同"})
+    ok = client.post(
+        verdict_url(submitted, 12), {"c12-verdict": "not_confirmed", "c12-comment": "缺物业合同"}
+    )
     assert ok.status_code == 302 and ok["Location"].endswith("#c12")
     r12 = submitted.responses.get(criterion__number=12)
     assert r12.verdict == "not_confirmed" and r12.review_comment == "缺物业合同"
@@ -70,7 +72,9 @@ def test_city_returns_with_reason_and_comments(client_for, city_user, submitted,
     client = client_for(city_user)
     client.post(verdict_url(submitted, 12), {"c12-verdict": "not_confirmed", "c12-comment": "缺物业合同"})
     submitted.refresh_from_db()
-    no_reason = client.post(decide(submitted, "return"), {"expected_version": submitted.version, "reason": ""})
+    no_reason = client.post(
+        decide(submitted, "return"), {"expected_version": submitted.version, "reason": ""}
+    )
     assert no_reason.status_code == 400
     submitted.refresh_from_db()
     assert submitted.state == State.SUBMITTED
@@ -89,21 +93,29 @@ def test_city_returns_with_reason_and_comments(client_for, city_user, submitted,
 
 def test_full_walk_through_the_pages(client_for, city_user, province_user, submitted, community_user):
     city = client_for(city_user)
-    assert city.post(decide(submitted, "recommend"), {"expected_version": submitted.version}).status_code == 302
+    assert (
+        city.post(decide(submitted, "recommend"), {"expected_version": submitted.version}).status_code == 302
+    )
     submitted.refresh_from_db()
     assert submitted.state == State.RECOMMENDED
     province = client_for(province_user)
     page = province.get(detail(submitted))
     assert set(page.context["decision_forms"]) == {"approve", "return"}
-    assert province.post(decide(submitted, "approve"), {"expected_version": submitted.version}).status_code == 302
+    assert (
+        province.post(decide(submitted, "approve"), {"expected_version": submitted.version}).status_code
+        == 302
+    )
     submitted.refresh_from_db()
     assert submitted.state == State.APPROVED
     designated = province.post(
-        decide(submitted, "designate"), {"expected_version": submitted.version, "citation": "垃圾分类成效显著"}
+        decide(submitted, "designate"),
+        {"expected_version": submitted.version, "citation": "垃圾分类成效显著"},
     )
     assert designated.status_code == 302
     assert Demonstration.objects.get(assessment=submitted).citation == "垃圾分类成效显著"
-    no_reason = province.post(decide(submitted, "revoke"), {"expected_version": submitted.version, "reason": " "})
+    no_reason = province.post(
+        decide(submitted, "revoke"), {"expected_version": submitted.version, "reason": " "}
+    )
     assert no_reason.status_code == 400
     revoked = province.post(
         decide(submitted, "revoke"), {"expected_version": submitted.version, "reason": "复查不合格"}
@@ -131,9 +143,7 @@ def test_province_returns_a_recommended_assessment(client_for, province_user, re
     assert recommended.state == State.RETURNED
 
 
-def test_second_decision_on_a_stale_page_is_refused_and_changes_nothing(
-    client_for, city_user, submitted, db
-):
+def test_second_decision_on_a_stale_page_is_refused_and_changes_nothing(client_for, city_user, submitted, db):
     from tests.factories import UserFactory, region
 
     colleague = UserFactory(username="xuhui-2", role="city", region=region("310104"))
@@ -202,7 +212,10 @@ def test_review_urls_scope_for_every_role(
     watcher = client_for(ministry_user)
     page = watcher.get(detail(submitted))
     assert page.status_code == 200 and page.context["decision_forms"] == {}
-    assert watcher.post(decide(submitted, "recommend"), {"expected_version": submitted.version}).status_code == 403
+    assert (
+        watcher.post(decide(submitted, "recommend"), {"expected_version": submitted.version}).status_code
+        == 403
+    )
     client.logout()
     assert client.get(detail(submitted)).status_code == 302
     submitted.refresh_from_db()
