@@ -17,6 +17,7 @@ from apps.assessments import services
 from apps.assessments.models import Assessment, State
 from tests.assessments.conftest import PDF_BYTES, fill
 from tests.factories import CommunityFactory, UserFactory, region
+from tests.review.conftest import TRANSACTIONAL_APPS, ensure_reference_data
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -29,7 +30,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, available_apps=TRANSACTIONAL_APPS)]
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +55,9 @@ def page_review(browser_review, live_server):
 
 
 @pytest.fixture
-def accounts_review(settings):
+def accounts_review(settings, transactional_db):
     """Users like the demo accounts: a 徐汇区 community, 徐汇区 first level, 上海 province."""
+    ensure_reference_data()
     settings.CAMPAIGN_YEAR = 2026
     community = CommunityFactory(street=region("310104003"), code="310104003001", name="上海新村居委会")
     return {

@@ -6,8 +6,26 @@ from apps.assessments import services
 from apps.assessments.models import Assessment, State
 from apps.communities.models import Community
 from apps.standards.selectors import national_standard
+from greencommunity.settings.base import INSTALLED_APPS
 from tests.assessments.conftest import PDF_BYTES, fill, pdf_upload, png_bytes, png_upload  # noqa: F401
 from tests.factories import UserFactory, region
+
+# Transactional tests (threads, live server) flush the tables of these apps only: the region tree
+# and the standards, loaded by migration, stay for the tests that run after them.
+TRANSACTIONAL_APPS = [app for app in INSTALLED_APPS if app not in ("apps.regions", "apps.standards")]
+
+
+def ensure_reference_data() -> None:
+    """Reload the region tree and the national standard if another transactional test flushed them."""
+    from apps.regions.loader import load_divisions
+    from apps.regions.models import Region
+    from apps.standards.loader import load_national_standard
+    from apps.standards.models import Category, Criterion, StandardVersion
+
+    if not Region.objects.exists():
+        load_divisions(Region)
+    if not StandardVersion.objects.exists():
+        load_national_standard(StandardVersion, Category, Criterion)
 
 
 @pytest.fixture

@@ -10,7 +10,12 @@ from apps.assessments.models import AssessmentEvent, State
 from apps.core.errors import ConflictError
 from tests.factories import UserFactory, region
 
-from .conftest import fill
+from .conftest import TRANSACTIONAL_APPS, ensure_reference_data, fill
+
+
+@pytest.fixture
+def reference_data_review(transactional_db):
+    ensure_reference_data()
 
 
 def race(*calls):
@@ -36,9 +41,9 @@ def race(*calls):
 
 
 @pytest.mark.services
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True, available_apps=TRANSACTIONAL_APPS)
 def test_two_reviewers_deciding_at_once_exactly_one_wins(
-    community_user, city_user, province_user, assessment
+    reference_data_review, community_user, city_user, province_user, assessment
 ):
     # One test for both levels: every transactional test reloads the region tree afterwards.
     fill(assessment, community_user)

@@ -85,7 +85,7 @@ def queries_for(client, params):
 @pytest.mark.parametrize(
     ("fixture", "state"), [("city_user", State.SUBMITTED), ("province_user", State.RECOMMENDED)]
 )
-def test_queue_query_count_does_not_grow_with_rows(request, client_for, fixture, state, settings):
+def test_queue_query_count_does_not_grow_with_rows(db, request, client_for, fixture, state, settings):
     settings.CAMPAIGN_YEAR = 2026
     client = client_for(request.getfixturevalue(fixture))
     make_assessments(3, state=state, start=100)
