@@ -89,8 +89,14 @@ def login_review(page, username):
 
 
 def shot_review(page, name, *, full_page=False):
+    """Save a screenshot, reduced to a 256-colour palette so the committed files stay small."""
+    from PIL import Image
+
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    with Image.open(path) as image:
+        image.convert("RGB").quantize(colors=256).save(path, optimize=True)
 
 
 def open_in_queue_review(page, name, state):
