@@ -100,12 +100,16 @@ def _render_review(
     user = request.user
     assessment, responses = _load(user, pk)
     actions = _available_actions(user, assessment)
+    demonstration = getattr(assessment, "demonstration", None)
     decision_forms = {}
     for action in actions:
         if bound is not None and bound[0] == action:
             decision_forms[action] = bound[1]
         else:
-            decision_forms[action] = DECISION_FORMS[action](initial={"expected_version": assessment.version})
+            initial = {"expected_version": assessment.version}
+            if action == "designate" and demonstration is not None:
+                initial["citation"] = demonstration.citation
+            decision_forms[action] = DECISION_FORMS[action](initial=initial)
     can_review = _can_review_criteria(user, assessment)
     for r in responses:
         if can_review:
@@ -122,7 +126,6 @@ def _render_review(
             and r.figure >= r.criterion.threshold_percent
         )
     figures = [r for r in responses if r.criterion.kind == "percent"]
-    demonstration = getattr(assessment, "demonstration", None)
     return render(
         request,
         "review/detail.html",

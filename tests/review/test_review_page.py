@@ -113,6 +113,8 @@ def test_full_walk_through_the_pages(client_for, city_user, province_user, submi
     )
     assert designated.status_code == 302
     assert Demonstration.objects.get(assessment=submitted).citation == "垃圾分类成效显著"
+    again = province.get(detail(submitted))
+    assert again.context["decision_forms"]["designate"].initial["citation"] == "垃圾分类成效显著"
     no_reason = province.post(
         decide(submitted, "revoke"), {"expected_version": submitted.version, "reason": " "}
     )
@@ -222,3 +224,32 @@ def test_review_urls_scope_for_every_role(
     assert submitted.state == State.SUBMITTED
     assert client.get(reverse("review:detail", args=[999999])).status_code == 302
     assert client_for(ministry_user).get(reverse("review:detail", args=[999999])).status_code == 404
+
+
+def test_review_page_queries_do_not_grow_with_files(
+    client_for, city_user, assessment, community_user, png_upload
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(city_user)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(detail(assessment)).status_code == 200
+        return len(ctx.captured_queries)
+
+    services.evidence_add(
+        response=assessment.responses.get(criterion__number=1),
+        user=community_user,
+        uploaded_file=png_upload(),
+    )
+    one = count()
+    for number in (1, 2, 3, 5):
+        for _ in range(2):
+            services.evidence_add(
+                response=assessment.responses.get(criterion__number=number),
+                user=community_user,
+                uploaded_file=png_upload(),
+            )
+    assert count() == one
