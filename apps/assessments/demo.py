@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
@@ -220,7 +221,11 @@ def seed(*, accounts, stdout) -> None:
     year = campaign_year()
     mine = accounts["community"].community
     done = 0
-    with transaction.atomic():
+    # The services e-mail every notice; the demo's e-mails would only flood the console.
+    with (
+        override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+        transaction.atomic(),
+    ):
         # The demo community's own assessment stays a draft, partly filled, for the community pages.
         if not Assessment.objects.filter(community=mine, year=year).exists():
             _drive(mine, "draft", year=year, accounts=accounts, seed=1)
