@@ -624,13 +624,22 @@ def assessment_approve(
     return locked
 
 
-def assessment_bulk_approve(*, assessments, user: User) -> list[Assessment]:
-    """Approve several recommended assessments at once, all or nothing."""
+def assessment_bulk_approve(
+    *, assessments, user: User, expected_versions: dict[int, int] | None = None
+) -> list[Assessment]:
+    """Approve several recommended assessments at once, all or nothing. `expected_versions`
+    (pk -> version shown on the confirmation page) refuses the whole batch if any one changed."""
+    versions = expected_versions or {}
     with transaction.atomic():
-        return [assessment_approve(assessment=a, user=user) for a in assessments]
+        return [
+            assessment_approve(assessment=a, user=user, expected_version=versions.get(a.pk))
+            for a in assessments
+        ]
 
 
-def assessment_revoke(*, assessment: Assessment, user: User, reason: str) -> Assessment:
+def assessment_revoke(
+    *, assessment: Assessment, user: User, reason: str, expected_version: int | None = None
+) -> Assessment:
     """Revoke (摘牌) an approval after a failed re-check: the community stops counting as meeting the
     requirements from now on; the approval itself stays in the history."""
     reason = (reason or "").strip()
@@ -643,6 +652,7 @@ def assessment_revoke(*, assessment: Assessment, user: User, reason: str) -> Ass
             "revoke",
             action=Action.REVOKED,
             reason=reason,
+            expected_version=expected_version,
             stamp="revoked_at",
             extra_fields=[("revoke_reason", reason)],
         )
@@ -652,7 +662,9 @@ def assessment_revoke(*, assessment: Assessment, user: User, reason: str) -> Ass
     return locked
 
 
-def demonstration_designate(*, assessment: Assessment, user: User, citation: str) -> Demonstration:
+def demonstration_designate(
+    *, assessment: Assessment, user: User, citation: str, expected_version: int | None = None
+) -> Demonstration:
     """Designate an approved community as a demonstration community (示范社区) of the assessment's year."""
     citation = (citation or "").strip()
     if not citation:
@@ -662,6 +674,7 @@ def demonstration_designate(*, assessment: Assessment, user: User, citation: str
         _require(user, locked, Role.PROVINCE)
         if locked.state != State.APPROVED:
             raise ConflictError(_("Only approved communities can be designated."), code="wrong_state")
+        _check_version(locked, expected_version)
         demo, created = Demonstration.objects.update_or_create(
             assessment=locked,
             defaults={
@@ -676,6 +689,15 @@ def demonstration_designate(*, assessment: Assessment, user: User, citation: str
 
 
 # --- Notices -----------------------------------------------------------------
+
+
+def notice_mark_read(*, user: User, pk: int | None = None) -> int:
+    """Mark one of the user's own notices read (or all of them when pk is None). Only the recipient's
+    unread rows are touched, so it is idempotent; returns how many changed."""
+    qs = Notice.objects.filter(recipient=user, read_at__isnull=True)
+    if pk is not None:
+        qs = qs.filter(pk=pk)
+    return qs.update(read_at=timezone.now())
 
 
 def _notify(users, assessment: Assessment, text: str, url: str) -> None:

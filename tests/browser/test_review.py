@@ -1,0 +1,215 @@
+"""The two-level review in a real browser (Debian chromium through Playwright).
+
+One assessment goes submit -> return -> resubmit -> recommend -> approve -> revoke, then the
+province approves two recommended assessments in bulk. The community's own part goes through the
+services (its pages are another area's). Screenshots land in docs/screenshots/review/.
+Fixtures are local to this file and end in _review, so they never clash with tests/browser/conftest.py.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from apps.accounts.models import Role
+from apps.assessments import services
+from apps.assessments.models import Assessment, State
+from tests.assessments.conftest import PDF_BYTES, fill
+from tests.factories import CommunityFactory, UserFactory, region
+from tests.review.conftest import TRANSACTIONAL_APPS, ensure_reference_data
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "review"
+PASSWORD = "correct-horse-battery"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, available_apps=TRANSACTIONAL_APPS)]
+
+
+@pytest.fixture(scope="module")
+def browser_review():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Debian chromium is not installed")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page_review(browser_review, live_server):
+    context = browser_review.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.base_url = live_server.url
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def accounts_review(settings, transactional_db):
+    """Users like the demo accounts: a 徐汇区 community, 徐汇区 first level, 上海 province."""
+    ensure_reference_data()
+    settings.CAMPAIGN_YEAR = 2026
+    community = CommunityFactory(street=region("310104003"), code="310104003001", name="上海新村居委会")
+    return {
+        "community": UserFactory(
+            username="demo-community", role=Role.COMMUNITY, community=community, display_name=community.name
+        ),
+        "city": UserFactory(
+            username="demo-city",
+            role=Role.CITY,
+            region=region("310104"),
+            display_name="徐汇区住房和城乡建设管理委员会",
+        ),
+        "province": UserFactory(
+            username="demo-province",
+            role=Role.PROVINCE,
+            region=region("31"),
+            display_name="上海市住房和城乡建设管理委员会",
+        ),
+    }
+
+
+def login_review(page, username):
+    page.context.clear_cookies()
+    page.goto(page.base_url + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(page.base_url + "/")
+
+
+def shot_review(page, name, *, full_page=False):
+    """Save a screenshot, reduced to a 256-colour palette so the committed files stay small."""
+    from PIL import Image
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    with Image.open(path) as image:
+        image.convert("RGB").quantize(colors=256).save(path, optimize=True)
+
+
+def open_in_queue_review(page, name, state):
+    page.goto(f"{page.base_url}/review/?state={state}&year=2026")
+    page.get_by_role("link", name=name).click()
+    page.wait_for_selector("[data-testid=decisions]")
+
+
+def test_one_assessment_through_both_review_levels(page_review, accounts_review):
+    page = page_review
+    community, city, province = (accounts_review[k] for k in ("community", "city", "province"))
+    assessment = services.assessment_create(community=community.community, year=2026, user=community)
+    fill(assessment, community)
+    services.assessment_submit(assessment=assessment, user=community)
+    name = community.community.name
+
+    # First level: not confirmed on criterion 12, then return with a reason.
+    login_review(page, city.username)
+    assert "1 份自评等待您审核" in page.inner_text("[data-testid=review-panel]")
+    page.click("[data-testid=work-waiting]")
+    assert name in page.inner_text("[data-testid=queue]")
+    shot_review(page, "01-city-queue")
+    page.get_by_role("link", name=name).click()
+    verdict = page.locator("[data-testid=verdict-12]")
+    verdict.get_by_label("不予确认").check()
+    verdict.locator("textarea").fill("物业服务覆盖率缺少证明材料,请补充物业合同。")
+    verdict.get_by_role("button", name="保存审核意见").click()
+    assert "第 12 条:审核意见已保存" in page.inner_text(".messages")
+    returning = page.locator("[data-testid=decide-return]")
+    returning.locator("textarea").fill("佐证材料不完整,请按意见补充后重新提交。")
+    shot_review(page, "02-city-return-form")
+    returning.get_by_role("button", name="退回").click()
+    assert "已退回社区修改" in page.inner_text(".messages")
+    assert page.inner_text("[data-testid=state]") == "已退回修改"
+
+    # The community revises criterion 12 and resubmits (its pages belong to another area).
+    assessment.refresh_from_db()
+    r12 = assessment.responses.get(criterion__number=12)
+    services.response_save(
+        response=r12, user=community, rating="met", statement="已补充物业合同。", figure=60
+    )
+    services.evidence_add(
+        response=r12, user=community, uploaded_file=SimpleUploadedFile("contract.pdf", PDF_BYTES)
+    )
+    services.assessment_submit(assessment=assessment, user=community)
+
+    page.reload()
+    assert page.inner_text("[data-testid=state]") == "已提交"
+    page.locator("[data-testid=decide-recommend]").get_by_role("button", name="推荐").click()
+    assert page.inner_text("[data-testid=state]") == "已推荐至省级"
+    shot_review(page, "03-city-recommended")
+
+    # Final level: approve, designate, then revoke after a failed re-check.
+    login_review(page, province.username)
+    assert "1" in page.inner_text("[data-testid=nav-notices]")
+    open_in_queue_review(page, name, "recommended")
+    assert set(page.locator("[data-testid=figures]").inner_text().split()) >= {"60", "100"}
+    page.locator("[data-testid=decide-approve]").get_by_role("button", name="认定达标").click()
+    assert page.inner_text("[data-testid=state]") == "已认定达标"
+    designate = page.locator("[data-testid=decide-designate]")
+    designate.locator("textarea").fill("垃圾分类全覆盖,居民议事机制健全。")
+    designate.get_by_role("button", name="命名").click()
+    assert "已命名为示范社区" in page.inner_text(".messages")
+    shot_review(page, "04-province-approved")
+    page.goto(page.base_url + "/public/31/2026/")
+    assert name in page.inner_text("[data-testid=demonstrations]")
+    shot_review(page, "05-public-page")
+    open_in_queue_review(page, name, "approved")
+    revoke = page.locator("[data-testid=decide-revoke]")
+    revoke.locator("textarea").fill("复查发现垃圾分类设施撤除,不再符合创建要求。")
+    revoke.get_by_role("button", name="撤销认定").click()
+    assert page.inner_text("[data-testid=state]") == "已撤销认定(摘牌)"
+    history = page.inner_text("[data-testid=history]")
+    for step in ("已提交", "已退回修改", "已推荐至省级", "已认定达标", "命名为示范社区", "复查发现"):
+        assert step in history
+    page.locator("[data-testid=history]").scroll_into_view_if_needed()
+    shot_review(page, "06-province-revoked-history")
+    assert Assessment.objects.get(pk=assessment.pk).state == State.REVOKED
+
+    # The community is told: returned, approved and revoked.
+    login_review(page, community.username)
+    page.goto(page.base_url + "/notices/")
+    notices = page.inner_text("[data-testid=notices]")
+    assert "退回修改" in notices and "达到创建要求" in notices and "撤销" in notices
+    shot_review(page, "07-community-notices")
+
+
+def test_bulk_approval_with_one_confirmation_page(page_review, accounts_review):
+    page = page_review
+    community, city, province = (accounts_review[k] for k in ("community", "city", "province"))
+    names = []
+    for i, code in enumerate(["310104003002", "310104003003", "310104004001"]):
+        c = CommunityFactory(street=region(code[:9]), code=code, name=f"批量示例{i + 1}居委会")
+        user = UserFactory(username=f"c-{code}", role=Role.COMMUNITY, community=c)
+        a = services.assessment_create(community=c, year=2026, user=user)
+        fill(a, user)
+        services.assessment_submit(assessment=a, user=user)
+        services.assessment_recommend(assessment=a, user=city)
+        names.append(c.name)
+
+    login_review(page, province.username)
+    page.goto(page.base_url + "/review/?state=recommended&year=2026")
+    for n in names[:2]:
+        page.get_by_label(f"选择{n}").check()
+    shot_review(page, "08-province-bulk-select")
+    page.click("[data-testid=bulk-approve]")
+    listed = page.inner_text("[data-testid=bulk-list]")
+    assert names[0] in listed and names[1] in listed and names[2] not in listed
+    shot_review(page, "09-province-bulk-confirm")
+    page.click("[data-testid=bulk-confirm]")
+    assert "已认定 2 份自评" in page.inner_text(".messages")
+    shot_review(page, "10-province-bulk-done")
+    states = dict(
+        Assessment.objects.filter(community__name__in=names).values_list("community__name", "state")
+    )
+    assert states == {names[0]: "approved", names[1]: "approved", names[2]: "recommended"}

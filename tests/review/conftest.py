@@ -1,0 +1,98 @@
+import pytest
+from django.utils import timezone
+
+from apps.accounts.models import Role
+from apps.assessments import services
+from apps.assessments.models import Assessment, State
+from apps.communities.models import Community
+from apps.standards.selectors import national_standard
+from greencommunity.settings.base import INSTALLED_APPS
+from tests.assessments.conftest import PDF_BYTES, fill, pdf_upload, png_bytes, png_upload  # noqa: F401
+from tests.factories import UserFactory, region
+
+# Transactional tests (threads, live server) flush the tables of these apps only: the region tree
+# and the standards, loaded by migration, stay for the tests that run after them.
+TRANSACTIONAL_APPS = [app for app in INSTALLED_APPS if app not in ("apps.regions", "apps.standards")]
+
+
+def ensure_reference_data() -> None:
+    """Reload the region tree and the national standard if another transactional test flushed them."""
+    from apps.regions.loader import load_divisions
+    from apps.regions.models import Region
+    from apps.standards.loader import load_national_standard
+    from apps.standards.models import Category, Criterion, StandardVersion
+
+    if not Region.objects.exists():
+        load_divisions(Region)
+    if not StandardVersion.objects.exists():
+        load_national_standard(StandardVersion, Category, Criterion)
+
+
+@pytest.fixture
+def assessment(community_user, xuhui_community):
+    return services.assessment_create(community=xuhui_community, year=2026, user=community_user)
+
+
+@pytest.fixture
+def submitted(assessment, community_user, settings):
+    settings.CAMPAIGN_YEAR = 2026
+    fill(assessment, community_user)
+    return services.assessment_submit(assessment=assessment, user=community_user)
+
+
+@pytest.fixture
+def recommended(submitted, city_user):
+    return services.assessment_recommend(assessment=submitted, user=city_user)
+
+
+@pytest.fixture
+def approved(recommended, province_user):
+    return services.assessment_approve(assessment=recommended, user=province_user)
+
+
+@pytest.fixture
+def beijing_province_user(db):
+    return UserFactory(username="beijing-dept", role=Role.PROVINCE, region=region("11"))
+
+
+@pytest.fixture
+def huangpu_city_user(db):
+    """First level of 上海市黄浦区: same province as 徐汇区, another county."""
+    return UserFactory(username="huangpu-dept", role=Role.CITY, region=region("310101"))
+
+
+def make_assessments(n: int, *, state: str, street_code: str = "310104003", year: int = 2026, start=500):
+    """n assessments in one state, written directly (no services): volume for query-count tests."""
+    street = region(street_code)
+    communities = Community.objects.bulk_create(
+        [
+            Community(
+                code=f"{street.code[:9]}{start + i:03d}",
+                name=f"批量{start + i}社区居委会",
+                street=street,
+                county=street.county,
+                city=street.city,
+                province=street.province,
+            )
+            for i in range(n)
+        ]
+    )
+    standard = national_standard()
+    now = timezone.now()
+    return Assessment.objects.bulk_create(
+        [
+            Assessment(
+                community=c,
+                year=year,
+                standard=standard,
+                state=state,
+                province_id=c.province_id,
+                city_id=c.city_id,
+                county_id=c.county_id,
+                street_id=c.street_id,
+                submitted_at=now if state != State.DRAFT else None,
+                not_met_count=i % 3,
+            )
+            for i, c in enumerate(communities)
+        ]
+    )

@@ -1,0 +1,37 @@
+import io
+
+from apps.assessments import demo
+from apps.assessments.models import Assessment, Demonstration, State
+from apps.core.demo import seed_demo_accounts
+from tests.factories import CommunityFactory, region
+
+
+def shanghai_registry():
+    # A slice of the real registry: 徐汇区 (enough for its plan) and the other demo districts.
+    for i in range(20):
+        CommunityFactory(
+            street=region("310104003" if i % 2 else "310104004"), code=f"310104{i % 2 + 3:03d}{i:03d}"
+        )
+    for street in ("310101002", "310106011", "310115004"):
+        for i in range(3):
+            CommunityFactory(street=region(street), code=f"{street}{i:03d}")
+
+
+def test_seed_puts_shanghai_in_every_state_and_is_idempotent(db, settings):
+    settings.CAMPAIGN_YEAR = 2026
+    shanghai_registry()
+    accounts = seed_demo_accounts()
+    out = io.StringIO()
+    demo.seed(accounts=accounts, stdout=out)
+    states = set(Assessment.objects.filter(year=2026).values_list("state", flat=True))
+    assert states == set(State.values)
+    assert Demonstration.objects.filter(year=2026, assessment__state=State.APPROVED).count() == 1
+    mine = Assessment.objects.get(community=accounts["community"].community, year=2026)
+    assert mine.state == State.DRAFT and 0 < mine.answered_count < 16
+    assert Assessment.objects.filter(year=2025, state=State.APPROVED).exists()
+    assert Assessment.objects.filter(year=2025, approved_at__year=2025).exists()
+    xuhui = Assessment.objects.filter(year=2026, county_id="310104000000").count()
+    assert xuhui > Assessment.objects.filter(year=2026).exclude(county_id="310104000000").count()
+    total = Assessment.objects.count()
+    demo.seed(accounts=seed_demo_accounts(), stdout=out)
+    assert Assessment.objects.count() == total
