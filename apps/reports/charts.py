@@ -29,7 +29,9 @@ def bar_chart(
         f'font-family="Noto Sans CJK SC, sans-serif" font-size="11">'
     ]
     if title:
-        parts.append(f'<text x="0" y="16" font-size="13" font-weight="bold" fill="{INK}">{escape(title)}</text>')
+        parts.append(
+            f'<text x="0" y="16" font-size="13" font-weight="bold" fill="{INK}">{escape(title)}</text>'
+        )
     for i, (label, value) in enumerate(items):
         y = top + i * (bar_height + gap)
         v = max(0.0, min(1.0, value or 0.0))
@@ -47,7 +49,9 @@ def bar_chart(
             f'<line x1="{x:.1f}" y1="{base}" x2="{x:.1f}" y2="{base + 4}" stroke="{INK}"/>'
             f'<text x="{x:.1f}" y="{base + 16}" text-anchor="middle" fill="{INK}">{int(tick * 100)}%</text>'
         )
-    parts.append(f'<line x1="{label_width}" y1="{base}" x2="{label_width + plot}" y2="{base}" stroke="{INK}"/>')
+    parts.append(
+        f'<line x1="{label_width}" y1="{base}" x2="{label_width + plot}" y2="{base}" stroke="{INK}"/>'
+    )
     if target is not None:
         x = label_width + plot * target
         parts.append(
@@ -59,7 +63,9 @@ def bar_chart(
     return mark_safe("".join(parts))  # noqa: S308  (every label is escaped above)
 
 
-def pair_chart(items: list[tuple[str, float | None, float | None]], *, legend: tuple[str, str], width: int = 640):
+def pair_chart(
+    items: list[tuple[str, float | None, float | None]], *, legend: tuple[str, str], width: int = 640
+):
     """Two bars per label (e.g. rated met / confirmed by reviewers), shares 0..1."""
     label_width, bh, gap, top = 60, 8, 8, 24
     plot = width - label_width - 60
@@ -74,7 +80,9 @@ def pair_chart(items: list[tuple[str, float | None, float | None]], *, legend: t
     ]
     for i, (label, a, b) in enumerate(items):
         y = top + i * (2 * bh + gap)
-        parts.append(f'<text x="{label_width - 6}" y="{y + bh + 3}" text-anchor="end" fill="{INK}">{escape(label)}</text>')
+        parts.append(
+            f'<text x="{label_width - 6}" y="{y + bh + 3}" text-anchor="end" fill="{INK}">{escape(label)}</text>'
+        )
         for j, (value, colour) in enumerate(((a, GREEN), (b, "#6c8ebf"))):
             v = max(0.0, min(1.0, value or 0.0))
             yy = y + j * bh
@@ -86,6 +94,8 @@ def pair_chart(items: list[tuple[str, float | None, float | None]], *, legend: t
     base = top + len(items) * (2 * bh + gap)
     for tick in (0, 0.5, 1.0):
         x = label_width + plot * tick
-        parts.append(f'<text x="{x:.1f}" y="{base + 14}" text-anchor="middle" fill="{INK}">{int(tick * 100)}%</text>')
+        parts.append(
+            f'<text x="{x:.1f}" y="{base + 14}" text-anchor="middle" fill="{INK}">{int(tick * 100)}%</text>'
+        )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308

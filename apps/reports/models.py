@@ -51,7 +51,9 @@ class AnnualReport(models.Model):
         "regions.Region", verbose_name=_("Provincial unit"), on_delete=models.PROTECT, related_name="+"
     )
     year = models.PositiveSmallIntegerField(_("Year"))
-    state = models.CharField(_("State"), max_length=10, choices=ReportState.choices, default=ReportState.DRAFT)
+    state = models.CharField(
+        _("State"), max_length=10, choices=ReportState.choices, default=ReportState.DRAFT
+    )
     # Optimistic lock for the narrative and every transition.
     version = models.PositiveIntegerField(default=1)
     figures = models.JSONField(_("Compiled figures"), default=dict, blank=True)
@@ -80,7 +82,9 @@ class AnnualReport(models.Model):
         verbose_name = _("Annual report")
         verbose_name_plural = _("Annual reports")
         ordering = ["-year", "province_id"]
-        constraints = [models.UniqueConstraint(fields=["province", "year"], name="annual_report_one_per_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "year"], name="annual_report_one_per_year")
+        ]
 
     def __str__(self):
         return f"{self.province} · {self.year}"

@@ -16,7 +16,9 @@ def _render(template: str, context: dict) -> bytes:
 
     with translation.override("zh-hans"):
         html = render_to_string(template, context)
-    return HTML(string=html, base_url=str(CSS_PATH.parent)).write_pdf(stylesheets=[CSS(filename=str(CSS_PATH))])
+    return HTML(string=html, base_url=str(CSS_PATH.parent)).write_pdf(
+        stylesheets=[CSS(filename=str(CSS_PATH))]
+    )
 
 
 def render_annual_report(report) -> bytes:
@@ -43,7 +45,11 @@ def render_national(snapshot) -> bytes:
         "t": figures.get("totals", {}),
         "generated": timezone.localtime(snapshot.compiled_at),
         "unit_chart": charts.bar_chart(
-            presenters.share_items(figures.get("units", [])), target=figures.get("target"), width=620, bar_height=12, gap=4
+            presenters.share_items(figures.get("units", [])),
+            target=figures.get("target"),
+            width=620,
+            bar_height=12,
+            gap=4,
         ),
         "criteria_chart": presenters.criteria_chart(figures, width=620),
         "status": presenters.status_rows(figures.get("report_status", [])),

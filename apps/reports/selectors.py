@@ -152,7 +152,9 @@ def _turnaround(assessments, year: int) -> dict:
     """Median days from first submission to the province's approval, over one fetched column."""
     durations = list(
         assessments.filter(year=year, first_submitted_at__isnull=False, approved_at__isnull=False)
-        .annotate(d=ExpressionWrapper(F("approved_at") - F("first_submitted_at"), output_field=DurationField()))
+        .annotate(
+            d=ExpressionWrapper(F("approved_at") - F("first_submitted_at"), output_field=DurationField())
+        )
         .values_list("d", flat=True)
     )
     days = [d.total_seconds() / 86400 for d in durations if d is not None]
@@ -232,7 +234,9 @@ def region_figures(*, year: int, province_code: str | None = None) -> dict:
         assessments = assessments.filter(province_id=province_code)
     second_level = Coalesce("city_id", "county_id")
     cities = _counts_by(communities=communities, assessments=assessments, year=year, key_expr=second_level)
-    counties = _counts_by(communities=communities, assessments=assessments, year=year, key_expr=F("county_id"))
+    counties = _counts_by(
+        communities=communities, assessments=assessments, year=year, key_expr=F("county_id")
+    )
     cities.sort(key=lambda r: r["code"] or "")
     counties.sort(key=lambda r: r["code"] or "")
     totals = _totals(cities)
@@ -254,10 +258,12 @@ def region_figures(*, year: int, province_code: str | None = None) -> dict:
         figures["counties"] = counties
         figures.update(_lists(assessments, year))
     else:
-        units = _counts_by(communities=communities, assessments=assessments, year=year, key_expr=F("province_id"))
+        units = _counts_by(
+            communities=communities, assessments=assessments, year=year, key_expr=F("province_id")
+        )
         present = {u["code"] for u in units}
         names = dict(provincial_units().values_list("code", "name"))
-        for code, name in names.items():
+        for code in names:
             if code not in present:
                 units.append(
                     {
@@ -318,7 +324,9 @@ def report_status(*, year: int, today: dt.date) -> list[dict]:
     return rows
 
 
-def annual_report_list(*, user, year: int | None = None, province: str | None = None) -> QuerySet[AnnualReport]:
+def annual_report_list(
+    *, user, year: int | None = None, province: str | None = None
+) -> QuerySet[AnnualReport]:
     qs = AnnualReport.objects.visible_to(user).select_related("province")
     if year:
         qs = qs.filter(year=year)

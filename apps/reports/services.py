@@ -28,7 +28,9 @@ from .models import (
 )
 
 
-def _record(report: AnnualReport, user: User | None, action: str, *, reason: str = "", day=None) -> ReportEvent:
+def _record(
+    report: AnnualReport, user: User | None, action: str, *, reason: str = "", day=None
+) -> ReportEvent:
     return ReportEvent.objects.create(
         report=report, at=timezone.now(), actor=user, action=action, reason=reason, day=day
     )
@@ -116,7 +118,9 @@ def annual_report_update_narrative(
     with transaction.atomic():
         locked = _lock_checked(report, expected_version)
         if not locked.is_editable:
-            raise ConflictError(_("The report has been submitted and can no longer be edited."), code="wrong_state")
+            raise ConflictError(
+                _("The report has been submitted and can no longer be edited."), code="wrong_state"
+            )
         for name in NARRATIVE_FIELDS:
             if name in data:
                 setattr(locked, name, (data[name] or "").strip())
@@ -142,14 +146,18 @@ def annual_report_submit(
         missing = [n for n in NARRATIVE_FIELDS if not getattr(locked, n).strip()]
         if missing:
             raise ServiceError(
-                _("Write every narrative section before submitting."), code="narrative_missing", field=missing[0]
+                _("Write every narrative section before submitting."),
+                code="narrative_missing",
+                field=missing[0],
             )
         locked.state = ReportState.SUBMITTED
         locked.submitted_at = timezone.now()
         locked.submitted_by = user
         locked.is_late = today > selectors.report_deadline(locked.year)
         locked.version += 1
-        locked.save(update_fields=["state", "submitted_at", "submitted_by", "is_late", "version", "updated_at"])
+        locked.save(
+            update_fields=["state", "submitted_at", "submitted_by", "is_late", "version", "updated_at"]
+        )
         _record(locked, user, ReportAction.SUBMITTED, reason=_("late") if locked.is_late else "")
     return locked
 
@@ -160,7 +168,9 @@ def annual_report_return(*, report: AnnualReport, user: User, reason: str) -> An
         raise ForbiddenError(_("Only the ministry can return a report."))
     reason = (reason or "").strip()
     if not reason:
-        raise ServiceError(_("Give a reason for returning the report."), code="reason_required", field="reason")
+        raise ServiceError(
+            _("Give a reason for returning the report."), code="reason_required", field="reason"
+        )
     with transaction.atomic():
         locked = AnnualReport.objects.select_for_update().get(pk=report.pk)
         if locked.state != ReportState.SUBMITTED:
@@ -193,7 +203,9 @@ def _notify(users, text: str, url: str) -> None:
     if recipients:
         subject = _("Green Community Creation Action") + " · " + text[:60]
         transaction.on_commit(
-            lambda: send_mail(subject, text + "\n\n" + url, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True)
+            lambda: send_mail(
+                subject, text + "\n\n" + url, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True
+            )
         )
 
 
@@ -213,7 +225,9 @@ def annual_reports_remind(*, year: int, today: dt.date | None = None) -> int:
                 _record(report, None, ReportAction.REMINDED, day=today)
                 _notify(
                     _province_users(code),
-                    _("Reminder: your %(year)s annual summary evaluation report is due on 30 November (%(days)s days left).")
+                    _(
+                        "Reminder: your %(year)s annual summary evaluation report is due on 30 November (%(days)s days left)."
+                    )
                     % {"year": year, "days": days_left},
                     f"/reports/{report.pk}/",
                 )
@@ -308,8 +322,10 @@ def compile_job_start(
         national = user.role in (Role.MINISTRY, Role.ADMIN) or user.is_superuser
         if kind == JobKind.YEAR and not national:
             raise ForbiddenError(_("Only the ministry can compile the whole year."))
-        if kind == JobKind.PROVINCE and not national and not (
-            user.role == Role.PROVINCE and user.region_id == province_code
+        if (
+            kind == JobKind.PROVINCE
+            and not national
+            and not (user.role == Role.PROVINCE and user.region_id == province_code)
         ):
             raise ForbiddenError(_("You can only compile the report of your own provincial unit."))
     if kind == JobKind.PROVINCE and not Region.objects.filter(pk=province_code, level="province").exists():
@@ -318,7 +334,10 @@ def compile_job_start(
 
     with transaction.atomic():
         job = CompileJob.objects.create(
-            kind=kind, year=year, province_id=province_code if kind == JobKind.PROVINCE else None, requested_by=user
+            kind=kind,
+            year=year,
+            province_id=province_code if kind == JobKind.PROVINCE else None,
+            requested_by=user,
         )
         if kind == JobKind.PROVINCE:
             transaction.on_commit(lambda: tasks.compile_annual_report.delay(province_code, year, str(job.pk)))

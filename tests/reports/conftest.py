@@ -46,19 +46,37 @@ def small_world(db):
     h = [CommunityFactory(street=huangpu, code=f"31010100200{i}") for i in range(1, 3)]
     b1 = CommunityFactory(street=beijing, code="110101001001")
     make_assessment(x[0], 2024, "approved", first_submitted_at=at(2024, 5, 1), approved_at=at(2024, 6, 1))
-    make_assessment(x[0], 2025, "recommended", first_submitted_at=at(2025, 10, 1), recommended_at=at(2025, 10, 5))
-    x2 = make_assessment(x[1], 2025, "approved", first_submitted_at=at(2025, 5, 1), approved_at=at(2025, 5, 10))
     make_assessment(
-        x[2], 2024, "revoked", first_submitted_at=at(2024, 6, 1), approved_at=at(2024, 7, 1), revoked_at=at(2025, 3, 1)
+        x[0], 2025, "recommended", first_submitted_at=at(2025, 10, 1), recommended_at=at(2025, 10, 5)
+    )
+    x2 = make_assessment(
+        x[1], 2025, "approved", first_submitted_at=at(2025, 5, 1), approved_at=at(2025, 5, 10)
+    )
+    make_assessment(
+        x[2],
+        2024,
+        "revoked",
+        first_submitted_at=at(2024, 6, 1),
+        approved_at=at(2024, 7, 1),
+        revoked_at=at(2025, 3, 1),
     )
     make_assessment(x[2], 2025, "returned", first_submitted_at=at(2025, 9, 10), returned_at=at(2025, 9, 20))
-    x4 = make_assessment(x[3], 2025, "submitted", first_submitted_at=at(2025, 9, 1), submitted_at=at(2025, 9, 1))
+    x4 = make_assessment(
+        x[3], 2025, "submitted", first_submitted_at=at(2025, 9, 1), submitted_at=at(2025, 9, 1)
+    )
     make_assessment(
-        h[0], 2025, "revoked", first_submitted_at=at(2025, 7, 2), approved_at=at(2025, 8, 1), revoked_at=at(2026, 2, 1)
+        h[0],
+        2025,
+        "revoked",
+        first_submitted_at=at(2025, 7, 2),
+        approved_at=at(2025, 8, 1),
+        revoked_at=at(2026, 2, 1),
     )
     h2 = make_assessment(h[1], 2025, "draft")
     make_assessment(b1, 2025, "approved", first_submitted_at=at(2025, 4, 1), approved_at=at(2025, 4, 3))
-    Demonstration.objects.create(assessment=x2, year=2025, citation="垃圾分类示范", designated_at=at(2025, 6, 1))
+    Demonstration.objects.create(
+        assessment=x2, year=2025, citation="垃圾分类示范", designated_at=at(2025, 6, 1)
+    )
     c1 = Criterion.objects.get(standard__code="national-trial-2020", number=1)
     c2 = Criterion.objects.get(standard__code="national-trial-2020", number=2)
     Response.objects.create(assessment=x2, criterion=c1, rating="met", verdict="confirmed")
