@@ -84,3 +84,37 @@ def small_world(db):
     Response.objects.create(assessment=x4, criterion=c1, rating="met")
     Response.objects.create(assessment=h2, criterion=c1, rating="not_met")
     return {"x": x, "h": h, "b1": b1}
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(request):
+    """Tasks run in process (the code paths of `make run`), except in the tests that start a real
+    worker: with REDIS_URL set the app would otherwise send every task to Redis."""
+    from greencommunity.celery import app
+
+    if "services" in request.keywords:
+        yield
+        return
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+@pytest.fixture
+def reference_data_restored(django_db_blocker):
+    """transactional_db flushes every table at teardown, including the division tree, the standard
+    and the beat rows loaded by data migrations: load them again afterwards for the next tests.
+    Request this fixture BEFORE transactional_db so that its teardown runs after the flush."""
+    yield
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    with django_db_blocker.unblock():
+        for module, function in (
+            ("apps.regions.migrations.0002_load_divisions", "load"),
+            ("apps.standards.migrations.0002_national_trial_standard", "load"),
+            ("apps.reports.migrations.0002_beat_schedule", "create"),
+        ):
+            getattr(importlib.import_module(module), function)(django_apps, None)
