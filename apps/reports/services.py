@@ -125,7 +125,8 @@ def annual_report_update_narrative(
             if name in data:
                 setattr(locked, name, (data[name] or "").strip())
         locked.version += 1
-        locked.save(update_fields=[*NARRATIVE_FIELDS, "version", "updated_at"])
+        locked.pdf_compiled_at = None  # the stored PDF no longer shows this text
+        locked.save(update_fields=[*NARRATIVE_FIELDS, "version", "pdf_compiled_at", "updated_at"])
         _record(locked, user, ReportAction.EDITED)
     return locked
 
@@ -155,8 +156,19 @@ def annual_report_submit(
         locked.submitted_by = user
         locked.is_late = today > selectors.report_deadline(locked.year)
         locked.version += 1
+        locked.pdf_compiled_at = None
         locked.save(
-            update_fields=["state", "submitted_at", "submitted_by", "is_late", "version", "updated_at"]
+            update_fields=[
+                *(
+                    "state",
+                    "submitted_at",
+                    "submitted_by",
+                    "is_late",
+                    "version",
+                    "pdf_compiled_at",
+                    "updated_at",
+                )
+            ]
         )
         _record(locked, user, ReportAction.SUBMITTED, reason=_("late") if locked.is_late else "")
     return locked
@@ -179,7 +191,17 @@ def annual_report_return(*, report: AnnualReport, user: User, reason: str) -> An
         locked.returned_at = timezone.now()
         locked.return_reason = reason
         locked.version += 1
-        locked.save(update_fields=["state", "returned_at", "return_reason", "version", "updated_at"])
+        locked.pdf_compiled_at = None
+        locked.save(
+            update_fields=[
+                "state",
+                "returned_at",
+                "return_reason",
+                "version",
+                "pdf_compiled_at",
+                "updated_at",
+            ]
+        )
         _record(locked, user, ReportAction.RETURNED, reason=reason)
         _notify(
             _province_users(locked.province_id),
@@ -251,7 +273,7 @@ def annual_reports_mark_late(*, year: int, today: dt.date | None = None) -> int:
             .filter(year=year, is_late__isnull=True)
             .exclude(state=ReportState.SUBMITTED)
         )
-        AnnualReport.objects.filter(pk__in=[r.pk for r in pending]).update(is_late=True)
+        AnnualReport.objects.filter(pk__in=[r.pk for r in pending]).update(is_late=True, pdf_compiled_at=None)
         now = timezone.now()
         ReportEvent.objects.bulk_create(
             [ReportEvent(report=r, at=now, action=ReportAction.MARKED_LATE) for r in pending]

@@ -41,3 +41,19 @@ def test_national_pdf(small_world):
     for expected in ("全国", "北京市", "新疆生产建设兵团", "57.1%", "报告报送情况"):
         assert expected in text, expected
     assert "Noto-Sans-CJK-SC" in fonts
+
+
+def test_narrative_edit_makes_the_pdf_stale(small_world, province_user):
+    report = services.annual_report_compile(province_code="310000000000", year=2025)
+    report = services.annual_report_render_pdf(report_id=report.pk)
+    assert report.pdf_is_current
+    report = services.annual_report_update_narrative(
+        report=report, user=province_user, data={"plans": "新计划"}
+    )
+    assert not report.pdf_is_current
+    report = services.annual_report_render_pdf(report_id=report.pk)
+    assert report.pdf_is_current
+    text = subprocess.run(
+        ["pdftotext", report.pdf.path, "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "新计划" in text

@@ -42,7 +42,19 @@ def worker(reference_data_restored, transactional_db, tmp_path):
     }
     log = open(tmp_path / "worker.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "greencommunity", "worker", "--pool=solo", "-l", "info", "-n", f"gc5-{os.getpid()}@%h"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "greencommunity",
+            "worker",
+            "--pool=solo",
+            "-l",
+            "info",
+            "-n",
+            f"gc5-{os.getpid()}@%h",
+        ],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
