@@ -62,9 +62,14 @@ def compile_year(year: int, job_id: str | None = None) -> None:
     """Fan out one compile per provincial unit, then the national snapshot once all are done."""
     services.compile_job_mark(job_id=job_id, state=JobState.RUNNING)
     units = list(selectors.provincial_units().values_list("code", flat=True))
-    chord(group(compile_annual_report.si(code, year) for code in units))(
-        compile_national_snapshot.si(year, job_id)
-    )
+    callback = compile_national_snapshot.si(year, job_id).on_error(compile_job_failed.s(job_id))
+    chord(group(compile_annual_report.si(code, year) for code in units))(callback)
+
+
+@shared_task(name="reports.compile_job_failed")
+def compile_job_failed(request, exc, traceback, job_id: str | None = None) -> None:
+    """Errback of a year fan-out: a unit that failed for good marks the job failed (not running forever)."""
+    services.compile_job_mark(job_id=job_id, state=JobState.FAILED, error=repr(exc))
 
 
 @shared_task(name="reports.render_annual_report_pdf", time_limit=180, soft_time_limit=150, **COMMON)

@@ -162,3 +162,14 @@ def test_province_job_scope(small_world, province_user, django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):
         job = services.compile_job_start(user=province_user, kind="province", year=2025, province_code=SH)
     assert CompileJob.objects.get(pk=job.pk).state == "done"
+
+
+def test_failed_compile_marks_the_job(small_world, province_user, django_capture_on_commit_callbacks):
+    with (
+        mock.patch("apps.reports.services.annual_report_compile", side_effect=ValueError("boom")),
+        pytest.raises(ValueError),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.compile_job_start(user=province_user, kind="province", year=2025, province_code=SH)
+    job = CompileJob.objects.get()
+    assert job.state == "failed" and "boom" in job.error

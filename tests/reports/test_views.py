@@ -189,3 +189,12 @@ def test_api_submit(client, users, world):
     response = client.post(f"/api/v1/reports/annual/{report.pk}/submit/")
     assert response.status_code == 200 and response.json()["state"] == "submitted"
     assert client.post(f"/api/v1/reports/annual/{report.pk}/submit/").status_code == 409
+
+
+def test_home_panels(client, users, world):
+    client.force_login(users["province"])
+    assert "年度总结评估报告" in client.get("/").content.decode()
+    client.force_login(users["ministry"])
+    assert "全国进展" in client.get("/").content.decode()
+    client.force_login(users["city"])
+    assert 'data-testid="home-report"' not in client.get("/").content.decode()
