@@ -1,5 +1,17 @@
 """API routes of the reports app, included by apps/api/urls.py under /api/v1/reports/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import api
+
+app_name = "reports_api"
+urlpatterns = [
+    path("annual/", api.AnnualReportList.as_view(), name="annual-list"),
+    path("annual/<int:pk>/", api.AnnualReportDetail.as_view(), name="annual-detail"),
+    path("annual/<int:pk>/submit/", api.AnnualReportSubmit.as_view(), name="annual-submit"),
+    path("annual/<int:pk>/pdf/", api.AnnualReportPdf.as_view(), name="annual-pdf"),
+    path("national/<int:year>/", api.NationalDetail.as_view(), name="national"),
+    path("national/<int:year>/pdf/", api.NationalPdf.as_view(), name="national-pdf"),
+    path("jobs/", api.CompileJobStart.as_view(), name="job-start"),
+    path("jobs/<uuid:pk>/", api.CompileJobDetail.as_view(), name="job-detail"),
+]

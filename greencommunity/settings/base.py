@@ -197,3 +197,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Reports (annual reports, national snapshots; apps/reports) ----------------
+# WeasyPrint and fontTools log every layout step at INFO: keep the worker's log readable.
+LOGGING["loggers"].update({"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}})
+# Time limits (seconds) of the PDF rendering tasks are declared on the tasks; the compile deadline
+# (30 November, Asia/Shanghai) is apps.reports.selectors.report_deadline.

@@ -1,0 +1,223 @@
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+NOTHING = Q(pk__in=[])
+
+
+def report_scope_q(user, path: str = "") -> Q:
+    """Reports in the user's scope: the ministry and administrators see every provincial unit, a
+    provincial department only its own; city and community users see none."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOTHING
+    if user.role in ("ministry", "admin") or user.is_superuser:
+        return Q()
+    if user.role == "province" and user.region_id:
+        return Q(**{f"{path}province_id": user.region_id})
+    return NOTHING
+
+
+class ReportState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted to the ministry")
+    RETURNED = "returned", _("Returned by the ministry")
+
+
+class AnnualReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one chokepoint for reading annual reports."""
+        return self.filter(report_scope_q(user))
+
+
+def report_pdf_path(instance, filename):
+    return f"reports/{instance.year}/{instance.province_id}-{uuid.uuid4().hex[:8]}.pdf"
+
+
+def national_pdf_path(instance, filename):
+    return f"reports/{instance.year}/national-{uuid.uuid4().hex[:8]}.pdf"
+
+
+NARRATIVE_FIELDS = ("mechanism", "measures", "support", "problems", "plans")
+
+
+class AnnualReport(models.Model):
+    """A provincial unit's annual summary evaluation report (年度总结评估报告) for one year."""
+
+    province = models.ForeignKey(
+        "regions.Region", verbose_name=_("Provincial unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("Year"))
+    state = models.CharField(
+        _("State"), max_length=10, choices=ReportState.choices, default=ReportState.DRAFT
+    )
+    # Optimistic lock for the narrative and every transition.
+    version = models.PositiveIntegerField(default=1)
+    figures = models.JSONField(_("Compiled figures"), default=dict, blank=True)
+    compiled_at = models.DateTimeField(_("Compiled"), null=True, blank=True)
+    mechanism = models.TextField(_("Working mechanism"), blank=True)
+    measures = models.TextField(_("Main measures"), blank=True)
+    support = models.TextField(_("Funding and policy support"), blank=True)
+    problems = models.TextField(_("Problems"), blank=True)
+    plans = models.TextField(_("Plans for next year"), blank=True)
+    submitted_at = models.DateTimeField(_("Submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # None: not yet decided (still open); True: submitted after 30 November or still missing on 1 December.
+    is_late = models.BooleanField(_("Late"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("Returned"), null=True, blank=True)
+    return_reason = models.TextField(_("Reason for return"), blank=True)
+    pdf = models.FileField(upload_to=report_pdf_path, max_length=200, blank=True)
+    # The compile time the stored PDF was rendered from: a PDF is current when equal to compiled_at.
+    pdf_compiled_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AnnualReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Annual report")
+        verbose_name_plural = _("Annual reports")
+        ordering = ["-year", "province_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "year"], name="annual_report_one_per_year")
+        ]
+
+    def __str__(self):
+        return f"{self.province} · {self.year}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in (ReportState.DRAFT, ReportState.RETURNED)
+
+    @property
+    def pdf_is_current(self) -> bool:
+        return bool(self.pdf) and self.pdf_compiled_at == self.compiled_at
+
+
+class ReportAction(models.TextChoices):
+    CREATED = "created", _("Created")
+    COMPILED = "compiled", _("Compiled")
+    EDITED = "edited", _("Narrative edited")
+    SUBMITTED = "submitted", _("Submitted to the ministry")
+    RETURNED = "returned", _("Returned by the ministry")
+    REMINDED = "reminded", _("Reminder sent")
+    MARKED_LATE = "marked_late", _("Marked late")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionDenied("history is append-only")
+
+    def delete(self):
+        raise PermissionDenied("history is append-only")
+
+
+class ReportEvent(models.Model):
+    """Append-only history of an annual report."""
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(_("Time"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(_("Action"), max_length=12, choices=ReportAction.choices)
+    reason = models.TextField(_("Reason"), blank=True)
+    # For reminders: the day (Asia/Shanghai) it was sent, so a rerun the same day sends nothing.
+    day = models.DateField(null=True, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Report history entry")
+        verbose_name_plural = _("Report history")
+        ordering = ["report", "at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "action", "day"],
+                condition=Q(action="reminded"),
+                name="report_one_reminder_per_day",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.report_id} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionDenied("history is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("history is append-only")
+
+
+class NationalSnapshot(models.Model):
+    """The national progress figures of one year, compiled after every provincial unit."""
+
+    year = models.PositiveSmallIntegerField(_("Year"), unique=True)
+    figures = models.JSONField(_("Compiled figures"), default=dict)
+    compiled_at = models.DateTimeField(_("Compiled"))
+    pdf = models.FileField(upload_to=national_pdf_path, max_length=200, blank=True)
+    pdf_compiled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("National progress snapshot")
+        verbose_name_plural = _("National progress snapshots")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return str(self.year)
+
+    @property
+    def pdf_is_current(self) -> bool:
+        return bool(self.pdf) and self.pdf_compiled_at == self.compiled_at
+
+
+class JobKind(models.TextChoices):
+    PROVINCE = "province", _("Compile one provincial report")
+    YEAR = "year", _("Compile every report and the national snapshot")
+
+
+class JobState(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class CompileJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(report_scope_q(user))
+
+
+class CompileJob(models.Model):
+    """A compile requested by a user or the schedule, so pages and the API can poll its state."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("Kind"), max_length=10, choices=JobKind.choices)
+    year = models.PositiveSmallIntegerField(_("Year"))
+    province = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(_("State"), max_length=10, choices=JobState.choices, default=JobState.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    objects = CompileJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Compile job")
+        verbose_name_plural = _("Compile jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.kind} {self.year} {self.state}"

@@ -1,0 +1,33 @@
+"""Turning stored figures into what pages and PDFs display (labels, chart items). No queries."""
+
+from django.utils.translation import gettext_lazy as _
+
+from . import charts
+from .models import NARRATIVE_FIELDS, AnnualReport
+
+STATUS_LABELS = {
+    "on_time": _("Submitted on time"),
+    "late": _("Submitted late"),
+    "not_yet": _("Not yet submitted"),
+    "missing": _("Missing (late)"),
+}
+
+
+def share_items(rows: list[dict]) -> list[tuple[str, float | None]]:
+    return [(r.get("name") or r.get("code") or "—", r.get("share")) for r in rows]
+
+
+def criteria_chart(figures: dict, *, width: int = 640):
+    return charts.pair_chart(
+        [(f"{c['number']}", c["met_share"], c["confirmed_share"]) for c in figures.get("criteria", [])],
+        legend=(str(_("Rated met by communities")), str(_("Confirmed by reviewers"))),
+        width=width,
+    )
+
+
+def narrative(report: AnnualReport) -> list[tuple[str, str]]:
+    return [(AnnualReport._meta.get_field(n).verbose_name, getattr(report, n)) for n in NARRATIVE_FIELDS]
+
+
+def status_rows(rows: list[dict]) -> list[dict]:
+    return [{**r, "label": STATUS_LABELS.get(r["status"], r["status"])} for r in rows]

@@ -1,0 +1,355 @@
+"""Reads of the reports app: the compiled figures (database aggregation only) and scoped lookups.
+
+Every figure follows the definitions of DESIGN.md:
+- registered: communities in the registry of the region;
+- participating in Y: communities whose assessment of Y left draft (including those sent back);
+- submitted: assessments of Y currently with a reviewer or decided (submitted, recommended, approved,
+  revoked), i.e. participating minus those returned to the community;
+- approved in Y: assessments the province approved during Y (Asia/Shanghai);
+- meeting the requirements at the end of Y (cumulative): communities with an assessment approved on or
+  before 31 December of Y and not revoked by then (a revocation after Y still counts for Y);
+- share: meeting / registered, against the 60 % target.
+"""
+
+import datetime as dt
+import statistics
+import zoneinfo
+
+from django.conf import settings
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models.functions import Coalesce
+
+from apps.assessments.models import Assessment, Demonstration, Rating, Response, State, Verdict
+from apps.communities.models import Community
+from apps.regions.models import Region
+from apps.standards.models import Criterion
+
+from .models import AnnualReport, CompileJob, NationalSnapshot
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+CORPS = "660000000000"
+
+
+def year_start(year: int) -> dt.datetime:
+    return dt.datetime(year, 1, 1, tzinfo=SHANGHAI)
+
+
+def report_deadline(year: int) -> dt.date:
+    """Reports are due on 30 November of their year (Asia/Shanghai); later is late."""
+    return dt.date(year, 11, 30)
+
+
+def target_share() -> float:
+    return float(getattr(settings, "NATIONAL_TARGET_SHARE", 0.6))
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def provincial_units() -> QuerySet[Region]:
+    return Region.objects.filter(level="province").order_by("code")
+
+
+def _meeting_q(year: int, path: str = "") -> Q:
+    end = year_start(year + 1)
+    return Q(**{f"{path}approved_at__lt": end}) & (
+        Q(**{f"{path}revoked_at__isnull": True}) | Q(**{f"{path}revoked_at__gte": end})
+    )
+
+
+def _grouped(qs, key: str, **aggregates) -> dict[str, dict]:
+    """One GROUP BY query: {key value: {aggregate: n}}."""
+    return {row.pop("k"): row for row in qs.annotate(k=key).order_by().values("k").annotate(**aggregates)}
+
+
+def _counts_by(*, communities, assessments, year: int, key_expr) -> list[dict]:
+    """Registered / participating / submitted / approved / meeting grouped by one region column."""
+    start, end = year_start(year), year_start(year + 1)
+    registered = _grouped(communities, key_expr, registered=Count("code"))
+    this_year = _grouped(
+        assessments.filter(year=year),
+        key_expr,
+        participating=Count("id", filter=~Q(state=State.DRAFT)),
+        submitted=Count(
+            "id", filter=Q(state__in=[State.SUBMITTED, State.RECOMMENDED, State.APPROVED, State.REVOKED])
+        ),
+        approved=Count("id", filter=Q(approved_at__gte=start, approved_at__lt=end)),
+        waiting_city=Count("id", filter=Q(state=State.SUBMITTED)),
+        waiting_province=Count("id", filter=Q(state=State.RECOMMENDED)),
+        returned=Count("id", filter=Q(state=State.RETURNED)),
+    )
+    meeting = _grouped(
+        assessments.filter(_meeting_q(year)), key_expr, meeting=Count("community_id", distinct=True)
+    )
+    keys = set(registered) | set(this_year) | set(meeting)
+    names = dict(Region.objects.filter(pk__in=[k for k in keys if k]).values_list("code", "name"))
+    rows = []
+    for key in keys:
+        row = {
+            "code": key,
+            "name": names.get(key, ""),
+            "registered": registered.get(key, {}).get("registered", 0),
+            "participating": 0,
+            "submitted": 0,
+            "approved": 0,
+            "waiting_city": 0,
+            "waiting_province": 0,
+            "returned": 0,
+            **this_year.get(key, {}),
+            "meeting": meeting.get(key, {}).get("meeting", 0),
+        }
+        row["share"] = _share(row["meeting"], row["registered"])
+        row["participation"] = _share(row["participating"], row["registered"])
+        rows.append(row)
+    return rows
+
+
+def _criteria(assessments, year: int) -> list[dict]:
+    responses = Response.objects.filter(
+        assessment__in=assessments.filter(year=year).exclude(state=State.DRAFT).values("id")
+    )
+    stats = {
+        row["criterion__number"]: row
+        for row in responses.order_by()
+        .values("criterion__number")
+        .annotate(
+            rated=Count("id", filter=~Q(rating="")),
+            met=Count("id", filter=Q(rating=Rating.MET)),
+            reviewed=Count("id", filter=~Q(verdict="")),
+            confirmed=Count("id", filter=Q(verdict=Verdict.CONFIRMED)),
+        )
+    }
+    criteria = (
+        Criterion.objects.filter(standard__province__isnull=True, standard__parent__isnull=True)
+        .order_by("number")
+        .values("number", "text_zh")
+        .distinct()
+    )
+    seen, rows = set(), []
+    for c in criteria:
+        if c["number"] in seen:
+            continue
+        seen.add(c["number"])
+        s = stats.get(c["number"], {})
+        rated, reviewed = s.get("rated", 0), s.get("reviewed", 0)
+        rows.append(
+            {
+                "number": c["number"],
+                "text": c["text_zh"],
+                "rated": rated,
+                "met": s.get("met", 0),
+                "met_share": _share(s.get("met", 0), rated),
+                "reviewed": reviewed,
+                "confirmed": s.get("confirmed", 0),
+                "confirmed_share": _share(s.get("confirmed", 0), reviewed),
+            }
+        )
+    return rows
+
+
+def _turnaround(assessments, year: int) -> dict:
+    """Median days from first submission to the province's approval, over one fetched column."""
+    durations = list(
+        assessments.filter(year=year, first_submitted_at__isnull=False, approved_at__isnull=False)
+        .annotate(
+            d=ExpressionWrapper(F("approved_at") - F("first_submitted_at"), output_field=DurationField())
+        )
+        .values_list("d", flat=True)
+    )
+    days = [d.total_seconds() / 86400 for d in durations if d is not None]
+    return {
+        "median_days": round(statistics.median(days), 1) if days else None,
+        "decided": len(days),
+    }
+
+
+def _lists(assessments, year: int) -> dict:
+    start, end = year_start(year), year_start(year + 1)
+    approved = list(
+        assessments.filter(approved_at__gte=start, approved_at__lt=end)
+        .order_by("county_id", "community_id")
+        .values("community_id", "community__name", "county__name", "street__name", "state")
+    )
+    demos = list(
+        Demonstration.objects.filter(year=year, assessment__in=assessments.values("id"))
+        .order_by("assessment__county_id", "assessment__community_id")
+        .values(
+            "assessment__community_id",
+            "assessment__community__name",
+            "assessment__county__name",
+            "citation",
+        )
+    )
+    return {
+        "approved_list": [
+            {
+                "code": a["community_id"],
+                "name": a["community__name"],
+                "county": a["county__name"],
+                "street": a["street__name"],
+                "revoked": a["state"] == State.REVOKED,
+            }
+            for a in approved
+        ],
+        "demonstration_list": [
+            {
+                "code": d["assessment__community_id"],
+                "name": d["assessment__community__name"],
+                "county": d["assessment__county__name"],
+                "citation": d["citation"],
+            }
+            for d in demos
+        ],
+    }
+
+
+def _totals(rows: list[dict]) -> dict:
+    keys = (
+        "registered",
+        "participating",
+        "submitted",
+        "approved",
+        "meeting",
+        "waiting_city",
+        "waiting_province",
+        "returned",
+    )
+    totals = {k: sum(r[k] for r in rows) for k in keys}
+    totals["share"] = _share(totals["meeting"], totals["registered"])
+    totals["participation"] = _share(totals["participating"], totals["registered"])
+    return totals
+
+
+def region_figures(*, year: int, province_code: str | None = None) -> dict:
+    """Every figure of a provincial unit (or of the nation with province_code=None) for `year`.
+
+    A fixed number of GROUP BY queries whatever the number of rows. The result is plain JSON and
+    deterministic (sorted), so compiling twice from the same data gives the same dict.
+    """
+    communities = Community.objects.all()
+    assessments = Assessment.objects.all()
+    if province_code:
+        communities = communities.filter(province_id=province_code)
+        assessments = assessments.filter(province_id=province_code)
+    second_level = Coalesce("city_id", "county_id")
+    cities = _counts_by(communities=communities, assessments=assessments, year=year, key_expr=second_level)
+    counties = _counts_by(
+        communities=communities, assessments=assessments, year=year, key_expr=F("county_id")
+    )
+    cities.sort(key=lambda r: r["code"] or "")
+    counties.sort(key=lambda r: r["code"] or "")
+    totals = _totals(cities)
+    demonstrations = Demonstration.objects.filter(year=year)
+    if province_code:
+        demonstrations = demonstrations.filter(assessment__province_id=province_code)
+    totals["demonstrations"] = demonstrations.count()
+    totals.update(_turnaround(assessments, year))
+    figures = {
+        "year": year,
+        "target": target_share(),
+        "totals": totals,
+        "criteria": _criteria(assessments, year),
+    }
+    if province_code:
+        region = Region.objects.get(pk=province_code)
+        figures["province"] = {"code": region.code, "name": region.name}
+        figures["cities"] = cities
+        figures["counties"] = counties
+        figures.update(_lists(assessments, year))
+    else:
+        units = _counts_by(
+            communities=communities, assessments=assessments, year=year, key_expr=F("province_id")
+        )
+        present = {u["code"] for u in units}
+        names = dict(provincial_units().values_list("code", "name"))
+        for code in names:
+            if code not in present:
+                units.append(
+                    {
+                        "code": code,
+                        "registered": 0,
+                        "participating": 0,
+                        "submitted": 0,
+                        "approved": 0,
+                        "meeting": 0,
+                        "waiting_city": 0,
+                        "waiting_province": 0,
+                        "returned": 0,
+                        "share": None,
+                        "participation": None,
+                    }
+                )
+        for u in units:
+            u["name"] = names.get(u["code"], u.get("name", ""))
+        units.sort(key=lambda u: (-(u["share"] or 0), -(u["participation"] or 0), u["code"]))
+        for rank, u in enumerate(units, start=1):
+            u["rank"] = rank
+        figures["units"] = units
+        figures["weakest_criteria"] = sorted(
+            [c for c in figures["criteria"] if c["met_share"] is not None], key=lambda c: c["met_share"]
+        )[:5]
+    return figures
+
+
+def report_status(*, year: int, today: dt.date) -> list[dict]:
+    """Report status of every provincial unit: on time / late / not yet, with days left."""
+    reports = {
+        r["province_id"]: r
+        for r in AnnualReport.objects.filter(year=year).values(
+            "id", "province_id", "state", "is_late", "submitted_at"
+        )
+    }
+    deadline = report_deadline(year)
+    rows = []
+    for code, name in provincial_units().values_list("code", "name"):
+        r = reports.get(code)
+        if r and r["state"] == "submitted":
+            status = "late" if r["is_late"] else "on_time"
+        elif r and r["is_late"]:
+            status = "missing"
+        else:
+            status = "not_yet" if today <= deadline else "missing"
+        rows.append(
+            {
+                "code": code,
+                "name": name,
+                "report_id": r["id"] if r else None,
+                "state": r["state"] if r else "",
+                "status": status,
+                "submitted_at": r["submitted_at"].isoformat() if r and r["submitted_at"] else None,
+                "days_left": (deadline - today).days if status == "not_yet" else None,
+            }
+        )
+    return rows
+
+
+def annual_report_list(
+    *, user, year: int | None = None, province: str | None = None
+) -> QuerySet[AnnualReport]:
+    qs = AnnualReport.objects.visible_to(user).select_related("province")
+    if year:
+        qs = qs.filter(year=year)
+    if province:
+        qs = qs.filter(province_id=province.ljust(12, "0"))
+    return qs
+
+
+def annual_report_get(*, user, pk) -> AnnualReport:
+    """One report in scope, or AnnualReport.DoesNotExist (404 for both unknown and foreign)."""
+    return AnnualReport.objects.visible_to(user).select_related("province", "submitted_by").get(pk=pk)
+
+
+def national_snapshot_get(*, user, year: int) -> NationalSnapshot:
+    """The national snapshot: ministry and administrators only (DoesNotExist for everyone else)."""
+    if not (user.is_authenticated and (user.role in ("ministry", "admin") or user.is_superuser)):
+        raise NationalSnapshot.DoesNotExist
+    return NationalSnapshot.objects.get(year=year)
+
+
+def can_see_national(user) -> bool:
+    return user.is_authenticated and (user.role in ("ministry", "admin") or user.is_superuser)
+
+
+def compile_job_get(*, user, pk) -> CompileJob:
+    return CompileJob.objects.visible_to(user).get(pk=pk)

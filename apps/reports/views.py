@@ -1,0 +1,287 @@
+"""Pages of the reports app: the provincial report (province staff; read-only for the ministry) and
+the national dashboard (ministry). Every read goes through the selectors' scoped querysets."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from apps.assessments.selectors import campaign_year
+from apps.core.errors import ServiceError
+
+from . import charts, presenters, selectors, services, tasks
+from .forms import NarrativeForm, ReturnForm
+from .models import AnnualReport, CompileJob, JobKind, NationalSnapshot
+
+
+def _report_or_404(request, pk) -> AnnualReport:
+    try:
+        return selectors.annual_report_get(user=request.user, pk=pk)
+    except AnnualReport.DoesNotExist:
+        raise Http404 from None
+
+
+def _require_national(request) -> None:
+    if not selectors.can_see_national(request.user):
+        raise Http404
+
+
+@login_required
+@require_GET
+def index(request):
+    """Province staff land on their own report of the campaign year; the ministry on the dashboard."""
+    user = request.user
+    if user.role == "province" and user.region_id:
+        report = services.annual_report_ensure(province_code=user.region_id, year=campaign_year())
+        return redirect("reports:detail", pk=report.pk)
+    if selectors.can_see_national(user):
+        return redirect("reports:national", year=campaign_year())
+    raise Http404
+
+
+@login_required
+@require_GET
+def detail(request, pk):
+    report = _report_or_404(request, pk)
+    can_edit = request.user.role == "province" and report.is_editable
+    form = NarrativeForm(instance=report, initial={"version": report.version}) if can_edit else None
+    return render(request, "reports/detail.html", _detail_context(request, report, form))
+
+
+def _detail_context(request, report: AnnualReport, form, return_form=None) -> dict:
+    figures = report.figures or {}
+    job = (
+        CompileJob.objects.visible_to(request.user)
+        .filter(kind=JobKind.PROVINCE, province_id=report.province_id, year=report.year)
+        .first()
+    )
+    today = timezone.localdate()
+    return {
+        "report": report,
+        "f": figures,
+        "t": figures.get("totals", {}),
+        "form": form,
+        "return_form": return_form or (ReturnForm() if selectors.can_see_national(request.user) else None),
+        "is_province": request.user.role == "province",
+        "narrative": presenters.narrative(report),
+        "deadline": selectors.report_deadline(report.year),
+        "days_left": (selectors.report_deadline(report.year) - today).days,
+        "job": job,
+        "events": report.events.select_related("actor").order_by("-at", "-id")[:20],
+        "city_chart": charts.bar_chart(
+            presenters.share_items(figures.get("cities", [])), target=figures.get("target")
+        )
+        if figures
+        else "",
+        "criteria_chart": presenters.criteria_chart(figures) if figures else "",
+    }
+
+
+@login_required
+@require_POST
+def narrative(request, pk):
+    report = _report_or_404(request, pk)
+    form = NarrativeForm(request.POST, instance=AnnualReport.objects.get(pk=report.pk))
+    if form.is_valid():
+        try:
+            services.annual_report_update_narrative(
+                report=report,
+                user=request.user,
+                data=form.cleaned_data,
+                expected_version=form.cleaned_data["version"],
+            )
+        except ServiceError as exc:
+            if exc.status == 403:
+                raise Http404 from None
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("The narrative was saved."))
+            return redirect("reports:detail", pk=report.pk)
+    return render(request, "reports/detail.html", _detail_context(request, report, form), status=400)
+
+
+@login_required
+@require_POST
+def compile_report(request, pk):
+    report = _report_or_404(request, pk)
+    try:
+        job = services.compile_job_start(
+            user=request.user, kind=JobKind.PROVINCE, year=report.year, province_code=report.province_id
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        job.refresh_from_db()
+        if job.state == "done":
+            messages.success(request, _("The figures were compiled."))
+        else:
+            messages.info(request, _("Compiling: the page refreshes when it is done."))
+    return redirect("reports:detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def submit(request, pk):
+    report = _report_or_404(request, pk)
+    try:
+        version = int(request.POST.get("version", "")) if request.POST.get("version") else None
+        services.annual_report_submit(report=report, user=request.user, expected_version=version)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The report was submitted to the ministry."))
+    return redirect("reports:detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def return_report(request, pk):
+    report = _report_or_404(request, pk)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.annual_report_return(
+                report=report, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The report was returned to the province."))
+    else:
+        messages.error(request, _("Give a reason for returning the report."))
+    return redirect("reports:detail", pk=report.pk)
+
+
+def _serve_pdf(request, obj, filename: str, render_task, *args, back: str):
+    if not obj.pdf_is_current:
+        render_task.delay(*args)  # in the worker; eager (make run) renders right here
+        obj.refresh_from_db()
+    if not obj.pdf_is_current:
+        messages.info(request, _("The PDF is being prepared. Try the download again in a moment."))
+        return redirect(back)
+    return FileResponse(
+        obj.pdf.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
+    )
+
+
+@login_required
+@require_GET
+def report_pdf(request, pk):
+    report = _report_or_404(request, pk)
+    if not report.compiled_at:
+        raise Http404
+    return _serve_pdf(
+        request,
+        report,
+        f"{report.year}-{report.province.name}-年度总结评估报告.pdf",
+        tasks.render_annual_report_pdf,
+        report.pk,
+        back=reverse("reports:detail", args=[report.pk]),
+    )
+
+
+SORTS = {
+    "rank": lambda r: r["rank"],
+    "name": lambda r: r["code"],
+    "share": lambda r: -(r["share"] or 0),
+    "participation": lambda r: -(r["participation"] or 0),
+    "registered": lambda r: -r["registered"],
+    "status": lambda r: ["on_time", "late", "not_yet", "missing"].index(r["status"]),
+}
+
+
+@login_required
+@require_GET
+def national(request, year: int):
+    """The ministry's dashboard: national share against the target, each unit, report status."""
+    _require_national(request)
+    snapshot = NationalSnapshot.objects.filter(year=year).first()
+    figures = snapshot.figures if snapshot else {}
+    today = timezone.localdate()
+    status = {r["code"]: r for r in presenters.status_rows(selectors.report_status(year=year, today=today))}
+    rows = [
+        {**u, **{k: v for k, v in status.get(u["code"], {}).items() if k != "name"}}
+        for u in figures.get("units", [])
+    ]
+    sort = request.GET.get("sort", "rank")
+    rows.sort(key=SORTS.get(sort, SORTS["rank"]))
+    return render(
+        request,
+        "reports/national.html",
+        {
+            "year": year,
+            "snapshot": snapshot,
+            "f": figures,
+            "t": figures.get("totals", {}),
+            "rows": rows,
+            "sort": sort,
+            "deadline": selectors.report_deadline(year),
+            "days_left": (selectors.report_deadline(year) - today).days,
+            "status_counts": _status_counts(status.values()),
+            "unit_chart": charts.bar_chart(
+                presenters.share_items(figures.get("units", [])),
+                target=figures.get("target"),
+                bar_height=12,
+                gap=4,
+            )
+            if figures
+            else "",
+            "criteria_chart": presenters.criteria_chart(figures) if figures else "",
+            "years": range(campaign_year(), campaign_year() - 4, -1),
+        },
+    )
+
+
+def _status_counts(rows) -> dict:
+    counts = {"on_time": 0, "late": 0, "not_yet": 0, "missing": 0}
+    for r in rows:
+        counts[r["status"]] += 1
+    return counts
+
+
+@login_required
+@require_GET
+def national_redirect(request):
+    _require_national(request)
+    return redirect("reports:national", year=campaign_year())
+
+
+@login_required
+@require_POST
+def national_compile(request, year: int):
+    _require_national(request)
+    services.compile_job_start(user=request.user, kind=JobKind.YEAR, year=year)
+    messages.info(request, _("Compiling every provincial report and the national snapshot."))
+    return redirect("reports:national", year=year)
+
+
+@login_required
+@require_GET
+def national_pdf(request, year: int):
+    _require_national(request)
+    snapshot = NationalSnapshot.objects.filter(year=year).first()
+    if snapshot is None:
+        raise Http404
+    return _serve_pdf(
+        request,
+        snapshot,
+        f"{year}-全国绿色社区创建进展.pdf",
+        tasks.render_national_pdf,
+        year,
+        back=reverse("reports:national", args=[year]),
+    )
+
+
+@login_required
+@require_GET
+def job_status(request, pk):
+    """A compile job's state as JSON, for the page's polling script (scoped like the reports)."""
+    try:
+        job = selectors.compile_job_get(user=request.user, pk=pk)
+    except CompileJob.DoesNotExist:
+        raise Http404 from None
+    return JsonResponse({"id": str(job.pk), "state": job.state, "error": job.error})

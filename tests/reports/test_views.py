@@ -1,0 +1,200 @@
+"""Scope of every report page and API route for every role; page content; query counts."""
+
+import pytest
+from django.urls import reverse
+
+from apps.accounts.models import Role
+from apps.reports import services
+from apps.reports.models import AnnualReport
+from tests.factories import UserFactory, region
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.reports.urls")]
+SH = "310000000000"
+
+
+@pytest.fixture
+def users(community_user, city_user, province_user, ministry_user):
+    return {
+        "community": community_user,
+        "city": city_user,
+        "province": province_user,
+        "beijing": UserFactory(username="beijing-dept", role=Role.PROVINCE, region=region("11")),
+        "ministry": ministry_user,
+        "admin": UserFactory(username="admin-user", role=Role.ADMIN),
+    }
+
+
+@pytest.fixture
+def world(small_world, ministry_user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.compile_job_start(user=ministry_user, kind="year", year=2025)
+    return {"report": AnnualReport.objects.get(province_id=SH, year=2025), "job": job}
+
+
+SEE_SH_REPORT = {"province", "ministry", "admin"}
+SEE_NATIONAL = {"ministry", "admin"}
+
+
+def _get(client, user, url):
+    client.force_login(user)
+    return client.get(url)
+
+
+@pytest.mark.parametrize("role", ["community", "city", "province", "beijing", "ministry", "admin"])
+def test_report_pages_scope(client, users, world, role):
+    report = world["report"]
+    ok = role in SEE_SH_REPORT
+    for name in ("detail", "pdf"):
+        response = _get(client, users[role], reverse(f"reports:{name}", args=[report.pk]))
+        assert response.status_code == (200 if ok else 404), (name, role)
+    for name in ("narrative", "compile", "submit", "return"):
+        response = client.post(reverse(f"reports:{name}", args=[report.pk]), {"reason": "x"})
+        if not ok:
+            assert response.status_code == 404, (name, role)
+    response = client.get(reverse("reports:job", args=[world["job"].pk]))
+    assert response.status_code == (200 if role in SEE_NATIONAL else 404)
+
+
+@pytest.mark.parametrize("role", ["community", "city", "province", "beijing", "ministry", "admin"])
+def test_national_pages_scope(client, users, world, role):
+    ok = role in SEE_NATIONAL
+    for url in (
+        reverse("reports:national", args=[2025]),
+        reverse("reports:national_pdf", args=[2025]),
+        reverse("reports:national_current"),
+    ):
+        status = _get(client, users[role], url).status_code
+        assert status == ((200, 302) if ok else (404,))[0] or (ok and status == 302), (url, role, status)
+    if not ok:
+        assert client.post(reverse("reports:national_compile", args=[2025])).status_code == 404
+
+
+def test_anonymous_is_sent_to_login(client, world):
+    assert client.get(reverse("reports:detail", args=[world["report"].pk])).status_code == 302
+    assert client.get("/api/v1/reports/annual/").status_code in (401, 403)
+
+
+def test_province_index_redirects_to_own_report(client, users, world, settings):
+    settings.CAMPAIGN_YEAR = 2025
+    response = _get(client, users["province"], reverse("reports:index"))
+    assert response.url == reverse("reports:detail", args=[world["report"].pk])
+
+
+def test_report_page_in_chinese_with_figures(client, users, world, django_assert_max_num_queries):
+    client.force_login(users["province"])
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("reports:detail", args=[world["report"].pk]))
+    html = response.content.decode()
+    for text in ("年度总结评估报告", "工作机制", "徐汇区", "50.0%", "重新汇总数据", "<svg"):
+        assert text in html, text
+
+
+def test_province_edits_and_submits_through_pages(client, users, world):
+    report = world["report"]
+    client.force_login(users["province"])
+    data = {n: "内容" for n in ("mechanism", "measures", "support", "problems", "plans")}
+    response = client.post(
+        reverse("reports:narrative", args=[report.pk]), {**data, "version": report.version}
+    )
+    assert response.status_code == 302
+    stale = client.post(reverse("reports:narrative", args=[report.pk]), {**data, "version": report.version})
+    assert stale.status_code == 400 and "其他人已修改" in stale.content.decode()
+    report.refresh_from_db()
+    client.post(reverse("reports:submit", args=[report.pk]), {"version": report.version})
+    report.refresh_from_db()
+    assert report.state == "submitted"
+
+
+def test_dashboard_sorted_with_status(client, users, world, django_assert_max_num_queries):
+    client.force_login(users["ministry"])
+    url = reverse("reports:national", args=[2025])
+    with django_assert_max_num_queries(10):
+        html = client.get(url + "?sort=share").content.decode()
+    assert html.index("北京市") < html.index("上海市") < html.index("河北省")
+    assert "50.0%" in html and "逾期未报送" in html  # 4 of 8 (the users fixture adds a community)
+    html = client.get(url + "?sort=name").content.decode()
+    assert html.index("北京市") < html.index("天津市") < html.index("上海市")
+
+
+def test_pdf_download(client, users, world):
+    client.force_login(users["province"])
+    response = client.get(reverse("reports:pdf", args=[world["report"].pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+# --- API ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["community", "city", "province", "beijing", "ministry", "admin"])
+def test_api_scope(client, users, world, role):
+    report = world["report"]
+    ok = role in SEE_SH_REPORT
+    client.force_login(users[role])
+    for url in (f"/api/v1/reports/annual/{report.pk}/", f"/api/v1/reports/annual/{report.pk}/pdf/"):
+        assert client.get(url).status_code == (200 if ok else 404), (url, role)
+    if not ok:
+        assert client.post(f"/api/v1/reports/annual/{report.pk}/submit/").status_code == 404
+    listed = client.get("/api/v1/reports/annual/?year=2025").json()
+    expected = {"province": 1, "beijing": 1, "ministry": 32, "admin": 32}.get(role, 0)
+    assert listed["count"] == expected
+    national = role in SEE_NATIONAL
+    for url in ("/api/v1/reports/national/2025/", "/api/v1/reports/national/2025/pdf/"):
+        assert client.get(url).status_code == (200 if national else 404), (url, role)
+    assert client.get(f"/api/v1/reports/jobs/{world['job'].pk}/").status_code == (200 if national else 404)
+
+
+def test_api_list_filters_and_queries(client, users, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(users["ministry"])
+    with CaptureQueriesContext(connection) as one:
+        data = client.get("/api/v1/reports/annual/?year=2025&province=31").json()
+    assert data["count"] == 1 and data["results"][0]["province_name"] == "上海市"
+    with CaptureQueriesContext(connection) as all_:
+        assert client.get("/api/v1/reports/annual/").json()["count"] == 32
+    assert len(one) == len(all_) <= 8  # 1 row or 32 rows: the same queries
+
+
+def test_api_compile_job_and_poll(client, users, world, django_capture_on_commit_callbacks):
+    client.force_login(users["province"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/api/v1/reports/jobs/",
+            {"kind": "province", "year": 2025, "province": "31"},
+            content_type="application/json",
+        )
+    assert response.status_code == 202
+    job = client.get(f"/api/v1/reports/jobs/{response.json()['id']}/").json()
+    assert job["state"] == "done"
+    refused = client.post(
+        "/api/v1/reports/jobs/",
+        {"kind": "province", "year": 2025, "province": "11"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 403
+
+
+def test_api_submit(client, users, world):
+    report = world["report"]
+    services.annual_report_update_narrative(
+        report=report,
+        user=users["province"],
+        data={n: "内容" for n in ("mechanism", "measures", "support", "problems", "plans")},
+    )
+    client.force_login(users["ministry"])
+    assert client.post(f"/api/v1/reports/annual/{report.pk}/submit/").status_code == 403
+    client.force_login(users["province"])
+    response = client.post(f"/api/v1/reports/annual/{report.pk}/submit/")
+    assert response.status_code == 200 and response.json()["state"] == "submitted"
+    assert client.post(f"/api/v1/reports/annual/{report.pk}/submit/").status_code == 409
+
+
+def test_home_panels(client, users, world):
+    client.force_login(users["province"])
+    assert "年度总结评估报告" in client.get("/").content.decode()
+    client.force_login(users["ministry"])
+    assert "全国进展" in client.get("/").content.decode()
+    client.force_login(users["city"])
+    assert 'data-testid="home-report"' not in client.get("/").content.decode()
