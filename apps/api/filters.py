@@ -1,12 +1,17 @@
 """django-filter sets of the API. They narrow querysets that are already scoped (visible_to)."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.assessments.models import Assessment, State
 from apps.communities.models import Community
 from apps.regions.models import Region, RegionLevel
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
 
 
 def _search(queryset, name, value):
@@ -44,7 +49,7 @@ class CommunityFilter(django_filters.FilterSet):
 
 
 class AssessmentFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(help_text=_("Campaign year"))
+    year = IntegerFilter(help_text=_("Campaign year"))
     state = django_filters.ChoiceFilter(choices=State.choices, help_text=_("Workflow state"))
     province = django_filters.CharFilter(field_name="province_id", help_text=_("Provincial unit code"))
     city = django_filters.CharFilter(field_name="city_id", help_text=_("City code"))

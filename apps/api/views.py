@@ -4,6 +4,7 @@ answers 404), writes through the domain services, whose ServiceError becomes the
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -96,7 +97,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["code", "name"]
     ordering = ["code"]
     lookup_field = "code"
-    lookup_value_regex = "[0-9]{1,12}"
+    lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
         return Region.objects.filter(region_tree_q(self.request.user))
@@ -116,7 +117,8 @@ class StandardViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = StandardVersion.objects.all()
     ordering_fields = ["issued", "code"]
     ordering = ["issued", "code"]
-    filterset_fields = ["province", "is_active"]
+    filterset_fields = ["province"]
+    lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
         qs = StandardVersion.objects.all()
@@ -173,7 +175,7 @@ class CommunityViewSet(
     ordering_fields = ["code", "name", "updated_at"]
     ordering = ["code"]
     lookup_field = "code"
-    lookup_value_regex = "[0-9]{12}"
+    lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
         return Community.objects.visible_to(self.request.user).with_regions()
@@ -209,7 +211,8 @@ class CommunityViewSet(
 
 # --- Assessments ---------------------------------------------------------------
 
-NUMBER = "responses/(?P<number>[0-9]{1,2})"
+# Path parts match anything up to "/": a malformed one reaches the view and answers a JSON 404.
+NUMBER = "responses/(?P<number>[^/]+)"
 
 
 @extend_schema_view(
@@ -237,6 +240,7 @@ class AssessmentViewSet(
     filterset_class = AssessmentFilter
     ordering_fields = ["id", "year", "community", "state", "submitted_at", "updated_at"]
     ordering = ["-year", "community"]
+    lookup_value_regex = "[^/]+"
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def get_queryset(self):
@@ -244,10 +248,8 @@ class AssessmentViewSet(
 
     def get_object(self):
         try:
-            return assessment_selectors.assessment_get(user=self.request.user, pk=self.kwargs["pk"])
-        except (Assessment.DoesNotExist, ValueError):
-            from django.http import Http404
-
+            return assessment_selectors.assessment_get(user=self.request.user, pk=_int(self.kwargs["pk"]))
+        except Assessment.DoesNotExist:
             raise Http404 from None
 
     def _detail(self, pk, *, status_code=status.HTTP_200_OK):
@@ -274,7 +276,7 @@ class AssessmentViewSet(
 
     def _response(self, assessment, number):
         return get_object_or_404(
-            assessment.responses.select_related("criterion", "assessment"), criterion__number=int(number)
+            assessment.responses.select_related("criterion", "assessment"), criterion__number=_int(number)
         )
 
     def _state(self, assessment):
@@ -347,14 +349,14 @@ class AssessmentViewSet(
         summary="移除佐证(社区)/ Remove an evidence file (community)",
         parameters=[OpenApiParameter("evidence_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
     )
-    @action(detail=True, methods=["delete"], url_path="evidence/(?P<evidence_id>[0-9]{1,12})")
+    @action(detail=True, methods=["delete"], url_path="evidence/(?P<evidence_id>[^/]+)")
     def remove_evidence(self, request, pk=None, evidence_id=None):
         assessment = self.get_object()
         evidence = get_object_or_404(
             Evidence.objects.visible_to(request.user)
             .filter(response__assessment=assessment, withdrawn_round__isnull=True)
             .select_related("response__assessment", "response__criterion"),
-            pk=int(evidence_id),
+            pk=_int(evidence_id),
         )
         assessment_services.evidence_remove(evidence=evidence, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -490,6 +492,13 @@ class AssessmentViewSet(
         data = serializer_class(data=request_data(self.request))
         data.is_valid(raise_exception=True)
         return data.validated_data
+
+
+def _int(value) -> int:
+    """A path part as a database id; anything else is not found."""
+    if not str(value).isdigit() or len(str(value)) > 12:
+        raise Http404
+    return int(value)
 
 
 def request_data(request):
