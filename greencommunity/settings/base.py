@@ -214,6 +214,23 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "TAGS": [
+        {"name": "auth", "description": "令牌:获取与吊销 / Tokens: obtain and revoke"},
+        {"name": "regions", "description": "行政区划(国家统计局代码)/ Administrative divisions (NBS codes)"},
+        {
+            "name": "standards",
+            "description": "创建标准:类别与16条 / Standards: categories and the 16 criteria",
+        },
+        {"name": "communities", "description": "城市社区名录 / The urban community registry"},
+        {
+            "name": "assessments",
+            "description": "年度自评、佐证与两级审核 / Yearly self-assessment, evidence and the two-level review",
+        },
+        {
+            "name": "reports",
+            "description": "年度总结评估报告与全国进展 / Annual reports and national progress",
+        },
+    ],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "apps.api.schema.add_error_responses",

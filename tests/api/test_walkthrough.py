@@ -84,3 +84,46 @@ def _pdf():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("minutes.pdf", PDF_BYTES, content_type="application/pdf")
+
+
+def test_admin_revokes_any_token_in_the_admin_site(client, community_user):
+    from rest_framework.authtoken.models import Token
+
+    from tests.factories import UserFactory
+
+    Token.objects.create(user=community_user)
+    admin = UserFactory(username="root", role="admin", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    assert client.get("/admin/authtoken/tokenproxy/").status_code == 200
+    url = f"/admin/authtoken/tokenproxy/{community_user.pk}/delete/"  # the proxy is keyed by user
+    assert client.get(url).status_code == 200
+    r = client.post(url, {"post": "yes"})
+    assert r.status_code == 302
+    assert not Token.objects.filter(user=community_user).exists()
+
+
+def test_schema_and_docs_are_served(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    for path in (
+        "/api/v1/auth/token/",
+        "/api/v1/regions/",
+        "/api/v1/standards/{id}/",
+        "/api/v1/communities/{code}/",
+        "/api/v1/assessments/{id}/responses/{number}/evidence/",
+        "/api/v1/assessments/{id}/history/",
+    ):
+        assert path in paths
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    assert b"<script>" not in docs.content  # no inline script (CSP), assets from the sidecar package
+    english = client.get("/api/schema/", HTTP_ACCEPT="application/json", HTTP_ACCEPT_LANGUAGE="en").json()
+    chinese = schema.json()
+    param = next(
+        p for p in chinese["paths"]["/api/v1/assessments/"]["get"]["parameters"] if p["name"] == "year"
+    )
+    param_en = next(
+        p for p in english["paths"]["/api/v1/assessments/"]["get"]["parameters"] if p["name"] == "year"
+    )
+    assert param["description"] == "年度" and param_en["description"] == "Campaign year"
