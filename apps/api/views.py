@@ -481,7 +481,7 @@ class AssessmentViewSet(
         summary="审核历史 / History",
         description="只增不改的历史记录,按时间排序。/ The append-only history, oldest first.",
     )
-    @action(detail=True, methods=["get"], filterset_class=None, ordering_fields=[])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def history(self, request, pk=None):
         assessment = self.get_object()
         qs = assessment_selectors.assessment_history(assessment=assessment)
