@@ -42,23 +42,25 @@ def _province(user):
 def registry_import_upload(request):
     """Step 1: choose a CSV or XLSX file."""
     _require_registry_staff(request.user)
-    error = ""
+    error, status = "", 200
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
-            error = _("Choose a CSV or XLSX file.")
+            error, status = _("Choose a CSV or XLSX file."), 400
         elif upload.size > IMPORT_MAX_BYTES:
             error = _("The file is too large; the limit is %(limit)s MB.") % {
                 "limit": IMPORT_MAX_BYTES // 2**20
             }
+            status = 413
         else:
+            # One pending import per session: a new upload discards the previous, unconfirmed one.
+            for old_token, old in list(request.session.get(SESSION_KEY, {}).items()):
+                _discard(request, old_token, old)
             token = secrets.token_urlsafe(16)
             stored = default_storage.save(f"imports/{token}", upload)
-            pending = request.session.get(SESSION_KEY, {})
-            pending[token] = {"name": stored, "filename": (upload.name or "")[-200:]}
-            request.session[SESSION_KEY] = pending
+            request.session[SESSION_KEY] = {token: {"name": stored, "filename": (upload.name or "")[-200:]}}
             return redirect("communities:import-preview", token=token)
-    return render(request, "communities/import_upload.html", {"error": error}, status=400 if error else 200)
+    return render(request, "communities/import_upload.html", {"error": error}, status=status)
 
 
 def _pending(request, token):

@@ -141,3 +141,20 @@ def test_templates_have_chinese_headers(client_for, province_user):
 def test_upload_page_reads_in_chinese(client_for, province_user):
     html = client_for(province_user).get(reverse("communities:import")).content.decode()
     assert "导入" in html
+
+
+def test_a_new_upload_discards_the_previous_one(client_for, province_user):
+    client = client_for(province_user)
+    first = _upload(client, _csv("310104003009,第一次,310104003\n"))
+    second = _upload(client, _csv("310104003010,第二次,310104003\n"))
+    assert client.get(first).status_code == 404
+    assert client.get(second).status_code == 200
+
+
+def test_import_file_over_the_limit_is_413(client_for, province_user, monkeypatch):
+    monkeypatch.setattr("apps.communities.import_views.IMPORT_MAX_BYTES", 10)
+    r = client_for(province_user).post(
+        reverse("communities:import"), {"file": _csv("310104003011,x,310104003\n")}
+    )
+    assert r.status_code == 413
+    assert 'data-testid="import-error"' in r.content.decode()
