@@ -43,6 +43,7 @@ def assessment_export_header() -> list[str]:
 
 
 def assessment_export_rows(*, user, year: int):
+    # Labels are translated now, in the request's language, not later while the response streams.
     labels = {value: str(label) for value, label in State.choices}
     pivot = {}
     for n in NATIONAL_CRITERIA:
@@ -68,6 +69,10 @@ def assessment_export_rows(*, user, year: int):
             *pivot,
         )
     )
+    return _rows(qs, labels)
+
+
+def _rows(qs, labels):
     for row in qs.iterator(chunk_size=CHUNK):
         code, name, prov, city, county, street, y, state, rnd, submitted, approved, *cells = row
         yield (

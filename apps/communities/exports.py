@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 
 from django.db.models import FilteredRelation, Q
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
 
 from apps.assessments.models import State
@@ -48,9 +48,7 @@ def stream_csv(*, filename: str, header: Sequence[str], rows: Iterable[Sequence]
     return response
 
 
-def stream_xlsx(
-    *, filename: str, sheet: str, header: Sequence[str], rows: Iterable[Sequence]
-) -> FileResponse:
+def _xlsx_chunks(sheet: str, header: Sequence[str], rows: Iterable[Sequence], block: int = 64 * 1024):
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -58,10 +56,18 @@ def stream_xlsx(
     worksheet.append(list(header))
     for row in rows:
         worksheet.append(["" if v is None else v for v in row])
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115  (closed by FileResponse)
-    workbook.save(handle)
-    handle.seek(0)
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+    with tempfile.TemporaryFile(suffix=".xlsx") as handle:
+        workbook.save(handle)
+        handle.seek(0)
+        while chunk := handle.read(block):
+            yield chunk
+
+
+def stream_xlsx(*, filename: str, sheet: str, header: Sequence[str], rows: Iterable[Sequence]):
+    """The workbook is built inside the response iterator, so the headers go out at once and a slow
+    national export does not hold the view; rows go to openpyxl's write-only temp file, not memory."""
+    response = StreamingHttpResponse(_xlsx_chunks(sheet, header, rows), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -82,7 +88,9 @@ def _local(value):
 def community_export_rows(*, user, year: int):
     """Communities in the caller's scope with the state of their assessment for `year` (blank: none).
     One query, streamed: a LEFT JOIN on that year's assessment, never a query per community."""
+    # Labels are translated now, in the request's language, not later while the response streams.
     labels = {value: str(label) for value, label in State.choices}
+    not_started = _("Not started")
     qs = (
         Community.objects.visible_to(user)
         .annotate(current=FilteredRelation("assessments", condition=Q(assessments__year=year)))
@@ -100,6 +108,10 @@ def community_export_rows(*, user, year: int):
             "current__approved_at",
         )
     )
+    return _community_rows(qs, year, labels, not_started)
+
+
+def _community_rows(qs, year, labels, not_started):
     for code, name, prov, city, county, street, street_name, state, submitted, approved in qs.iterator(
         chunk_size=CHUNK
     ):
@@ -113,7 +125,7 @@ def community_export_rows(*, user, year: int):
             street_name,
             year,
             state or "",
-            labels.get(state, _("Not started")),
+            labels.get(state, not_started),
             _local(submitted),
             _local(approved),
         )
