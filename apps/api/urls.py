@@ -1,4 +1,31 @@
-from django.urls import path  # noqa: F401
+"""The API: schema at /api/schema/, documentation at /api/docs/, everything else under /api/v1/."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from . import views
 
 app_name = "api"
-urlpatterns: list = []
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("regions", views.RegionViewSet, basename="region")
+router.register("standards", views.StandardViewSet, basename="standard")
+router.register("communities", views.CommunityViewSet, basename="community")
+router.register("assessments", views.AssessmentViewSet, basename="assessment")
+
+v1 = [
+    path("auth/token/", views.TokenView.as_view(), name="token"),
+    # Built by the reports app (annual reports, national snapshots, compile jobs, PDFs).
+    path("reports/", include("apps.reports.api_urls")),
+    *router.urls,
+]
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The split view serves Swagger UI's initialiser as a script file: no inline script (CSP).
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("v1/", include(v1)),
+]

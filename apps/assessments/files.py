@@ -106,6 +106,7 @@ def check_size(size: int) -> None:
             % {"size": size / 1024 / 1024, "limit": limit / 1024 / 1024},
             code="file_too_large",
             field="file",
+            status=413,
         )
 
 

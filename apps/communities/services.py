@@ -192,3 +192,52 @@ def _row_errors(number, code, name, street_raw, street_code, streets, seen) -> l
     elif code.isdigit() and not code.startswith(street_code[:9]):
         errors.append(RowError(number, "code", _("The first 9 digits of the code must be the street code.")))
     return errors
+
+
+def community_save(
+    *, user, code: str, name: str, street_code: str, community: Community | None = None
+) -> Community:
+    """Create a community (`community` None) or rename / move one, for provincial staff of its
+    provincial unit (administrators anywhere). Same rules and messages as a registry import row;
+    the code of an existing community never changes. Atomic; raises ServiceError."""
+    if user.role not in ("province", "admin") and not user.is_superuser:
+        raise ServiceError(
+            _("Only provincial staff can change the community registry."), status=403, code="forbidden"
+        )
+    code = (community.code if community else (code or "")).strip()
+    name = (name or "").strip()
+    street_raw = (street_code or "").strip()
+    street_code = street_raw.ljust(CODE_LENGTH, "0") if street_raw.isdigit() else street_raw
+    streets = {
+        s: (county, city, prov)
+        for s, county, city, prov in Region.objects.filter(
+            pk=street_code, level=RegionLevel.STREET
+        ).values_list("code", "county_id", "city_id", "province_id")
+    }
+    if street_code in streets and user.role == "province" and streets[street_code][2] != user.region_id:
+        # Streets of another provincial unit do not exist for this user.
+        streets = {}
+    errors = _row_errors(0, code, name, street_raw, street_code, streets, {})
+    if errors:
+        first = errors[0]
+        raise ServiceError(first.reason, field="street" if first.column == "streetCode" else first.column)
+    with transaction.atomic():
+        if community is None:
+            if Community.objects.filter(pk=code).exists():
+                raise ServiceError(
+                    _("A community with code %(code)s already exists.") % {"code": code},
+                    code="duplicate",
+                    field="code",
+                )
+            community = Community(code=code)
+        county, city, prov = streets[street_code]
+        community.name = name
+        community.street_id, community.county_id, community.city_id, community.province_id = (
+            street_code,
+            county,
+            city,
+            prov,
+        )
+        community.full_clean(validate_unique=False)
+        community.save()
+    return community

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "axes",
     "apps.regions",
@@ -169,26 +170,72 @@ DEFAULT_FROM_EMAIL = env(
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 
 # --- REST framework ---------------------------------------------------------
+# Session auth for the site's own pages, token auth (`Authorization: Token ...`) for systems.
+# Errors are JSON {"code", "message", "fields"} (apps.api.exceptions). Rates are configurable.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: an unauthenticated request then answers 401 with `WWW-Authenticate: Token`.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "apps.api.pagination.PagePagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "apps.api.exceptions.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["apps.api.throttles.WriteThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env("API_THROTTLE_TOKEN", default="10/min"),
+        "write": env("API_THROTTLE_WRITE", default="120/min"),
+    },
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "绿色社区创建行动 API (Green Community Portal API)",
+    "DESCRIPTION": (
+        "绿色社区创建行动管理平台的接口:社区名录、自评、两级审核与导出。"
+        "认证:会话或 `Authorization: Token <token>`(POST /api/v1/auth/token/ 获取)。"
+        "错误以 JSON 返回 {code, message, fields};默认中文,`Accept-Language: en` 返回英文。\n\n"
+        "API of the Green Community Creation Action portal: community registry, self-assessments, "
+        "two-level review and exports. Authenticate with a session or `Authorization: Token <token>` "
+        "(POST /api/v1/auth/token/). Errors are JSON {code, message, fields}, in Chinese by default "
+        "and in English with `Accept-Language: en`. Every list is paginated (`page`, `page_size`), "
+        "filterable, and sortable with `ordering` (prefix `-` for descending)."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The documentation page works offline: Swagger UI is served from drf-spectacular-sidecar.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "TAGS": [
+        {"name": "auth", "description": "令牌:获取与吊销 / Tokens: obtain and revoke"},
+        {"name": "regions", "description": "行政区划(国家统计局代码)/ Administrative divisions (NBS codes)"},
+        {
+            "name": "standards",
+            "description": "创建标准:类别与16条 / Standards: categories and the 16 criteria",
+        },
+        {"name": "communities", "description": "城市社区名录 / The urban community registry"},
+        {
+            "name": "assessments",
+            "description": "年度自评、佐证与两级审核 / Yearly self-assessment, evidence and the two-level review",
+        },
+        {
+            "name": "reports",
+            "description": "年度总结评估报告与全国进展 / Annual reports and national progress",
+        },
+    ],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.api.schema.add_error_responses",
+    ],
 }
-
 # --- Logging ----------------------------------------------------------------
 LOGGING = {
     "version": 1,

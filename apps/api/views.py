@@ -1,0 +1,506 @@
+"""API views: thin. Reads go through the scoped querysets and selectors (another region's object
+answers 404), writes through the domain services, whose ServiceError becomes the JSON error."""
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.scoping import region_tree_q
+from apps.assessments import selectors as assessment_selectors
+from apps.assessments import services as assessment_services
+from apps.assessments.models import Assessment, Evidence
+from apps.communities import services as community_services
+from apps.communities.models import Community
+from apps.core.errors import ServiceError
+from apps.regions.models import Region
+from apps.standards.models import Category, Criterion, StandardVersion
+
+from . import serializers as s
+from .filters import AssessmentFilter, CommunityFilter, RegionFilter
+from .throttles import TokenThrottle
+
+# --- Auth ---------------------------------------------------------------------
+
+
+class TokenView(APIView):
+    """POST: exchange a username and password for an API token (the same token on every call until
+    revoked). DELETE: revoke your own token. Administrators revoke any token in the admin site."""
+
+    throttle_classes = [TokenThrottle]
+
+    def get_permissions(self):
+        return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
+
+    def get_authenticators(self):
+        # Obtaining a token needs no authentication (and no CSRF token of a browser session).
+        if getattr(self, "request", None) is not None and self.request.method == "POST":
+            return []
+        return super().get_authenticators()
+
+    @extend_schema(
+        request=s.TokenRequestSerializer,
+        responses={200: s.TokenSerializer},
+        auth=[],
+        summary="获取令牌 / Obtain a token",
+        description="用户名和密码换取 API 令牌。/ Exchange a username and password for an API token.",
+    )
+    def post(self, request):
+        data = s.TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(
+            request._request,
+            username=data.validated_data["username"],
+            password=data.validated_data["password"],
+        )
+        if user is None or not user.is_active:
+            raise ServiceError(_("Wrong username or password."), code="invalid_credentials", status=400)
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        summary="吊销自己的令牌 / Revoke your token",
+        description="吊销当前用户的令牌。/ Revoke the calling user's token.",
+    )
+    def delete(self, request):
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Regions and standards ----------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="行政区划 / Administrative divisions",
+        description="辖区内的行政区划,可按级别和上级筛选;排序字段:code、name。/ Divisions in your scope, "
+        "filter by level and parent; ordering: code, name.",
+    ),
+    retrieve=extend_schema(summary="一个行政区划 / One division"),
+)
+class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.RegionSerializer
+    filterset_class = RegionFilter
+    ordering_fields = ["code", "name"]
+    ordering = ["code"]
+    lookup_field = "code"
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self):
+        return Region.objects.filter(region_tree_q(self.request.user))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="创建标准 / Standards",
+        description="国家试行标准及省级细化标准;排序字段:issued、code。/ The national trial standard and "
+        "provincial variants; ordering: issued, code.",
+    ),
+    retrieve=extend_schema(
+        summary="标准详情(类别与条目)/ A standard with its categories and criteria",
+    ),
+)
+class StandardViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = StandardVersion.objects.all()
+    ordering_fields = ["issued", "code"]
+    ordering = ["issued", "code"]
+    filterset_fields = ["province"]
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self):
+        qs = StandardVersion.objects.all()
+        if self.action == "retrieve":
+            qs = qs.prefetch_related(
+                Prefetch(
+                    "categories",
+                    queryset=Category.objects.order_by("order").prefetch_related(
+                        Prefetch("criteria", queryset=Criterion.objects.order_by("number"))
+                    ),
+                )
+            )
+        return qs
+
+    def get_serializer_class(self):
+        return s.StandardDetailSerializer if self.action == "retrieve" else s.StandardSerializer
+
+
+# --- Communities -------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="城市社区名录 / Community registry",
+        description="辖区内的社区;排序字段:code、name、updated_at。/ Communities in your scope; "
+        "ordering: code, name, updated_at.",
+    ),
+    retrieve=extend_schema(summary="一个社区 / One community"),
+    create=extend_schema(
+        request=s.CommunityWriteSerializer,
+        responses={201: s.CommunitySerializer},
+        summary="新增社区(省级部门)/ Add a community (provincial staff)",
+    ),
+    update=extend_schema(
+        request=s.CommunityWriteSerializer,
+        responses={200: s.CommunitySerializer},
+        summary="修改社区(省级部门)/ Change a community (provincial staff)",
+    ),
+    partial_update=extend_schema(
+        request=s.CommunityWriteSerializer(partial=True),
+        responses={200: s.CommunitySerializer},
+        summary="部分修改社区 / Change some fields of a community",
+    ),
+)
+class CommunityViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = s.CommunitySerializer
+    filterset_class = CommunityFilter
+    ordering_fields = ["code", "name", "updated_at"]
+    ordering = ["code"]
+    lookup_field = "code"
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self):
+        return Community.objects.visible_to(self.request.user).with_regions()
+
+    def create(self, request, *args, **kwargs):
+        data = s.CommunityWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        community = community_services.community_save(
+            user=request.user,
+            code=data.validated_data.get("code", ""),
+            name=data.validated_data["name"],
+            street_code=data.validated_data["street"],
+        )
+        return Response(s.CommunitySerializer(self._reload(community)).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        community = self.get_object()
+        data = s.CommunityWriteSerializer(data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        community = community_services.community_save(
+            user=request.user,
+            code=community.code,
+            name=data.validated_data.get("name", community.name),
+            street_code=data.validated_data.get("street", community.street_id),
+            community=community,
+        )
+        return Response(s.CommunitySerializer(self._reload(community)).data)
+
+    def _reload(self, community):
+        return Community.objects.with_regions().get(pk=community.pk)
+
+
+# --- Assessments ---------------------------------------------------------------
+
+# Path parts match anything up to "/": a malformed one reaches the view and answers a JSON 404.
+NUMBER = "responses/(?P<number>[^/]+)"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="自评列表 / Self-assessments",
+        description="辖区内的自评;排序字段:id、year、community、state、submitted_at、updated_at。/ "
+        "Self-assessments in your scope; ordering: id, year, community, state, submitted_at, updated_at.",
+    ),
+    retrieve=extend_schema(
+        responses={200: s.AssessmentDetailSerializer},
+        summary="自评详情(含16条回答与佐证)/ One self-assessment with its responses and evidence",
+    ),
+    create=extend_schema(
+        request=s.AssessmentCreateSerializer,
+        responses={201: s.AssessmentDetailSerializer, 200: s.AssessmentDetailSerializer},
+        summary="开始年度自评(社区)/ Open the year's self-assessment (community)",
+        description="每个社区每年一份;已存在时返回已有的(200)。/ One per community and year; an "
+        "existing one is returned (200).",
+    ),
+)
+class AssessmentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = s.AssessmentSerializer
+    filterset_class = AssessmentFilter
+    ordering_fields = ["id", "year", "community", "state", "submitted_at", "updated_at"]
+    ordering = ["-year", "community"]
+    lookup_value_regex = "[^/]+"
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    def get_queryset(self):
+        return assessment_selectors.assessment_list(user=self.request.user)
+
+    def get_object(self):
+        try:
+            return assessment_selectors.assessment_get(user=self.request.user, pk=_int(self.kwargs["pk"]))
+        except Assessment.DoesNotExist:
+            raise Http404 from None
+
+    def _detail(self, pk, *, status_code=status.HTTP_200_OK):
+        assessment, responses = assessment_selectors.assessment_detail(user=self.request.user, pk=pk)
+        data = s.AssessmentDetailSerializer(assessment, context={"responses": responses}).data
+        return Response(data, status=status_code)
+
+    def retrieve(self, request, *args, **kwargs):
+        self.get_object()
+        return self._detail(self.kwargs["pk"])
+
+    def create(self, request, *args, **kwargs):
+        data = s.AssessmentCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        community = get_object_or_404(
+            Community.objects.visible_to(request.user), pk=data.validated_data["community"]
+        )
+        year = data.validated_data["year"]
+        existed = Assessment.objects.filter(community=community, year=year).exists()
+        assessment = assessment_services.assessment_create(community=community, year=year, user=request.user)
+        return self._detail(
+            assessment.pk, status_code=status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+        )
+
+    def _response(self, assessment, number):
+        return get_object_or_404(
+            assessment.responses.select_related("criterion", "assessment"), criterion__number=_int(number)
+        )
+
+    def _state(self, assessment):
+        return Response(s.AssessmentSerializer(assessment).data)
+
+    # --- The community's self-assessment ---
+
+    @extend_schema(
+        request=s.ResponseWriteSerializer,
+        responses={200: s.ResponseSerializer},
+        summary="保存一条回答(社区)/ Save one criterion's answer (community)",
+        description="带上读到的 version;他人已保存时返回 409。/ Send the version you read; if somebody "
+        "saved meanwhile the answer is refused with 409.",
+        parameters=[OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)],
+    )
+    @action(detail=True, methods=["put"], url_path=NUMBER)
+    def save_response(self, request, pk=None, number=None):
+        assessment = self.get_object()
+        response = self._response(assessment, number)
+        data = s.ResponseWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        saved = assessment_services.response_save(
+            response=response,
+            user=request.user,
+            rating=v.get("rating", ""),
+            statement=v.get("statement", ""),
+            figure=v.get("figure"),
+            expected_version=v.get("version"),
+        )
+        saved.live_evidence = list(Evidence.objects.filter(response=saved, withdrawn_round__isnull=True))
+        return Response(s.ResponseSerializer(saved).data)
+
+    @extend_schema(
+        request={"multipart/form-data": s.EvidenceUploadSerializer},
+        responses={201: s.EvidenceSerializer},
+        summary="上传佐证(社区)/ Upload an evidence file (community)",
+        description="multipart/form-data,字段 file 和 caption;超过上限返回 413。/ multipart/form-data with "
+        "file and caption; a file over the limit answers 413.",
+        parameters=[OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=f"{NUMBER}/evidence",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def add_evidence(self, request, pk=None, number=None):
+        assessment = self.get_object()
+        response = self._response(assessment, number)
+        # Refuse an oversized body before reading it.
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        if length > settings.EVIDENCE_MAX_BYTES + 64 * 1024:
+            from apps.assessments.files import check_size
+
+            check_size(length)
+        data = s.EvidenceUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        evidence = assessment_services.evidence_add(
+            response=response,
+            user=request.user,
+            uploaded_file=data.validated_data["file"],
+            caption=data.validated_data.get("caption", ""),
+        )
+        return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        summary="移除佐证(社区)/ Remove an evidence file (community)",
+        parameters=[OpenApiParameter("evidence_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+    )
+    @action(detail=True, methods=["delete"], url_path="evidence/(?P<evidence_id>[^/]+)")
+    def remove_evidence(self, request, pk=None, evidence_id=None):
+        assessment = self.get_object()
+        evidence = get_object_or_404(
+            Evidence.objects.visible_to(request.user)
+            .filter(response__assessment=assessment, withdrawn_round__isnull=True)
+            .select_related("response__assessment", "response__criterion"),
+            pk=_int(evidence_id),
+        )
+        assessment_services.evidence_remove(evidence=evidence, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request=s.VersionSerializer,
+        responses={200: s.AssessmentSerializer},
+        summary="提交(社区)/ Submit (community)",
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        assessment = self.get_object()
+        v = self._valid(s.VersionSerializer)
+        return self._state(
+            assessment_services.assessment_submit(
+                assessment=assessment, user=request.user, expected_version=v.get("version")
+            )
+        )
+
+    # --- Review ---
+
+    @extend_schema(
+        request=s.ReviewSerializer,
+        responses={200: s.ResponseSerializer},
+        summary="记录一条审核意见(市县/省)/ Record a verdict on one criterion (reviewers)",
+        parameters=[OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)],
+    )
+    @action(detail=True, methods=["post"], url_path=f"{NUMBER}/review")
+    def review(self, request, pk=None, number=None):
+        assessment = self.get_object()
+        response = self._response(assessment, number)
+        v = self._valid(s.ReviewSerializer)
+        saved = assessment_services.response_review(
+            response=response, user=request.user, verdict=v["verdict"], comment=v.get("comment", "")
+        )
+        saved.live_evidence = list(Evidence.objects.filter(response=saved, withdrawn_round__isnull=True))
+        return Response(s.ResponseSerializer(saved).data)
+
+    @extend_schema(
+        request=s.VersionSerializer,
+        responses={200: s.AssessmentSerializer},
+        summary="推荐至省(市县)/ Recommend to the province (city/county)",
+    )
+    @action(detail=True, methods=["post"])
+    def recommend(self, request, pk=None):
+        assessment = self.get_object()
+        v = self._valid(s.VersionSerializer)
+        return self._state(
+            assessment_services.assessment_recommend(
+                assessment=assessment, user=request.user, expected_version=v.get("version")
+            )
+        )
+
+    @extend_schema(
+        request=s.ReturnSerializer,
+        responses={200: s.AssessmentSerializer},
+        summary="退回修改(市县/省)/ Return for revision (reviewers)",
+        description="必须给出理由;comments 为逐条意见 {条目编号: 意见}。/ A reason is required; comments "
+        "maps criterion numbers to comments.",
+    )
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request, pk=None):
+        assessment = self.get_object()
+        v = self._valid(s.ReturnSerializer)
+        return self._state(
+            assessment_services.assessment_return(
+                assessment=assessment,
+                user=request.user,
+                reason=v["reason"],
+                comments=v.get("comments") or {},
+                expected_version=v.get("version"),
+            )
+        )
+
+    @extend_schema(
+        request=s.VersionSerializer,
+        responses={200: s.AssessmentSerializer},
+        summary="审核通过(省)/ Approve (province)",
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        assessment = self.get_object()
+        v = self._valid(s.VersionSerializer)
+        return self._state(
+            assessment_services.assessment_approve(
+                assessment=assessment, user=request.user, expected_version=v.get("version")
+            )
+        )
+
+    @extend_schema(
+        request=s.ReasonSerializer,
+        responses={200: s.AssessmentSerializer},
+        summary="撤销认定(省)/ Revoke the approval (province)",
+    )
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        assessment = self.get_object()
+        v = self._valid(s.ReasonSerializer)
+        return self._state(
+            assessment_services.assessment_revoke(
+                assessment=assessment, user=request.user, reason=v["reason"]
+            )
+        )
+
+    @extend_schema(
+        request=s.CitationSerializer,
+        responses={200: s.DemonstrationSerializer},
+        summary="命名示范社区(省)/ Designate a demonstration community (province)",
+    )
+    @action(detail=True, methods=["post"])
+    def designate(self, request, pk=None):
+        assessment = self.get_object()
+        v = self._valid(s.CitationSerializer)
+        demo = assessment_services.demonstration_designate(
+            assessment=assessment, user=request.user, citation=v["citation"]
+        )
+        return Response(s.DemonstrationSerializer(demo).data)
+
+    @extend_schema(
+        request=None,
+        responses={200: s.EventSerializer(many=True)},
+        summary="审核历史 / History",
+        description="只增不改的历史记录,按时间排序。/ The append-only history, oldest first.",
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def history(self, request, pk=None):
+        assessment = self.get_object()
+        qs = assessment_selectors.assessment_history(assessment=assessment)
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(s.EventSerializer(page, many=True).data)
+
+    def _valid(self, serializer_class):
+        data = serializer_class(data=request_data(self.request))
+        data.is_valid(raise_exception=True)
+        return data.validated_data
+
+
+def _int(value) -> int:
+    """A path part as a database id; anything else is not found."""
+    if not str(value).isdigit() or len(str(value)) > 12:
+        raise Http404
+    return int(value)
+
+
+def request_data(request):
+    # An action may be posted without a body; that is an empty object.
+    return request.data if request.data is not None else {}

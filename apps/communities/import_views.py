@@ -1,0 +1,154 @@
+"""Registry import in the browser, for provincial staff: upload, preview, confirm (all or nothing).
+
+The uploaded file is kept in private storage between preview and confirm, under a random token
+remembered in the session; the confirm step applies exactly that file, never a re-upload. The
+rules are those of the `import_communities` command (services.community_import).
+"""
+
+import io
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from apps.core.errors import ServiceError
+
+from .exports import XLSX_TYPE
+from .importing import TEMPLATE_HEADER
+from .services import community_import
+
+SESSION_KEY = "registry_imports"
+IMPORT_MAX_BYTES = 50 * 1024 * 1024
+PREVIEW_ROWS = 200
+
+
+def _require_registry_staff(user):
+    if not (user.role in ("province", "admin") or user.is_superuser):
+        raise PermissionDenied
+
+
+def _province(user):
+    return user.region if user.role == "province" else None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def registry_import_upload(request):
+    """Step 1: choose a CSV or XLSX file."""
+    _require_registry_staff(request.user)
+    error, status = "", 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error, status = _("Choose a CSV or XLSX file."), 400
+        elif upload.size > IMPORT_MAX_BYTES:
+            error = _("The file is too large; the limit is %(limit)s MB.") % {
+                "limit": IMPORT_MAX_BYTES // 2**20
+            }
+            status = 413
+        else:
+            # One pending import per session: a new upload discards the previous, unconfirmed one.
+            for old_token, old in list(request.session.get(SESSION_KEY, {}).items()):
+                _discard(request, old_token, old)
+            token = secrets.token_urlsafe(16)
+            stored = default_storage.save(f"imports/{token}", upload)
+            request.session[SESSION_KEY] = {token: {"name": stored, "filename": (upload.name or "")[-200:]}}
+            return redirect("communities:import-preview", token=token)
+    return render(request, "communities/import_upload.html", {"error": error}, status=status)
+
+
+def _pending(request, token):
+    entry = request.session.get(SESSION_KEY, {}).get(token)
+    if not entry or not default_storage.exists(entry["name"]):
+        raise Http404
+    return entry
+
+
+def _discard(request, token, entry):
+    default_storage.delete(entry["name"])
+    pending = request.session.get(SESSION_KEY, {})
+    pending.pop(token, None)
+    request.session[SESSION_KEY] = pending
+
+
+def _run(request, entry, *, apply):
+    with default_storage.open(entry["name"], "rb") as handle:
+        source = io.BytesIO(handle.read())
+    return community_import(
+        source=source,
+        filename=entry["filename"],
+        province=_province(request.user),
+        apply=apply,
+        user=request.user,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def registry_import_preview(request, token):
+    """Step 2: what the file would add, change and leave, and every bad row. POST applies it."""
+    _require_registry_staff(request.user)
+    entry = _pending(request, token)
+    if request.method == "POST" and request.POST.get("action") == "cancel":
+        _discard(request, token, entry)
+        messages.info(request, _("The import was cancelled; nothing was changed."))
+        return redirect("communities:import")
+    apply = request.method == "POST"
+    try:
+        result = _run(request, entry, apply=apply)
+    except ServiceError as exc:
+        _discard(request, token, entry)
+        return render(request, "communities/import_upload.html", {"error": exc.message}, status=exc.status)
+    if result.applied:
+        _discard(request, token, entry)
+        messages.success(
+            request,
+            _("Registry updated: %(added)s added, %(changed)s changed, %(unchanged)s unchanged.")
+            % {"added": len(result.added), "changed": len(result.changed), "unchanged": result.unchanged},
+        )
+        return redirect("communities:list")
+    return render(
+        request,
+        "communities/import_preview.html",
+        {
+            "token": token,
+            "filename": entry["filename"],
+            "result": result,
+            "added": result.added[:PREVIEW_ROWS],
+            "changed": result.changed[:PREVIEW_ROWS],
+            "more_added": max(0, len(result.added) - PREVIEW_ROWS),
+            "more_changed": max(0, len(result.changed) - PREVIEW_ROWS),
+        },
+        status=200,
+    )
+
+
+@login_required
+@require_GET
+def registry_import_template(request, fmt):
+    """An empty registry file with the Chinese headers the import expects."""
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "社区名录"
+        sheet.append(TEMPLATE_HEADER)
+        for column in ("A", "C"):
+            sheet.column_dimensions[column].width = 16
+        sheet.column_dimensions["B"].width = 30
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    else:
+        response = HttpResponse(
+            ("\ufeff" + ",".join(TEMPLATE_HEADER) + "\r\n").encode(), content_type="text/csv"
+        )
+    response["Content-Disposition"] = f'attachment; filename="community-registry-template.{fmt}"'
+    return response

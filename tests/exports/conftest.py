@@ -1,0 +1,1 @@
+from tests.assessments.conftest import assessment, filled, pdf_upload, png_upload, submitted  # noqa: F401
