@@ -243,23 +243,37 @@ def jpeg(seed: int) -> bytes:
     return buf.getvalue()
 
 
-def committee_member(committee, member_index, tally: Tally, stop: threading.Event, evidence_ids: list):
+def committee_member(
+    committee, member_index, tally: Tally, stop: threading.Event, evidence_ids: list, assessment_ids: list
+):
     """Edits the committee's answers (the other member edits the same ones), uploads evidence, and
-    submits when the assessment is complete; after a return, revises and resubmits."""
+    submits when the assessment is complete; after a return, revises and resubmits. Once approved,
+    the committee goes on with the next year's assessment, so that the load lasts."""
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connection
 
     from apps.assessments import services
-    from apps.assessments.models import Assessment, Rating, Response
+    from apps.assessments.models import Assessment, Rating, Response, State
     from apps.core.errors import ConflictError, ServiceError
 
     user = committee["members"][member_index]
-    assessment_id = committee["assessment"].pk
     rng = random.Random(user.pk)  # noqa: S311
     n = 0
     try:
         while not stop.is_set():
-            assessment = Assessment.objects.get(pk=assessment_id)
+            assessment = Assessment.objects.get(pk=committee["assessment"].pk)
+            assessment_id = assessment.pk
+            if assessment.state == State.APPROVED:
+                # Idempotent: both members may get here; one assessment per community and year.
+                following = services.assessment_create(
+                    community=committee["community"], year=assessment.year + 1, user=user
+                )
+                with tally.lock:
+                    if following.pk not in assessment_ids:
+                        assessment_ids.append(following.pk)
+                    committee["assessment"] = following
+                tally.add("next year's assessment opened")
+                continue
             if not assessment.is_editable:
                 time.sleep(0.2)
                 continue
@@ -334,7 +348,9 @@ def reviewer(user, level, assessment_ids, tally: Tally, stop: threading.Event):
     waiting = State.SUBMITTED if level == "city" else State.RECOMMENDED
     try:
         while not stop.is_set():
-            queue = list(Assessment.objects.filter(pk__in=assessment_ids, state=waiting))
+            with tally.lock:
+                ids = list(assessment_ids)
+            queue = list(Assessment.objects.filter(pk__in=ids, state=waiting))
             if not queue:
                 time.sleep(0.3)
                 continue
@@ -375,7 +391,7 @@ def reviewer(user, level, assessment_ids, tally: Tally, stop: threading.Event):
 # --- Verification ------------------------------------------------------------------------------------
 
 
-def verify(people, tally: Tally) -> list[str]:
+def verify(assessment_ids, tally: Tally) -> list[str]:
     from django.core.management import CommandError, call_command
 
     from apps.assessments.models import AssessmentEvent, Evidence, Response
@@ -395,7 +411,6 @@ def verify(people, tally: Tally) -> list[str]:
             problems.append(f"response {response.pk}: stored text is not the last acknowledged save")
         if sorted(acked) != list(range(1, response.version + 1)):
             problems.append(f"response {response.pk}: acknowledged versions {sorted(acked)} have gaps")
-    assessment_ids = [c["assessment"].pk for c in people["committees"]]
     for assessment_id in assessment_ids:
         stored = Evidence.objects.filter(response__assessment_id=assessment_id).count()
         if stored != tally.uploads[assessment_id]:
@@ -456,7 +471,9 @@ def main():
         return ["/", "/communities/?page=1", *[f"/assessments/evidence/{pk}/" for pk in recent]]
 
     threads = [
-        threading.Thread(target=committee_member, args=(committee, m, tally, stop, evidence_ids))
+        threading.Thread(
+            target=committee_member, args=(committee, m, tally, stop, evidence_ids, assessment_ids)
+        )
         for committee in people["committees"]
         for m in range(2)
     ]
@@ -491,7 +508,7 @@ def main():
         elapsed = time.monotonic() - started
         gunicorn.send_signal(signal.SIGTERM)
         gunicorn.wait(20)
-    problems = verify(people, tally)
+    problems = verify(assessment_ids, tally)
 
     print(
         f"\nLoad test: {elapsed:.0f} s, {len(people['committees'])} committees x 2 members, "

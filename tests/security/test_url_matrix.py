@@ -101,6 +101,25 @@ def test_route_authorization(name, db):
     """For each side (object in scope, object out of scope) and each role, the registered outcome;
     a refusal or redirect never shows the object's name; a list never shows the other region's rows
     to a scoped role."""
+    failures = route_failures(name)
+    assert not failures, "\n".join(failures)
+
+
+def test_the_matrix_catches_a_view_that_forgets_the_scope(db, monkeypatch):
+    """Proof that the matrix bites: with the evidence and community scopes switched off, the
+    out-of-scope requests succeed and are reported."""
+    from apps.assessments.models import EvidenceQuerySet
+    from apps.communities.models import CommunityQuerySet
+
+    monkeypatch.setattr(EvidenceQuerySet, "visible_to", lambda self, user: self.all())
+    failures = route_failures("assessments:evidence")
+    assert any("city GET" in f and "(outside): expected 404, got 200" in f for f in failures), failures
+    monkeypatch.setattr(CommunityQuerySet, "visible_to", lambda self, user: self.all())
+    failures = route_failures("communities:list")
+    assert any("lists another region's row" in f for f in failures), failures
+
+
+def route_failures(name: str) -> list[str]:
     route = ROUTES[name]
     failures = []
     shared = World()
@@ -131,7 +150,7 @@ def test_route_authorization(name, db):
                     failures.append(f"{where}: lists another region's row ({outside_marker})")
                 if world.marker(route.lists, "inside") not in body:
                     failures.append(f"{where}: does not list the row in scope")
-    assert not failures, "\n".join(failures)
+    return failures
 
 
 # --- admin: one generic rule ----------------------------------------------------------------------
