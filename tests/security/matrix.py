@@ -92,4 +92,15 @@ ROUTES: dict[str, Route] = {
     "assessments:evidence": Route(inside=SIGNED_IN, obj="evidence", kwargs={"pk": "pk"}),
     "assessments:evidence-thumbnail": Route(inside=SIGNED_IN, obj="evidence", kwargs={"pk": "pk"}),
     # --- add the URLs of the review, reports and API apps below, one entry each ------------------
+    # Examples of the shape (not live URLs):
+    #   "assessments:detail": Route(inside=SIGNED_IN, obj="assessment", kwargs={"pk": "pk"}),
+    #   "assessments:response-save": Route(
+    #       inside=COMMITTEE, obj="response", kwargs={"pk": "pk"}, method="post",
+    #       data={"rating": "met", "statement": "x"}),
+    #   "review:recommend": Route(
+    #       inside=every(403, anonymous=LOGIN, city=(302, 409), province=403), obj="assessment",
+    #       kwargs={"pk": "pk"}, method="post"),
+    #   "api:assessment-list": Route(inside=API_SIGNED_IN, lists="assessment"),
+    #   "reports:annual-pdf": Route(inside=..., obj="annual_report", kwargs={"pk": "pk"})
+    #       (with a builder "annual_report" added to world.BUILDERS)
 }
