@@ -84,7 +84,12 @@ def _sniff_office(fileobj) -> EvidenceKind:
                     code="zip_bomb",
                     field="file",
                 )
-    except zipfile.BadZipFile as exc:
+            # The declared sizes are only claims: unpack every member (bounded by them, since
+            # zipfile never yields more than a member declares) and check its CRC. A member that
+            # really unpacks to more than it declares fails here and is refused as damaged.
+            if archive.testzip() is not None:
+                raise zipfile.BadZipFile("member fails its CRC check")
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, ValueError) as exc:
         raise ServiceError(unsupported_message(), code="unsupported_type", field="file") from exc
     finally:
         fileobj.seek(0)

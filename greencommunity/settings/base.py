@@ -105,11 +105,16 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 
-AXES_FAILURE_LIMIT = 5
+# Login protection (django-axes): 5 failures for the same username from the same address lock that
+# pair for AXES_COOLOFF_HOURS; administrators unlock with `manage.py axes_reset_username NAME` or by
+# deleting the access attempt in the admin. Another user at the same address is not affected.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "apps.core.security.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
