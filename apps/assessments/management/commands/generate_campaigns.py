@@ -10,6 +10,7 @@ Deterministic for a given seed: each community draws from its own random stream 
 (seed, community code), so a province generated alone gets the same rows as in a national run.
 """
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -24,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from apps.accounts.models import Role, User
 from apps.communities.models import Community
@@ -38,6 +39,7 @@ from ...models import (
     AssessmentEvent,
     Demonstration,
     Evidence,
+    Notice,
     Rating,
     Response,
     State,
@@ -560,6 +562,64 @@ def reset_sequences() -> None:
             )
 
 
+ASSESSMENT_TABLES = [
+    "assessments_evidence",
+    "assessments_demonstration",
+    "assessments_notice",
+    "assessments_submission",
+    "assessments_assessmentevent",
+    "assessments_response",
+    "assessments_assessment",
+]
+
+
+class BulkLoad:
+    """Into empty tables on PostgreSQL: drop the secondary indexes and foreign keys of the tables
+    written, and recreate them after the COPY. Building an index once and validating a foreign
+    key with one join are far cheaper than maintaining them row by row (several million rows and
+    deferred trigger events). All inside the command's transaction: a failure restores them."""
+
+    def __init__(self):
+        self.indexes: list[str] = []
+        self.constraints: list[tuple[str, str, str]] = []
+
+    def __enter__(self):
+        with connection.cursor() as cursor:
+            # Pending deferred checks (e.g. a registry import earlier in the same transaction)
+            # would forbid altering the referenced tables: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for model, _c in TABLES:
+                table = model._meta.db_table
+                cursor.execute(
+                    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                    "WHERE conrelid = %s::regclass AND contype = 'f'",
+                    [table],
+                )
+                for name, definition in cursor.fetchall():
+                    self.constraints.append((table, name, definition))
+                    cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+                cursor.execute(
+                    "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN "
+                    "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
+                    [table, table],
+                )
+                for name, definition in cursor.fetchall():
+                    self.indexes.append(definition)
+                    cursor.execute(f'DROP INDEX "{name}"')
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            return False  # the transaction rolls back and restores everything
+        with connection.cursor() as cursor:
+            for definition in self.indexes:
+                cursor.execute(definition)
+            for table, name, definition in self.constraints:
+                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys are deferred
+        return False
+
+
 def delete_generated(*, provinces: list[str] | None, years: list[int]) -> int:
     """Delete the assessments (and everything hanging off them) of these provinces and years.
 
@@ -571,6 +631,16 @@ def delete_generated(*, provinces: list[str] | None, years: list[int]) -> int:
     count = scope.count()
     if not count:
         return 0
+    everything = count == Assessment.objects.count() and not Notice.objects.filter(assessment=None).exists()
+    if connection.vendor == "postgresql" and everything:
+        # Everything goes: TRUNCATE instead of deleting millions of rows one by one. Refused by
+        # PostgreSQL if another table references these; then the DELETEs below do it.
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"TRUNCATE {', '.join(ASSESSMENT_TABLES)}")
+            return count
+        except DatabaseError:
+            pass
     ids_sql, params = scope.values("id").query.sql_with_params()
     with connection.cursor() as cursor:
         for sql in (
@@ -649,26 +719,9 @@ class Command(BaseCommand):
                         "Use --reset to replace them."
                     )
             generator = Generator(seed=seed, years=years, open_year=LAST_YEAR, stdout=self.stdout)
-            province_ids = list(communities.order_by().values_list("province_id", flat=True).distinct())
-            for province_id in sorted(province_ids):
-                rows = list(
-                    Community.objects.filter(province_id=province_id)
-                    .order_by("code")
-                    .values("code", "province_id", "city_id", "county_id", "street_id")
-                )
-                generator.ensure_reviewers(rows)
-                standard = standard_for_province(province=Region(pk=province_id))
-                batch = Batch()
-                for c in rows:
-                    generator.community(batch, c, (standard.pk, standard.code))
-                    if len(batch) > 200_000:
-                        generator.flush(batch)
-                generator.flush(batch)
-                self.stdout.write(
-                    f"{province_id[:2]}: {len(rows)} communities, "
-                    f"{generator.totals['Assessment']} assessments so far "
-                    f"({time.perf_counter() - started:.1f} s)"
-                )
+            bulk = connection.vendor == "postgresql" and not Response.objects.exists()
+            with BulkLoad() if bulk else contextlib.nullcontext():
+                self.generate(generator, communities, started)
             reset_sequences()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -681,3 +734,26 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"generated {totals} in {time.perf_counter() - started:.1f} s (seed {seed})")
         )
+
+    def generate(self, generator: Generator, communities, started: float) -> None:
+        """Province by province, so that memory stays bounded at national scale."""
+        province_ids = list(communities.order_by().values_list("province_id", flat=True).distinct())
+        for province_id in sorted(province_ids):
+            rows = list(
+                Community.objects.filter(province_id=province_id)
+                .order_by("code")
+                .values("code", "province_id", "city_id", "county_id", "street_id")
+            )
+            generator.ensure_reviewers(rows)
+            standard = standard_for_province(province=Region(pk=province_id))
+            batch = Batch()
+            for c in rows:
+                generator.community(batch, c, (standard.pk, standard.code))
+                if len(batch) > 200_000:
+                    generator.flush(batch)
+            generator.flush(batch)
+            self.stdout.write(
+                f"{province_id[:2]}: {len(rows)} communities, "
+                f"{generator.totals['Assessment']} assessments so far "
+                f"({time.perf_counter() - started:.1f} s)"
+            )
