@@ -39,11 +39,24 @@ CONTENT_SECURITY_POLICY = env(
 MIDDLEWARE = [*MIDDLEWARE, "apps.core.middleware.ContentSecurityPolicyMiddleware"]  # noqa: F405
 
 # --- Files ------------------------------------------------------------------
-# Evidence and PDFs on S3-compatible storage when a bucket is configured.
-if env("AWS_STORAGE_BUCKET_NAME", default=""):
+# Evidence and PDFs on S3-compatible storage when a bucket is configured, so that every web
+# process and every worker, on any machine, reads and writes the same files. Credentials come
+# from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (read by boto3), never from settings files.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default=None)  # MinIO, Ceph, OSS, COS ...
+    AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", default=None)
+    AWS_LOCATION = env("AWS_LOCATION", default="")
+    AWS_S3_FILE_OVERWRITE = False
+    AWS_QUERYSTRING_EXPIRE = env.int("AWS_QUERYSTRING_EXPIRE", default=300)
     STORAGES["default"] = {  # noqa: F405
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {"default_acl": "private", "querystring_auth": True},
     }
+
+# --- Several machines ---------------------------------------------------------
+# Sessions stay in the database (the default engine) so any web process serves any user; a
+# shared cache (e.g. redis://host:6379/2) when CACHE_URL is set, else per-process memory.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

@@ -1,0 +1,438 @@
+"""The measurements of `make bench`. Each returns a Row (or rows): measured, floor, ratio, goal, met.
+
+Every figure is measured against its floor in the same run, so the ratio holds on a noisy
+machine. Figures whose feature is not in the branch yet come out as "pending (issue N)" rows;
+bench/hooks.py is where they plug in.
+"""
+
+import gzip
+import http.client
+import io
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from importlib import import_module
+from io import StringIO
+from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from bench import hooks
+
+ROOT = Path(__file__).resolve().parent.parent
+REGISTRY = ROOT / "fixtures" / "divisions" / "residents-committees.csv.gz"
+PAGE_P95_RATIO_GOAL = 3.0
+PAGE_P95_SEQ_GOAL_MS = 150.0
+
+
+@dataclass
+class Row:
+    figure: str
+    measured: str
+    floor: str = ""
+    ratio: float | None = None
+    goal: str = ""
+    met: bool | None = None  # None: pending or informational
+    pending: str = ""
+    details: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def pending(figure: str, goal: str, issue: str, *, floor: str = "", details=None) -> Row:
+    return Row(figure, f"pending ({issue})", floor=floor, goal=goal, pending=issue, details=details or {})
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+# --- 1. Registry import against COPY -------------------------------------------------------
+
+
+def registry_import() -> Row:
+    """import_communities of the national file into an empty registry, against COPY of the same
+    rows into a bare table. The empty registry is a fresh table of the same shape (indexes and
+    foreign keys included) swapped in inside a transaction that is rolled back, so the figure is
+    the same on a fresh database and on one that already holds the data."""
+    raw = gzip.decompress(REGISTRY.read_bytes())
+    rows = raw.count(b"\n") - 1
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE bench_registry_copy (code text, name text, street_code text, "
+            "area_code text, city_code text, province_code text)"
+        )
+        started = time.perf_counter()
+        cursor.cursor.copy_expert(
+            "COPY bench_registry_copy FROM STDIN WITH (FORMAT csv, HEADER true)", io.BytesIO(raw)
+        )
+        copy_seconds = time.perf_counter() - started
+        cursor.execute("SELECT count(*) FROM bench_registry_copy")
+        copied = cursor.fetchone()[0]
+        cursor.execute("DROP TABLE bench_registry_copy")
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = 'communities_community'::regclass AND contype = 'f'"
+        )
+        foreign_keys = cursor.fetchall()
+        cursor.execute("ALTER TABLE communities_community RENAME TO bench_community_saved")
+        cursor.execute("CREATE TABLE communities_community (LIKE bench_community_saved INCLUDING ALL)")
+        for name, definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE communities_community ADD CONSTRAINT {name}_bench {definition}")
+        started = time.perf_counter()
+        call_command("import_communities", str(REGISTRY), stdout=StringIO())
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the deferred foreign-key checks, timed
+        import_seconds = time.perf_counter() - started
+        cursor.execute("SELECT count(*) FROM communities_community")
+        imported = cursor.fetchone()[0]
+        transaction.set_rollback(True)
+
+    ratio = import_seconds / copy_seconds
+    return Row(
+        "1. registry import (import_communities, national file) vs COPY",
+        f"{import_seconds:.2f} s",
+        floor=f"{copy_seconds:.2f} s",
+        ratio=ratio,
+        goal="<= 30x COPY",
+        met=ratio <= 30,
+        details={"rows": rows, "copied": copied, "imported": imported},
+    )
+
+
+# --- 2. Compiling the figures of all units against one SQL query ---------------------------
+
+CRITERION_COUNTS_SQL = """
+SELECT a.province_id, c.number, r.rating, count(*)
+FROM assessments_response r
+JOIN assessments_assessment a ON a.id = r.assessment_id
+JOIN standards_criterion c ON c.id = r.criterion_id
+WHERE a.year = %s AND a.state <> 'draft'
+GROUP BY GROUPING SETS ((a.province_id, c.number, r.rating), (c.number, r.rating))
+"""
+
+
+def criterion_counts_sql(year: int) -> tuple[float, int]:
+    """The floor of figure 2: per-province and national per-criterion rating counts of the
+    participating assessments of a year, in one hand-written query (best of three)."""
+    timings = []
+    for _ in range(3):
+        with connection.cursor() as cursor:
+            started = time.perf_counter()
+            cursor.execute(CRITERION_COUNTS_SQL, [year])
+            result = cursor.fetchall()
+            timings.append(time.perf_counter() - started)
+    return min(timings), len(result)
+
+
+def compile_figures(year: int) -> Row:
+    floor, groups = criterion_counts_sql(year)
+    name = f"2. compile figures of 32 units + nation ({year}) vs one SQL query"
+    if hooks.COMPILE_FIGURES is None:
+        return pending(name, "<= 2x the query", "issue 5", floor=_ms(floor), details={"groups": groups})
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        hooks.COMPILE_FIGURES(year)
+        timings.append(time.perf_counter() - started)
+    measured = min(timings)
+    ratio = measured / floor
+    return Row(name, _ms(measured), floor=_ms(floor), ratio=ratio, goal="<= 2x the query", met=ratio <= 2)
+
+
+# --- 3. The annual compile through Celery ----------------------------------------------------
+
+
+def annual_compile(year: int) -> list[Row]:
+    total_name = "3a. annual compile via Celery, 2 workers (32 provincial PDFs + national)"
+    national_name = "3b. national PDF alone"
+    if hooks.ANNUAL_COMPILE is None:
+        return [
+            pending(total_name, "< 90 s", "issue 5"),
+            pending(national_name, "< 15 s", "issue 5"),
+        ]
+    result = hooks.ANNUAL_COMPILE(year, 300.0)
+    return [
+        Row(total_name, f"{result['total']:.1f} s", goal="< 90 s", met=result["total"] < 90),
+        Row(national_name, f"{result['national_pdf']:.1f} s", goal="< 15 s", met=result["national_pdf"] < 15),
+    ]
+
+
+# --- 4. Page latency under gunicorn -----------------------------------------------------------
+
+
+@dataclass
+class PageContext:
+    """Users (with session keys) and the regions the pages are measured for."""
+
+    sessions: dict  # role -> [session keys]
+    street: str
+    street_county: str
+    county: str  # the county with the most communities
+    province: str  # the province with the most communities
+    search: str
+
+
+def _session_keys(user, count: int) -> list[str]:
+    """Log in by session cookie, as the login view would (one session per concurrent client)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    engine = import_module(settings.SESSION_ENGINE)
+    keys = []
+    for _ in range(count):
+        session = engine.SessionStore()
+        session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        keys.append(session.session_key)
+    return keys
+
+
+def page_context(clients: int) -> PageContext:
+    from django.db.models import Count
+
+    from apps.accounts.models import Role, User
+    from apps.communities.models import Community
+
+    largest = lambda field: (  # noqa: E731
+        Community.objects.values(field).annotate(n=Count("code")).order_by("-n", field).first()[field]
+    )
+    street = largest("street_id")
+    street_county = Community.objects.filter(street_id=street).values_list("county_id", flat=True).first()
+    county, province = largest("county_id"), largest("province_id")
+    users = {
+        "ministry": dict(role=Role.MINISTRY),
+        "province": dict(role=Role.PROVINCE, region_id=province),
+        "county": dict(role=Role.CITY, region_id=county),
+        "street_county": dict(role=Role.CITY, region_id=street_county),
+    }
+    sessions = {}
+    for key, fields in users.items():
+        user, _ = User.objects.update_or_create(
+            username=f"bench-{key}", defaults={**fields, "is_active": True, "display_name": f"bench {key}"}
+        )
+        sessions[key] = _session_keys(user, clients)
+    return PageContext(sessions, street, street_county, county, province, search="花园社区")
+
+
+def pages(context: PageContext) -> list[tuple[str, str, str | None, str]]:
+    """(name, role, path or None, pending issue). Fill the pending ones through bench/hooks.py."""
+
+    def hook(fn):
+        return fn(context) if fn else None
+
+    return [
+        ("review queue, first level, largest county", "county", hook(hooks.REVIEW_QUEUE_COUNTY_PATH), "issue 4"),
+        ("review queue, province, largest province", "province", hook(hooks.REVIEW_QUEUE_PROVINCE_PATH), "issue 4"),
+        ("national dashboard", "ministry", hook(hooks.NATIONAL_DASHBOARD_PATH), "issue 5"),
+        (
+            "community list filtered by street",
+            "street_county",
+            f"/communities/?county={context.street_county}&street={context.street}",
+            "",
+        ),
+        ("community list, whole nation", "ministry", "/communities/", ""),
+        ("community list, name search, whole nation", "ministry", f"/communities/?q={quote(context.search)}", ""),
+    ]  # fmt: skip
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """gunicorn on loopback with the bench (production) settings."""
+
+    def __init__(self, workers: int, log_path: Path):
+        self.port = _free_port()
+        self.workers = workers
+        self.log_path = log_path
+        self.process = None
+
+    def __enter__(self):
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        self.log = open(self.log_path, "w")  # noqa: SIM115
+        self.process = subprocess.Popen(  # noqa: S603
+            [str(gunicorn), "greencommunity.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
+             "--workers", str(self.workers), "--timeout", "120", "--log-level", "warning"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited, see {self.log_path}")
+            try:
+                status, _ = self.get("/bench/trivial", None)
+                if status in (200, 302):
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError("gunicorn did not answer within 60 s")
+
+    def __exit__(self, *exc):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.log.close()
+
+    def get(self, path: str, session: str | None) -> tuple[int, float]:
+        headers = {"Accept-Language": "zh-hans", "Host": "127.0.0.1"}
+        if session:
+            headers["Cookie"] = f"{settings.SESSION_COOKIE_NAME}={session}"
+        connection_ = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        started = time.perf_counter()
+        try:
+            connection_.request("GET", path, headers=headers)
+            response = connection_.getresponse()
+            response.read()
+            return response.status, time.perf_counter() - started
+        finally:
+            connection_.close()
+
+
+def _percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def measure(server: Server, path: str, sessions: list[str], *, clients: int, per_client: int) -> dict:
+    """Median and p95 of GET path; clients=1 is sequential. Bounded in count and in time (60 s)."""
+    for _ in range(3):  # warm the worker's connection and caches
+        server.get(path, sessions[0])
+    samples: list[float] = []
+    errors: list[int] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + 60
+
+    def client(session):
+        for _ in range(per_client):
+            if time.monotonic() > deadline:
+                return
+            status, seconds = server.get(path, session)
+            with lock:
+                (samples if status == 200 else errors).append(seconds if status == 200 else status)
+
+    threads = [threading.Thread(target=client, args=(sessions[i % len(sessions)],)) for i in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    if errors:
+        raise RuntimeError(
+            f"{path}: HTTP {sorted(set(errors))} ({len(errors)} of {len(errors) + len(samples)})"
+        )
+    return {
+        "n": len(samples),
+        "median_ms": statistics.median(samples) * 1000,
+        "p95_ms": _percentile(samples, 0.95) * 1000,
+        "throughput_rps": len(samples) / elapsed,
+    }
+
+
+def page_latency(*, results_dir: Path, workers: int, clients: int = 16) -> list[Row]:
+    context = page_context(clients)
+    rows = []
+    with Server(workers, results_dir / "gunicorn.log") as server:
+        baseline = {}
+        for mode, n_clients, per_client in (("sequential", 1, 60), ("16 concurrent", clients, 12)):
+            baseline[mode] = measure(
+                server,
+                "/bench/trivial",
+                context.sessions["ministry"],
+                clients=n_clients,
+                per_client=per_client,
+            )
+            rows.append(
+                Row(
+                    f"4. trivial view ({mode})",
+                    f"median {baseline[mode]['median_ms']:.1f} / p95 {baseline[mode]['p95_ms']:.1f} ms",
+                    goal="(floor)",
+                    details=baseline[mode],
+                )
+            )
+        for name, role, path, issue in pages(context):
+            for mode, n_clients, per_client in (("sequential", 1, 40), ("16 concurrent", clients, 8)):
+                label = f"4. {name} ({mode})"
+                goal = f"p95 <= {PAGE_P95_RATIO_GOAL:g}x trivial" + (
+                    f", < {PAGE_P95_SEQ_GOAL_MS:g} ms" if mode == "sequential" else ""
+                )
+                if path is None:
+                    rows.append(pending(label, goal, issue))
+                    continue
+                result = measure(
+                    server, path, context.sessions[role], clients=n_clients, per_client=per_client
+                )
+                floor = baseline[mode]["p95_ms"]
+                ratio = result["p95_ms"] / floor
+                met = ratio <= PAGE_P95_RATIO_GOAL and (
+                    mode != "sequential" or result["p95_ms"] < PAGE_P95_SEQ_GOAL_MS
+                )
+                rows.append(
+                    Row(
+                        label,
+                        f"median {result['median_ms']:.1f} / p95 {result['p95_ms']:.1f} ms",
+                        floor=f"p95 {floor:.1f} ms",
+                        ratio=ratio,
+                        goal=goal,
+                        met=met,
+                        details={**result, "path": path, "role": role},
+                    )
+                )
+    return rows
+
+
+# --- 5. National CSV export --------------------------------------------------------------------
+
+
+PEAK_RSS_WRAPPER = (
+    "import resource, subprocess, sys; "
+    "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
+def measure_process(argv: list[str]) -> tuple[float, float]:
+    """Wall time and peak resident memory (MB) of a command, run under a fresh wrapper process so
+    that no earlier child (gunicorn) counts in its peak."""
+    started = time.perf_counter()
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", PEAK_RSS_WRAPPER, *argv], cwd=ROOT, check=True, capture_output=True, text=True
+    )
+    seconds = time.perf_counter() - started
+    return seconds, int(result.stdout.strip().splitlines()[-1]) / 1024
+
+
+def national_export() -> list[Row]:
+    time_name, memory_name = "5a. national CSV export, time", "5b. national CSV export, peak RSS"
+    if hooks.NATIONAL_EXPORT_ARGV is None:
+        return [pending(time_name, "< 10 s", "issue 6"), pending(memory_name, "< 250 MB", "issue 6")]
+    seconds, peak_mb = measure_process(list(hooks.NATIONAL_EXPORT_ARGV))
+    return [
+        Row(time_name, f"{seconds:.1f} s", goal="< 10 s", met=seconds < 10),
+        Row(memory_name, f"{peak_mb:.0f} MB", goal="< 250 MB", met=peak_mb < 250),
+    ]
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(64)

@@ -1,0 +1,16 @@
+"""Settings of the benchmark server: production settings, served on loopback over plain HTTP.
+
+Only what loopback needs differs from production (no TLS redirect); the bench adds one trivial
+view (bench/urls.py) that every page is compared against.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+
+from greencommunity.settings.production import *  # noqa: E402, F403
+
+ROOT_URLCONF = "bench.urls"
+# Sessions are sent by the bench client as a plain cookie header over loopback HTTP.
+LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405

@@ -1,0 +1,39 @@
+"""The bench harness itself (the measurements need PostgreSQL and run with `make bench`)."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+from bench import hooks
+from bench.figures import Row, national_export, pending
+from bench.run import format_table, markdown_table
+
+
+def test_bench_refuses_without_postgresql():
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    result = subprocess.run(
+        [sys.executable, "bench/run.py"], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert "needs PostgreSQL" in result.stderr and "DATABASE_URL" in result.stderr
+
+
+def test_figures_without_their_feature_print_pending_not_a_number():
+    assert hooks.NATIONAL_EXPORT_ARGV is None
+    rows = national_export()
+    assert [r.measured for r in rows] == ["pending (issue 6)", "pending (issue 6)"]
+    table = format_table(
+        [
+            Row("1. import", "12.00 s", floor="1.00 s", ratio=12.0, goal="<= 30x COPY", met=True),
+            Row("4. page", "median 9 / p95 400 ms", ratio=4.0, goal="<= 3x", met=False),
+            pending("2. compile", "<= 2x the query", "issue 5", floor="80.0 ms"),
+        ]
+    )
+    lines = table.splitlines()
+    assert lines[0].split(" | ")[0].strip() == "figure"
+    assert "12.0x" in lines[2] and lines[2].rstrip().endswith("yes")
+    assert lines[3].rstrip().endswith("NO")
+    assert "pending (issue 5)" in lines[4] and lines[4].rstrip().endswith("pending")
+    assert "| pending |" in markdown_table([pending("2. compile", "<= 2x", "issue 5")])
