@@ -504,3 +504,12 @@ def _int(value) -> int:
 def request_data(request):
     # An action may be posted without a body; that is an empty object.
     return request.data if request.data is not None else {}
+
+
+def api_not_found(request, *args, **kwargs):
+    """Any other path under /api/: a JSON 404 like every API error, never Django's HTML page."""
+    from django.http import JsonResponse
+
+    from .exceptions import error_body
+
+    return JsonResponse(error_body("not_found", _("Not found.")), status=404)
