@@ -2,6 +2,9 @@
 selectors' visible_to chokepoint, another unit's report answers 404."""
 
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -62,11 +65,29 @@ class CompileJobSerializer(serializers.ModelSerializer):
         ]
 
 
-def _service_error(exc: ServiceError) -> Response:
-    if exc.status == 403:
-        # Acting on a visible report without the right role is refused, not hidden.
-        return Response({"detail": str(exc.message), "code": exc.code}, status=status.HTTP_403_FORBIDDEN)
-    return Response({"detail": str(exc.message), "code": exc.code, "field": exc.field}, status=exc.status)
+class SubmitRequestSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False, min_value=0, help_text="报告版本(乐观锁)/ Report version seen by the client"
+    )
+
+
+class CompileJobRequestSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=JobKind.choices, help_text="province 或 year / one unit or the whole year"
+    )
+    year = serializers.IntegerField(min_value=2020, max_value=2100)
+    province = serializers.RegexField(
+        r"^\d{2}(\d{10})?$", required=False, help_text="省级单位代码(kind=province 时必填)/ unit code"
+    )
+
+
+class NationalSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    compiled_at = serializers.DateTimeField()
+    figures = serializers.JSONField()
+
+
+# Errors (ServiceError, 404) go through the API's one exception handler: {"code", "message", "fields"}.
 
 
 class AnnualReportList(generics.ListAPIView):
@@ -96,17 +117,18 @@ class AnnualReportDetail(generics.RetrieveAPIView):
 class AnnualReportSubmit(APIView):
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(
+        request=SubmitRequestSerializer,
+        responses={200: AnnualReportSerializer},
+        summary="提交年度报告 / Submit the annual report to the ministry",
+    )
     def post(self, request, pk):
         report = generics.get_object_or_404(selectors.annual_report_list(user=request.user), pk=pk)
-        version = request.data.get("version")
-        try:
-            report = services.annual_report_submit(
-                report=report,
-                user=request.user,
-                expected_version=int(version) if version is not None else None,
-            )
-        except ServiceError as exc:
-            return _service_error(exc)
+        data = SubmitRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = services.annual_report_submit(
+            report=report, user=request.user, expected_version=data.validated_data.get("version")
+        )
         return Response(AnnualReportSerializer(report).data)
 
 
@@ -123,9 +145,23 @@ def _pdf_response(obj, filename, render_task, *args):
     )
 
 
+class PendingSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+
+
+PDF_RESPONSES = {
+    (200, "application/pdf"): OpenApiResponse(response=OpenApiTypes.BINARY, description="PDF"),
+    (202, "application/json"): OpenApiResponse(
+        response=PendingSerializer, description="正在生成,请稍后再试 / Being rendered: try again shortly"
+    ),
+}
+
+
 class AnnualReportPdf(APIView):
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(responses=PDF_RESPONSES, summary="年度报告 PDF / Annual report PDF")
     def get(self, request, pk):
         report = generics.get_object_or_404(selectors.annual_report_list(user=request.user), pk=pk)
         if not report.compiled_at:
@@ -148,6 +184,7 @@ def _snapshot_or_404(request, year) -> NationalSnapshot:
 class NationalDetail(APIView):
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(responses={200: NationalSerializer}, summary="全国进展 / National progress of a year")
     def get(self, request, year):
         snapshot = _snapshot_or_404(request, year)
         return Response(
@@ -158,6 +195,7 @@ class NationalDetail(APIView):
 class NationalPdf(APIView):
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(responses=PDF_RESPONSES, summary="全国进展 PDF / National progress PDF")
     def get(self, request, year):
         snapshot = _snapshot_or_404(request, year)
         return _pdf_response(snapshot, f"national-{year}.pdf", tasks.render_national_pdf, year)
@@ -169,23 +207,21 @@ class CompileJobStart(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(
+        request=CompileJobRequestSerializer,
+        responses={202: CompileJobSerializer},
+        summary="开始汇编 / Start a compile job (poll /jobs/{id}/)",
+    )
     def post(self, request):
-        kind = request.data.get("kind")
-        try:
-            year = int(request.data.get("year"))
-        except (TypeError, ValueError):
-            return Response({"detail": "year is required", "code": "invalid", "field": "year"}, status=400)
-        if kind not in JobKind.values:
-            return Response(
-                {"detail": "kind is province or year", "code": "invalid", "field": "kind"}, status=400
-            )
+        data = CompileJobRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        kind, year = data.validated_data["kind"], data.validated_data["year"]
         province = (
-            str(request.data.get("province") or "").ljust(12, "0") if kind == JobKind.PROVINCE else None
+            data.validated_data.get("province", "").ljust(12, "0") if kind == JobKind.PROVINCE else None
         )
-        try:
-            job = services.compile_job_start(user=request.user, kind=kind, year=year, province_code=province)
-        except ServiceError as exc:
-            return _service_error(exc)
+        if kind == JobKind.PROVINCE and not province:
+            raise ServiceError(_("Choose a provincial unit."), code="invalid", field="province")
+        job = services.compile_job_start(user=request.user, kind=kind, year=year, province_code=province)
         job.refresh_from_db()
         return Response(CompileJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
