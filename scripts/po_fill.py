@@ -13,9 +13,15 @@ import polib
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Django merges every catalogue at run time, so a msgid has one translation everywhere. When two
+# areas translate one msgid differently, the file later in this list wins (the rest alphabetical).
+PRIORITY = ["api", "security", "reports", "review", "assessments", "foundation"]
+
+
 def main(paths: list[str]) -> int:
+    rank = {name: i for i, name in enumerate(PRIORITY, start=1)}
     table = {}
-    for path in paths:
+    for path in sorted(paths, key=lambda p: (rank.get(Path(p).stem, 0), Path(p).stem)):
         table.update(json.loads(Path(path).read_text(encoding="utf-8")))
     missing = []
     for po_path in [

@@ -31,8 +31,8 @@ def assessment_export_header() -> list[str]:
         _("State code"),
         _("State"),
         _("Round"),
-        _("Submitted"),
-        _("Approved"),
+        _("Submitted at"),
+        _("Approved at"),
     ]
     for n in NATIONAL_CRITERIA:
         header += [

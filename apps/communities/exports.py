@@ -143,6 +143,6 @@ def community_export_header() -> list[str]:
         _("Year"),
         _("State code"),
         _("State"),
-        _("Submitted"),
-        _("Approved"),
+        _("Submitted at"),
+        _("Approved at"),
     ]

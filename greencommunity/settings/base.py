@@ -200,6 +200,15 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
+    # Several models have a "state" or "kind": name each enum after its domain.
+    "ENUM_NAME_OVERRIDES": {
+        "AssessmentStateEnum": "apps.assessments.models.State",
+        "ReportStateEnum": "apps.reports.models.ReportState",
+        "JobStateEnum": "apps.reports.models.JobState",
+        "JobKindEnum": "apps.reports.models.JobKind",
+        "EvidenceKindEnum": "apps.assessments.models.EvidenceKind",
+        "CriterionKindEnum": "apps.standards.models.CriterionKind",
+    },
     "TITLE": "绿色社区创建行动 API (Green Community Portal API)",
     "DESCRIPTION": (
         "绿色社区创建行动管理平台的接口:社区名录、自评、两级审核与导出。"

@@ -70,7 +70,8 @@ def test_assessment_export_pivots_16_criteria(client_for, city_user, submitted, 
 
 def test_export_in_english(client_for, province_user):
     client = client_for(province_user)
-    r = client.get(reverse("communities:export", args=["csv"]), HTTP_ACCEPT_LANGUAGE="en")
+    client.post(reverse("set_language"), {"language": "en"})  # pages follow the user's choice
+    r = client.get(reverse("communities:export", args=["csv"]))
     assert _csv_rows(r)[0][:2] == ["Statistical code", "Name"]
 
 

@@ -9,7 +9,7 @@ def test_city_home_shows_counts_and_work_waiting(client_for, city_user, submitte
     make_assessments(2, state=State.APPROVED)
     body = client_for(city_user).get(reverse("home")).content.decode()
     assert 'data-testid="review-panel"' in body
-    assert "1 份自评等待您审核" in body and "已认定达标" in body
+    assert "1 份自评等待您审核" in body and "已通过（达到创建要求）" in body
 
 
 def test_province_home_panel(client_for, province_user, recommended):

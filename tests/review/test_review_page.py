@@ -40,7 +40,7 @@ def test_review_page_shows_answers_evidence_figures_and_history(
     assert figures == {5: 100, 12: 45}
     assert "生活垃圾分类居民小区覆盖率" in body and "物业管理覆盖率" in body
     assert [e.action for e in response.context["events"]] == ["created", "submitted"]
-    assert "办理记录" in body and "已提交" in body
+    assert "操作记录" in body and "已提交" in body
     assert set(response.context["decision_forms"]) == {"recommend", "return"}
     assert 'name="expected_version"' in body
 
@@ -57,7 +57,7 @@ def test_verdict_per_criterion(client_for, city_user, submitted):
     client = client_for(city_user)
     missing = client.post(verdict_url(submitted, 12), {"c12-verdict": "not_confirmed", "c12-comment": ""})
     assert missing.status_code == 400
-    assert "请说明不予确认的理由" in missing.content.decode()
+    assert "请说明不认可该条的理由" in missing.content.decode()
     ok = client.post(
         verdict_url(submitted, 12), {"c12-verdict": "not_confirmed", "c12-comment": "缺物业合同"}
     )
@@ -88,7 +88,7 @@ def test_city_returns_with_reason_and_comments(client_for, city_user, submitted,
     assert event.data["comments"] == {"12": "缺物业合同"} and event.actor_role == "city"
     assert Notice.objects.filter(recipient=community_user, text__contains="材料不全").exists()
     page = client.get(detail(submitted)).content.decode()
-    assert "已退回修改" in page and "缺物业合同" in page
+    assert "退回修改" in page and "缺物业合同" in page
 
 
 def test_full_walk_through_the_pages(client_for, city_user, province_user, submitted, community_user):
@@ -157,7 +157,7 @@ def test_second_decision_on_a_stale_page_is_refused_and_changes_nothing(client_f
     )
     assert second.status_code == 409
     body = second.content.decode()
-    assert "其他人已先行处理" in body and 'data-testid="decision-error"' in body
+    assert "已有其他人先行处理" in body and 'data-testid="decision-error"' in body
     submitted.refresh_from_db()
     assert submitted.state == State.RECOMMENDED
 
@@ -176,14 +176,14 @@ def test_wrong_role_and_wrong_state_refusals(client_for, city_user, province_use
     province = client_for(province_user)
     early = province.post(decide(submitted, "approve"), {"expected_version": submitted.version})
     assert early.status_code == 409
-    assert "其他人已先行处理" in early.content.decode() or "已提交" in early.content.decode()
+    assert "已有其他人先行处理" in early.content.decode() or "已提交" in early.content.decode()
     city = client_for(city_user)
     not_mine = city.post(decide(submitted, "revoke"), {"expected_version": submitted.version, "reason": "x"})
     assert not_mine.status_code == 403
     assert "无权" in not_mine.content.decode()
     province = client_for(province_user)  # one test client: log the province back in
     late_verdict = province.post(verdict_url(submitted, 1), {"c1-verdict": "confirmed"}, follow=True)
-    assert "不在等待您审核" in late_verdict.content.decode()
+    assert "不在您的待审核范围内" in late_verdict.content.decode()
     submitted.refresh_from_db()
     assert submitted.state == State.SUBMITTED
     assert not submitted.responses.exclude(verdict="").exists()

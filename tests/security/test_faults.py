@@ -283,10 +283,9 @@ def redis_down(settings, monkeypatch):
     monkeypatch.setattr(
         celery_app, "send_task", lambda name, *a, **k: refuse(type("T", (), {"name": name})())
     )
-    previous = celery_app.conf.broker_url
-    celery_app.conf.broker_url = CLOSED_PORT
+    # The Celery app's own broker URL is left alone: changing it would leave connections to the
+    # closed port in the app's pool for later tests; every way to enqueue is refused above instead.
     yield enqueued
-    celery_app.conf.broker_url = previous
 
 
 def test_with_redis_down_the_site_serves_saves_and_submits(redis_down, assessment, community_user, city_user):
