@@ -121,7 +121,7 @@ def test_one_assessment_through_both_review_levels(page_review, accounts_review)
     shot_review(page, "01-city-queue")
     page.get_by_role("link", name=name).click()
     verdict = page.locator("[data-testid=verdict-12]")
-    verdict.get_by_label("不予确认").check()
+    verdict.get_by_label("不认可").check()
     verdict.locator("textarea").fill("物业服务覆盖率缺少证明材料,请补充物业合同。")
     verdict.get_by_role("button", name="保存审核意见").click()
     assert "第 12 条:审核意见已保存" in page.inner_text(".messages")
@@ -130,7 +130,7 @@ def test_one_assessment_through_both_review_levels(page_review, accounts_review)
     shot_review(page, "02-city-return-form")
     returning.get_by_role("button", name="退回").click()
     assert "已退回社区修改" in page.inner_text(".messages")
-    assert page.inner_text("[data-testid=state]") == "已退回修改"
+    assert page.inner_text("[data-testid=state]") == "退回修改"
 
     # The community revises criterion 12 and resubmits (its pages belong to another area).
     assessment.refresh_from_db()
@@ -146,7 +146,7 @@ def test_one_assessment_through_both_review_levels(page_review, accounts_review)
     page.reload()
     assert page.inner_text("[data-testid=state]") == "已提交"
     page.locator("[data-testid=decide-recommend]").get_by_role("button", name="推荐").click()
-    assert page.inner_text("[data-testid=state]") == "已推荐至省级"
+    assert page.inner_text("[data-testid=state]") == "已推荐"
     shot_review(page, "03-city-recommended")
 
     # Final level: approve, designate, then revoke after a failed re-check.
@@ -155,7 +155,7 @@ def test_one_assessment_through_both_review_levels(page_review, accounts_review)
     open_in_queue_review(page, name, "recommended")
     assert set(page.locator("[data-testid=figures]").inner_text().split()) >= {"60", "100"}
     page.locator("[data-testid=decide-approve]").get_by_role("button", name="认定达标").click()
-    assert page.inner_text("[data-testid=state]") == "已认定达标"
+    assert page.inner_text("[data-testid=state]") == "已通过（达到创建要求）"
     designate = page.locator("[data-testid=decide-designate]")
     designate.locator("textarea").fill("垃圾分类全覆盖,居民议事机制健全。")
     designate.get_by_role("button", name="命名").click()
@@ -168,9 +168,9 @@ def test_one_assessment_through_both_review_levels(page_review, accounts_review)
     revoke = page.locator("[data-testid=decide-revoke]")
     revoke.locator("textarea").fill("复查发现垃圾分类设施撤除,不再符合创建要求。")
     revoke.get_by_role("button", name="撤销认定").click()
-    assert page.inner_text("[data-testid=state]") == "已撤销认定(摘牌)"
+    assert page.inner_text("[data-testid=state]") == "已摘牌"
     history = page.inner_text("[data-testid=history]")
-    for step in ("已提交", "已退回修改", "已推荐至省级", "已认定达标", "命名为示范社区", "复查发现"):
+    for step in ("已提交", "退回修改", "已推荐", "已通过（达到创建要求）", "命名为示范社区", "复查发现"):
         assert step in history
     page.locator("[data-testid=history]").scroll_into_view_if_needed()
     shot_review(page, "06-province-revoked-history")
@@ -180,7 +180,7 @@ def test_one_assessment_through_both_review_levels(page_review, accounts_review)
     login_review(page, community.username)
     page.goto(page.base_url + "/notices/")
     notices = page.inner_text("[data-testid=notices]")
-    assert "退回修改" in notices and "达到创建要求" in notices and "撤销" in notices
+    assert "退回修改" in notices and "已通过" in notices and "撤销" in notices
     shot_review(page, "07-community-notices")
 
 
