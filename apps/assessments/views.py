@@ -21,6 +21,7 @@ from apps.core.errors import ConflictError, ServiceError
 from . import selectors, services
 from .forms import CriterionForm, SubmitForm
 from .models import Assessment, Evidence, Response, Submission
+from .review_selectors import history_timeline
 
 
 def _max_mb() -> str:
@@ -102,6 +103,8 @@ def _page(request, assessment, responses, *, overrides=None, status=200):
         "has_comments": any(r.review_comment for r in responses),
         "submit_form": SubmitForm(initial={"version": assessment.version}),
         "max_mb": _max_mb(),
+        # The same timeline the reviewers see: who did what, when and why.
+        "events": history_timeline(assessment=assessment),
     }
     return render(request, "assessments/detail.html", context, status=status)
 

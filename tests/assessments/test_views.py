@@ -478,3 +478,10 @@ def test_removing_a_submitted_file_after_return_keeps_it_in_the_earlier_version(
     earlier = client.get(reverse("assessments:round", args=[submitted.pk, 1])).content.decode()
     assert reverse("assessments:evidence", args=[evidence.pk]) in earlier
     assert client.get(reverse("assessments:evidence", args=[evidence.pk])).status_code == 200
+
+
+def test_community_sees_the_history_timeline_with_the_return_reason(client_for, submitted, community_user, city_user):
+    services.assessment_return(assessment=submitted, user=city_user, reason="照片不清晰,请补拍")
+    page = client_for(community_user).get(reverse("assessments:detail", args=[submitted.pk])).content.decode()
+    assert 'data-testid="history"' in page
+    assert "照片不清晰,请补拍" in page and "退回修改" in page
