@@ -114,8 +114,6 @@ def compile_report(request, pk):
         job = services.compile_job_start(
             user=request.user, kind=JobKind.PROVINCE, year=report.year, province_code=report.province_id
         )
-    except ForbiddenError:
-        raise PermissionDenied from None
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:

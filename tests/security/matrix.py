@@ -89,6 +89,13 @@ class Route:
     # The roles that must find the inside row in a `lists` page (default: every signed-in role);
     # the others must find neither row.
     lists_roles: tuple | None = None
+    # Roles that may read the object and whose refusal to act is its own page again, with the
+    # refusal's message (the review page after a decision the role may not take): for them the
+    # object's text in a 403/409 is not a leak. Out of scope they still get 404.
+    refusal_shows_page: tuple = ()
+    # The object's attribute holding session data the caller has for the inside object only (a
+    # pending import's token).
+    own_session: str | None = None
     # A form field to which a fresh small PDF is attached (the request is then multipart).
     upload: str | None = None
     # False: the object is national (one of it, no region): only the inside side is requested.
@@ -127,11 +134,14 @@ ROUTES: dict[str, Route] = {
     # --- communities: registry import (province staff and administrators) and exports ----------
     "communities:import": Route(inside=every(403, anonymous=LOGIN, province=200, admin=200)),
     "communities:import-template": Route(inside=SIGNED_IN, kwargs={"fmt": "=csv"}),
-    # A token lives only in its uploader's session: any other session gets 404 (staff) or 403.
+    # Inside: the token is in the caller's own session (as after its upload); outside: another
+    # session's token, which does not exist for the caller (404 for staff, 403 for the rest).
     "communities:import-preview": Route(
-        inside=every(403, anonymous=LOGIN, province=404, admin=404),
+        inside=every(403, anonymous=LOGIN, province=200, admin=200),
         obj="import_token",
         kwargs={"token": "token"},
+        own_session="session",
+        outside=every(403, anonymous=LOGIN, province=404, admin=404),
     ),
     "communities:export": Route(inside=SIGNED_IN, kwargs={"fmt": "=csv"}, lists="community"),
     "communities:export-assessments": Route(inside=SIGNED_IN, kwargs={"fmt": "=csv"}, lists="assessment"),
@@ -166,13 +176,17 @@ ROUTES: dict[str, Route] = {
     # the message), not a refusal. The ministry and administrators read, never review: 403.
     "review:criterion": Route(
         inside=every(403, anonymous=LOGIN, city=REDIRECT, province=REDIRECT),
+        refusal_shows_page=("ministry", "admin"),
         obj="submitted",
         kwargs={"pk": "pk", "number": "=1"},
         method="post",
         data={"c1-verdict": "confirmed", "c1-comment": ""},
     ),
+    # Recommend: the city only. Province, ministry and admins get 403 on the review page they may
+    # read, with the message saying their role may not do this.
     "review:decide": Route(
         inside=every(403, anonymous=LOGIN, city=REDIRECT),
+        refusal_shows_page=("province", "ministry", "admin"),
         obj="submitted",
         kwargs={"pk": "pk", "action": "=recommend"},
         method="post",
@@ -191,7 +205,7 @@ ROUTES: dict[str, Route] = {
         inside=PUBLIC, obj="approved", kwargs={"code": "province_id", "year": "year"}, outside=PUBLIC
     ),
     # --- notices: each user's own --------------------------------------------------------------
-    "notices:list": Route(inside=SIGNED_IN),
+    "notices:list": Route(inside=SIGNED_IN, lists="notice", lists_roles=("community",)),
     "notices:read-all": Route(inside=every(REDIRECT, anonymous=LOGIN), method="post"),
     # The notice is the inside committee member's: everyone else (whatever the role) 404.
     "notices:read": Route(
@@ -366,11 +380,15 @@ ROUTES: dict[str, Route] = {
     "api:reports_api:national-pdf": Route(
         inside=API_NATIONAL, obj="national_snapshot", kwargs={"year": "year"}, regional=False
     ),
-    # Province staff start their own unit's compile; the ministry any (the outside unit: 403).
+    # Province staff start their own unit's compile, the ministry and admins any. Unit codes are
+    # public: another unit's compile is a refusal (403), not a secret.
     "api:reports_api:job-start": Route(
         inside=every(403, anonymous=API_ANONYMOUS, province=202, ministry=202, admin=202),
+        obj="annual_report",
         method="post",
-        data={"kind": "province", "year": 2026, "province": "310000000000"},
+        data={"kind": "province", "year": 2026},
+        obj_data={"province": "province_id"},
+        outside=every(403, anonymous=API_ANONYMOUS, ministry=202, admin=202),
     ),
     "api:reports_api:job-detail": Route(inside=API_REPORT_READERS, obj="compile_job", kwargs={"pk": "pk"}),
 }

@@ -97,6 +97,7 @@ def build_approved(world, side):
 
 PROVINCES = {"inside": "310000000000", "outside": "110000000000"}
 REPORT_MARKERS = {"inside": "沪矩阵报告工作机制", "outside": "京矩阵报告工作机制"}
+NOTICE_MARKERS = {"inside": "徐汇矩阵通知:请查看审核意见", "outside": "东城矩阵通知:请查看审核意见"}
 
 
 def build_annual_report(world, side):
@@ -172,23 +173,28 @@ def build_notice(world, side):
     from apps.assessments.models import Notice
 
     return Notice.objects.create(
-        recipient=world.get("committee_user", side), text=f"{NAMES[side]}:通知", url="/"
+        recipient=world.get("committee_user", side), text=NOTICE_MARKERS[side], url="/"
     )
 
 
 def build_import_token(world, side):
-    """A pending registry import stored under a random token. The token lives in the uploader's
-    session only: no other session (whatever its role) may preview or apply it."""
+    """A pending registry import (a file of one community of the side's street) under a random
+    token. `session` is what the upload step remembers in its uploader's session: the token works
+    in that session only."""
     import secrets
+    from types import SimpleNamespace
 
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
+    from apps.communities.importing import TEMPLATE_HEADER
+
     token = secrets.token_urlsafe(16)
-    default_storage.save(
-        f"imports/{token}", ContentFile(f"code,name\n{STREETS[side]}999,{NAMES[side]}\n".encode())
-    )
-    return type("ImportToken", (), {"token": token})()
+    street = STREETS[side].ljust(12, "0")
+    text = ",".join(TEMPLATE_HEADER) + f"\n{street[:9]}999,{NAMES[side]}导入,{street}\n"
+    name = default_storage.save(f"imports/{token}", ContentFile(text.encode()))
+    session = {"registry_imports": {token: {"name": name, "filename": "registry.csv"}}}
+    return SimpleNamespace(token=token, session=session)
 
 
 BUILDERS = {
@@ -233,11 +239,16 @@ class World:
         report's narrative)."""
         if kind in REPORT_KINDS:
             return REPORT_MARKERS[side]
+        if kind == "notice":
+            self.get("notice", side)
+            return NOTICE_MARKERS[side]
         if kind == "annual_report_row":
             # A list of reports shows the unit's code, not the narrative.
             self.get("annual_report", side)
             return PROVINCES[side]
-        if kind in ("national_snapshot", "compile_job", "import_token", "committee_user"):
+        if kind == "import_token":
+            return f"{NAMES[side]}导入"
+        if kind in ("national_snapshot", "compile_job", "committee_user"):
             return None
         self.get("community", side)
         return NAMES[side]
