@@ -178,7 +178,9 @@ from django.test import Client
 from django.test.utils import setup_test_environment
 setup_test_environment()
 response = Client().get("/healthz", secure=True, HTTP_HOST="portal.example.org")
-plain = Client().get("/healthz", HTTP_HOST="portal.example.org")
+# /healthz is exempt from the HTTPS redirect (plain-HTTP health checks): probe a page.
+plain = Client().get("/accounts/login/", HTTP_HOST="portal.example.org")
+health_plain = Client().get("/healthz", HTTP_HOST="portal.example.org")
 print(json.dumps({
     "SESSION_COOKIE_SECURE": settings.SESSION_COOKIE_SECURE,
     "CSRF_COOKIE_SECURE": settings.CSRF_COOKIE_SECURE,
@@ -189,6 +191,7 @@ print(json.dumps({
     "headers": dict(response.headers),
     "plain_status": plain.status_code,
     "plain_location": plain.get("Location", ""),
+    "health_plain_status": health_plain.status_code,
 }))
 """
 
@@ -227,6 +230,7 @@ def test_production_sets_secure_cookies_hsts_and_csp(production_env):
     assert headers["X-Frame-Options"] == "DENY"
     # Plain HTTP is redirected to HTTPS.
     assert probe["plain_status"] == 301 and probe["plain_location"].startswith("https://")
+    assert probe["health_plain_status"] == 200
 
 
 def test_check_deploy_is_clean(production_env):
