@@ -141,6 +141,18 @@ def test_the_matrix_catches_a_view_that_forgets_the_scope(db, monkeypatch):
     assert any("lists another region's row" in f for f in failures), failures
 
 
+def test_the_matrix_catches_a_report_read_out_of_scope(db, monkeypatch):
+    """The same for the reports' chokepoint: another unit's report shown to a province is reported,
+    on the page and in the API."""
+    from apps.reports.models import AnnualReportQuerySet
+
+    monkeypatch.setattr(AnnualReportQuerySet, "visible_to", lambda self, user: self.all())
+    failures = route_failures("reports:detail")
+    assert any("province GET" in f and "(outside): expected 404, got 200" in f for f in failures), failures
+    failures = route_failures("api:reports_api:annual-list")
+    assert any("city GET" in f and "lists a row it has no right to" in f for f in failures), failures
+
+
 def route_failures(name: str) -> list[str]:
     route = ROUTES[name]
     failures = []
