@@ -14,8 +14,9 @@ as inside, ministry and admin as inside (they see the whole country), and the sc
 
 Entries name a world object ("community", "assessment", "response", "evidence", ...) built by
 tests/security/world.py and say how to turn it into the URL's kwargs: {"pk": "pk"} reads `obj.pk`,
-{"assessment_pk": "response.assessment_id"} follows attributes, {"number": "=1"} is a literal; `obj_data` fills form fields the
-same way ({"expected_version": "version"}).
+{"assessment_pk": "response.assessment_id"} follows attributes, {"number": "=1"} is a literal;
+`obj_data` fills form fields the same way ({"expected_version": "version"}). Kinds whose object is
+national (the snapshot of a year) say `regional=False`: only the inside side is requested.
 
 The DRF router's format-suffix variants (`.json`) share their route's name and entry: the test
 requests them too, with the same expectations.
