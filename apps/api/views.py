@@ -294,7 +294,7 @@ class AssessmentViewSet(
         parameters=[OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)],
     )
     @action(detail=True, methods=["put"], url_path=NUMBER)
-    def save_response(self, request, pk=None, number=None):
+    def save_response(self, request, pk=None, number=None, format=None):
         assessment = self.get_object()
         response = self._response(assessment, number)
         data = s.ResponseWriteSerializer(data=request.data)
@@ -325,7 +325,7 @@ class AssessmentViewSet(
         url_path=f"{NUMBER}/evidence",
         parser_classes=[MultiPartParser, FormParser],
     )
-    def add_evidence(self, request, pk=None, number=None):
+    def add_evidence(self, request, pk=None, number=None, format=None):
         assessment = self.get_object()
         response = self._response(assessment, number)
         # Refuse an oversized body before reading it.
@@ -351,7 +351,7 @@ class AssessmentViewSet(
         parameters=[OpenApiParameter("evidence_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
     )
     @action(detail=True, methods=["delete"], url_path="evidence/(?P<evidence_id>[^/]+)")
-    def remove_evidence(self, request, pk=None, evidence_id=None):
+    def remove_evidence(self, request, pk=None, evidence_id=None, format=None):
         assessment = self.get_object()
         evidence = get_object_or_404(
             Evidence.objects.visible_to(request.user)
@@ -368,7 +368,7 @@ class AssessmentViewSet(
         summary="提交(社区)/ Submit (community)",
     )
     @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
+    def submit(self, request, pk=None, format=None):
         assessment = self.get_object()
         v = self._valid(s.VersionSerializer)
         return self._state(
@@ -386,7 +386,7 @@ class AssessmentViewSet(
         parameters=[OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)],
     )
     @action(detail=True, methods=["post"], url_path=f"{NUMBER}/review")
-    def review(self, request, pk=None, number=None):
+    def review(self, request, pk=None, number=None, format=None):
         assessment = self.get_object()
         response = self._response(assessment, number)
         v = self._valid(s.ReviewSerializer)
@@ -402,7 +402,7 @@ class AssessmentViewSet(
         summary="推荐至省(市县)/ Recommend to the province (city/county)",
     )
     @action(detail=True, methods=["post"])
-    def recommend(self, request, pk=None):
+    def recommend(self, request, pk=None, format=None):
         assessment = self.get_object()
         v = self._valid(s.VersionSerializer)
         return self._state(
@@ -419,7 +419,7 @@ class AssessmentViewSet(
         "maps criterion numbers to comments.",
     )
     @action(detail=True, methods=["post"], url_path="return")
-    def return_(self, request, pk=None):
+    def return_(self, request, pk=None, format=None):
         assessment = self.get_object()
         v = self._valid(s.ReturnSerializer)
         return self._state(
@@ -438,7 +438,7 @@ class AssessmentViewSet(
         summary="审核通过(省)/ Approve (province)",
     )
     @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
+    def approve(self, request, pk=None, format=None):
         assessment = self.get_object()
         v = self._valid(s.VersionSerializer)
         return self._state(
@@ -453,7 +453,7 @@ class AssessmentViewSet(
         summary="撤销认定(省)/ Revoke the approval (province)",
     )
     @action(detail=True, methods=["post"])
-    def revoke(self, request, pk=None):
+    def revoke(self, request, pk=None, format=None):
         assessment = self.get_object()
         v = self._valid(s.ReasonSerializer)
         return self._state(
@@ -468,7 +468,7 @@ class AssessmentViewSet(
         summary="命名示范社区(省)/ Designate a demonstration community (province)",
     )
     @action(detail=True, methods=["post"])
-    def designate(self, request, pk=None):
+    def designate(self, request, pk=None, format=None):
         assessment = self.get_object()
         v = self._valid(s.CitationSerializer)
         demo = assessment_services.demonstration_designate(
@@ -483,7 +483,7 @@ class AssessmentViewSet(
         description="只增不改的历史记录,按时间排序。/ The append-only history, oldest first.",
     )
     @action(detail=True, methods=["get"], filter_backends=[])
-    def history(self, request, pk=None):
+    def history(self, request, pk=None, format=None):
         assessment = self.get_object()
         qs = assessment_selectors.assessment_history(assessment=assessment)
         page = self.paginate_queryset(qs)

@@ -3,6 +3,7 @@ the national dashboard (ministry). Every read goes through the selectors' scoped
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.assessments.selectors import campaign_year
-from apps.core.errors import ServiceError
+from apps.core.errors import ForbiddenError, ServiceError
 
 from . import charts, presenters, selectors, services, tasks
 from .forms import NarrativeForm, ReturnForm
@@ -94,9 +95,10 @@ def narrative(request, pk):
                 data=form.cleaned_data,
                 expected_version=form.cleaned_data["version"],
             )
+        except ForbiddenError:
+            # Readers of the report (the ministry) may not change it: 403, not a pretended 404.
+            raise PermissionDenied from None
         except ServiceError as exc:
-            if exc.status == 403:
-                raise Http404 from None
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, _("The narrative was saved."))
@@ -130,6 +132,8 @@ def submit(request, pk):
     try:
         version = int(request.POST.get("version", "")) if request.POST.get("version") else None
         services.annual_report_submit(report=report, user=request.user, expected_version=version)
+    except ForbiddenError:
+        raise PermissionDenied from None
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
@@ -147,6 +151,8 @@ def return_report(request, pk):
             services.annual_report_return(
                 report=report, user=request.user, reason=form.cleaned_data["reason"]
             )
+        except ForbiddenError:
+            raise PermissionDenied from None
         except ServiceError as exc:
             messages.error(request, exc.message)
         else:

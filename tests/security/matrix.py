@@ -14,7 +14,12 @@ as inside, ministry and admin as inside (they see the whole country), and the sc
 
 Entries name a world object ("community", "assessment", "response", "evidence", ...) built by
 tests/security/world.py and say how to turn it into the URL's kwargs: {"pk": "pk"} reads `obj.pk`,
-{"assessment_pk": "response.assessment_id"} follows attributes.
+{"assessment_pk": "response.assessment_id"} follows attributes, {"number": "=1"} is a literal;
+`obj_data` fills form fields the same way ({"expected_version": "version"}). Kinds whose object is
+national (the snapshot of a year) say `regional=False`: only the inside side is requested.
+
+The DRF router's format-suffix variants (`.json`) share their route's name and entry: the test
+requests them too, with the same expectations.
 
 Admin URLs ("admin:*", and the admin's unnamed patterns) are covered by one generic rule in
 test_url_matrix.py: anonymous and every non-staff role are sent to the admin login; the
@@ -48,6 +53,23 @@ API_SIGNED_IN = every(200, anonymous=API_ANONYMOUS)
 REVIEWERS = every(403, anonymous=LOGIN, city=200, province=200)
 # Pages only the community committee may use.
 COMMITTEE = every(403, anonymous=LOGIN, community=200)
+# A committee's form post (redirects back to the page); everyone else 403.
+COMMITTEE_ACTS = every(403, anonymous=LOGIN, community=REDIRECT)
+# Review pages: reviewers act, the ministry and administrators read, committees never.
+WATCHERS = every(200, anonymous=LOGIN, community=403)
+# Annual reports: the provincial department of the unit, the ministry and administrators read them;
+# city and community users see no report at all (404).
+REPORT_READERS = every(404, anonymous=LOGIN, province=200, ministry=200, admin=200)
+# A change only the unit's provincial department makes: readers who may not change it get 403.
+REPORT_WRITER = every(404, anonymous=LOGIN, province=REDIRECT, ministry=403, admin=403)
+# The national dashboard: the ministry and administrators; to anyone else it does not exist.
+NATIONAL = every(404, anonymous=LOGIN, ministry=200, admin=200)
+NATIONAL_REDIRECT = every(404, anonymous=LOGIN, ministry=REDIRECT, admin=REDIRECT)
+API_REPORT_READERS = every(404, anonymous=API_ANONYMOUS, province=200, ministry=200, admin=200)
+API_NATIONAL = every(404, anonymous=API_ANONYMOUS, ministry=200, admin=200)
+# An API write only the committee makes.
+API_COMMITTEE = every(403, anonymous=API_ANONYMOUS, community=200)
+JSON_BODY = {"rating": "met", "statement": "已完成。"}
 
 
 @dataclass(frozen=True)
@@ -63,6 +85,22 @@ class Route:
     data: dict = field(default_factory=dict)
     lists: str | None = None
     query: str = ""
+    # Form fields read from the object ({"expected_version": "version"}), added to `data`.
+    obj_data: dict = field(default_factory=dict)
+    # The roles that must find the inside row in a `lists` page (default: every signed-in role);
+    # the others must find neither row.
+    lists_roles: tuple | None = None
+    # Roles that may read the object and whose refusal to act is its own page again, with the
+    # refusal's message (the review page after a decision the role may not take): for them the
+    # object's text in a 403/409 is not a leak. Out of scope they still get 404.
+    refusal_shows_page: tuple = ()
+    # The object's attribute holding session data the caller has for the inside object only (a
+    # pending import's token).
+    own_session: str | None = None
+    # A form field to which a fresh small PDF is attached (the request is then multipart).
+    upload: str | None = None
+    # False: the object is national (one of it, no region): only the inside side is requested.
+    regional: bool = True
 
     def expected_outside(self) -> dict:
         if self.outside is not None:
@@ -71,7 +109,10 @@ class Route:
         for role in ROLES:
             inside = self.inside[role]
             if role in SCOPED_ROLES:
-                success = inside in (200, REDIRECT) or (isinstance(inside, tuple) and 200 in inside)
+                success = any(
+                    o == REDIRECT or (isinstance(o, int) and 200 <= o < 300)
+                    for o in (inside if isinstance(inside, tuple) else (inside,))
+                )
                 derived[role] = 404 if success else (403, 404)
             else:
                 derived[role] = inside
@@ -91,16 +132,264 @@ ROUTES: dict[str, Route] = {
     # --- assessments: evidence files ------------------------------------------------------------
     "assessments:evidence": Route(inside=SIGNED_IN, obj="evidence", kwargs={"pk": "pk"}),
     "assessments:evidence-thumbnail": Route(inside=SIGNED_IN, obj="evidence", kwargs={"pk": "pk"}),
-    # --- add the URLs of the review, reports and API apps below, one entry each ------------------
-    # Examples of the shape (not live URLs):
-    #   "assessments:detail": Route(inside=SIGNED_IN, obj="assessment", kwargs={"pk": "pk"}),
-    #   "assessments:response-save": Route(
-    #       inside=COMMITTEE, obj="response", kwargs={"pk": "pk"}, method="post",
-    #       data={"rating": "met", "statement": "x"}),
-    #   "review:recommend": Route(
-    #       inside=every(403, anonymous=LOGIN, city=(302, 409), province=403), obj="assessment",
-    #       kwargs={"pk": "pk"}, method="post"),
-    #   "api:assessment-list": Route(inside=API_SIGNED_IN, lists="assessment"),
-    #   "reports:annual-pdf": Route(inside=..., obj="annual_report", kwargs={"pk": "pk"})
-    #       (with a builder "annual_report" added to world.BUILDERS)
+    # --- communities: registry import (province staff and administrators) and exports ----------
+    "communities:import": Route(inside=every(403, anonymous=LOGIN, province=200, admin=200)),
+    "communities:import-template": Route(inside=SIGNED_IN, kwargs={"fmt": "=csv"}),
+    # Inside: the token is in the caller's own session (as after its upload); outside: another
+    # session's token, which does not exist for the caller (404 for staff, 403 for the rest).
+    "communities:import-preview": Route(
+        inside=every(403, anonymous=LOGIN, province=200, admin=200),
+        obj="import_token",
+        kwargs={"token": "token"},
+        own_session="session",
+        outside=every(403, anonymous=LOGIN, province=404, admin=404),
+    ),
+    "communities:export": Route(inside=SIGNED_IN, kwargs={"fmt": "=csv"}, lists="community"),
+    "communities:export-assessments": Route(inside=SIGNED_IN, kwargs={"fmt": "=csv"}, lists="assessment"),
+    # --- assessments: the committee's self-assessment ------------------------------------------
+    # The nav link: the committee's assessment of the year, anyone else home.
+    "assessments:current": Route(inside=every(REDIRECT, anonymous=LOGIN)),
+    "assessments:open": Route(inside=every(403, anonymous=LOGIN, community=REDIRECT), method="post"),
+    "assessments:detail": Route(inside=SIGNED_IN, obj="assessment", kwargs={"pk": "pk"}),
+    "assessments:criterion": Route(
+        inside=COMMITTEE_ACTS,
+        obj="response",
+        kwargs={"pk": "assessment_id", "number": "criterion.number"},
+        method="post",
+        data={"rating": "met", "statement": "已完成。"},
+        obj_data={"version": "version"},
+    ),
+    "assessments:evidence-remove": Route(
+        inside=COMMITTEE_ACTS,
+        obj="evidence",
+        kwargs={"pk": "response.assessment_id", "evidence_pk": "pk"},
+        method="post",
+    ),
+    # GET: the confirmation page; only the committee submits (reviewers 403, another region 404).
+    "assessments:submit": Route(inside=COMMITTEE, obj="assessment", kwargs={"pk": "pk"}),
+    "assessments:round": Route(inside=SIGNED_IN, obj="submitted", kwargs={"pk": "pk", "round": "round"}),
+    # --- review (city: first level; province: second level; ministry and admin read only) -------
+    # ?state= : every state of the year (by default each level sees only what waits for it).
+    "review:queue": Route(inside=WATCHERS, lists="recommended", query="?state="),
+    "review:detail": Route(inside=WATCHERS, obj="submitted", kwargs={"pk": "pk"}),
+    # A verdict on a criterion: the city on a submitted assessment. The province reviews criteria
+    # too, but only once recommended: here its verdict is a state conflict (back to the page with
+    # the message), not a refusal. The ministry and administrators read, never review: 403.
+    "review:criterion": Route(
+        inside=every(403, anonymous=LOGIN, city=REDIRECT, province=REDIRECT),
+        refusal_shows_page=("ministry", "admin"),
+        obj="submitted",
+        kwargs={"pk": "pk", "number": "=1"},
+        method="post",
+        data={"c1-verdict": "confirmed", "c1-comment": ""},
+    ),
+    # Recommend: the city only. Province, ministry and admins get 403 on the review page they may
+    # read, with the message saying their role may not do this.
+    "review:decide": Route(
+        inside=every(403, anonymous=LOGIN, city=REDIRECT),
+        refusal_shows_page=("province", "ministry", "admin"),
+        obj="submitted",
+        kwargs={"pk": "pk", "action": "=recommend"},
+        method="post",
+        obj_data={"expected_version": "version"},
+    ),
+    # Step 1 of bulk approval (the confirmation listing the ticked ids): province staff only.
+    "review:bulk-approve": Route(
+        inside=every(403, anonymous=LOGIN, province=200),
+        obj="recommended",
+        method="post",
+        obj_data={"ids": "pk"},
+    ),
+    # --- public pages (no login) ------------------------------------------------------------------
+    "public:index": Route(inside=PUBLIC),
+    "public:province": Route(
+        inside=PUBLIC, obj="approved", kwargs={"code": "province_id", "year": "year"}, outside=PUBLIC
+    ),
+    # --- notices: each user's own --------------------------------------------------------------
+    "notices:list": Route(inside=SIGNED_IN, lists="notice", lists_roles=("community",)),
+    "notices:read-all": Route(inside=every(REDIRECT, anonymous=LOGIN), method="post"),
+    # The notice is the inside committee member's: everyone else (whatever the role) 404.
+    "notices:read": Route(
+        inside=every(404, anonymous=LOGIN, community=REDIRECT),
+        obj="notice",
+        kwargs={"pk": "pk"},
+        method="post",
+        outside=every(404, anonymous=LOGIN),
+    ),
+    # --- reports: the province's own annual report, the ministry's national dashboard ------------
+    "reports:index": Route(
+        inside=every(404, anonymous=LOGIN, province=REDIRECT, ministry=REDIRECT, admin=REDIRECT)
+    ),
+    "reports:detail": Route(inside=REPORT_READERS, obj="annual_report", kwargs={"pk": "pk"}),
+    "reports:narrative": Route(
+        inside=REPORT_WRITER,
+        obj="annual_report",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={"mechanism": "机制", "measures": "", "support": "", "problems": "", "plans": ""},
+        obj_data={"version": "version"},
+    ),
+    # Province staff compile their own unit, the ministry and administrators any unit.
+    "reports:compile": Route(
+        inside=every(404, anonymous=LOGIN, province=REDIRECT, ministry=REDIRECT, admin=REDIRECT),
+        obj="annual_report",
+        kwargs={"pk": "pk"},
+        method="post",
+    ),
+    "reports:submit": Route(
+        inside=REPORT_WRITER,
+        obj="annual_report",
+        kwargs={"pk": "pk"},
+        method="post",
+        obj_data={"version": "version"},
+    ),
+    "reports:return": Route(
+        inside=every(404, anonymous=LOGIN, province=403, ministry=REDIRECT, admin=REDIRECT),
+        obj="submitted_report",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={"reason": "请补充。"},
+    ),
+    "reports:pdf": Route(inside=REPORT_READERS, obj="compiled_report", kwargs={"pk": "pk"}),
+    "reports:national_current": Route(inside=NATIONAL_REDIRECT),
+    "reports:national": Route(
+        inside=NATIONAL, kwargs={"year": "year"}, obj="national_snapshot", regional=False
+    ),
+    "reports:national_compile": Route(
+        inside=NATIONAL_REDIRECT,
+        kwargs={"year": "year"},
+        obj="national_snapshot",
+        regional=False,
+        method="post",
+    ),
+    "reports:national_pdf": Route(
+        inside=NATIONAL, kwargs={"year": "year"}, obj="national_snapshot", regional=False
+    ),
+    "reports:job": Route(inside=REPORT_READERS, obj="compile_job", kwargs={"pk": "pk"}),
+    # --- API: documentation ------------------------------------------------------------------------
+    "api:schema": Route(inside=PUBLIC),
+    "api:docs": Route(inside=PUBLIC),
+    "api:redoc": Route(inside=PUBLIC),
+    # Tokens: POST username/password (wrong ones here: 400 for everyone, never a token).
+    # Tokens: a username and password, whoever the session is (none needed). The right password
+    # gives that user's token; a wrong one 400 (several would lock the name out, see test_login).
+    "api:token": Route(
+        inside=every(200),
+        obj="committee_user",
+        method="post",
+        data={"password": "correct-horse-battery"},
+        obj_data={"username": "username"},
+        regional=False,
+    ),
+    # Every unknown path under /api/ answers a JSON 404, whoever asks.
+    "api:not-found": Route(inside=every(404), query="no/such/endpoint/"),
+    # --- API: registry and assessments -------------------------------------------------------------
+    "api:region-list": Route(inside=API_SIGNED_IN),
+    "api:region-detail": Route(inside=API_SIGNED_IN, kwargs={"code": "street_id"}, obj="community"),
+    "api:standard-list": Route(inside=API_SIGNED_IN),
+    "api:standard-detail": Route(
+        inside=API_SIGNED_IN, kwargs={"pk": "standard_id"}, obj="assessment", outside=API_SIGNED_IN
+    ),
+    "api:community-list": Route(inside=API_SIGNED_IN, lists="community"),
+    "api:community-detail": Route(inside=API_SIGNED_IN, obj="community", kwargs={"code": "code"}),
+    "api:assessment-list": Route(inside=API_SIGNED_IN, lists="assessment"),
+    "api:assessment-detail": Route(inside=API_SIGNED_IN, obj="assessment", kwargs={"pk": "pk"}),
+    "api:assessment-history": Route(inside=API_SIGNED_IN, obj="assessment", kwargs={"pk": "pk"}),
+    "api:assessment-save-response": Route(
+        inside=API_COMMITTEE,
+        obj="response",
+        kwargs={"pk": "assessment_id", "number": "criterion.number"},
+        method="put",
+        data=JSON_BODY,
+    ),
+    "api:assessment-add-evidence": Route(
+        inside=every(403, anonymous=API_ANONYMOUS, community=201),
+        obj="response",
+        kwargs={"pk": "assessment_id", "number": "criterion.number"},
+        method="post",
+        upload="file",
+    ),
+    "api:assessment-remove-evidence": Route(
+        inside=every(403, anonymous=API_ANONYMOUS, community=(200, 204)),
+        obj="evidence",
+        kwargs={"pk": "response.assessment_id", "evidence_id": "pk"},
+        method="delete",
+    ),
+    "api:assessment-submit": Route(inside=API_COMMITTEE, obj="filled", kwargs={"pk": "pk"}, method="post"),
+    # The province reviews and returns too, but only once recommended: on a submitted assessment
+    # its request is a state conflict (409), not a refusal. The ministry and admins never: 403.
+    "api:assessment-review": Route(
+        inside=every(403, anonymous=API_ANONYMOUS, city=200, province=409),
+        obj="submitted",
+        kwargs={"pk": "pk", "number": "=1"},
+        method="post",
+        data={"verdict": "confirmed", "comment": ""},
+    ),
+    "api:assessment-recommend": Route(
+        inside=every(403, anonymous=API_ANONYMOUS, city=200),
+        obj="submitted",
+        kwargs={"pk": "pk"},
+        method="post",
+    ),
+    "api:assessment-return-": Route(
+        inside=every(403, anonymous=API_ANONYMOUS, city=200, province=409),
+        obj="submitted",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={"reason": "请补充。"},
+    ),
+    "api:assessment-approve": Route(
+        inside=every(403, anonymous=API_ANONYMOUS, province=200),
+        obj="recommended",
+        kwargs={"pk": "pk"},
+        method="post",
+    ),
+    "api:assessment-revoke": Route(
+        inside=every(403, anonymous=API_ANONYMOUS, province=200),
+        obj="approved",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={"reason": "复核不符合。"},
+    ),
+    "api:assessment-designate": Route(
+        inside=every(403, anonymous=API_ANONYMOUS, province=200),
+        obj="approved",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={"citation": "沪建〔2026〕1号"},
+    ),
+    # --- API: reports --------------------------------------------------------------------------------
+    # City and community users get an empty list: no report at all is theirs.
+    "api:reports_api:annual-list": Route(
+        inside=API_SIGNED_IN, lists="annual_report_row", lists_roles=("province", "ministry", "admin")
+    ),
+    "api:reports_api:annual-detail": Route(
+        inside=API_REPORT_READERS, obj="annual_report", kwargs={"pk": "pk"}
+    ),
+    "api:reports_api:annual-submit": Route(
+        inside=every(404, anonymous=API_ANONYMOUS, province=200, ministry=403, admin=403),
+        obj="annual_report",
+        kwargs={"pk": "pk"},
+        method="post",
+    ),
+    "api:reports_api:annual-pdf": Route(
+        inside=API_REPORT_READERS, obj="compiled_report", kwargs={"pk": "pk"}
+    ),
+    "api:reports_api:national": Route(
+        inside=API_NATIONAL, obj="national_snapshot", kwargs={"year": "year"}, regional=False
+    ),
+    "api:reports_api:national-pdf": Route(
+        inside=API_NATIONAL, obj="national_snapshot", kwargs={"year": "year"}, regional=False
+    ),
+    # Province staff start their own unit's compile, the ministry and admins any. Unit codes are
+    # public: another unit's compile is a refusal (403), not a secret.
+    "api:reports_api:job-start": Route(
+        inside=every(403, anonymous=API_ANONYMOUS, province=202, ministry=202, admin=202),
+        obj="annual_report",
+        method="post",
+        data={"kind": "province", "year": 2026},
+        obj_data={"province": "province_id"},
+        outside=every(403, anonymous=API_ANONYMOUS, ministry=202, admin=202),
+    ),
+    "api:reports_api:job-detail": Route(inside=API_REPORT_READERS, obj="compile_job", kwargs={"pk": "pk"}),
 }

@@ -178,6 +178,7 @@ from django.test import Client
 from django.test.utils import setup_test_environment
 setup_test_environment()
 response = Client().get("/healthz", secure=True, HTTP_HOST="portal.example.org")
+# /healthz is exempt from the HTTPS redirect (plain-HTTP health checks): probe a page.
 plain = Client().get("/accounts/login/", HTTP_HOST="portal.example.org")
 health_plain = Client().get("/healthz", HTTP_HOST="portal.example.org")
 print(json.dumps({

@@ -5,11 +5,13 @@ The registry is tests/security/matrix.py (ROUTES): a URL pattern without an entr
 
 import pytest
 from django.contrib import admin
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from .matrix import ADMIN_LOGIN, LOGIN, NATIONWIDE_ROLES, REDIRECT, ROLES, ROUTES, SCOPED_ROLES
-from .world import World, resolve_attr
+from .world import World, pdf_bytes, resolve_attr
 
 
 def url_patterns(resolver=None, prefix="", namespace=None):
@@ -83,17 +85,37 @@ def outcome_matches(response, expected) -> bool:
     return status == expected
 
 
-def request_as(world: World, role: str, route, url: str):
+def request_as(world: World, role: str, route, url: str, obj=None, side="inside"):
     client = Client()
     user = world.user(role)
     if user is not None:
         client.force_login(user)
-    return getattr(client, route.method)(url, route.data)
+    if getattr(route, "own_session", None) and side == "inside":
+        session = client.session
+        session.update(resolve_attr(obj, route.own_session))
+        session.save()
+    data = dict(route.data)
+    for key, path in getattr(route, "obj_data", {}).items():
+        data[key] = resolve_attr(obj, path)
+    if getattr(route, "upload", None):
+        data[route.upload] = SimpleUploadedFile(
+            "matrix.pdf", pdf_bytes("matrix"), content_type="application/pdf"
+        )
+        return getattr(client, route.method)(url, data)
+    if url.startswith("/api/") and route.method != "get":
+        return getattr(client, route.method)(url, data, content_type="application/json")
+    return getattr(client, route.method)(url, data)
 
 
-def url_for(name: str, route, obj) -> str:
-    kwargs = {key: resolve_attr(obj, path) for key, path in route.kwargs.items()} if obj is not None else {}
+def url_for(name: str, route, obj, fmt: str | None = None) -> str:
+    kwargs = {key: resolve_attr(obj, path) for key, path in route.kwargs.items()}
+    if fmt:
+        kwargs["format"] = fmt
     return reverse(name, kwargs=kwargs) + route.query
+
+
+# Names with a DRF format-suffix variant (".json"): requested both ways.
+FORMAT_SUFFIX_NAMES = {name for route, name, _p in url_patterns() if name and "(?P<format>" in route}
 
 
 @pytest.mark.parametrize("name", sorted(ROUTES))
@@ -119,37 +141,60 @@ def test_the_matrix_catches_a_view_that_forgets_the_scope(db, monkeypatch):
     assert any("lists another region's row" in f for f in failures), failures
 
 
+def test_the_matrix_catches_a_report_read_out_of_scope(db, monkeypatch):
+    """The same for the reports' chokepoint: another unit's report shown to a province is reported,
+    on the page and in the API."""
+    from apps.reports.models import AnnualReportQuerySet
+
+    monkeypatch.setattr(AnnualReportQuerySet, "visible_to", lambda self, user: self.all())
+    failures = route_failures("reports:detail")
+    assert any("province GET" in f and "(outside): expected 404, got 200" in f for f in failures), failures
+    failures = route_failures("api:reports_api:annual-list")
+    assert any("city GET" in f and "lists a row it has no right to" in f for f in failures), failures
+
+
 def route_failures(name: str) -> list[str]:
     route = ROUTES[name]
     failures = []
+    cache.clear()  # the API's throttle counts of earlier tests (rates are not what is tested here)
     shared = World()
-    sides = ("inside", "outside") if route.obj else ("inside",)
-    for side in sides:
+    sides = ("inside", "outside") if route.obj and route.regional else ("inside",)
+    formats = (None, "json") if name in FORMAT_SUFFIX_NAMES else (None,)
+    cases = [(side, fmt, role) for side in sides for fmt in formats for role in ROLES]
+    for side, fmt, role in cases:
         expected = route.inside if side == "inside" else route.expected_outside()
-        for role in ROLES:
-            # A POST may change the object: every role acts on a fresh copy of the world.
-            world = shared if route.method == "get" else World(suffix=f"-{side}-{role}")
-            obj = world.get(route.obj, side) if route.obj else None
-            if route.lists:
-                world.get(route.lists, "inside"), world.get(route.lists, "outside")
-            url = url_for(name, route, obj)
-            response = request_as(world, role, route, url)
-            body = body_of(response)
-            where = f"{role} {route.method.upper()} {url} ({side})"
-            if not outcome_matches(response, expected[role]):
-                failures.append(
-                    f"{where}: expected {expected[role]}, got {response.status_code} {response.get('Location', '')}"
-                )
+        # A POST may change the object: every role acts on a fresh copy of the world.
+        world = shared if route.method == "get" else World(suffix=f"-{side}-{role}-{fmt}")
+        obj = world.get(route.obj, side) if route.obj else None
+        if route.lists:
+            world.get(route.lists, "inside"), world.get(route.lists, "outside")
+        url = url_for(name, route, obj, fmt)
+        response = request_as(world, role, route, url, obj, side)
+        body = body_of(response)
+        where = f"{role} {route.method.upper()} {url} ({side})"
+        if not outcome_matches(response, expected[role]):
+            failures.append(
+                f"{where}: expected {expected[role]}, got {response.status_code} {response.get('Location', '')}"
+            )
+            continue
+        json_type = "application/json" in response.get("Content-Type", "")
+        if url.startswith("/api/") and response.status_code >= 400 and not json_type:
+            failures.append(f"{where}: the API refused with {response.get('Content-Type')}, not JSON")
+        marker = world.marker(route.obj, side) if route.obj else None
+        reader = role in route.refusal_shows_page and (side == "inside" or role in NATIONWIDE_ROLES)
+        if marker and response.status_code != 200 and marker in body and not reader:
+            failures.append(f"{where}: the refusal shows the object ({marker})")
+        if route.lists and response.status_code == 200 and role in SCOPED_ROLES + NATIONWIDE_ROLES:
+            outside_marker = world.marker(route.lists, "outside")
+            inside_marker = world.marker(route.lists, "inside")
+            if route.lists_roles is not None and role not in route.lists_roles:
+                if inside_marker in body or outside_marker in body:
+                    failures.append(f"{where}: lists a row it has no right to")
                 continue
-            marker = world.marker(route.obj, side) if route.obj else None
-            if marker and response.status_code != 200 and marker in body:
-                failures.append(f"{where}: the refusal shows the object ({marker})")
-            if route.lists and response.status_code == 200 and role in SCOPED_ROLES + NATIONWIDE_ROLES:
-                outside_marker = world.marker(route.lists, "outside")
-                if role in SCOPED_ROLES and outside_marker in body:
-                    failures.append(f"{where}: lists another region's row ({outside_marker})")
-                if world.marker(route.lists, "inside") not in body:
-                    failures.append(f"{where}: does not list the row in scope")
+            if role in SCOPED_ROLES and outside_marker in body:
+                failures.append(f"{where}: lists another region's row ({outside_marker})")
+            if inside_marker not in body:
+                failures.append(f"{where}: does not list the row in scope")
     return failures
 
 

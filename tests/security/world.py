@@ -63,13 +63,162 @@ def build_evidence(world, side):
     )
 
 
+def build_filled(world, side):
+    """An assessment answered in full, one PDF per criterion: ready to submit."""
+    from tests.assessments.conftest import fill
+
+    return fill(world.get("assessment", side), world.get("committee_user", side))
+
+
+def build_submitted(world, side):
+    """Submitted for first-level review: round 1 exists."""
+    return services.assessment_submit(
+        assessment=world.get("filled", side), user=world.get("committee_user", side)
+    )
+
+
+def reviewer(world, side, role):
+    """A reviewer of the side's region (the inside ones are the world's acting users)."""
+    if side == "inside":
+        return world.user(role)
+    code = {"city": "110101", "province": "11"}[role]
+    return UserFactory(username=f"matrix-{role}-{side}{world.suffix}", role=role, region=region(code))
+
+
+def build_recommended(world, side):
+    assessment = world.get("submitted", side)
+    return services.assessment_recommend(assessment=assessment, user=reviewer(world, side, "city"))
+
+
+def build_approved(world, side):
+    assessment = world.get("recommended", side)
+    return services.assessment_approve(assessment=assessment, user=reviewer(world, side, "province"))
+
+
+PROVINCES = {"inside": "310000000000", "outside": "110000000000"}
+REPORT_MARKERS = {"inside": "沪矩阵报告工作机制", "outside": "京矩阵报告工作机制"}
+NOTICE_MARKERS = {"inside": "徐汇矩阵通知:请查看审核意见", "outside": "东城矩阵通知:请查看审核意见"}
+
+
+def build_annual_report(world, side):
+    """The provincial unit's 2026 report (draft), its narrative carrying the side's marker."""
+    from apps.reports import services as report_services
+    from apps.reports.models import NARRATIVE_FIELDS
+
+    report = report_services.annual_report_ensure(province_code=PROVINCES[side], year=2026)
+    for name in NARRATIVE_FIELDS:
+        setattr(report, name, "已按要求落实。")
+    report.mechanism = REPORT_MARKERS[side]
+    report.save(update_fields=list(NARRATIVE_FIELDS))
+    return report
+
+
+def build_compiled_report(world, side):
+    """A report with compiled figures and a current PDF (served without rendering)."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    report = world.get("annual_report", side)
+    report.compiled_at = timezone.now()
+    report.figures = {}
+    report.pdf.save(f"matrix-{side}.pdf", ContentFile(pdf_bytes(REPORT_MARKERS[side])), save=False)
+    report.pdf_compiled_at = report.compiled_at
+    report.save()
+    return report
+
+
+def build_submitted_report(world, side):
+    from apps.reports import services as report_services
+    from apps.reports.models import ReportState
+
+    report = world.get("annual_report", side)
+    if report.state == ReportState.SUBMITTED:  # POST routes: an earlier role's world submitted it
+        return report
+    return report_services.annual_report_submit(
+        report=report, user=reviewer(world, side, "province"), expected_version=None
+    )
+
+
+def build_national_snapshot(world, side):
+    """The national snapshot of 2026 with a current PDF. Not regional: only the inside side exists."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from apps.reports.models import NationalSnapshot
+
+    snapshot = NationalSnapshot.objects.filter(year=2026).first()
+    if snapshot is None:  # POST routes build one world per role in the same database
+        now = timezone.now()
+        snapshot = NationalSnapshot(year=2026, figures={}, compiled_at=now, pdf_compiled_at=now)
+        snapshot.pdf.save("matrix-national.pdf", ContentFile(pdf_bytes("national")), save=False)
+        snapshot.save()
+    return snapshot
+
+
+def build_compile_job(world, side):
+    """A finished compile job of the side's provincial unit (as the province's staff asked it)."""
+    from apps.reports.models import CompileJob, JobKind, JobState
+
+    return CompileJob.objects.create(
+        kind=JobKind.PROVINCE,
+        year=2026,
+        province_id=PROVINCES[side],
+        state=JobState.DONE,
+        requested_by=reviewer(world, side, "province"),
+    )
+
+
+def build_notice(world, side):
+    """A notice to the side's committee member (notices are per recipient, whatever the role)."""
+    from apps.assessments.models import Notice
+
+    return Notice.objects.create(
+        recipient=world.get("committee_user", side), text=NOTICE_MARKERS[side], url="/"
+    )
+
+
+def build_import_token(world, side):
+    """A pending registry import (a file of one community of the side's street) under a random
+    token. `session` is what the upload step remembers in its uploader's session: the token works
+    in that session only."""
+    import secrets
+    from types import SimpleNamespace
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from apps.communities.importing import TEMPLATE_HEADER
+
+    token = secrets.token_urlsafe(16)
+    street = STREETS[side].ljust(12, "0")
+    text = ",".join(TEMPLATE_HEADER) + f"\n{street[:9]}999,{NAMES[side]}导入,{street}\n"
+    name = default_storage.save(f"imports/{token}", ContentFile(text.encode()))
+    session = {"registry_imports": {token: {"name": name, "filename": "registry.csv"}}}
+    return SimpleNamespace(token=token, session=session)
+
+
 BUILDERS = {
     "community": build_community,
     "committee_user": build_committee_user,
     "assessment": build_assessment,
     "response": build_response,
     "evidence": build_evidence,
+    "filled": build_filled,
+    "submitted": build_submitted,
+    "recommended": build_recommended,
+    "approved": build_approved,
+    "annual_report": build_annual_report,
+    "compiled_report": build_compiled_report,
+    "submitted_report": build_submitted_report,
+    "national_snapshot": build_national_snapshot,
+    "compile_job": build_compile_job,
+    "notice": build_notice,
+    "import_token": build_import_token,
+    "annual_report_row": lambda world, side: world.get("annual_report", side),
 }
+
+# Kinds whose pages show a text other than the community's name.
+REPORT_KINDS = ("annual_report", "compiled_report", "submitted_report")
 
 
 class World:
@@ -86,7 +235,21 @@ class World:
         return self._objects[key]
 
     def marker(self, kind: str, side: str) -> str:
-        """A text of the object that must never appear in a refusal (the community's name)."""
+        """A text of the object that must never appear in a refusal (the community's name; a
+        report's narrative)."""
+        if kind in REPORT_KINDS:
+            return REPORT_MARKERS[side]
+        if kind == "notice":
+            self.get("notice", side)
+            return NOTICE_MARKERS[side]
+        if kind == "annual_report_row":
+            # A list of reports shows the unit's code, not the narrative.
+            self.get("annual_report", side)
+            return PROVINCES[side]
+        if kind == "import_token":
+            return f"{NAMES[side]}导入"
+        if kind in ("national_snapshot", "compile_job", "committee_user"):
+            return None
         self.get("community", side)
         return NAMES[side]
 
@@ -116,6 +279,8 @@ class World:
 
 
 def resolve_attr(obj, path: str):
+    if path.startswith("="):
+        return path[1:]
     for part in path.split("."):
         obj = getattr(obj, part)
     return obj
