@@ -220,12 +220,14 @@ def main(argv=None) -> int:
         say("figure 2: compile figures vs one SQL query ...")
         rows.append(figures.compile_figures(args.year))
     if 3 in wanted:
+        say("figure 3: the annual compile through Celery (2 worker processes) ...")
         rows.extend(figures.annual_compile(args.year))
     if 4 in wanted:
         say(f"figure 4: page latency under gunicorn ({workers} workers) ...")
-        rows.extend(figures.page_latency(results_dir=RESULTS, workers=workers))
+        rows.extend(figures.page_latency(results_dir=RESULTS, workers=workers, year=args.year))
     if 5 in wanted:
-        rows.extend(figures.national_export())
+        say("figure 5: the national CSV export ...")
+        rows.extend(figures.national_export(args.year))
     plans = ""
     if not args.no_plans and 4 in wanted:
         plans = query_plans(args.year)
