@@ -164,7 +164,13 @@ def annual_compile(year: int) -> list[Row]:
         ]
     result = hooks.ANNUAL_COMPILE(year, 300.0)
     return [
-        Row(total_name, f"{result['total']:.1f} s", goal="< 90 s", met=result["total"] < 90, details=result),
+        Row(
+            total_name,
+            f"{result['total']:.1f} s (worker CPU {result['worker_cpu_s']:.0f} s)",
+            goal="< 90 s",
+            met=result["total"] < 90,
+            details=result,
+        ),
         Row(national_name, f"{result['national_pdf']:.1f} s", goal="< 15 s", met=result["national_pdf"] < 15),
     ]
 
