@@ -76,3 +76,12 @@ def test_page_hooks_give_pages_that_answer(db, city_user, province_user, ministr
     ):
         path = hook(context)
         assert client_for(user).get(path).status_code == 200, path
+
+
+def test_annual_compile_without_a_broker_says_so(settings):
+    from bench.figures import annual_compile
+
+    settings.REDIS_URL = ""
+    rows = annual_compile(2025)
+    assert [r.measured for r in rows] == ["not measured (set REDIS_URL)"] * 2
+    assert all(r.met is None for r in rows)
