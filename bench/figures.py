@@ -162,9 +162,21 @@ def annual_compile(year: int) -> list[Row]:
             pending(total_name, "< 90 s", "issue 5"),
             pending(national_name, "< 15 s", "issue 5"),
         ]
+    if not settings.REDIS_URL or settings.CELERY_TASK_ALWAYS_EAGER:
+        # Worker processes need a real broker: say so instead of measuring something else.
+        return [
+            Row(total_name, "not measured (set REDIS_URL)", goal="< 90 s"),
+            Row(national_name, "not measured (set REDIS_URL)", goal="< 15 s"),
+        ]
     result = hooks.ANNUAL_COMPILE(year, 300.0)
     return [
-        Row(total_name, f"{result['total']:.1f} s", goal="< 90 s", met=result["total"] < 90),
+        Row(
+            total_name,
+            f"{result['total']:.1f} s (worker CPU {result['worker_cpu_s']:.0f} s)",
+            goal="< 90 s",
+            met=result["total"] < 90,
+            details=result,
+        ),
         Row(national_name, f"{result['national_pdf']:.1f} s", goal="< 15 s", met=result["national_pdf"] < 15),
     ]
 
@@ -182,6 +194,7 @@ class PageContext:
     county: str  # the county with the most communities
     province: str  # the province with the most communities
     search: str
+    year: int  # the bench year (figures 2, 3 and the dashboard)
 
 
 def _session_keys(user, count: int) -> list[str]:
@@ -200,7 +213,7 @@ def _session_keys(user, count: int) -> list[str]:
     return keys
 
 
-def page_context(clients: int) -> PageContext:
+def page_context(clients: int, year: int) -> PageContext:
     from django.db.models import Count
 
     from apps.accounts.models import Role, User
@@ -224,7 +237,7 @@ def page_context(clients: int) -> PageContext:
             username=f"bench-{key}", defaults={**fields, "is_active": True, "display_name": f"bench {key}"}
         )
         sessions[key] = _session_keys(user, clients)
-    return PageContext(sessions, street, street_county, county, province, search="花园社区")
+    return PageContext(sessions, street, street_county, county, province, search="花园社区", year=year)
 
 
 def pages(context: PageContext) -> list[tuple[str, str, str | None, str]]:
@@ -350,8 +363,8 @@ def measure(server: Server, path: str, sessions: list[str], *, clients: int, per
     }
 
 
-def page_latency(*, results_dir: Path, workers: int, clients: int = 16) -> list[Row]:
-    context = page_context(clients)
+def page_latency(*, results_dir: Path, workers: int, year: int, clients: int = 16) -> list[Row]:
+    context = page_context(clients, year)
     rows = []
     with Server(workers, results_dir / "gunicorn.log") as server:
         baseline = {}
@@ -423,11 +436,11 @@ def measure_process(argv: list[str]) -> tuple[float, float]:
     return seconds, int(result.stdout.strip().splitlines()[-1]) / 1024
 
 
-def national_export() -> list[Row]:
+def national_export(year: int) -> list[Row]:
     time_name, memory_name = "5a. national CSV export, time", "5b. national CSV export, peak RSS"
     if hooks.NATIONAL_EXPORT_ARGV is None:
         return [pending(time_name, "< 10 s", "issue 6"), pending(memory_name, "< 250 MB", "issue 6")]
-    seconds, peak_mb = measure_process(list(hooks.NATIONAL_EXPORT_ARGV))
+    seconds, peak_mb = measure_process([*hooks.NATIONAL_EXPORT_ARGV, "--year", str(year)])
     return [
         Row(time_name, f"{seconds:.1f} s", goal="< 10 s", met=seconds < 10),
         Row(memory_name, f"{peak_mb:.0f} MB", goal="< 250 MB", met=peak_mb < 250),

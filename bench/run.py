@@ -127,7 +127,29 @@ def query_plans(year: int) -> str:
     ministry = User.objects.get(username="bench-ministry")
     street = Community.objects.values("street_id").annotate(n=Count("code")).order_by("-n", "street_id")[0]
     base = Community.objects.visible_to(ministry).with_regions().order_by("code")
+    from apps.assessments.models import Response, State
+    from apps.assessments.review_selectors import QueueFilters, review_queue
+
+    county_user = User.objects.get(username="bench-county")
+    province_user = User.objects.get(username="bench-province")
+    biggest = (
+        Community.objects.values("province_id").annotate(n=Count("code")).order_by("-n")[0]["province_id"]
+    )
     plans = {
+        "review queue, first level, largest county (page 1)": review_queue(
+            user=county_user, filters=QueueFilters(state=State.SUBMITTED, year=2025)
+        )[:50],
+        "review queue, province, largest province (page 1)": review_queue(
+            user=province_user, filters=QueueFilters(state=State.RECOMMENDED, year=2025)
+        )[:50],
+        f"compile: per-criterion counts of the largest province ({year})": Response.objects.filter(
+            assessment__in=Assessment.objects.filter(province_id=biggest, year=year)
+            .exclude(state=State.DRAFT)
+            .values("id")
+        )
+        .order_by()
+        .values("criterion__number")
+        .annotate(n=Count("id")),
         "community list, name search nationally (page 1)": base.filter(name__icontains="花园社区")[:50],
         "community list, name search nationally (count)": base.filter(name__icontains="花园社区").order_by(),
         "community list, code prefix nationally (page 1)": base.filter(code__startswith="4403")[:50],
@@ -220,14 +242,17 @@ def main(argv=None) -> int:
         say("figure 2: compile figures vs one SQL query ...")
         rows.append(figures.compile_figures(args.year))
     if 3 in wanted:
+        say("figure 3: the annual compile through Celery (2 worker processes) ...")
         rows.extend(figures.annual_compile(args.year))
     if 4 in wanted:
         say(f"figure 4: page latency under gunicorn ({workers} workers) ...")
-        rows.extend(figures.page_latency(results_dir=RESULTS, workers=workers))
+        rows.extend(figures.page_latency(results_dir=RESULTS, workers=workers, year=args.year))
     if 5 in wanted:
-        rows.extend(figures.national_export())
+        say("figure 5: the national CSV export ...")
+        rows.extend(figures.national_export(args.year))
     plans = ""
     if not args.no_plans and 4 in wanted:
+        say("query plans ...")
         plans = query_plans(args.year)
         (RESULTS / "plans.md").write_text(plans, encoding="utf-8")
 

@@ -5,8 +5,13 @@ view (bench/urls.py) that every page is compared against.
 """
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+# The PDFs of figure 3 go under bench-results/ (ignored by git), not into the project's media/.
+os.environ.setdefault(
+    "DJANGO_MEDIA_ROOT", str(Path(__file__).resolve().parent.parent / "bench-results" / "media")
+)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 from greencommunity.settings.production import *  # noqa: E402, F403

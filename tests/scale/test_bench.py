@@ -20,9 +20,21 @@ def test_bench_refuses_without_postgresql():
     assert "needs PostgreSQL" in result.stderr and "DATABASE_URL" in result.stderr
 
 
-def test_figures_without_their_feature_print_pending_not_a_number():
-    assert hooks.NATIONAL_EXPORT_ARGV is None
-    rows = national_export()
+def test_every_hook_is_filled_now_that_the_features_exist():
+    for name in (
+        "COMPILE_FIGURES",
+        "ANNUAL_COMPILE",
+        "REVIEW_QUEUE_COUNTY_PATH",
+        "REVIEW_QUEUE_PROVINCE_PATH",
+        "NATIONAL_DASHBOARD_PATH",
+        "NATIONAL_EXPORT_ARGV",
+    ):
+        assert getattr(hooks, name) is not None, name
+
+
+def test_figures_without_their_feature_print_pending_not_a_number(monkeypatch):
+    monkeypatch.setattr(hooks, "NATIONAL_EXPORT_ARGV", None)
+    rows = national_export(2022)
     assert [r.measured for r in rows] == ["pending (issue 6)", "pending (issue 6)"]
     table = format_table(
         [
@@ -37,3 +49,39 @@ def test_figures_without_their_feature_print_pending_not_a_number():
     assert lines[3].rstrip().endswith("NO")
     assert "pending (issue 5)" in lines[4] and lines[4].rstrip().endswith("pending")
     assert "| pending |" in markdown_table([pending("2. compile", "<= 2x", "issue 5")])
+
+
+def test_compile_hook_runs_every_unit_with_a_fixed_number_of_queries(db, django_assert_max_num_queries):
+    # 33 compiles of at most 20 queries each (tests/reports budgets one unit at 20).
+    with django_assert_max_num_queries(33 * 20):
+        hooks.compile_figures(2025)
+
+
+def test_page_hooks_give_pages_that_answer(db, city_user, province_user, ministry_user, client_for):
+    from bench.figures import PageContext
+
+    context = PageContext(
+        sessions={},
+        street="",
+        street_county="",
+        county="310104000000",
+        province="310000000000",
+        search="",
+        year=2025,
+    )
+    for user, hook in (
+        (city_user, hooks.REVIEW_QUEUE_COUNTY_PATH),
+        (province_user, hooks.REVIEW_QUEUE_PROVINCE_PATH),
+        (ministry_user, hooks.NATIONAL_DASHBOARD_PATH),
+    ):
+        path = hook(context)
+        assert client_for(user).get(path).status_code == 200, path
+
+
+def test_annual_compile_without_a_broker_says_so(settings):
+    from bench.figures import annual_compile
+
+    settings.REDIS_URL = ""
+    rows = annual_compile(2025)
+    assert [r.measured for r in rows] == ["not measured (set REDIS_URL)"] * 2
+    assert all(r.met is None for r in rows)
