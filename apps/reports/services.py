@@ -28,12 +28,40 @@ from .models import (
 )
 
 
+def _chained(report_id: int, previous: str | None, **fields) -> ReportEvent:
+    event = ReportEvent(report_id=report_id, prev_hash=previous or "", **fields)
+    event.hash = event.compute_hash()
+    return event
+
+
+def _last_hash(report_id: int) -> str | None:
+    return (
+        ReportEvent.objects.filter(report_id=report_id)
+        .order_by("-at", "-id")
+        .values_list("hash", flat=True)
+        .first()
+    )
+
+
 def _record(
     report: AnnualReport, user: User | None, action: str, *, reason: str = "", day=None
 ) -> ReportEvent:
-    return ReportEvent.objects.create(
-        report=report, at=timezone.now(), actor=user, action=action, reason=reason, day=day
-    )
+    """Append one history entry chained to the previous entry of the report. Callers hold the
+    report's row lock (or just created it), so a report's entries are appended one at a time."""
+    with transaction.atomic():
+        # Reminders do not otherwise lock the report: lock it here so the chain stays linear.
+        AnnualReport.objects.select_for_update().filter(pk=report.pk).values_list("pk").first()
+        event = _chained(
+            report.pk,
+            _last_hash(report.pk),
+            at=timezone.now(),
+            actor=user,
+            action=action,
+            reason=reason,
+            day=day,
+        )
+        event.save()
+    return event
 
 
 def _today() -> dt.date:
@@ -276,7 +304,7 @@ def annual_reports_mark_late(*, year: int, today: dt.date | None = None) -> int:
         AnnualReport.objects.filter(pk__in=[r.pk for r in pending]).update(is_late=True, pdf_compiled_at=None)
         now = timezone.now()
         ReportEvent.objects.bulk_create(
-            [ReportEvent(report=r, at=now, action=ReportAction.MARKED_LATE) for r in pending]
+            [_chained(r.pk, _last_hash(r.pk), at=now, action=ReportAction.MARKED_LATE) for r in pending]
         )
     return len(pending)
 
