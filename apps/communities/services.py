@@ -16,6 +16,7 @@ from .importing import FileFormatError, RowError, parse_registry
 from .models import Community
 
 CODE_LENGTH = 12
+LIST_MAX = 1000  # added codes listed in an import's history entry up to this many
 NAME_MAX = 100
 
 
@@ -136,7 +137,10 @@ def community_import(
 def _record_import(result: ImportResult, *, filename: str, province_code, valid, user) -> None:
     """ONE history entry per applied import (counts and the changed codes), not one per row: an
     import of the national file stays one COPY and one INSERT."""
+    import hashlib
+
     provinces = sorted({row[5] for row in valid})
+    added_codes = [code for code, _name in result.added]
     if province_code is None and len(provinces) == 1:
         province_code = provinces[0]
     trace_append(
@@ -151,7 +155,10 @@ def _record_import(result: ImportResult, *, filename: str, province_code, valid,
             "changed": len(result.changed),
             "unchanged": result.unchanged,
             "provinces": provinces,
-            "added_codes": [code for code, _name in result.added],
+            # A first import of the national file adds 126,800 rows: beyond LIST_MAX the codes are
+            # kept as a digest of the sorted list (checkable against the registry), not listed.
+            "added_codes": added_codes if len(added_codes) <= LIST_MAX else None,
+            "added_codes_sha256": hashlib.sha256(",".join(sorted(added_codes)).encode()).hexdigest(),
             "changed_codes": [[code, old, new] for code, old, new in result.changed],
         },
     )
