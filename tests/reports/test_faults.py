@@ -95,16 +95,6 @@ class Workers:
             log.close()
 
 
-def _fresh_connections(app):
-    """Forget pooled broker connections made while a test pointed the broker elsewhere."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
-    from celery.app import amqp  # noqa: F401
-
-    app.amqp._producer_pool = None
-
-
 @pytest.fixture
 def workers(reference_data_restored, transactional_db, tmp_path):
     if not os.environ.get("REDIS_URL"):
@@ -112,7 +102,6 @@ def workers(reference_data_restored, transactional_db, tmp_path):
     from greencommunity.celery import app
 
     app.conf.task_always_eager = False
-    _fresh_connections(app)
     with app.connection_for_write() as conn:
         conn.default_channel.queue_purge("celery")
     pool = Workers(tmp_path)

@@ -268,6 +268,9 @@ CLOSED_PORT = "redis://127.0.0.1:1/0"
 def redis_down(settings, monkeypatch):
     """The broker points at a closed port and tasks are not run in process; any attempt to enqueue
     is recorded (and fails, as it would)."""
+    # Read before the settings change: Celery reads the Django settings live, so reading it after
+    # would "restore" the closed port for every later test (the real workers of tests/reports).
+    previous = celery_app.conf.broker_url
     settings.REDIS_URL = CLOSED_PORT
     settings.CELERY_BROKER_URL = CLOSED_PORT
     settings.CELERY_TASK_ALWAYS_EAGER = False
@@ -283,7 +286,6 @@ def redis_down(settings, monkeypatch):
     monkeypatch.setattr(
         celery_app, "send_task", lambda name, *a, **k: refuse(type("T", (), {"name": name})())
     )
-    previous = celery_app.conf.broker_url
     celery_app.conf.broker_url = CLOSED_PORT
     yield enqueued
     celery_app.conf.broker_url = previous
