@@ -178,7 +178,7 @@ from django.test import Client
 from django.test.utils import setup_test_environment
 setup_test_environment()
 response = Client().get("/healthz", secure=True, HTTP_HOST="portal.example.org")
-plain = Client().get("/healthz", HTTP_HOST="portal.example.org")
+plain = Client().get("/accounts/login/", HTTP_HOST="portal.example.org")  # /healthz is exempt
 print(json.dumps({
     "SESSION_COOKIE_SECURE": settings.SESSION_COOKIE_SECURE,
     "CSRF_COOKIE_SECURE": settings.CSRF_COOKIE_SECURE,
