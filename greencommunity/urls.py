@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from apps.accounts.forms import LoginForm
+from apps.core import history_views
 from apps.core import views as core_views
 
 urlpatterns = [
@@ -15,6 +16,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("history/", history_views.history, name="history"),
+    path("history/export.csv", history_views.history_export, name="history_export"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("communities/", include("apps.communities.urls")),
     path("assessments/", include("apps.assessments.urls")),

@@ -1,21 +1,27 @@
-"""Bounded load test on loopback: committee members save answers and upload evidence while reviewers
-decide, with page traffic against gunicorn; afterwards every acknowledged write is counted against
+"""Bounded load test on loopback: committee members save answers and upload evidence through the
+criterion form pages while reviewers decide through the review pages and the province recompiles its
+report, with page traffic against gunicorn; afterwards every acknowledged write is counted against
 the database. Not part of `make test`.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/gc_8 .venv/bin/python loadtest/run.py --seconds 60
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/gc_8 .venv/bin/python loadtest/run.py --seconds 120
 
-What it exercises (the form pages of the self-assessment and review are not in this branch yet):
-- HTTP through gunicorn (sync workers, real sockets on 127.0.0.1): login with CSRF, home page,
-  community list and detail, evidence downloads by the committee and by reviewers;
-- writes through the services the form pages call (apps.assessments.services), from many threads
-  with their own database connections, at the same time: response_save with the optimistic version
-  (two members of each committee edit the same criteria), evidence_add, assessment_submit,
-  assessment_recommend / assessment_return (city), assessment_approve (province).
+What it exercises, all over HTTP through gunicorn (sync workers, real sockets on 127.0.0.1), at the
+same time:
+- committee members (two per committee, editing the same criteria): POST
+  /assessments/<pk>/criteria/<n>/ with the optimistic version (save), and the same form with a file
+  (upload: sniffing, GPS strip, hash, thumbnail, store);
+- reviewers: POST /review/<pk>/recommend|return/ (city) and /review/<pk>/approve/ (province), with the
+  version the review page shows;
+- the province: POST /reports/<pk>/compile/ every 2 s (a compile job, run in process);
+- readers: login with CSRF, home page, community list and detail, evidence downloads.
+Submitting stays a service call (the submit page answers a redirect both when it submits and when it
+refuses a conflict, so the script could not tell them apart).
 
 Checks afterwards: no HTTP error response, no unexpected exception; every response's stored text is
 the text of its last acknowledged save and its version the number of acknowledged saves; as many
 evidence rows as acknowledged uploads, each file's SHA-256 intact (verify_evidence); as many history
-entries of each kind as acknowledged transitions, every chain intact (verify_history).
+entries of each kind as acknowledged transitions, every chain intact (verify_history); every compile
+job of the run done.
 """
 
 import argparse
@@ -243,23 +249,76 @@ def jpeg(seed: int) -> bytes:
     return buf.getvalue()
 
 
+def multipart(fields: dict, files: list[tuple[str, str, bytes]]) -> tuple[bytes, str]:
+    boundary = f"----load{random.getrandbits(64):016x}"
+    out = io.BytesIO()
+    for name, value in fields.items():
+        out.write(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        )
+    for name, filename, data in files:
+        out.write(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            f"Content-Type: application/octet-stream\r\n\r\n".encode()
+        )
+        out.write(data + b"\r\n")
+    out.write(f"--{boundary}--\r\n".encode())
+    return out.getvalue(), f"multipart/form-data; boundary={boundary}"
+
+
+class FormBrowser(Browser):
+    """A logged-in browser that posts the portal's forms with the CSRF token of the session."""
+
+    def start(self, username) -> bool:
+        status, _ = self.login(username)
+        if status != 302:
+            return False
+        _status, body = self.request("/")  # the token changes at login: take the new one from a page
+        self.token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+        return True
+
+    def post(self, path, fields: dict, files=()):
+        fields = {**fields, "csrfmiddlewaretoken": self.token}
+        body, content_type = multipart(fields, list(files))
+        req = urllib.request.Request(self.base + path, data=body)  # noqa: S310  (loopback only)
+        req.add_header("Content-Type", content_type)
+        req.add_header("Referer", self.base + path)
+        try:
+            with self.opener.open(req, timeout=60) as resp:
+                return resp.status, resp.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
+
+
 def committee_member(
-    committee, member_index, tally: Tally, stop: threading.Event, evidence_ids: list, assessment_ids: list
+    base,
+    committee,
+    member_index,
+    tally: Tally,
+    stop: threading.Event,
+    evidence_ids: list,
+    assessment_ids: list,
 ):
-    """Edits the committee's answers (the other member edits the same ones), uploads evidence, and
-    submits when the assessment is complete; after a return, revises and resubmits. Once approved,
-    the committee goes on with the next year's assessment, so that the load lasts."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
+    """Edits the committee's answers through the criterion form page (the other member edits the same
+    ones), uploads evidence through the same form, and submits when the assessment is complete; after
+    a return, revises and resubmits. Once approved, the committee goes on with the next year's
+    assessment, so that the load lasts. The version posted is the one the page would show (read
+    from the database just before, as a member who just opened the page)."""
     from django.db import connection
 
     from apps.assessments import services
-    from apps.assessments.models import Assessment, Rating, Response, State
+    from apps.assessments.models import Assessment, Evidence, Rating, Response, State
     from apps.core.errors import ConflictError, ServiceError
 
     user = committee["members"][member_index]
     rng = random.Random(user.pk)  # noqa: S311
+    browser = FormBrowser(base)
     n = 0
     try:
+        if not browser.start(user.username):
+            tally.error(f"login {user.username} failed")
+            return
+        tally.add("http login")
         while not stop.is_set():
             assessment = Assessment.objects.get(pk=committee["assessment"].pk)
             assessment_id = assessment.pk
@@ -277,42 +336,63 @@ def committee_member(
             if not assessment.is_editable:
                 time.sleep(0.2)
                 continue
-            response = Response.objects.select_related("criterion", "assessment").get(
-                assessment_id=assessment_id, criterion__number=rng.randint(1, 16)
-            )
+            number = rng.randint(1, 16)
+            response = Response.objects.get(assessment_id=assessment_id, criterion__number=number)
             n += 1
             statement = f"{user.username} 第{n}稿:已完成整治并公示。"
-            figure = {5: 100, 12: 45}.get(response.criterion.number)
+            figure = {5: "100", 12: "45"}.get(number, "")
+            path = f"/assessments/{assessment_id}/criteria/{number}/"
             started = time.perf_counter()
-            try:
-                saved = services.response_save(
-                    response=response,
-                    user=user,
-                    rating=Rating.MET,
-                    statement=statement,
-                    figure=figure,
-                    expected_version=response.version,
-                )
-                tally.add("save", time.perf_counter() - started)
+            status, body = browser.post(
+                path,
+                {"rating": Rating.MET, "statement": statement, "figure": figure, "version": response.version},
+            )
+            if status == 302:
+                tally.add("HTTP save (criterion form)", time.perf_counter() - started)
                 with tally.lock:
-                    tally.saves[saved.pk][saved.version] = statement
-            except ConflictError:
-                tally.add("save refused: stale version or not editable (told)")
+                    tally.saves[response.pk][response.version + 1] = statement
+            elif status == 409:
+                tally.add("save refused: the other member saved first (409, told)")
+            elif status == 400 and not Assessment.objects.get(pk=assessment_id).is_editable:
+                tally.add("save refused: submitted meanwhile (400, told)")
+            else:
+                tally.error(f"POST {path} as {user.username}: {status} {body[:300]!r}")
             if rng.random() < 0.35 and not stop.is_set():
-                started = time.perf_counter()
+                # Evidence through the same form: the current text unchanged, one new file.
+                current = Response.objects.get(pk=response.pk)
                 data, name = (
                     (jpeg(n), "photo.jpg") if rng.random() < 0.5 else (pdf(f"{user.pk}-{n}"), "m.pdf")
                 )
-                try:
-                    evidence = services.evidence_add(
-                        response=response, user=user, uploaded_file=SimpleUploadedFile(name, data)
-                    )
-                    tally.add("upload", time.perf_counter() - started)
+                before = Evidence.objects.filter(response_id=response.pk).count()
+                started = time.perf_counter()
+                status, body = browser.post(
+                    path,
+                    {
+                        "rating": current.rating,
+                        "statement": current.statement,
+                        "figure": "" if current.figure is None else f"{current.figure.normalize():f}",
+                        "version": current.version,
+                        "caption": f"{user.username} {n}",
+                    },
+                    files=[("files", name, data)],
+                )
+                if status == 302:
+                    tally.add("HTTP upload (criterion form)", time.perf_counter() - started)
                     with tally.lock:
                         tally.uploads[assessment_id] += 1
-                        evidence_ids.append((assessment_id, evidence.pk))
-                except ConflictError:
-                    tally.add("upload refused: no longer editable")
+                    newest = Evidence.objects.filter(response_id=response.pk).order_by("-id").first()
+                    if (
+                        newest is not None
+                        and Evidence.objects.filter(response_id=response.pk).count() > before
+                    ):
+                        with tally.lock:
+                            evidence_ids.append((assessment_id, newest.pk))
+                elif status == 409:
+                    tally.add("upload refused: the other member saved the text first (409, told)")
+                elif status == 400 and not Assessment.objects.get(pk=assessment_id).is_editable:
+                    tally.add("upload refused: submitted meanwhile (400, told)")
+                else:
+                    tally.error(f"POST {path} (upload) as {user.username}: {status} {body[:300]!r}")
             if rng.random() < 0.25:
                 started = time.perf_counter()
                 try:
@@ -336,17 +416,22 @@ def committee_member(
         connection.close()
 
 
-def reviewer(user, level, assessment_ids, tally: Tally, stop: threading.Event):
-    """City: recommends most submitted assessments, returns some; province: approves recommended ones."""
+def reviewer(base, user, level, assessment_ids, tally: Tally, stop: threading.Event):
+    """Through the review pages (/review/<pk>/<action>/): the city recommends most submitted
+    assessments and returns some; the province approves recommended ones. The version posted is the
+    one the review page shows."""
     from django.db import connection
 
-    from apps.assessments import services
     from apps.assessments.models import Assessment, State
-    from apps.core.errors import ConflictError
 
     rng = random.Random(level)  # noqa: S311
     waiting = State.SUBMITTED if level == "city" else State.RECOMMENDED
+    browser = FormBrowser(base)
     try:
+        if not browser.start(user.username):
+            tally.error(f"login {user.username} failed")
+            return
+        tally.add("http login")
         while not stop.is_set():
             with tally.lock:
                 ids = list(assessment_ids)
@@ -355,37 +440,47 @@ def reviewer(user, level, assessment_ids, tally: Tally, stop: threading.Event):
                 time.sleep(0.3)
                 continue
             for assessment in queue:
+                fields = {"expected_version": assessment.version}
+                if level == "city" and rng.random() < 0.3:
+                    action, event, fields["reason"] = "return", "returned", "请补充照片。"
+                elif level == "city":
+                    action, event = "recommend", "recommended"
+                else:
+                    action, event = "approve", "approved"
+                path = f"/review/{assessment.pk}/{action}/"
                 started = time.perf_counter()
-                try:
-                    if level == "city" and rng.random() < 0.3:
-                        services.assessment_return(
-                            assessment=assessment,
-                            user=user,
-                            reason="请补充照片。",
-                            expected_version=assessment.version,
-                        )
-                        action = "returned"
-                    elif level == "city":
-                        services.assessment_recommend(
-                            assessment=assessment, user=user, expected_version=assessment.version
-                        )
-                        action = "recommended"
-                    else:
-                        services.assessment_approve(
-                            assessment=assessment, user=user, expected_version=assessment.version
-                        )
-                        action = "approved"
-                    tally.add(f"decide ({level})", time.perf_counter() - started)
+                status, body = browser.post(path, fields)
+                if status == 302:
+                    tally.add(f"HTTP decide ({level}: review page)", time.perf_counter() - started)
                     with tally.lock:
-                        tally.transitions[(assessment.pk, action)] += 1
-                except ConflictError:
-                    tally.add("decision conflict (told)")
+                        tally.transitions[(assessment.pk, event)] += 1
+                elif status == 409:
+                    tally.add("decision conflict (409, told)")
+                else:
+                    tally.error(f"POST {path} as {user.username}: {status} {body[:300]!r}")
                 if stop.is_set():
                     break
     except Exception as exc:  # noqa: BLE001
         tally.error(f"{level} reviewer: {exc.__class__.__name__}: {exc}")
     finally:
         connection.close()
+
+
+def compiler(base, user, report_pk, tally: Tally, stop: threading.Event):
+    """The province recompiles its annual report through the report page while everything else runs
+    (tasks in process: each compile is a whole job inside the request)."""
+    browser = FormBrowser(base)
+    if not browser.start(user.username):
+        tally.error(f"login {user.username} failed")
+        return
+    while not stop.is_set():
+        started = time.perf_counter()
+        status, body = browser.post(f"/reports/{report_pk}/compile/", {})
+        if status == 302:
+            tally.add("HTTP compile job (report page)", time.perf_counter() - started)
+        else:
+            tally.error(f"POST compile as {user.username}: {status} {body[:300]!r}")
+        stop.wait(2)
 
 
 # --- Verification ------------------------------------------------------------------------------------
@@ -424,6 +519,13 @@ def verify(assessment_ids, tally: Tally) -> list[str]:
                     f"assessment {assessment_id}: {events} '{action}' entries, "
                     f"{tally.transitions[(assessment_id, action)]} acknowledged"
                 )
+    from apps.reports.models import CompileJob
+
+    jobs = CompileJob.objects.filter(created_at__gte=tally.started_at)
+    unfinished = jobs.exclude(state="done").count()
+    if unfinished:
+        problems.append(f"{unfinished} compile jobs of the run not done")
+    tally.add("compile jobs done (checked)", n=jobs.filter(state="done").count())
     for command in ("verify_evidence", "verify_history"):
         out = io.StringIO()
         try:
@@ -470,19 +572,30 @@ def main():
         recent = [pk for _a, pk in list(evidence_ids)][-4:]
         return ["/", "/communities/?page=1", *[f"/assessments/evidence/{pk}/" for pk in recent]]
 
+    from django.utils import timezone
+
+    from apps.reports import services as report_services
+
+    tally.started_at = timezone.now()
+    report = report_services.annual_report_ensure(
+        province_code="310000000000", year=people["committees"][0]["assessment"].year
+    )
     threads = [
         threading.Thread(
-            target=committee_member, args=(committee, m, tally, stop, evidence_ids, assessment_ids)
+            target=committee_member, args=(base, committee, m, tally, stop, evidence_ids, assessment_ids)
         )
         for committee in people["committees"]
         for m in range(2)
     ]
     threads.append(
-        threading.Thread(target=reviewer, args=(people["city"], "city", assessment_ids, tally, stop))
+        threading.Thread(target=reviewer, args=(base, people["city"], "city", assessment_ids, tally, stop))
     )
     threads.append(
-        threading.Thread(target=reviewer, args=(people["province"], "province", assessment_ids, tally, stop))
+        threading.Thread(
+            target=reviewer, args=(base, people["province"], "province", assessment_ids, tally, stop)
+        )
     )
+    threads.append(threading.Thread(target=compiler, args=(base, people["province"], report.pk, tally, stop)))
     for i in range(args.readers):
         if i % 2 == 0:
             committee = people["committees"][i % len(people["committees"])]
@@ -512,7 +625,7 @@ def main():
 
     print(
         f"\nLoad test: {elapsed:.0f} s, {len(people['committees'])} committees x 2 members, "
-        f"2 reviewers, {args.readers} HTTP readers, gunicorn {args.workers} workers"
+        f"2 reviewers, 1 compiling province, {args.readers} HTTP readers, gunicorn {args.workers} workers"
     )
     print(f"{'operation':48} {'count':>7} {'per s':>7} {'p50 ms':>8} {'p95 ms':>8}")
     for key in sorted(tally.counts):

@@ -8,12 +8,15 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from apps.core.errors import ServiceError
+from apps.core.history import trace_append
+from apps.core.models import TraceAction, TraceKind
 from apps.regions.models import Region, RegionLevel
 
 from .importing import FileFormatError, RowError, parse_registry
 from .models import Community
 
 CODE_LENGTH = 12
+LIST_MAX = 1000  # added codes listed in an import's history entry up to this many
 NAME_MAX = 100
 
 
@@ -125,8 +128,40 @@ def community_import(
         return result
     with transaction.atomic():
         _upsert(to_write)
+        if to_write:
+            _record_import(result, filename=filename, province_code=province_code, valid=valid, user=user)
     result.applied = True
     return result
+
+
+def _record_import(result: ImportResult, *, filename: str, province_code, valid, user) -> None:
+    """ONE history entry per applied import (counts and the changed codes), not one per row: an
+    import of the national file stays one COPY and one INSERT."""
+    import hashlib
+
+    provinces = sorted({row[5] for row in valid})
+    added_codes = [code for code, _name in result.added]
+    if province_code is None and len(provinces) == 1:
+        province_code = provinces[0]
+    trace_append(
+        kind=TraceKind.REGISTRY,
+        action=TraceAction.IMPORTED,
+        actor=user,
+        subject="",
+        subject_label=filename[:200],
+        province_id=province_code,
+        data={
+            "added": len(result.added),
+            "changed": len(result.changed),
+            "unchanged": result.unchanged,
+            "provinces": provinces,
+            # A first import of the national file adds 126,800 rows: beyond LIST_MAX the codes are
+            # kept as a digest of the sorted list (checkable against the registry), not listed.
+            "added_codes": added_codes if len(added_codes) <= LIST_MAX else None,
+            "added_codes_sha256": hashlib.sha256(",".join(sorted(added_codes)).encode()).hexdigest(),
+            "changed_codes": [[code, old, new] for code, old, new in result.changed],
+        },
+    )
 
 
 UPSERT_COLUMNS = ("code", "name", "street_id", "county_id", "city_id", "province_id")
@@ -222,6 +257,11 @@ def community_save(
         first = errors[0]
         raise ServiceError(first.reason, field="street" if first.column == "streetCode" else first.column)
     with transaction.atomic():
+        before = None if community is None else (community.name, community.street_id)
+        if community is not None and community.pk:
+            before = (
+                Community.objects.filter(pk=community.pk).values_list("name", "street_id").first() or before
+            )
         if community is None:
             if Community.objects.filter(pk=code).exists():
                 raise ServiceError(
@@ -240,4 +280,28 @@ def community_save(
         )
         community.full_clean(validate_unique=False)
         community.save()
+        _record_save(user=user, community=community, before=before)
     return community
+
+
+def _record_save(*, user, community: Community, before: tuple[str, str] | None) -> None:
+    """One history entry per community added, renamed or moved through the registry page/API."""
+    if before is None:
+        action, data = TraceAction.ADDED, {"name": community.name, "street": community.street_id}
+    elif before == (community.name, community.street_id):
+        return
+    else:
+        action = TraceAction.MOVED if before[1] != community.street_id else TraceAction.RENAMED
+        data = {
+            "name": [before[0], community.name],
+            "street": [before[1], community.street_id],
+        }
+    trace_append(
+        kind=TraceKind.REGISTRY,
+        action=action,
+        actor=user,
+        subject=community.code,
+        subject_label=community.name,
+        province_id=community.province_id,
+        data=data,
+    )

@@ -1,3 +1,5 @@
+import hashlib
+import json
 import uuid
 
 from django.conf import settings
@@ -128,6 +130,9 @@ class ReportEvent(models.Model):
     reason = models.TextField(_("Reason"), blank=True)
     # For reminders: the day (Asia/Shanghai) it was sent, so a rerun the same day sends nothing.
     day = models.DateField(null=True, blank=True)
+    # Hash of the previous entry of the same report, and SHA-256 over this entry and prev_hash.
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -153,6 +158,22 @@ class ReportEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("history is append-only")
+
+    def compute_hash(self) -> str:
+        return report_event_hash(
+            self.prev_hash, self.report_id, self.at, self.actor_id, self.action, self.reason, self.day
+        )
+
+
+def report_event_hash(prev_hash, report_id, at, actor_id, action, reason, day) -> str:
+    """SHA-256 chaining one report history entry to the previous one (also used by migration 0003)."""
+    payload = json.dumps(
+        [prev_hash, report_id, at.isoformat(), actor_id, action, reason, day.isoformat() if day else None],
+        ensure_ascii=False,
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 class NationalSnapshot(models.Model):
@@ -208,6 +229,8 @@ class CompileJob(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the job reached the broker; None while Redis was unreachable (requeued later).
+    enqueued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)

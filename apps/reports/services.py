@@ -2,12 +2,14 @@
 PDF rendering and compile jobs. Keyword-only; each one atomic and safe to run twice."""
 
 import datetime as dt
+import logging
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerError
 
 from apps.accounts.models import Role, User
 from apps.assessments.models import Notice
@@ -28,12 +30,40 @@ from .models import (
 )
 
 
+def _chained(report_id: int, previous: str | None, **fields) -> ReportEvent:
+    event = ReportEvent(report_id=report_id, prev_hash=previous or "", **fields)
+    event.hash = event.compute_hash()
+    return event
+
+
+def _last_hash(report_id: int) -> str | None:
+    return (
+        ReportEvent.objects.filter(report_id=report_id)
+        .order_by("-at", "-id")
+        .values_list("hash", flat=True)
+        .first()
+    )
+
+
 def _record(
     report: AnnualReport, user: User | None, action: str, *, reason: str = "", day=None
 ) -> ReportEvent:
-    return ReportEvent.objects.create(
-        report=report, at=timezone.now(), actor=user, action=action, reason=reason, day=day
-    )
+    """Append one history entry chained to the previous entry of the report. Callers hold the
+    report's row lock (or just created it), so a report's entries are appended one at a time."""
+    with transaction.atomic():
+        # Reminders do not otherwise lock the report: lock it here so the chain stays linear.
+        AnnualReport.objects.select_for_update().filter(pk=report.pk).values_list("pk").first()
+        event = _chained(
+            report.pk,
+            _last_hash(report.pk),
+            at=timezone.now(),
+            actor=user,
+            action=action,
+            reason=reason,
+            day=day,
+        )
+        event.save()
+    return event
 
 
 def _today() -> dt.date:
@@ -276,7 +306,7 @@ def annual_reports_mark_late(*, year: int, today: dt.date | None = None) -> int:
         AnnualReport.objects.filter(pk__in=[r.pk for r in pending]).update(is_late=True, pdf_compiled_at=None)
         now = timezone.now()
         ReportEvent.objects.bulk_create(
-            [ReportEvent(report=r, at=now, action=ReportAction.MARKED_LATE) for r in pending]
+            [_chained(r.pk, _last_hash(r.pk), at=now, action=ReportAction.MARKED_LATE) for r in pending]
         )
     return len(pending)
 
@@ -352,8 +382,6 @@ def compile_job_start(
             raise ForbiddenError(_("You can only compile the report of your own provincial unit."))
     if kind == JobKind.PROVINCE and not Region.objects.filter(pk=province_code, level="province").exists():
         raise ServiceError(_("Unknown provincial unit."), code="unknown_province", field="province")
-    from . import tasks
-
     with transaction.atomic():
         job = CompileJob.objects.create(
             kind=kind,
@@ -361,11 +389,48 @@ def compile_job_start(
             province_id=province_code if kind == JobKind.PROVINCE else None,
             requested_by=user,
         )
-        if kind == JobKind.PROVINCE:
-            transaction.on_commit(lambda: tasks.compile_annual_report.delay(province_code, year, str(job.pk)))
-        else:
-            transaction.on_commit(lambda: tasks.compile_year.delay(year, str(job.pk)))
+        transaction.on_commit(lambda: compile_job_enqueue(job=job))
     return job
+
+
+def compile_job_enqueue(*, job: CompileJob) -> bool:
+    """Send a pending job to the broker and stamp `enqueued_at`. When Redis is unreachable nothing is
+    sent and the job stays pending (never lost): `compile_jobs_requeue` (run by beat every few
+    minutes, and on the next compile request) sends it once the broker is back. Returns whether it
+    was sent. A job sent twice is harmless: compiles are idempotent."""
+    from apps.core.broker import broker_available
+
+    from . import tasks
+
+    if not broker_available():
+        return False
+    try:
+        if job.kind == JobKind.PROVINCE:
+            tasks.compile_annual_report.delay(job.province_id, job.year, str(job.pk))
+        else:
+            tasks.compile_year.delay(job.year, str(job.pk))
+    except (BrokerError, ConnectionError, OSError):  # broker gone since the check: the job stays pending
+        logging.getLogger(__name__).warning(
+            "compile job %s not enqueued: broker unreachable", job.pk, exc_info=True
+        )
+        return False
+    CompileJob.objects.filter(pk=job.pk, enqueued_at__isnull=True).update(enqueued_at=timezone.now())
+    return True
+
+
+def compile_jobs_requeue(*, min_age_seconds: int = 10) -> int:
+    """Send again every pending job that never reached the broker (created while Redis was down),
+    oldest first. Called by the beat task `reports.requeue_pending_jobs` and before a new compile
+    request. Returns the number sent."""
+    cutoff = timezone.now() - dt.timedelta(seconds=min_age_seconds)
+    sent = 0
+    for job in CompileJob.objects.filter(
+        state=JobState.PENDING, enqueued_at__isnull=True, created_at__lte=cutoff
+    ).order_by("created_at")[:500]:
+        if not compile_job_enqueue(job=job):
+            break
+        sent += 1
+    return sent
 
 
 def compile_job_mark(*, job_id: str | None, state: str, error: str = "") -> None:

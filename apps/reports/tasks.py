@@ -106,3 +106,9 @@ def scheduled_mark_late() -> int:
     today = timezone.localdate()
     year = today.year if today.month == 12 else today.year - 1
     return services.annual_reports_mark_late(year=year, today=today)
+
+
+@shared_task(name="reports.requeue_pending_jobs", time_limit=120, soft_time_limit=100)
+def requeue_pending_jobs() -> int:
+    """Every 5 minutes: send the compile jobs requested while Redis was unreachable."""
+    return services.compile_jobs_requeue()

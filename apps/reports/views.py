@@ -12,11 +12,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.assessments.selectors import campaign_year
+from apps.core.broker import broker_available
 from apps.core.errors import ForbiddenError, ServiceError
 
 from . import charts, presenters, selectors, services, tasks
 from .forms import NarrativeForm, ReturnForm
 from .models import AnnualReport, CompileJob, JobKind, NationalSnapshot
+
+
+def _broker_down_message() -> str:
+    return _(
+        "Reports cannot be compiled right now: the compile service (Redis) is unreachable. "
+        "Your request is kept and runs as soon as the service is back; everything else works as usual."
+    )
 
 
 def _report_or_404(request, pk) -> AnnualReport:
@@ -72,6 +80,8 @@ def _detail_context(request, report: AnnualReport, form, return_form=None) -> di
         "deadline": selectors.report_deadline(report.year),
         "days_left": (selectors.report_deadline(report.year) - today).days,
         "job": job,
+        "broker_down": not broker_available(),
+        "broker_down_message": _broker_down_message(),
         "events": report.events.select_related("actor").order_by("-at", "-id")[:20],
         "city_chart": charts.bar_chart(
             presenters.share_items(figures.get("cities", [])), target=figures.get("target")
@@ -110,6 +120,7 @@ def narrative(request, pk):
 @require_POST
 def compile_report(request, pk):
     report = _report_or_404(request, pk)
+    services.compile_jobs_requeue()
     try:
         job = services.compile_job_start(
             user=request.user, kind=JobKind.PROVINCE, year=report.year, province_code=report.province_id
@@ -120,6 +131,8 @@ def compile_report(request, pk):
         job.refresh_from_db()
         if job.state == "done":
             messages.success(request, _("The figures were compiled."))
+        elif job.enqueued_at is None:
+            messages.warning(request, _broker_down_message())
         else:
             messages.info(request, _("Compiling: the page refreshes when it is done."))
     return redirect("reports:detail", pk=report.pk)
@@ -164,6 +177,9 @@ def return_report(request, pk):
 
 def _serve_pdf(request, obj, filename: str, render_task, *args, back: str):
     if not obj.pdf_is_current:
+        if not broker_available():
+            messages.warning(request, _broker_down_message())
+            return redirect(back)
         render_task.delay(*args)  # in the worker; eager (make run) renders right here
         obj.refresh_from_db()
     if not obj.pdf_is_current:
@@ -228,6 +244,8 @@ def national(request, year: int):
             "deadline": selectors.report_deadline(year),
             "days_left": (selectors.report_deadline(year) - today).days,
             "status_counts": _status_counts(status.values()),
+            "broker_down": not broker_available(),
+            "broker_down_message": _broker_down_message(),
             "unit_chart": charts.bar_chart(
                 presenters.share_items(figures.get("units", [])),
                 target=figures.get("target"),
@@ -260,8 +278,13 @@ def national_redirect(request):
 @require_POST
 def national_compile(request, year: int):
     _require_national(request)
-    services.compile_job_start(user=request.user, kind=JobKind.YEAR, year=year)
-    messages.info(request, _("Compiling every provincial report and the national snapshot."))
+    services.compile_jobs_requeue()
+    job = services.compile_job_start(user=request.user, kind=JobKind.YEAR, year=year)
+    job.refresh_from_db()
+    if job.enqueued_at is None and job.state == "pending":
+        messages.warning(request, _broker_down_message())
+    else:
+        messages.info(request, _("Compiling every provincial report and the national snapshot."))
     return redirect("reports:national", year=year)
 
 

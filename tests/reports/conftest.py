@@ -116,5 +116,6 @@ def reference_data_restored(django_db_blocker):
             ("apps.regions.migrations.0002_load_divisions", "load"),
             ("apps.standards.migrations.0002_national_trial_standard", "load"),
             ("apps.reports.migrations.0002_beat_schedule", "create"),
+            ("apps.reports.migrations.0005_requeue_schedule", "create"),
         ):
             getattr(importlib.import_module(module), function)(django_apps, None)

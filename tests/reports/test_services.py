@@ -124,8 +124,12 @@ def test_scheduled_tasks_use_the_local_date(small_world):
 def test_schedule_rows_from_migration():
     rows = {
         p.task + "@" + p.crontab.day_of_month: p
-        for p in PeriodicTask.objects.filter(task__startswith="reports.").select_related("crontab")
+        for p in PeriodicTask.objects.filter(
+            task__startswith="reports.", crontab__isnull=False
+        ).select_related("crontab")
     }
+    requeue = PeriodicTask.objects.select_related("interval").get(task="reports.requeue_pending_jobs")
+    assert (requeue.interval.every, requeue.interval.period, requeue.enabled) == (5, "minutes", True)
     assert set(rows) == {
         "reports.scheduled_compile@1",
         "reports.scheduled_compile@2-30",

@@ -15,6 +15,7 @@ from tests.assessments.conftest import (  # noqa: E402, F401  (fixtures shared w
 
 # Rows a committed test may create, children first (deleted in this order afterwards).
 COMMITTED_MODELS = [
+    "core.TraceEvent",
     "assessments.AssessmentEvent",
     "assessments.Notice",
     "assessments.Submission",

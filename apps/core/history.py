@@ -1,0 +1,85 @@
+"""Append-only, hash-chained history shared by the apps (accounts, registry).
+
+`TraceEvent` rows are written only through `trace_append`, which links each entry to the previous
+entry of the same chain (`kind`): `prev_hash` is the previous row's `hash`, and `hash` is SHA-256
+over the row's own content and `prev_hash`. A row changed, deleted or inserted behind the
+application's back breaks the chain, which `manage.py verify_history` reports.
+"""
+
+import hashlib
+import json
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionDenied("history is append-only")
+
+    def delete(self):
+        raise PermissionDenied("history is append-only")
+
+
+def chain_hash(values: list) -> str:
+    """SHA-256 over a JSON list of a row's content (prev_hash first)."""
+    payload = json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def chain_problems(rows, label: str = "entry") -> list[str]:
+    """Problems in one chain (rows in chain order, each with prev_hash, hash, compute_hash())."""
+    problems = []
+    previous = ""
+    for row in rows:
+        if row.prev_hash != previous:
+            problems.append(f"{label} {row.pk}: prev_hash does not link to the previous entry")
+        if row.compute_hash() != row.hash:
+            problems.append(f"{label} {row.pk}: content does not match its hash (changed)")
+        previous = row.hash
+    return problems
+
+
+def lock_chain(name: str) -> None:
+    """Serialize appends to one chain until the end of the transaction (PostgreSQL advisory lock;
+    SQLite serializes writers anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"history:{name}"])
+
+
+def trace_append(
+    *,
+    kind: str,
+    action: str,
+    actor=None,
+    subject: str = "",
+    subject_label: str = "",
+    province_id: str | None = None,
+    data: dict | None = None,
+):
+    """Append one entry to the `kind` chain ("account" or "registry"), in the caller's transaction.
+
+    Entries of one chain are appended one at a time (advisory lock), so the chain is linear in id
+    order. Called only by the services of apps.accounts and apps.communities."""
+    from .models import TraceEvent
+
+    with transaction.atomic():
+        lock_chain(kind)
+        previous = TraceEvent.objects.filter(kind=kind).order_by("-id").values_list("hash", flat=True).first()
+        event = TraceEvent(
+            kind=kind,
+            at=timezone.now(),
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_role=getattr(actor, "role", "") or "",
+            action=action,
+            subject=str(subject)[:150],
+            subject_label=str(subject_label)[:200],
+            province_id=province_id,
+            data=data or {},
+            prev_hash=previous or "",
+        )
+        event.hash = event.compute_hash()
+        event.save()
+    return event
