@@ -225,15 +225,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Several models have a "state" or "kind": name each choice set (keeps `check --deploy` clean).
-    "ENUM_NAME_OVERRIDES": {
-        "AssessmentStateEnum": "apps.assessments.models.State",
-        "ReportStateEnum": "apps.reports.models.ReportState",
-        "CompileJobStateEnum": "apps.reports.models.JobState",
-        "CompileJobKindEnum": "apps.reports.models.JobKind",
-        "EvidenceKindEnum": "apps.assessments.models.EvidenceKind",
-        "CriterionKindEnum": "apps.standards.models.CriterionKind",
-    },
     # The documentation page works offline: Swagger UI is served from drf-spectacular-sidecar.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -206,6 +206,10 @@ ROUTES: dict[str, Route] = {
         inside=PUBLIC, obj="approved", kwargs={"code": "province_id", "year": "year"}, outside=PUBLIC
     ),
     # --- notices: each user's own --------------------------------------------------------------
+    # --- registry and account history (province: its own rows; ministry/admin: all) -----------
+    # Which rows appear is tested in tests/security/test_history.py (Beijing never for Shanghai).
+    "history": Route(inside=every(403, anonymous=LOGIN, province=200, ministry=200, admin=200)),
+    "history_export": Route(inside=every(403, anonymous=LOGIN, province=200, ministry=200, admin=200)),
     "notices:list": Route(inside=SIGNED_IN, lists="notice", lists_roles=("community",)),
     "notices:read-all": Route(inside=every(REDIRECT, anonymous=LOGIN), method="post"),
     # The notice is the inside committee member's: everyone else (whatever the role) 404.
