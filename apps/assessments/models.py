@@ -1,13 +1,11 @@
-import hashlib
-import json
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.scoping import region_scope_q
+from apps.core.history import AppendOnlyMixin, AppendOnlyQuerySet
 
 
 class State(models.TextChoices):
@@ -245,15 +243,7 @@ class Action(models.TextChoices):
     EVIDENCE_REMOVED = "evidence_removed", _("Evidence removed")
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionDenied("history is append-only")
-
-    def delete(self):
-        raise PermissionDenied("history is append-only")
-
-
-class AssessmentEvent(models.Model):
+class AssessmentEvent(AppendOnlyMixin, models.Model):
     """Append-only history of an assessment: who (and in which role) did what, when, and why.
 
     Each entry carries the hash of the previous entry of the same assessment, so that a changed
@@ -282,33 +272,19 @@ class AssessmentEvent(models.Model):
     def __str__(self):
         return f"{self.assessment_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionDenied("history is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionDenied("history is append-only")
-
-    def compute_hash(self) -> str:
-        payload = json.dumps(
-            [
-                self.prev_hash,
-                self.assessment_id,
-                self.at.isoformat(),
-                self.actor_id,
-                self.actor_role,
-                self.action,
-                self.from_state,
-                self.to_state,
-                self.reason,
-                self.data,
-            ],
-            ensure_ascii=False,
-            sort_keys=True,
-            default=str,
-        )
-        return hashlib.sha256(payload.encode()).hexdigest()
+    def hash_values(self) -> list:
+        return [
+            self.prev_hash,
+            self.assessment_id,
+            self.at.isoformat(),
+            self.actor_id,
+            self.actor_role,
+            self.action,
+            self.from_state,
+            self.to_state,
+            self.reason,
+            self.data,
+        ]
 
 
 class Demonstration(models.Model):

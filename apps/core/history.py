@@ -22,6 +22,26 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise PermissionDenied("history is append-only")
 
 
+class AppendOnlyMixin:
+    """For every history model: a row is inserted once and never changed or deleted through the
+    application, and `compute_hash()` is the SHA-256 of `hash_values()` (its content, prev_hash
+    first). Pair it with `objects = AppendOnlyQuerySet.as_manager()`."""
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionDenied("history is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("history is append-only")
+
+    def hash_values(self) -> list:
+        raise NotImplementedError
+
+    def compute_hash(self) -> str:
+        return chain_hash(self.hash_values())
+
+
 def chain_hash(values: list) -> str:
     """SHA-256 over a JSON list of a row's content (prev_hash first)."""
     payload = json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)

@@ -1,10 +1,9 @@
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .history import AppendOnlyQuerySet, chain_hash
+from .history import AppendOnlyMixin, AppendOnlyQuerySet
 
 NOTHING = Q(pk__in=[])
 
@@ -44,7 +43,7 @@ class TraceEventQuerySet(AppendOnlyQuerySet):
         return self.filter(NOTHING)
 
 
-class TraceEvent(models.Model):
+class TraceEvent(AppendOnlyMixin, models.Model):
     """Append-only, hash-chained history of accounts and registry rows (one chain per kind)."""
 
     kind = models.CharField(_("Kind"), max_length=10, choices=TraceKind.choices)
@@ -79,26 +78,16 @@ class TraceEvent(models.Model):
     def __str__(self):
         return f"{self.kind} {self.action} {self.subject}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionDenied("history is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionDenied("history is append-only")
-
-    def compute_hash(self) -> str:
-        return chain_hash(
-            [
-                self.prev_hash,
-                self.kind,
-                self.at.isoformat(),
-                self.actor_id,
-                self.actor_role,
-                self.action,
-                self.subject,
-                self.subject_label,
-                self.province_id,
-                self.data,
-            ]
-        )
+    def hash_values(self) -> list:
+        return [
+            self.prev_hash,
+            self.kind,
+            self.at.isoformat(),
+            self.actor_id,
+            self.actor_role,
+            self.action,
+            self.subject,
+            self.subject_label,
+            self.province_id,
+            self.data,
+        ]

@@ -1,12 +1,11 @@
-import hashlib
-import json
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from apps.core.history import AppendOnlyMixin, AppendOnlyQuerySet, chain_hash
 
 NOTHING = Q(pk__in=[])
 
@@ -110,15 +109,7 @@ class ReportAction(models.TextChoices):
     MARKED_LATE = "marked_late", _("Marked late")
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionDenied("history is append-only")
-
-    def delete(self):
-        raise PermissionDenied("history is append-only")
-
-
-class ReportEvent(models.Model):
+class ReportEvent(AppendOnlyMixin, models.Model):
     """Append-only history of an annual report."""
 
     report = models.ForeignKey(AnnualReport, on_delete=models.PROTECT, related_name="events")
@@ -151,14 +142,6 @@ class ReportEvent(models.Model):
     def __str__(self):
         return f"{self.report_id} {self.action}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionDenied("history is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionDenied("history is append-only")
-
     def compute_hash(self) -> str:
         return report_event_hash(
             self.prev_hash, self.report_id, self.at, self.actor_id, self.action, self.reason, self.day
@@ -167,13 +150,9 @@ class ReportEvent(models.Model):
 
 def report_event_hash(prev_hash, report_id, at, actor_id, action, reason, day) -> str:
     """SHA-256 chaining one report history entry to the previous one (also used by migration 0003)."""
-    payload = json.dumps(
-        [prev_hash, report_id, at.isoformat(), actor_id, action, reason, day.isoformat() if day else None],
-        ensure_ascii=False,
-        sort_keys=True,
-        default=str,
+    return chain_hash(
+        [prev_hash, report_id, at.isoformat(), actor_id, action, reason, day.isoformat() if day else None]
     )
-    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 class NationalSnapshot(models.Model):
