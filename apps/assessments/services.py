@@ -700,7 +700,9 @@ def notice_mark_read(*, user: User, pk: int | None = None) -> int:
     return qs.update(read_at=timezone.now())
 
 
-def _notify(users, assessment: Assessment, text: str, url: str) -> None:
+def notify_users(*, users, text: str, url: str, assessment: Assessment | None = None) -> None:
+    """An in-app notice to each user now, and one e-mail to those with an address after commit
+    (so a rolled-back decision never mails). Used by the review workflow and by the reports."""
     from django.core.mail import send_mail
 
     users = list(users)
@@ -720,10 +722,10 @@ def _notify(users, assessment: Assessment, text: str, url: str) -> None:
 def _notify_community(assessment: Assessment, template: str, reason: str = "") -> None:
     text = template % {"year": assessment.year, "reason": reason, "community": assessment.community.name}
     users = User.objects.filter(role=Role.COMMUNITY, community_id=assessment.community_id, is_active=True)
-    _notify(users, assessment, text, f"/assessments/{assessment.pk}/")
+    notify_users(users=users, assessment=assessment, text=text, url=f"/assessments/{assessment.pk}/")
 
 
 def _notify_province(assessment: Assessment, template: str) -> None:
     text = template % {"year": assessment.year, "community": assessment.community.name}
     users = User.objects.filter(role=Role.PROVINCE, region_id=assessment.province_id, is_active=True)
-    _notify(users, assessment, text, f"/review/{assessment.pk}/")
+    notify_users(users=users, assessment=assessment, text=text, url=f"/review/{assessment.pk}/")

@@ -4,7 +4,6 @@ PDF rendering and compile jobs. Keyword-only; each one atomic and safe to run tw
 import datetime as dt
 import logging
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from apps.accounts.models import Role, User
-from apps.assessments.models import Notice
+from apps.assessments.services import notify_users
 from apps.core.errors import ConflictError, ForbiddenError, ServiceError
 from apps.regions.models import Region
 
@@ -247,18 +246,7 @@ def _province_users(province_code: str):
 
 
 def _notify(users, text: str, url: str) -> None:
-    from django.core.mail import send_mail
-
-    users = list(users)
-    Notice.objects.bulk_create([Notice(recipient=u, text=text[:500], url=url) for u in users])
-    recipients = [u.email for u in users if u.email]
-    if recipients:
-        subject = _("Green Community Creation Action") + " · " + text[:60]
-        transaction.on_commit(
-            lambda: send_mail(
-                subject, text + "\n\n" + url, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True
-            )
-        )
+    notify_users(users=users, text=text, url=url)
 
 
 def annual_reports_remind(*, year: int, today: dt.date | None = None) -> int:
