@@ -65,3 +65,16 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _fresh_celery_connections():
+    """Some tests point the broker at a closed port (Redis down). Celery keeps its connection and
+    producer pools across tests, keyed by the broker URL of the moment they were made: drop them
+    after every test so that a later test (a real worker, a compile) talks to the real broker."""
+    yield
+    from greencommunity.celery import app
+
+    # Only drop the references: kombu's global pools are shared, closing them breaks later users.
+    app._pool = None
+    app.amqp._producer_pool = None
