@@ -480,7 +480,9 @@ def test_removing_a_submitted_file_after_return_keeps_it_in_the_earlier_version(
     assert client.get(reverse("assessments:evidence", args=[evidence.pk])).status_code == 200
 
 
-def test_community_sees_the_history_timeline_with_the_return_reason(client_for, submitted, community_user, city_user):
+def test_community_sees_the_history_timeline_with_the_return_reason(
+    client_for, submitted, community_user, city_user
+):
     services.assessment_return(assessment=submitted, user=city_user, reason="照片不清晰,请补拍")
     page = client_for(community_user).get(reverse("assessments:detail", args=[submitted.pk])).content.decode()
     assert 'data-testid="history"' in page
