@@ -29,6 +29,7 @@ from django.db import DatabaseError, connection, transaction
 
 from apps.accounts.models import Role, User
 from apps.communities.models import Community
+from apps.core.history import chain_hash
 from apps.regions.models import Region, RegionLevel
 from apps.standards.models import Criterion
 from apps.standards.selectors import standard_for_province
@@ -447,7 +448,7 @@ class Generator:
         for at, actor, role, action, from_state, to_state, reason, data in events:
             if action == Action.CREATED:
                 data = {"standard": standard_code, "generated": self.seed}
-            # compute_hash reads attributes only: a namespace spares building half a million models.
+            # hash_values reads attributes only: a namespace spares building half a million models.
             event = SimpleNamespace(
                 assessment_id=aid,
                 at=at,
@@ -460,7 +461,7 @@ class Generator:
                 data=data,
                 prev_hash=prev,
             )
-            event.hash = AssessmentEvent.compute_hash(event)
+            event.hash = chain_hash(AssessmentEvent.hash_values(event))
             rows[AssessmentEvent].append(
                 (self._id(AssessmentEvent), aid, at, actor, role, action, from_state, to_state, reason,
                  json.dumps(data, ensure_ascii=False), prev, event.hash)
