@@ -33,7 +33,10 @@ BROWSER_DB = pytest.mark.django_db(
 PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's password
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "docs" / "screenshots"
+# Every run saves its screenshots under artifacts/screenshots/ (ignored by git); with
+# UPDATE_SCREENSHOTS=1 they replace the committed ones in docs/screenshots/.
+_ROOT = Path(__file__).resolve().parent.parent.parent
+SCREENSHOTS = _ROOT / ("docs" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else "artifacts") / "screenshots"
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@
 
 One assessment goes submit -> return -> resubmit -> recommend -> approve -> revoke, then the
 province approves two recommended assessments in bulk. The community's own part goes through the
-services (its pages are another area's). Screenshots land in docs/screenshots/review/.
+services (its pages are another area's). Screenshots land in artifacts/screenshots/review/ (docs/ with UPDATE_SCREENSHOTS=1).
 Fixtures are local to this file and end in _review, so they never clash with tests/browser/conftest.py.
 """
 
@@ -16,12 +16,13 @@ from apps.accounts.models import Role
 from apps.assessments import services
 from apps.assessments.models import Assessment, State
 from tests.assessments.conftest import PDF_BYTES, fill
+from tests.browser.conftest import SCREENSHOTS
 from tests.factories import CommunityFactory, UserFactory, region
 from tests.review.conftest import TRANSACTIONAL_APPS, ensure_reference_data
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "review"
+SHOTS = SCREENSHOTS / "review"
 PASSWORD = "correct-horse-battery"
 CHROMIUM_ARGS = [
     "--no-sandbox",
