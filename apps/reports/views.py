@@ -221,7 +221,10 @@ SORTS = {
 def national(request, year: int):
     """The ministry's dashboard: national share against the target, each unit, report status."""
     _require_national(request)
-    snapshot = NationalSnapshot.objects.filter(year=year).first()
+    try:
+        snapshot = selectors.national_snapshot_get(user=request.user, year=year)
+    except NationalSnapshot.DoesNotExist:
+        snapshot = None  # not compiled yet: the dashboard offers to compile it
     figures = snapshot.figures if snapshot else {}
     today = timezone.localdate()
     status = {r["code"]: r for r in presenters.status_rows(selectors.report_status(year=year, today=today))}
@@ -292,9 +295,10 @@ def national_compile(request, year: int):
 @require_GET
 def national_pdf(request, year: int):
     _require_national(request)
-    snapshot = NationalSnapshot.objects.filter(year=year).first()
-    if snapshot is None:
-        raise Http404
+    try:
+        snapshot = selectors.national_snapshot_get(user=request.user, year=year)
+    except NationalSnapshot.DoesNotExist:
+        raise Http404 from None
     return _serve_pdf(
         request,
         snapshot,
