@@ -5,7 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
+    """Who an account belongs to. The reviewing roles (street, city, province) review at the level of
+    their region (`apps.review.workflow.LEVELS`); a city/county department's level is its region's."""
+
     COMMUNITY = "community", _("Community committee")
+    STREET = "street", _("Street office")
     CITY = "city", _("City/county housing department")
     PROVINCE = "province", _("Provincial housing department")
     MINISTRY = "ministry", _("Ministry of Housing and Urban-Rural Development")
@@ -23,7 +27,9 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text=_("City/county department: its city or county; provincial department: its provincial unit"),
+        help_text=_(
+            "Street office: its street; city/county department: its city or county; provincial department: its provincial unit"
+        ),
     )
     community = models.ForeignKey(
         "communities.Community",
@@ -43,6 +49,8 @@ class User(AbstractUser):
         super().clean()
         if self.role == Role.COMMUNITY and not self.community_id:
             raise ValidationError({"community": _("A community user needs a community.")})
+        if self.role == Role.STREET and (self.region is None or self.region.level != "street"):
+            raise ValidationError({"region": _("A street office user needs a street.")})
         if self.role == Role.CITY and (self.region is None or self.region.level not in ("city", "county")):
             raise ValidationError({"region": _("A city/county department user needs a city or county.")})
         if self.role == Role.PROVINCE and (self.region is None or self.region.level != "province"):
@@ -60,7 +68,3 @@ class User(AbstractUser):
         if self.region_id:
             return self.region.full_name
         return str(_("Nationwide"))
-
-    @property
-    def is_reviewer(self) -> bool:
-        return self.role in (Role.CITY, Role.PROVINCE)

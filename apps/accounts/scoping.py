@@ -1,66 +1,104 @@
-"""The single place that turns a user into the set of rows they may see.
+"""The one place that turns a user into the set of rows they may see.
 
-Every model that belongs to a community scopes through `region_scope_q(user, path)`, where
-`path` leads from that model to its community ("" for Community itself, "community__" for
-an assessment). Nothing scopes by code prefix: the Corps shares Xinjiang's prefix 65.
+Two kinds of rows exist:
+
+- rows that belong to a community (communities, assessments, responses, evidence): they scope
+  through `region_scope_q(user, path)`, where `path` leads from the model to the province / city /
+  county / street columns ("" for Community itself, "assessment__" for a response);
+- rows that belong to a provincial unit (annual reports, compile jobs, review chains, local
+  standards, account and registry history): they scope through `province_scope_q(user, path)`.
+
+Regions themselves (for filters and pickers) scope through `region_tree_q`. Nothing scopes by code
+prefix: the Corps shares Xinjiang's prefix 65. Another region's row is simply absent, so "not
+yours" and "does not exist" are the same 404 everywhere.
 """
 
 from django.db.models import Q
 
+from .models import Role
+
 NOTHING = Q(pk__in=[])
+
+# The column of a community-owned row that a regional account's region is compared with, by the
+# level of that region (a street office: its street; a city/county department: its city or county).
+SCOPE_COLUMN = {"street": "street_id", "county": "county_id", "city": "city_id", "province": "province_id"}
+REGIONAL_ROLES = (Role.STREET, Role.CITY, Role.PROVINCE)
+
+
+def is_active_user(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def is_nationwide(user) -> bool:
+    """The ministry and administrators see the whole country."""
+    return is_active_user(user) and (user.role in (Role.MINISTRY, Role.ADMIN) or user.is_superuser)
+
+
+def regional_column(user) -> str | None:
+    """The scope column of a street office, city/county or provincial department (None otherwise)."""
+    if user.role not in REGIONAL_ROLES or user.region is None:
+        return None
+    column = SCOPE_COLUMN.get(user.region.level)
+    expected = {Role.STREET: ("street",), Role.CITY: ("city", "county"), Role.PROVINCE: ("province",)}
+    return column if user.region.level in expected[user.role] else None
 
 
 def region_scope_q(user, path: str = "", *, community_field: str | None = None) -> Q:
-    """Rows in the user's scope. `path` prefixes the province/city/county columns; a community user
-    matches on `community_field` (default: `<path>code`, the community's own key)."""
+    """Community-owned rows in the user's scope. `path` prefixes the region columns; a community
+    user matches on `community_field` (default: `<path>code`, the community's own key)."""
     community_field = community_field or f"{path}code"
-    if user is None or not user.is_authenticated or not user.is_active:
+    if not is_active_user(user):
         return NOTHING
-    role = user.role
-    if role in ("ministry", "admin") or user.is_superuser:
+    if is_nationwide(user):
         return Q()
-    if role == "community":
+    if user.role == Role.COMMUNITY:
         return Q(**{community_field: user.community_id}) if user.community_id else NOTHING
-    region = user.region
-    if region is None:
-        return NOTHING
-    if role == "province":
-        return Q(**{f"{path}province_id": region.pk})
-    if role == "city":
-        if region.level == "city":
-            return Q(**{f"{path}city_id": region.pk})
-        if region.level == "county":
-            return Q(**{f"{path}county_id": region.pk})
-    return NOTHING
+    column = regional_column(user)
+    return Q(**{f"{path}{column}": user.region_id}) if column else NOTHING
 
 
 def region_tree_q(user, path: str = "") -> Q:
-    """Scope over regions (cities, counties, streets) by the same rules, for filters and pickers."""
-    if user is None or not user.is_authenticated:
+    """Regions (cities, counties, streets) in the user's scope, for filters and pickers: a regional
+    department's own region and everything below it; a committee's own street and its ancestors."""
+    if not is_active_user(user):
         return NOTHING
-    if user.role in ("ministry", "admin") or user.is_superuser:
+    if is_nationwide(user):
         return Q()
-    if user.role == "community":
+    if user.role == Role.COMMUNITY:
         community = user.community
-        return (
-            Q(
-                **{
-                    f"{path}code__in": [
-                        community.street_id,
-                        community.county_id,
-                        community.city_id or "",
-                        community.province_id,
-                    ]
-                }
-            )
-            if community
-            else NOTHING
-        )
-    region = user.region
-    if region is None:
+        if community is None:
+            return NOTHING
+        codes = [community.street_id, community.county_id, community.city_id or "", community.province_id]
+        return Q(**{f"{path}code__in": codes})
+    column = regional_column(user)
+    if column is None:
         return NOTHING
-    if user.role == "province":
-        return Q(**{f"{path}province_id": region.pk})
-    if region.level == "city":
-        return Q(**{f"{path}city_id": region.pk})
-    return Q(**{f"{path}county_id": region.pk})
+    if column == "street_id":
+        return Q(**{f"{path}code": user.region_id})
+    return Q(**{f"{path}{column}": user.region_id})
+
+
+def province_scope_q(user, path: str = "") -> Q:
+    """Rows owned by a provincial unit (reports, compile jobs, review chains, local standards,
+    account and registry history): nationwide users see all, provincial staff their own unit."""
+    if not is_active_user(user):
+        return NOTHING
+    if is_nationwide(user):
+        return Q()
+    if user.role == Role.PROVINCE and user.region_id:
+        return Q(**{f"{path}province_id": user.region_id})
+    return NOTHING
+
+
+def in_region_scope(user, *, province_id, city_id, county_id, street_id, community_id=None) -> bool:
+    """The same rule as region_scope_q for one row already in memory (services re-check the row
+    they locked; no query)."""
+    if not is_active_user(user):
+        return False
+    if is_nationwide(user):
+        return True
+    if user.role == Role.COMMUNITY:
+        return community_id is not None and community_id == user.community_id
+    column = regional_column(user)
+    values = {"street_id": street_id, "county_id": county_id, "city_id": city_id, "province_id": province_id}
+    return column is not None and values[column] == user.region_id

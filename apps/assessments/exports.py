@@ -5,7 +5,7 @@ the export is one query streamed in chunks, whatever the number of rows."""
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
-from apps.communities.exports import CHUNK, _local
+from apps.core.exports import CHUNK, local_time
 
 from .models import Assessment, State
 
@@ -86,7 +86,7 @@ def _rows(qs, labels):
             state,
             labels.get(state, state),
             rnd,
-            _local(submitted),
-            _local(approved),
+            local_time(submitted),
+            local_time(approved),
             *[c or "" for c in cells],
         )

@@ -6,8 +6,9 @@ from django.views.decorators.http import require_GET
 
 from apps.assessments.exports import assessment_export_header, assessment_export_rows
 from apps.assessments.selectors import campaign_year
+from apps.core.exports import export_response
 
-from .exports import community_export_header, community_export_rows, export_response
+from .exports import community_export_header, community_export_rows
 
 
 def _year(request) -> int:

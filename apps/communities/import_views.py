@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.core.errors import ServiceError
+from apps.core.exports import XLSX_TYPE
 
-from .exports import XLSX_TYPE
 from .importing import TEMPLATE_HEADER
 from .services import community_import
 

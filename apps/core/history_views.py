@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from apps.communities.exports import stream_csv
+from apps.core.exports import stream_csv
 
 from .models import TraceEvent, TraceKind
 

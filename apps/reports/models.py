@@ -5,21 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.scoping import province_scope_q
 from apps.core.history import AppendOnlyMixin, AppendOnlyQuerySet, chain_hash
-
-NOTHING = Q(pk__in=[])
-
-
-def report_scope_q(user, path: str = "") -> Q:
-    """Reports in the user's scope: the ministry and administrators see every provincial unit, a
-    provincial department only its own; city and community users see none."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return NOTHING
-    if user.role in ("ministry", "admin") or user.is_superuser:
-        return Q()
-    if user.role == "province" and user.region_id:
-        return Q(**{f"{path}province_id": user.region_id})
-    return NOTHING
 
 
 class ReportState(models.TextChoices):
@@ -31,7 +18,7 @@ class ReportState(models.TextChoices):
 class AnnualReportQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The one chokepoint for reading annual reports."""
-        return self.filter(report_scope_q(user))
+        return self.filter(province_scope_q(user))
 
 
 def report_pdf_path(instance, filename):
@@ -191,7 +178,7 @@ class JobState(models.TextChoices):
 
 class CompileJobQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(report_scope_q(user))
+        return self.filter(province_scope_q(user))
 
 
 class CompileJob(models.Model):

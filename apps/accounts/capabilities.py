@@ -1,0 +1,96 @@
+"""Named capabilities: what a role may do, asked by views, templates and services alike.
+
+Scope (which rows) is decided in `scoping`; these answer "may this user do X" and never compare
+role strings anywhere else. Capabilities on a review decision depend on the assessment's review
+chain and live in `apps.review.workflow` (`can_review`, `available_actions`).
+Templates read them through `apps.accounts.context_processors.capabilities` as `caps.<name>`.
+"""
+
+from .models import Role
+from .scoping import is_active_user, is_nationwide, regional_column
+
+REVIEWER_ROLES = (Role.STREET, Role.CITY, Role.PROVINCE)
+
+
+def is_committee(user) -> bool:
+    """A community committee with its community: fills and submits the self-assessment."""
+    return is_active_user(user) and user.role == Role.COMMUNITY and user.community_id is not None
+
+
+def is_reviewer(user) -> bool:
+    """Reviews at a level of a review chain (street office, city/county or provincial department)."""
+    return is_active_user(user) and user.role in REVIEWER_ROLES and regional_column(user) is not None
+
+
+def can_watch_reviews(user) -> bool:
+    """May open the review queue and pages: reviewers, and nationwide users (read-only)."""
+    return is_reviewer(user) or is_nationwide(user)
+
+
+def is_province_staff(user, province_id: str | None = None) -> bool:
+    """Provincial department staff (of `province_id`, when given)."""
+    if not (is_active_user(user) and user.role == Role.PROVINCE and user.region_id):
+        return False
+    return province_id is None or user.region_id == province_id
+
+
+def can_manage_registry(user, province_id: str | None = None) -> bool:
+    """Import and change the community registry (of `province_id`): its provincial department or an
+    administrator."""
+    if is_active_user(user) and (user.role == Role.ADMIN or user.is_superuser):
+        return True
+    return is_province_staff(user, province_id)
+
+
+def can_configure_province(user, province_id: str | None = None) -> bool:
+    """Set the province's review chain and local standard: its provincial department only."""
+    return is_province_staff(user, province_id)
+
+
+def can_read_reports(user) -> bool:
+    """Annual reports: provincial departments (their own), the ministry and administrators."""
+    return is_province_staff(user) or is_nationwide(user)
+
+
+def can_edit_report(user, province_id: str) -> bool:
+    """Write, compile and submit the annual report of a unit: its provincial department."""
+    return is_province_staff(user, province_id)
+
+
+def can_see_national(user) -> bool:
+    """The national dashboard, snapshot and PDF, returning reports: ministry and administrators."""
+    return is_nationwide(user)
+
+
+def can_read_history(user) -> bool:
+    """Account and registry history: provincial departments (their own unit) and nationwide users."""
+    return is_province_staff(user) or is_nationwide(user)
+
+
+class Capabilities:
+    """The capabilities of one user, as attributes for templates (`caps.can_see_national`)."""
+
+    def __init__(self, user):
+        self._user = user
+
+    def __getattr__(self, name):
+        check = CAPABILITIES.get(name)
+        if check is None:
+            raise AttributeError(name)
+        value = check(self._user)
+        setattr(self, name, value)
+        return value
+
+
+CAPABILITIES = {
+    "is_committee": is_committee,
+    "is_reviewer": is_reviewer,
+    "can_watch_reviews": can_watch_reviews,
+    "is_province_staff": is_province_staff,
+    "can_manage_registry": can_manage_registry,
+    "can_configure_province": can_configure_province,
+    "can_read_reports": can_read_reports,
+    "can_see_national": can_see_national,
+    "can_read_history": can_read_history,
+    "is_nationwide": is_nationwide,
+}
