@@ -55,6 +55,10 @@ class Assessment(models.Model):
         "standards.StandardVersion", verbose_name=_("Standard"), on_delete=models.PROTECT, related_name="+"
     )
     state = models.CharField(_("State"), max_length=12, choices=State.choices, default=State.DRAFT)
+    # Where the assessment waits in its province's review chain (apps.review.workflow): the level's
+    # key while submitted or recommended, "" otherwise; and that chain as submitted ("county,province").
+    review_level = models.CharField(_("Waiting at level"), max_length=10, blank=True)
+    review_chain = models.CharField(_("Review chain"), max_length=60, blank=True)
     # Optimistic lock for the whole assessment: every transition bumps it.
     version = models.PositiveIntegerField(default=1)
     # Submission round: 1 for the first submission, +1 after each return.
@@ -79,6 +83,12 @@ class Assessment(models.Model):
     answered_count = models.PositiveSmallIntegerField(default=0)
     evidenced_count = models.PositiveSmallIntegerField(default=0)
     not_met_count = models.PositiveSmallIntegerField(default=0)
+    # Scored standards (a pass mark): the community's total and the total confirmed by the last
+    # review level; None under a standard without points.
+    self_total = models.DecimalField(_("Self-score"), max_digits=7, decimal_places=2, null=True, blank=True)
+    confirmed_total = models.DecimalField(
+        _("Confirmed score"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -93,6 +103,7 @@ class Assessment(models.Model):
             models.Index(fields=["county", "year", "state"], name="assessment_county_year_state"),
             models.Index(fields=["year", "state"], name="assessment_year_state"),
             models.Index(fields=["state", "submitted_at"], name="assessment_state_submitted"),
+            models.Index(fields=["province", "review_level", "year"], name="assessment_prov_level_year"),
         ]
 
     def __str__(self):
@@ -116,6 +127,12 @@ class Response(models.Model):
     rating = models.CharField(_("Self-rating"), max_length=12, choices=Rating.choices, blank=True)
     statement = models.TextField(_("What was done"), blank=True)
     figure = models.DecimalField(_("Figure (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    # Under a scored standard: the community's own score (0 ..= criterion.points) and the score the
+    # last review level confirmed or corrected it to.
+    self_score = models.DecimalField(_("Self-score"), max_digits=6, decimal_places=2, null=True, blank=True)
+    confirmed_score = models.DecimalField(
+        _("Confirmed score"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
     version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(null=True, blank=True)
     updated_by = models.ForeignKey(
