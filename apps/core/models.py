@@ -1,16 +1,14 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .history import AppendOnlyMixin, AppendOnlyQuerySet
-
-NOTHING = Q(pk__in=[])
 
 
 class TraceKind(models.TextChoices):
     ACCOUNT = "account", _("Account")
     REGISTRY = "registry", _("Community registry")
+    CHAIN = "chain", _("Review chain")
 
 
 class TraceAction(models.TextChoices):
@@ -28,23 +26,13 @@ class TraceAction(models.TextChoices):
     RENAMED = "renamed", _("Community renamed")
     MOVED = "moved", _("Community moved to another street")
     IMPORTED = "imported", _("Registry imported")
-
-
-class TraceEventQuerySet(AppendOnlyQuerySet):
-    def visible_to(self, user):
-        """Account and registry history in the user's scope: the ministry and administrators see
-        all, provincial staff their own provincial unit, nobody else anything."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.filter(NOTHING)
-        if user.role in ("ministry", "admin") or user.is_superuser:
-            return self
-        if user.role == "province" and user.region_id:
-            return self.filter(province_id=user.region_id)
-        return self.filter(NOTHING)
+    # review chains
+    CHAIN_SET = "chain_set", _("Review chain set")
 
 
 class TraceEvent(AppendOnlyMixin, models.Model):
-    """Append-only, hash-chained history of accounts and registry rows (one chain per kind)."""
+    """Append-only, hash-chained history of accounts, registry rows and provincial settings (one chain
+    per kind). Read through apps.accounts.scoping.province_scope_q."""
 
     kind = models.CharField(_("Kind"), max_length=10, choices=TraceKind.choices)
     at = models.DateTimeField(_("Time"))
@@ -64,7 +52,7 @@ class TraceEvent(AppendOnlyMixin, models.Model):
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
 
-    objects = TraceEventQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("History entry")

@@ -7,7 +7,7 @@ from pathlib import Path
 SEED = Path(__file__).resolve().parent.parent.parent / "fixtures" / "standard-trial-2020.json"
 NATIONAL_CODE = "national-trial-2020"
 
-# The two criteria whose rating depends on a recorded figure (DESIGN.md).
+# The two criteria whose rating depends on a recorded figure (docs/figures.md).
 FIGURES = {
     5: ("生活垃圾分类居民小区覆盖率", "Household-waste sorting coverage of residential compounds", 100),
     12: ("物业管理覆盖率", "Property-management coverage", 30),

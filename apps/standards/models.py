@@ -10,6 +10,12 @@ def _localized(obj, field: str) -> str:
     return getattr(obj, f"{field}_zh")
 
 
+class StandardVersionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Standards are public to every signed-in user (the national one and the provinces' own)."""
+        return self if getattr(user, "is_authenticated", False) else self.none()
+
+
 class StandardVersion(models.Model):
     """A standard that assessments are filled against.
 
@@ -40,6 +46,8 @@ class StandardVersion(models.Model):
     )
     pass_mark = models.DecimalField(_("Pass mark"), max_digits=6, decimal_places=2, null=True, blank=True)
     is_active = models.BooleanField(_("Active"), default=True)
+
+    objects = StandardVersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Creation standard")

@@ -20,3 +20,16 @@ def standard_for_province(*, province) -> StandardVersion:
 
 def criteria_of(standard: StandardVersion):
     return Criterion.objects.filter(standard=standard).select_related("category").order_by("number")
+
+
+_NATIONAL_NUMBERS: tuple[int, ...] = ()
+
+
+def national_numbers() -> tuple[int, ...]:
+    """The numbers of the national trial standard's criteria, in order (the "16" is data). The
+    national standard never changes once loaded, so it is read once per process."""
+    global _NATIONAL_NUMBERS
+    if not _NATIONAL_NUMBERS:
+        numbers = Criterion.objects.filter(standard__code=NATIONAL_CODE).order_by("number")
+        _NATIONAL_NUMBERS = tuple(numbers.values_list("number", flat=True))
+    return _NATIONAL_NUMBERS
