@@ -252,7 +252,9 @@ class AssessmentViewSet(
 
     def _detail(self, pk, *, status_code=status.HTTP_200_OK):
         assessment, responses = assessment_selectors.assessment_detail(user=self.request.user, pk=pk)
-        data = s.AssessmentDetailSerializer(assessment, context={"responses": responses}).data
+        data = s.AssessmentDetailSerializer(
+            assessment, context={"responses": responses, "request": self.request}
+        ).data
         return Response(data, status=status_code)
 
     def retrieve(self, request, *args, **kwargs):
@@ -278,7 +280,7 @@ class AssessmentViewSet(
         )
 
     def _state(self, assessment):
-        return Response(s.AssessmentSerializer(assessment).data)
+        return Response(s.AssessmentSerializer(assessment, context={"request": self.request}).data)
 
     # --- The community's self-assessment ---
 

@@ -287,6 +287,11 @@ class AssessmentEvent(AppendOnlyMixin, models.Model):
     hash = models.CharField(max_length=64)
 
     objects = AppendOnlyQuerySet.as_manager()
+    # One chain per assessment, in the order services append (history_append, under the row lock).
+    chain_key = "assessment_id"
+    chain_order = ("assessment_id", "at", "id")
+    chain_label = "assessment"
+    chain_entry = "event"
 
     class Meta:
         verbose_name = _("History entry")

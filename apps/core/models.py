@@ -53,6 +53,9 @@ class TraceEvent(AppendOnlyMixin, models.Model):
     hash = models.CharField(max_length=64)
 
     objects = AppendOnlyQuerySet.as_manager()
+    # One chain per kind, appended one at a time under a lock: id order.
+    chain_key = "kind"
+    chain_order = ("kind", "id")
 
     class Meta:
         verbose_name = _("History entry")
