@@ -72,7 +72,9 @@ def phone_page(chromium):
 
 
 def login(page, live_server, username: str, password: str = PASSWORD) -> None:
-    """Log in through the real login form; ends on the home page."""
+    """Log in through the real login form (as someone else, if a session was open); ends on the
+    home page."""
+    page.context.clear_cookies()
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)

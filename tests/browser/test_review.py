@@ -7,7 +7,6 @@ Fixtures are local to this file and end in _review, so they never clash with tes
 """
 
 import os
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -35,15 +34,10 @@ CHROMIUM_ARGS = [
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, available_apps=TRANSACTIONAL_APPS)]
 
 
-@pytest.fixture(scope="module")
-def browser_review():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian chromium is not installed")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+@pytest.fixture
+def browser_review(chromium):
+    # One Playwright per test session (tests/browser/conftest.py): two sync instances cannot coexist.
+    return chromium
 
 
 @pytest.fixture
@@ -146,9 +140,10 @@ def test_one_assessment_through_both_review_levels(page_review, accounts_review)
     review_services.assessment_submit(assessment=assessment, user=community)
 
     page.reload()
-    assert page.inner_text("[data-testid=state]") == "已提交"
+    # The state tells where in the (default) chain it waits.
+    assert page.inner_text("[data-testid=state]") == "待市县审核"
     page.locator("[data-testid=decide-recommend]").get_by_role("button", name="推荐").click()
-    assert page.inner_text("[data-testid=state]") == "已推荐"
+    assert page.inner_text("[data-testid=state]") == "待省级审核"
     shot_review(page, "03-city-recommended")
 
     # Final level: approve, designate, then revoke after a failed re-check.
