@@ -67,6 +67,7 @@ LEVELS: tuple[Level, ...] = (
     ),
 )
 LEVEL = {level.key: level for level in LEVELS}
+LEVEL_KEYS = tuple(LEVEL)  # the API's ReviewLevelEnum
 ORDER = {level.key: i for i, level in enumerate(LEVELS)}
 FINAL = "province"
 DEFAULT_CHAIN: tuple[str, ...] = ("county", "province")

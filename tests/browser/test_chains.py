@@ -20,32 +20,8 @@ pytestmark = [pytest.mark.browser, BROWSER_DB]
 
 
 @pytest.fixture
-def shanghai(settings):
-    settings.CAMPAIGN_YEAR = 2026
-    community = CommunityFactory(street=region("310104003"), code="310104003001", name="天平新村居委会")
-    return {
-        "community": UserFactory(
-            username="demo-community", role=Role.COMMUNITY, community=community, display_name=community.name
-        ),
-        "street": UserFactory(
-            username="demo-street",
-            role=Role.STREET,
-            region=region("310104003"),
-            display_name="徐汇区天平路街道办事处",
-        ),
-        "city": UserFactory(
-            username="demo-city",
-            role=Role.CITY,
-            region=region("310104"),
-            display_name="徐汇区住房和城乡建设管理委员会",
-        ),
-        "province": UserFactory(
-            username="demo-province",
-            role=Role.PROVINCE,
-            region=region("31"),
-            display_name="上海市住房和城乡建设管理委员会",
-        ),
-    }
+def shanghai(demo_accounts):
+    return demo_accounts
 
 
 def submitted_by(committee):

@@ -18,7 +18,7 @@ from apps.review import services as review_services
 from tests.assessments.conftest import PDF_BYTES, fill
 from tests.browser.conftest import SCREENSHOTS
 from tests.factories import CommunityFactory, UserFactory, region
-from tests.review.conftest import TRANSACTIONAL_APPS, ensure_reference_data
+from tests.review.conftest import TRANSACTIONAL_APPS
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -51,28 +51,9 @@ def page_review(browser_review, live_server):
 
 
 @pytest.fixture
-def accounts_review(settings, transactional_db):
-    """Users like the demo accounts: a 徐汇区 community, 徐汇区 first level, 上海 province."""
-    ensure_reference_data()
-    settings.CAMPAIGN_YEAR = 2026
-    community = CommunityFactory(street=region("310104003"), code="310104003001", name="上海新村居委会")
-    return {
-        "community": UserFactory(
-            username="demo-community", role=Role.COMMUNITY, community=community, display_name=community.name
-        ),
-        "city": UserFactory(
-            username="demo-city",
-            role=Role.CITY,
-            region=region("310104"),
-            display_name="徐汇区住房和城乡建设管理委员会",
-        ),
-        "province": UserFactory(
-            username="demo-province",
-            role=Role.PROVINCE,
-            region=region("31"),
-            display_name="上海市住房和城乡建设管理委员会",
-        ),
-    }
+def accounts_review(demo_accounts):
+    """Users like the demo accounts (tests/browser/conftest.py)."""
+    return demo_accounts
 
 
 def login_review(page, username):
