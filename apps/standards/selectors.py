@@ -1,22 +1,136 @@
-"""Reads of standards shared by pages, the API and reports."""
+"""Reads of standards shared by pages, the API, assessments and reports (docs/figures.md, "Standards")."""
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
 
 from .loader import NATIONAL_CODE
-from .models import Criterion, StandardVersion
+from .models import Category, Criterion, StandardState, StandardVersion
 
 
 def national_standard() -> StandardVersion:
     return StandardVersion.objects.get(code=NATIONAL_CODE)
 
 
-def standard_for_province(*, province) -> StandardVersion:
-    """The active provincial variant if the province has one, else the national standard."""
-    variant = (
-        StandardVersion.objects.filter(province=province, is_active=True).order_by("-issued").first()
-        if province is not None
+def national_criteria() -> QuerySet[Criterion]:
+    """The criteria of the national trial standard, by number: every per-criterion figure is per
+    one of these."""
+    return Criterion.objects.filter(standard__code=NATIONAL_CODE).order_by("number")
+
+
+def standard_for(*, province, year: int) -> StandardVersion:
+    """The standard a community of `province` fills for `year`: the province's published local
+    standard of that year (its latest version), else the national trial standard."""
+    province_id = getattr(province, "pk", province)
+    local = (
+        StandardVersion.objects.filter(province_id=province_id, year=year, state=StandardState.PUBLISHED)
+        .order_by("-version")
+        .first()
+        if province_id
         else None
     )
-    return variant or national_standard()
+    return local or national_standard()
 
 
-def criteria_of(standard: StandardVersion):
-    return Criterion.objects.filter(standard=standard).select_related("category").order_by("number")
+def year_is_frozen(*, province, year: int) -> bool:
+    """Once any assessment of the province and year was opened, that year's standard is frozen."""
+    from apps.assessments.models import Assessment
+
+    return Assessment.objects.filter(province_id=getattr(province, "pk", province), year=year).exists()
+
+
+def opened_assessments(*, province, year: int) -> int:
+    from apps.assessments.models import Assessment
+
+    return Assessment.objects.filter(province_id=getattr(province, "pk", province), year=year).count()
+
+
+def criteria_of(standard: StandardVersion) -> QuerySet[Criterion]:
+    return (
+        Criterion.objects.filter(standard=standard)
+        .select_related("category", "national_criterion")
+        .order_by("number")
+    )
+
+
+def standard_list(*, user, province=None, year: int | None = None) -> QuerySet[StandardVersion]:
+    """Standards the user may read, newest first, with their province and criterion count."""
+    qs = (
+        StandardVersion.objects.visible_to(user)
+        .select_related("province", "published_by")
+        .annotate(criteria_count=Count("criteria"))
+    )
+    if province is not None:
+        qs = qs.filter(province_id=getattr(province, "pk", province))
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs.order_by("province_id", "-year", "-version")
+
+
+def standard_get(*, user, pk) -> StandardVersion:
+    """One standard in scope, or StandardVersion.DoesNotExist (404 for both unknown and foreign)."""
+    return (
+        StandardVersion.objects.visible_to(user)
+        .select_related("province", "parent", "copied_from", "published_by", "created_by")
+        .get(pk=pk)
+    )
+
+
+def with_structure(qs: QuerySet[StandardVersion]) -> QuerySet[StandardVersion]:
+    """Prefetch categories (by order) and their criteria (by number) with their national criterion."""
+    return qs.prefetch_related(
+        Prefetch(
+            "categories",
+            queryset=Category.objects.order_by("order").prefetch_related(
+                Prefetch(
+                    "criteria",
+                    queryset=Criterion.objects.select_related("national_criterion").order_by("number"),
+                )
+            ),
+        )
+    )
+
+
+def local_standards_in_force(*, year: int) -> list[dict]:
+    """Every province's local standard in force for `year` (its latest published version), as
+    plain JSON for the national snapshot: which provinces use one, and their pass marks."""
+    rows = (
+        StandardVersion.objects.filter(year=year, state=StandardState.PUBLISHED, province__isnull=False)
+        .order_by("province_id", "-version")
+        .annotate(criteria_count=Count("criteria"))
+        .values(
+            "province_id",
+            "province__name",
+            "code",
+            "title_zh",
+            "version",
+            "total_points",
+            "pass_mark",
+            "published_at",
+            "criteria_count",
+        )
+    )
+    seen, result = set(), []
+    for r in rows:
+        if r["province_id"] in seen:
+            continue
+        seen.add(r["province_id"])
+        result.append(
+            {
+                "province": r["province_id"],
+                "province_name": r["province__name"],
+                "code": r["code"],
+                "title": r["title_zh"],
+                "version": r["version"],
+                "criteria": r["criteria_count"],
+                "total_points": _number(r["total_points"]),
+                "pass_mark": _number(r["pass_mark"]),
+                "published_at": timezone.localdate(r["published_at"]).isoformat()
+                if r["published_at"]
+                else None,
+            }
+        )
+    return result
+
+
+def _number(value):
+    return None if value is None else float(value)

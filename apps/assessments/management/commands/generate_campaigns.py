@@ -32,7 +32,7 @@ from apps.communities.models import Community
 from apps.core.history import chain_hash
 from apps.regions.models import Region, RegionLevel
 from apps.standards.models import Criterion
-from apps.standards.selectors import standard_for_province
+from apps.standards.selectors import standard_for
 
 from ...models import (
     Action,
@@ -746,7 +746,7 @@ class Command(BaseCommand):
                 .values("code", "province_id", "city_id", "county_id", "street_id")
             )
             generator.ensure_reviewers(rows)
-            standard = standard_for_province(province=Region(pk=province_id))
+            standard = standard_for(province=province_id, year=generator.open_year)
             batch = Batch()
             for c in rows:
                 generator.community(batch, c, (standard.pk, standard.code))
