@@ -25,6 +25,7 @@ urlpatterns = [
     path("public/", include("apps.assessments.public_urls")),
     path("notices/", include("apps.assessments.notice_urls")),
     path("reports/", include("apps.reports.urls")),
+    path("standards/", include("apps.standards.urls")),
     path("api/", include("apps.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,6 +11,7 @@ NOTHING = Q(pk__in=[])
 class TraceKind(models.TextChoices):
     ACCOUNT = "account", _("Account")
     REGISTRY = "registry", _("Community registry")
+    STANDARD = "standard", _("Local standard")
 
 
 class TraceAction(models.TextChoices):
@@ -28,6 +29,10 @@ class TraceAction(models.TextChoices):
     RENAMED = "renamed", _("Community renamed")
     MOVED = "moved", _("Community moved to another street")
     IMPORTED = "imported", _("Registry imported")
+    # local standards
+    STANDARD_DRAFTED = "standard_drafted", _("Local standard draft started")
+    STANDARD_PUBLISHED = "standard_published", _("Local standard published")
+    STANDARD_DISCARDED = "standard_discarded", _("Local standard draft discarded")
 
 
 class TraceEventQuerySet(AppendOnlyQuerySet):

@@ -50,6 +50,7 @@ class Command(BaseCommand):
             # One chain per kind, appended one at a time under a lock: id order.
             ("account", TraceEvent.objects.filter(kind=TraceKind.ACCOUNT).order_by("id"), "kind"),
             ("registry", TraceEvent.objects.filter(kind=TraceKind.REGISTRY).order_by("id"), "kind"),
+            ("standard", TraceEvent.objects.filter(kind=TraceKind.STANDARD).order_by("id"), "kind"),
         ]
         for label, rows, key in chains:
             entry = "event" if label == "assessment" else "entry"
