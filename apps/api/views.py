@@ -3,7 +3,6 @@ answers 404), writes through the domain services, whose ServiceError becomes the
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -26,10 +25,11 @@ from apps.communities import services as community_services
 from apps.communities.models import Community
 from apps.core.errors import ServiceError
 from apps.regions.models import Region
-from apps.standards.models import Category, Criterion, StandardVersion
+from apps.standards import selectors as standard_selectors
+from apps.standards.models import StandardVersion
 
 from . import serializers as s
-from .filters import AssessmentFilter, CommunityFilter, RegionFilter
+from .filters import AssessmentFilter, CommunityFilter, RegionFilter, StandardFilter
 from .throttles import TokenThrottle
 
 # --- Auth ---------------------------------------------------------------------
@@ -107,31 +107,30 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="创建标准 / Standards",
-        description="国家试行标准及省级细化标准;排序字段:issued、code。/ The national trial standard and "
-        "provincial variants; ordering: issued, code.",
+        description="国家试行标准及本地标准(各省按年度制订,草稿或已发布);可按 province、year、state、"
+        "national 筛选;排序字段:issued、code、year、version。/ The national trial standard and the "
+        "provinces' local standards (per campaign year, draft or published); filter by province, year, "
+        "state, national; ordering: issued, code, year, version.",
     ),
     retrieve=extend_schema(
-        summary="标准详情(类别与条目)/ A standard with its categories and criteria",
+        summary="标准详情(类别、条目、对应关系、分值、达标值、合格线)/ A standard with its categories and "
+        "criteria: mapping onto the national criteria, points, thresholds and units, pass mark",
     ),
 )
 class StandardViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = StandardVersion.objects.all()
-    ordering_fields = ["issued", "code"]
+    """Standards the caller may read (StandardVersion.objects.visible_to): the national one for
+    everyone; a province's published local standards for its users; drafts for its department;
+    every one for the ministry. Another province's local standard answers 404."""
+
+    filterset_class = StandardFilter
+    ordering_fields = ["issued", "code", "year", "version"]
     ordering = ["issued", "code"]
-    filterset_fields = ["province"]
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
-        qs = StandardVersion.objects.all()
+        qs = StandardVersion.objects.visible_to(self.request.user).select_related("province")
         if self.action == "retrieve":
-            qs = qs.prefetch_related(
-                Prefetch(
-                    "categories",
-                    queryset=Category.objects.order_by("order").prefetch_related(
-                        Prefetch("criteria", queryset=Criterion.objects.order_by("number"))
-                    ),
-                )
-            )
+            qs = standard_selectors.with_structure(qs)
         return qs
 
     def get_serializer_class(self):

@@ -22,7 +22,11 @@ def _reject_full_width(value):
 
 
 class PlainDecimalField(forms.DecimalField):
-    """A number typed as plain half-width digits, with Chinese messages for anything else."""
+    """A number typed as plain half-width digits, with Chinese messages for anything else. A text
+    input (not type=number, which would silently drop what the browser cannot parse), so that
+    whatever was typed comes back with its message."""
+
+    widget = forms.TextInput
 
     default_error_messages = {
         "invalid": _("Enter a number, for example 30 or 12.5."),
@@ -37,6 +41,7 @@ class PlainDecimalField(forms.DecimalField):
 
 
 class PlainIntegerField(forms.IntegerField):
+    widget = forms.TextInput
     default_error_messages = {
         "invalid": _("Enter a whole number, for example 17."),
         "min_value": _("Give a number between 1 and 999."),
@@ -46,6 +51,11 @@ class PlainIntegerField(forms.IntegerField):
     def to_python(self, value):
         _reject_full_width(value)
         return super().to_python(value.strip() if isinstance(value, str) else value)
+
+
+def plain(value):
+    """A stored decimal as typed (100, 12.5), not as stored (100.00)."""
+    return None if value is None else f"{value.normalize():f}"
 
 
 class StandardForm(forms.Form):
@@ -108,8 +118,8 @@ class CriterionForm(forms.Form):
                     "text_en": criterion.text_en,
                     "kind": criterion.kind,
                     "figure_label_zh": criterion.figure_label_zh,
-                    "threshold": criterion.threshold,
-                    "points": criterion.points,
+                    "threshold": plain(criterion.threshold),
+                    "points": plain(criterion.points),
                     "requires_evidence": criterion.requires_evidence,
                 },
             )

@@ -1,6 +1,7 @@
 """Reads of standards shared by pages, the API, assessments and reports (docs/figures.md, "Standards")."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .loader import NATIONAL_CODE
@@ -52,12 +53,24 @@ def criteria_of(standard: StandardVersion) -> QuerySet[Criterion]:
     )
 
 
+def criteria_count():
+    """The number of criteria of each standard, as an annotation (a subquery: one query for a list)."""
+    counts = (
+        Criterion.objects.filter(standard=OuterRef("pk"))
+        .order_by()
+        .values("standard")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
 def standard_list(*, user, province=None, year: int | None = None) -> QuerySet[StandardVersion]:
     """Standards the user may read, newest first, with their province and criterion count."""
     qs = (
         StandardVersion.objects.visible_to(user)
         .select_related("province", "published_by")
-        .annotate(criteria_count=Count("criteria"))
+        .annotate(criteria_count=criteria_count())
     )
     if province is not None:
         qs = qs.filter(province_id=getattr(province, "pk", province))
@@ -96,7 +109,7 @@ def local_standards_in_force(*, year: int) -> list[dict]:
     rows = (
         StandardVersion.objects.filter(year=year, state=StandardState.PUBLISHED, province__isnull=False)
         .order_by("province_id", "-version")
-        .annotate(criteria_count=Count("criteria"))
+        .annotate(criteria_count=criteria_count())
         .values(
             "province_id",
             "province__name",

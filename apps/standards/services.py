@@ -209,7 +209,7 @@ def _titles(source: StandardVersion, province, year: int) -> tuple[str, str]:
 
 def _copy_structure(source: StandardVersion, target: StandardVersion) -> None:
     categories = {}
-    for c in source.categories.order_by("order"):
+    for c in Category.objects.filter(standard=source).order_by("order"):
         categories[c.pk] = Category.objects.create(
             standard=target, code=c.code, order=c.order, name_zh=c.name_zh, name_en=c.name_en
         )
@@ -230,7 +230,7 @@ def _copy_structure(source: StandardVersion, target: StandardVersion) -> None:
                 # A national criterion maps onto itself: its copy maps onto it.
                 national_criterion_id=c.national_criterion_id,
             )
-            for c in source.criteria.order_by("number")
+            for c in Criterion.objects.filter(standard=source).order_by("number")
         ]
     )
 

@@ -17,8 +17,8 @@ from apps.assessments.selectors import campaign_year
 from apps.core.errors import ConflictError, ForbiddenError, ServiceError
 
 from . import selectors, services
-from .forms import CriterionForm, StandardForm, StartForm
-from .models import Criterion, StandardState, StandardVersion
+from .forms import CriterionForm, StandardForm, StartForm, plain
+from .models import Category, Criterion, StandardState, StandardVersion
 
 
 def _require_reader(request) -> None:
@@ -65,7 +65,7 @@ def index(request):
     _require_reader(request)
     user = request.user
     standards = list(selectors.standard_list(user=user).filter(province__isnull=False))
-    context = {"standards": standards, "year": campaign_year(), "national": selectors.national_standard()}
+    context = _index_context(standards)
     if is_province_staff(user) and can_configure_province(user, user.region_id):
         years, sources = _start_options(user)
         context["start_form"] = StartForm(years=years, sources=sources, initial={"year": years[0]})
@@ -107,16 +107,17 @@ def start(request):
             return redirect("standards:detail", pk=standard.pk)
     standards = list(selectors.standard_list(user=user).filter(province__isnull=False))
     return render(
-        request,
-        "standards/index.html",
-        {
-            "standards": standards,
-            "year": campaign_year(),
-            "start_form": form,
-            "national": selectors.national_standard(),
-        },
-        status=400,
+        request, "standards/index.html", {**_index_context(standards), "start_form": form}, status=400
     )
+
+
+def _index_context(standards) -> dict:
+    return {
+        "standards": standards,
+        "year": campaign_year(),
+        "national": selectors.national_standard(),
+        "national_count": selectors.national_criteria().count(),
+    }
 
 
 # --- One standard: edit a draft, read a published one ------------------------------------------
@@ -124,7 +125,7 @@ def start(request):
 
 def _structure(standard: StandardVersion):
     criteria = list(selectors.criteria_of(standard))
-    categories = list(standard.categories.order_by("order"))
+    categories = list(Category.objects.filter(standard=standard).order_by("order"))
     national = list(selectors.national_criteria())
     return criteria, categories, national
 
@@ -136,8 +137,8 @@ def _forms(standard: StandardVersion, data=None):
         initial={
             "title_zh": standard.title_zh,
             "title_en": standard.title_en,
-            "total_points": standard.total_points,
-            "pass_mark": standard.pass_mark,
+            "total_points": plain(standard.total_points),
+            "pass_mark": plain(standard.pass_mark),
             "revision": standard.revision,
         },
     )
@@ -177,7 +178,7 @@ def _attach(messages_by_field: dict[str, list[str]], header, rows, *, error: boo
             continue
         if not hasattr(form, "flagged"):
             form.flagged = {}
-        name = name if name in form.fields else "__all__"
+        name = name if name in form.fields else "general"
         form.flagged.setdefault(name, []).extend({"text": t, "error": error} for t in texts)
     return rest
 
