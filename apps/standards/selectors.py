@@ -1,6 +1,6 @@
 """Reads of standards shared by pages, the API, assessments and reports (docs/figures.md, "Standards")."""
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -20,16 +20,16 @@ def national_criteria() -> QuerySet[Criterion]:
 
 def standard_for(*, province, year: int) -> StandardVersion:
     """The standard a community of `province` fills for `year`: the province's published local
-    standard of that year (its latest version), else the national trial standard."""
+    standard of that year (its latest version), else the national trial standard. One query."""
     province_id = getattr(province, "pk", province)
     local = (
-        StandardVersion.objects.filter(province_id=province_id, year=year, state=StandardState.PUBLISHED)
-        .order_by("-version")
-        .first()
-        if province_id
-        else None
+        Q(province_id=province_id, year=year, state=StandardState.PUBLISHED) if province_id else Q(pk__in=[])
     )
-    return local or national_standard()
+    return (
+        StandardVersion.objects.filter(local | Q(code=NATIONAL_CODE))
+        .order_by(F("province").asc(nulls_last=True), "-version")
+        .first()
+    )
 
 
 def year_is_frozen(*, province, year: int) -> bool:

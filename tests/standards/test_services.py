@@ -111,7 +111,7 @@ def test_refused_fields_are_all_reported_and_nothing_is_saved(draft, province_us
             },
         )
     errors = exc.value.errors
-    assert errors["pass_mark"] == ["合格线应大于0且不超过总分（100分）。"]
+    assert errors["pass_mark"] == ["达标分数线应大于0且不超过总分（100分）。"]
     assert f"c{one.pk}-number" in errors
     assert f"c{twelve.pk}-threshold" in errors
     assert f"c{two.pk}-number" not in errors  # not in this request: its number is not being changed
