@@ -19,3 +19,5 @@ from greencommunity.settings.production import *  # noqa: E402, F403
 ROOT_URLCONF = "bench.urls"
 # Sessions are sent by the bench client as a plain cookie header over loopback HTTP.
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
+
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405  (generate_campaigns)

@@ -3,9 +3,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from apps.accounts import history_views
 from apps.accounts.forms import LoginForm
-from apps.core import history_views
 from apps.core import views as core_views
+from apps.review.urls import submission_patterns
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -21,9 +22,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("communities/", include("apps.communities.urls")),
     path("assessments/", include("apps.assessments.urls")),
-    path("review/", include("apps.assessments.review_urls")),
-    path("public/", include("apps.assessments.public_urls")),
-    path("notices/", include("apps.assessments.notice_urls")),
+    path("assessments/", include(submission_patterns)),
+    path("review/", include("apps.review.urls")),
+    path("public/", include("apps.public.urls")),
+    path("notices/", include("apps.notices.urls")),
     path("reports/", include("apps.reports.urls")),
     path("standards/", include("apps.standards.urls")),
     path("api/", include("apps.api.urls")),

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from apps.assessments.models import Assessment, AssessmentEvent, Evidence, Rating, Response, State, Verdict
 from apps.communities.models import Community
 from apps.regions.models import Region
+from apps.review import workflow
 from apps.standards.models import Category, Criterion, StandardVersion
 
 
@@ -176,7 +177,18 @@ class CommunityWriteSerializer(serializers.Serializer):
 
 class AssessmentSerializer(serializers.ModelSerializer):
     community_name = serializers.CharField(source="community.name", read_only=True)
-    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    state_label = serializers.SerializerMethodField(
+        help_text="状态(审核中时为所在层级)/ The state; while in review, the level it waits at"
+    )
+    review_level = serializers.SerializerMethodField(
+        help_text="所在审核层级(不在审核中为 null)/ The review level it waits at (null when not in review)"
+    )
+    review_chain = serializers.SerializerMethodField(
+        help_text="提交时所依据的审核链,自下而上 / The review chain it was submitted under, bottom up"
+    )
+    actions = serializers.SerializerMethodField(
+        help_text="当前用户现在可执行的审核操作 / The review decisions the caller may take now"
+    )
 
     class Meta:
         model = Assessment
@@ -188,6 +200,9 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "standard",
             "state",
             "state_label",
+            "review_level",
+            "review_chain",
+            "actions",
             "version",
             "round",
             "province",
@@ -206,6 +221,31 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "revoked_at",
         ]
         read_only_fields = fields
+
+    def get_state_label(self, obj) -> str:
+        return workflow.status_label(obj)
+
+    @extend_schema_field(
+        {"type": "string", "enum": [level.key for level in workflow.LEVELS], "nullable": True}
+    )
+    def get_review_level(self, obj):
+        return obj.review_level or None
+
+    @extend_schema_field(
+        {"type": "array", "items": {"type": "string", "enum": [level.key for level in workflow.LEVELS]}}
+    )
+    def get_review_chain(self, obj) -> list[str]:
+        return list(workflow.chain_from_text(obj.review_chain)) if obj.review_chain else []
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {"type": "string", "enum": ["recommend", "return", "approve", "revoke", "designate"]},
+        }
+    )
+    def get_actions(self, obj) -> list[str]:
+        request = self.context.get("request")
+        return workflow.available_actions(request.user, obj) if request is not None else []
 
 
 class EvidenceSerializer(serializers.ModelSerializer):

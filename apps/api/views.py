@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -17,14 +17,15 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.scoping import region_tree_q
 from apps.assessments import selectors as assessment_selectors
 from apps.assessments import services as assessment_services
 from apps.assessments.models import Assessment, Evidence
 from apps.communities import services as community_services
 from apps.communities.models import Community
 from apps.core.errors import ServiceError
+from apps.core.viewsets import ScopedViewSet
 from apps.regions.models import Region
+from apps.review import services as review_services
 from apps.standards import selectors as standard_selectors
 from apps.standards.models import StandardVersion
 
@@ -66,7 +67,7 @@ class TokenView(APIView):
             password=data.validated_data["password"],
         )
         if user is None or not user.is_active:
-            raise ServiceError(_("Wrong username or password."), code="invalid_credentials", status=400)
+            raise ServiceError(_("Wrong username or password."), code="invalid_credentials")
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
@@ -92,16 +93,14 @@ class TokenView(APIView):
     ),
     retrieve=extend_schema(summary="一个行政区划 / One division"),
 )
-class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+class RegionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     serializer_class = s.RegionSerializer
     filterset_class = RegionFilter
     ordering_fields = ["code", "name"]
     ordering = ["code"]
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
-
-    def get_queryset(self):
-        return Region.objects.filter(region_tree_q(self.request.user))
+    scope_model = Region
 
 
 @extend_schema_view(
@@ -117,7 +116,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
         "criteria: mapping onto the national criteria, points, thresholds and units, pass mark",
     ),
 )
-class StandardViewSet(viewsets.ReadOnlyModelViewSet):
+class StandardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Standards the caller may read (StandardVersion.objects.visible_to): the national one for
     everyone; a province's published local standards for its users; drafts for its department;
     every one for the ministry. Another province's local standard answers 404."""
@@ -126,9 +125,10 @@ class StandardViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["issued", "code", "year", "version"]
     ordering = ["issued", "code"]
     lookup_value_regex = "[^/]+"
+    scope_model = StandardVersion
 
-    def get_queryset(self):
-        qs = StandardVersion.objects.visible_to(self.request.user).select_related("province")
+    def safely_get_queryset(self, qs):
+        qs = qs.select_related("province")
         if self.action == "retrieve":
             qs = standard_selectors.with_structure(qs)
         return qs
@@ -168,7 +168,7 @@ class CommunityViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    ScopedViewSet,
 ):
     serializer_class = s.CommunitySerializer
     filterset_class = CommunityFilter
@@ -176,9 +176,10 @@ class CommunityViewSet(
     ordering = ["code"]
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
+    scope_model = Community
 
-    def get_queryset(self):
-        return Community.objects.visible_to(self.request.user).with_regions()
+    def safely_get_queryset(self, queryset):
+        return queryset.with_regions()
 
     def create(self, request, *args, **kwargs):
         data = s.CommunityWriteSerializer(data=request.data)
@@ -234,7 +235,7 @@ NUMBER = "responses/(?P<number>[^/]+)"
     ),
 )
 class AssessmentViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet
 ):
     serializer_class = s.AssessmentSerializer
     filterset_class = AssessmentFilter
@@ -242,19 +243,19 @@ class AssessmentViewSet(
     ordering = ["-year", "community"]
     lookup_value_regex = "[^/]+"
     parser_classes = [JSONParser, FormParser, MultiPartParser]
+    scope_model = Assessment
 
-    def get_queryset(self):
-        return assessment_selectors.assessment_list(user=self.request.user)
+    def safely_get_queryset(self, queryset):
+        return queryset.select_related("community", "county", "street", "city", "province")
 
     def get_object(self):
-        try:
-            return assessment_selectors.assessment_get(user=self.request.user, pk=_int(self.kwargs["pk"]))
-        except Assessment.DoesNotExist:
-            raise Http404 from None
+        return assessment_selectors.access_assessment(user=self.request.user, pk=_int(self.kwargs["pk"]))
 
     def _detail(self, pk, *, status_code=status.HTTP_200_OK):
         assessment, responses = assessment_selectors.assessment_detail(user=self.request.user, pk=pk)
-        data = s.AssessmentDetailSerializer(assessment, context={"responses": responses}).data
+        data = s.AssessmentDetailSerializer(
+            assessment, context={"responses": responses, "request": self.request}
+        ).data
         return Response(data, status=status_code)
 
     def retrieve(self, request, *args, **kwargs):
@@ -280,7 +281,7 @@ class AssessmentViewSet(
         )
 
     def _state(self, assessment):
-        return Response(s.AssessmentSerializer(assessment).data)
+        return Response(s.AssessmentSerializer(assessment, context={"request": self.request}).data)
 
     # --- The community's self-assessment ---
 
@@ -371,7 +372,7 @@ class AssessmentViewSet(
         assessment = self.get_object()
         v = self._valid(s.VersionSerializer)
         return self._state(
-            assessment_services.assessment_submit(
+            review_services.assessment_submit(
                 assessment=assessment, user=request.user, expected_version=v.get("version")
             )
         )
@@ -389,7 +390,7 @@ class AssessmentViewSet(
         assessment = self.get_object()
         response = self._response(assessment, number)
         v = self._valid(s.ReviewSerializer)
-        saved = assessment_services.response_review(
+        saved = review_services.response_review(
             response=response, user=request.user, verdict=v["verdict"], comment=v.get("comment", "")
         )
         saved.live_evidence = list(Evidence.objects.filter(response=saved, withdrawn_round__isnull=True))
@@ -405,7 +406,7 @@ class AssessmentViewSet(
         assessment = self.get_object()
         v = self._valid(s.VersionSerializer)
         return self._state(
-            assessment_services.assessment_recommend(
+            review_services.assessment_recommend(
                 assessment=assessment, user=request.user, expected_version=v.get("version")
             )
         )
@@ -422,7 +423,7 @@ class AssessmentViewSet(
         assessment = self.get_object()
         v = self._valid(s.ReturnSerializer)
         return self._state(
-            assessment_services.assessment_return(
+            review_services.assessment_return(
                 assessment=assessment,
                 user=request.user,
                 reason=v["reason"],
@@ -441,7 +442,7 @@ class AssessmentViewSet(
         assessment = self.get_object()
         v = self._valid(s.VersionSerializer)
         return self._state(
-            assessment_services.assessment_approve(
+            review_services.assessment_approve(
                 assessment=assessment, user=request.user, expected_version=v.get("version")
             )
         )
@@ -456,9 +457,7 @@ class AssessmentViewSet(
         assessment = self.get_object()
         v = self._valid(s.ReasonSerializer)
         return self._state(
-            assessment_services.assessment_revoke(
-                assessment=assessment, user=request.user, reason=v["reason"]
-            )
+            review_services.assessment_revoke(assessment=assessment, user=request.user, reason=v["reason"])
         )
 
     @extend_schema(
@@ -470,7 +469,7 @@ class AssessmentViewSet(
     def designate(self, request, pk=None, format=None):
         assessment = self.get_object()
         v = self._valid(s.CitationSerializer)
-        demo = assessment_services.demonstration_designate(
+        demo = review_services.demonstration_designate(
             assessment=assessment, user=request.user, citation=v["citation"]
         )
         return Response(s.DemonstrationSerializer(demo).data)

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from .files import CONTENT_TYPES, EXTENSIONS
 from .models import Evidence
+from .selectors import access_evidence
 
 
 def _serve(evidence: Evidence, field, *, inline: bool, content_type: str, filename: str):
@@ -25,14 +26,7 @@ def _serve(evidence: Evidence, field, *, inline: bool, content_type: str, filena
 def evidence_download(request, pk):
     """The stored file, under a server-made name. Images and PDFs may open inline (for preview);
     everything else downloads. Content type comes from the sniffed kind, never from the upload."""
-    try:
-        evidence = (
-            Evidence.objects.visible_to(request.user)
-            .select_related("response__assessment", "response__criterion")
-            .get(pk=pk)
-        )
-    except Evidence.DoesNotExist:
-        raise Http404 from None
+    evidence = access_evidence(user=request.user, pk=pk)
     a = evidence.response.assessment
     filename = f"{a.community_id}-{a.year}-c{evidence.response.criterion.number:02d}-{evidence.pk}.{EXTENSIONS[evidence.kind]}"
     inline = request.GET.get("inline") == "1" and evidence.kind in ("jpeg", "png", "pdf")
@@ -44,10 +38,7 @@ def evidence_download(request, pk):
 @login_required
 @require_GET
 def evidence_thumbnail(request, pk):
-    try:
-        evidence = Evidence.objects.visible_to(request.user).get(pk=pk)
-    except Evidence.DoesNotExist:
-        raise Http404 from None
+    evidence = access_evidence(user=request.user, pk=pk)
     if not evidence.thumbnail:
         raise Http404
     return _serve(

@@ -13,7 +13,7 @@ from apps.standards.selectors import national_criteria
 from .models import Assessment, State
 
 
-def national_numbers() -> list[int]:
+def criterion_columns() -> list[int]:
     """The columns: one pair per national criterion (read once per export, passed to both)."""
     return list(national_criteria().values_list("number", flat=True))
 
@@ -33,7 +33,7 @@ def assessment_export_header(numbers: list[int] | None = None) -> list[str]:
         _("Submitted at"),
         _("Approved at"),
     ]
-    for n in numbers if numbers is not None else national_numbers():
+    for n in numbers if numbers is not None else criterion_columns():
         header += [
             _("Criterion %(n)s self-rating") % {"n": n},
             _("Criterion %(n)s verdict") % {"n": n},
@@ -45,7 +45,7 @@ def assessment_export_rows(*, user, year: int, numbers: list[int] | None = None)
     # Labels are translated now, in the request's language, not later while the response streams.
     labels = {value: str(label) for value, label in State.choices}
     pivot = {}
-    for n in numbers if numbers is not None else national_numbers():
+    for n in numbers if numbers is not None else criterion_columns():
         pivot[f"r{n}"] = weakest_rating(n)
         pivot[f"v{n}"] = weakest_verdict(n)
     qs = (

@@ -7,7 +7,7 @@ import zipfile
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from apps.core.errors import ServiceError
+from apps.core.errors import ServiceError, TooLargeError
 
 from .models import EvidenceKind
 
@@ -106,12 +106,11 @@ def check_size(size: int) -> None:
     if size == 0:
         raise ServiceError(_("The file is empty."), code="empty_file", field="file")
     if size > limit:
-        raise ServiceError(
+        raise TooLargeError(
             _("The file is too large (%(size).1f MB); the limit is %(limit).0f MB.")
             % {"size": size / 1024 / 1024, "limit": limit / 1024 / 1024},
             code="file_too_large",
             field="file",
-            status=413,
         )
 
 

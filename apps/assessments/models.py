@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.scoping import region_scope_q
+from apps.accounts.scoping import in_region_scope, region_scope_q
 from apps.core.history import AppendOnlyMixin, AppendOnlyQuerySet
 
 
@@ -12,7 +12,7 @@ class State(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
     RETURNED = "returned", _("Returned for revision")
-    RECOMMENDED = "recommended", _("Recommended to the province")
+    RECOMMENDED = "recommended", _("Recommended to the next level")
     APPROVED = "approved", _("Approved")
     REVOKED = "revoked", _("Revoked")
 
@@ -113,6 +113,17 @@ class Assessment(models.Model):
     def is_editable(self) -> bool:
         return self.state in EDITABLE_STATES
 
+    def is_visible_to(self, user) -> bool:
+        """The row-level twin of `visible_to` (no query), for services re-checking a locked row."""
+        return in_region_scope(
+            user,
+            province_id=self.province_id,
+            city_id=self.city_id,
+            county_id=self.county_id,
+            street_id=self.street_id,
+            community_id=self.community_id,
+        )
+
 
 class ResponseQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -157,10 +168,6 @@ class Response(models.Model):
 
     def __str__(self):
         return f"{self.assessment} · {self.criterion.number}"
-
-    @property
-    def is_answered(self) -> bool:
-        return bool(self.rating)
 
 
 def evidence_path(instance, filename):
@@ -251,7 +258,7 @@ class Action(models.TextChoices):
     CREATED = "created", _("Created")
     SUBMITTED = "submitted", _("Submitted")
     RETURNED = "returned", _("Returned for revision")
-    RECOMMENDED = "recommended", _("Recommended to the province")
+    RECOMMENDED = "recommended", _("Recommended to the next level")
     APPROVED = "approved", _("Approved")
     REVOKED = "revoked", _("Revoked")
     REVIEWED = "reviewed", _("Criterion reviewed")
@@ -280,6 +287,11 @@ class AssessmentEvent(AppendOnlyMixin, models.Model):
     hash = models.CharField(max_length=64)
 
     objects = AppendOnlyQuerySet.as_manager()
+    # One chain per assessment, in the order services append (history_append, under the row lock).
+    chain_key = "assessment_id"
+    chain_order = ("assessment_id", "at", "id")
+    chain_label = "assessment"
+    chain_entry = "event"
 
     class Meta:
         verbose_name = _("History entry")
@@ -302,43 +314,3 @@ class AssessmentEvent(AppendOnlyMixin, models.Model):
             self.reason,
             self.data,
         ]
-
-
-class Demonstration(models.Model):
-    """A demonstration community (示范社区) of one year, designated by its province."""
-
-    assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="demonstration")
-    year = models.PositiveSmallIntegerField(_("Year"))
-    citation = models.CharField(_("Citation"), max_length=300)
-    designated_at = models.DateTimeField(_("Designated"))
-    designated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("Demonstration community")
-        verbose_name_plural = _("Demonstration communities")
-        ordering = ["-year", "assessment__community_id"]
-
-    def __str__(self):
-        return f"{self.assessment} ({self.year})"
-
-
-class Notice(models.Model):
-    """An in-app notice to one user (alongside the e-mail)."""
-
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
-    assessment = models.ForeignKey(
-        Assessment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    text = models.CharField(max_length=500)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notice_unread")]
-
-    def __str__(self):
-        return self.text

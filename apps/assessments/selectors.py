@@ -1,14 +1,40 @@
-"""Reads of assessments shared by pages, the API, exports and reports. All go through visible_to()."""
+"""Reads of assessments shared by pages, the API, exports and reports. All go through visible_to();
+`access_assessment` and `access_evidence` are the one fetch-and-check of each kind of object."""
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Assessment, AssessmentEvent, Evidence, Response, State
+from apps.accounts.capabilities import is_committee
+from apps.accounts.models import Role
+from apps.core.errors import ForbiddenError, NotFoundError
+
+from .models import Action, Assessment, AssessmentEvent, Evidence, Response, State
+
+FIRST_YEAR = 2020  # the notice of 22 July 2020 started the campaign
 
 
 def campaign_year() -> int:
     return settings.CAMPAIGN_YEAR or timezone.localdate().year
+
+
+def access_assessment(*, user, pk, for_action: str = "read") -> Assessment:
+    """The assessment `pk` in the caller's scope, with its community, standard and regions: the one
+    fetch-and-check of assessments (pages, API, exports). Unknown and foreign both raise
+    NotFoundError; `for_action="fill"` also raises ForbiddenError unless the caller is the
+    assessment's committee. Review decisions are checked by apps.review.workflow."""
+    try:
+        assessment = (
+            Assessment.objects.visible_to(user)
+            .select_related("community", "standard", "province", "city", "county", "street")
+            .get(pk=pk)
+        )
+    except (Assessment.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError(_("This assessment does not exist.")) from None
+    if for_action == "fill" and not is_committee(user):
+        raise ForbiddenError(_("Your role may not do this."))
+    return assessment
 
 
 def assessment_list(*, user, year: int | None = None, state: str | None = None) -> QuerySet[Assessment]:
@@ -22,19 +48,10 @@ def assessment_list(*, user, year: int | None = None, state: str | None = None) 
     return qs
 
 
-def assessment_get(*, user, pk) -> Assessment:
-    """One assessment in scope, or Assessment.DoesNotExist (404 for both unknown and foreign)."""
-    return (
-        Assessment.objects.visible_to(user)
-        .select_related("community", "standard", "province", "city", "county", "street")
-        .get(pk=pk)
-    )
-
-
-def assessment_detail(*, user, pk) -> tuple[Assessment, list[Response]]:
-    """The assessment with its responses, criteria, categories and live evidence, in a fixed
-    number of queries whatever the number of files."""
-    assessment = assessment_get(user=user, pk=pk)
+def assessment_detail(*, user, pk, for_action: str = "read") -> tuple[Assessment, list[Response]]:
+    """The assessment (access_assessment) with its responses, criteria, categories and live
+    evidence, in a fixed number of queries whatever the number of files."""
+    assessment = access_assessment(user=user, pk=pk, for_action=for_action)
     responses = list(
         Response.objects.filter(assessment=assessment)
         .select_related("criterion__category")
@@ -54,18 +71,41 @@ def assessment_history(*, assessment: Assessment) -> QuerySet[AssessmentEvent]:
     return AssessmentEvent.objects.filter(assessment=assessment).select_related("actor").order_by("at", "id")
 
 
-def evidence_get(*, user, pk) -> Evidence:
-    return (
-        Evidence.objects.visible_to(user)
-        .select_related("response__assessment", "response__criterion")
-        .get(pk=pk)
+def access_evidence(*, user, pk) -> Evidence:
+    """An evidence file of an assessment in the caller's scope, or NotFoundError: the one
+    fetch-and-check of every download (page and API)."""
+    try:
+        return (
+            Evidence.objects.visible_to(user)
+            .select_related("response__assessment", "response__criterion")
+            .get(pk=pk)
+        )
+    except (Evidence.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError(_("This file does not exist.")) from None
+
+
+def history_timeline(*, assessment: Assessment) -> list[AssessmentEvent]:
+    """The assessment's history, oldest first, with display labels attached (for the timeline
+    include). Evidence uploads are folded out: the timeline shows decisions, reviews and
+    submissions. The review pages add the names of the review levels (apps.review.selectors)."""
+    role_labels = dict(Role.choices)
+    state_labels = dict(State.choices)
+    action_labels = dict(Action.choices)
+    events = list(
+        assessment_history(assessment=assessment).exclude(
+            action__in=(Action.EVIDENCE_ADDED, Action.EVIDENCE_REMOVED)
+        )
     )
-
-
-def state_counts(*, qs: QuerySet[Assessment]) -> dict[str, int]:
-    counts = dict(qs.order_by().values_list("state").annotate(n=Count("id")))
-    return {s: counts.get(s, 0) for s in State.values}
-
-
-def not_met_filter(criterion_numbers: list[int]) -> Q:
-    return Q(responses__criterion__number__in=criterion_numbers, responses__rating="not_met")
+    for e in events:
+        data = e.data or {}
+        e.role_label = role_labels.get(e.actor_role, "")
+        e.action_label = action_labels.get(e.action, e.action)
+        e.from_label = state_labels.get(e.from_state, "")
+        e.to_label = state_labels.get(e.to_state, "")
+        e.actor_label = (e.actor.display_name or e.actor.username) if e.actor else ""
+        comments = data.get("comments") or {}
+        e.comment_items = sorted(((int(k), v) for k, v in comments.items() if v), key=lambda kv: kv[0])
+        e.criterion = data.get("criterion")
+        e.verdict_label = {"confirmed": "✓", "not_confirmed": "✗"}.get(data.get("verdict"), "")
+        e.review_comment = data.get("comment", "")
+    return events

@@ -1,22 +1,24 @@
-"""Every write to assessments: the community's self-assessment and the two-level review.
+"""Every write of the community's self-assessment: opening it, answering, evidence, and the parts of
+a submission that belong to the assessment (what is missing, the frozen snapshot). Submitting and
+every review decision are transitions of the review workflow (apps.review.services).
 
 Each service is atomic, checks who may act (role and scope), records who did what in the
-append-only history in the same transaction, and sends notices and e-mails after commit. A
-refused request raises ServiceError (or its ConflictError / ForbiddenError) with a message for
-the user; nothing already saved is lost.
+append-only history in the same transaction. A refused request raises ServiceError (or its
+ConflictError / ForbiddenError / NotFoundError) with a message for the user; nothing already saved
+is lost.
 """
 
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.capabilities import is_committee
 from apps.accounts.models import Role, User
-from apps.core.errors import ConflictError, ForbiddenError, ServiceError
+from apps.core.errors import ConflictError, ForbiddenError, NotFoundError, ServiceError
 from apps.standards.models import Criterion
 from apps.standards.selectors import standard_for
 
@@ -26,38 +28,26 @@ from .models import (
     Action,
     Assessment,
     AssessmentEvent,
-    Demonstration,
     Evidence,
-    Notice,
     Rating,
     Response,
     State,
     Submission,
-    Verdict,
 )
 
 # --- Who may act ------------------------------------------------------------
 
 
-def _in_scope(user: User, assessment: Assessment) -> bool:
-    if user.role == Role.COMMUNITY:
-        return assessment.community_id == user.community_id
-    if user.role == Role.PROVINCE:
-        return assessment.province_id == user.region_id
-    if user.role == Role.CITY and user.region_id:
-        return user.region_id in (assessment.city_id, assessment.county_id)
-    return user.role in (Role.MINISTRY, Role.ADMIN)
-
-
-def _require(user: User, assessment: Assessment, *roles: str) -> None:
-    if not _in_scope(user, assessment):
-        # Out of scope is "not found" for the caller: views answer 404 before reaching here.
-        raise ServiceError(_("This assessment does not exist."), code="not_found", status=404)
-    if user.role not in roles:
+def require_committee(user: User, assessment: Assessment) -> None:
+    """Only the committee of the assessment's own community fills it in. Out of scope is "not
+    found" for the caller (pages and the API answer 404 before reaching here)."""
+    if not assessment.is_visible_to(user):
+        raise NotFoundError(_("This assessment does not exist."))
+    if not is_committee(user):
         raise ForbiddenError(_("Your role may not do this."))
 
 
-def _require_editable(assessment: Assessment) -> None:
+def require_editable(assessment: Assessment) -> None:
     if assessment.state not in EDITABLE_STATES:
         raise ConflictError(
             _("The assessment is %(state)s and can no longer be changed.")
@@ -69,7 +59,7 @@ def _require_editable(assessment: Assessment) -> None:
 # --- History ----------------------------------------------------------------
 
 
-def _record(
+def history_append(
     assessment: Assessment,
     user: User | None,
     action: str,
@@ -78,8 +68,9 @@ def _record(
     to_state="",
     reason="",
     data=None,
-):
-    """Append one history entry, chained to the previous entry of the same assessment.
+) -> AssessmentEvent:
+    """Append one history entry, chained to the previous entry of the same assessment. The one
+    append path of the assessment history (self-assessment and review alike).
 
     Callers hold the assessment's row lock, so entries of one assessment are appended in order."""
     previous = (
@@ -105,11 +96,12 @@ def _record(
     return event
 
 
-def _locked(assessment: Assessment) -> Assessment:
+def assessment_lock(assessment: Assessment) -> Assessment:
+    """The assessment's row, locked until the end of the transaction (every write takes it first)."""
     return Assessment.objects.select_for_update().get(pk=assessment.pk)
 
 
-def _check_version(assessment: Assessment, expected_version: int | None) -> None:
+def check_version(assessment: Assessment, expected_version: int | None) -> None:
     if expected_version is not None and assessment.version != int(expected_version):
         raise ConflictError(
             _("Someone else changed this assessment meanwhile. Reload the page to see the current state."),
@@ -124,8 +116,8 @@ def assessment_create(*, community, year: int, user: User) -> Assessment:
     """Open (or return the existing) assessment of a community for a year, against the standard
     in force for its province. Idempotent: one assessment per community and year."""
     if user.role == Role.COMMUNITY and user.community_id != community.pk:
-        raise ServiceError(_("This community does not exist."), code="not_found", status=404)
-    if user.role not in (Role.COMMUNITY, Role.ADMIN):
+        raise NotFoundError(_("This community does not exist."))
+    if not (is_committee(user) or user.role == Role.ADMIN):
         raise ForbiddenError(_("Only the community committee can open its self-assessment."))
     existing = Assessment.objects.filter(community=community, year=year).first()
     if existing:
@@ -148,7 +140,9 @@ def assessment_create(*, community, year: int, user: User) -> Assessment:
                     for c in Criterion.objects.filter(standard=standard).order_by("number")
                 ]
             )
-            _record(assessment, user, Action.CREATED, to_state=State.DRAFT, data={"standard": standard.code})
+            history_append(
+                assessment, user, Action.CREATED, to_state=State.DRAFT, data={"standard": standard.code}
+            )
     except IntegrityError:
         return Assessment.objects.get(community=community, year=year)
     return assessment
@@ -233,9 +227,9 @@ def response_save(
     figure_value = _parse_figure(figure)
     criterion = response.criterion
     with transaction.atomic():
-        assessment = _locked(response.assessment)
-        _require(user, assessment, Role.COMMUNITY)
-        _require_editable(assessment)
+        assessment = assessment_lock(response.assessment)
+        require_committee(user, assessment)
+        require_editable(assessment)
         validate_answer(criterion, rating or "", statement, figure_value)
         current = Response.objects.select_for_update().get(pk=response.pk)
         if expected_version is not None and current.version != int(expected_version):
@@ -302,15 +296,15 @@ def evidence_add(*, response: Response, user: User, uploaded_file, caption: str 
     )
     try:
         with transaction.atomic():
-            assessment = _locked(response.assessment)
-            _require(user, assessment, Role.COMMUNITY)
-            _require_editable(assessment)
+            assessment = assessment_lock(response.assessment)
+            require_committee(user, assessment)
+            require_editable(assessment)
             # Streams from the temporary upload file to storage, chunk by chunk.
             evidence.file.save(files.EXTENSIONS[kind], content, save=False)
             if thumbnail:
                 evidence.thumbnail.save("thumb.jpg", ContentFile(thumbnail), save=False)
             evidence.save()
-            _record(
+            history_append(
                 assessment,
                 user,
                 Action.EVIDENCE_ADDED,
@@ -330,9 +324,9 @@ def evidence_remove(*, evidence: Evidence, user: User) -> None:
     """Remove an evidence file from the current version. A file that was already submitted is never
     deleted: it stays with the earlier version and is only withdrawn from the current one."""
     with transaction.atomic():
-        assessment = _locked(evidence.response.assessment)
-        _require(user, assessment, Role.COMMUNITY)
-        _require_editable(assessment)
+        assessment = assessment_lock(evidence.response.assessment)
+        require_committee(user, assessment)
+        require_editable(assessment)
         evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
         data = {
             "criterion": evidence.response.criterion.number,
@@ -347,7 +341,7 @@ def evidence_remove(*, evidence: Evidence, user: User) -> None:
             storage = evidence.file.storage
             evidence.delete()
             transaction.on_commit(lambda: [storage.delete(n) for n in names if n])
-        _record(assessment, user, Action.EVIDENCE_REMOVED, data=data)
+        history_append(assessment, user, Action.EVIDENCE_REMOVED, data=data)
         _refresh_progress(assessment)
 
 
@@ -381,7 +375,8 @@ def assessment_missing(assessment: Assessment) -> list[str]:
     return missing
 
 
-def _snapshot(assessment: Assessment) -> dict:
+def submission_snapshot(assessment: Assessment) -> dict:
+    """What a submission freezes: every answer with its live evidence (Submission.snapshot)."""
     responses = (
         Response.objects.filter(assessment=assessment)
         .select_related("criterion")
@@ -417,72 +412,8 @@ def _snapshot(assessment: Assessment) -> dict:
     }
 
 
-def assessment_submit(
-    *, assessment: Assessment, user: User, expected_version: int | None = None
-) -> Assessment:
-    """Submit for first-level review: every criterion answered, evidence for each met / largely met.
-
-    Freezes what was submitted (a Submission snapshot, evidence locked to this round). A second
-    submit of the same version (double click, retry) is refused with a conflict and changes nothing;
-    a returned assessment must have been changed before it is resubmitted."""
-    with transaction.atomic():
-        locked = _locked(assessment)
-        _require(user, locked, Role.COMMUNITY)
-        if locked.state not in EDITABLE_STATES:
-            raise ConflictError(_("The assessment has already been submitted."), code="already_submitted")
-        _check_version(locked, expected_version)
-        missing = assessment_missing(locked)
-        if missing:
-            raise ServiceError(
-                _("The assessment cannot be submitted yet:") + " " + " ".join(missing),
-                code="incomplete",
-                field="__all__",
-            )
-        if locked.state == State.RETURNED and not _changed_since_return(locked):
-            raise ServiceError(
-                _(
-                    "Nothing was changed since the assessment was returned: revise it as the reviewers asked before resubmitting."
-                ),
-                code="unchanged",
-            )
-        now = timezone.now()
-        from_state = locked.state
-        if from_state == State.RETURNED:
-            locked.round += 1
-        if from_state == State.RETURNED:
-            # A new round starts with no verdicts; the last round's comments stay in its Submission.
-            Response.objects.filter(assessment=locked).update(
-                verdict="", review_comment="", reviewed_at=None, reviewed_by=None
-            )
-        locked.state = State.SUBMITTED
-        locked.submitted_at = now
-        locked.first_submitted_at = locked.first_submitted_at or now
-        locked.version += 1
-        locked.save(
-            update_fields=["state", "submitted_at", "first_submitted_at", "version", "round", "updated_at"]
-        )
-        Evidence.objects.filter(
-            response__assessment=locked, submitted_round__isnull=True, withdrawn_round__isnull=True
-        ).update(submitted_round=locked.round)
-        Submission.objects.create(
-            assessment=locked,
-            round=locked.round,
-            submitted_at=now,
-            submitted_by=user,
-            snapshot=_snapshot(locked),
-        )
-        _record(
-            locked,
-            user,
-            Action.SUBMITTED,
-            from_state=from_state,
-            to_state=State.SUBMITTED,
-            data={"round": locked.round},
-        )
-    return locked
-
-
-def _changed_since_return(assessment: Assessment) -> bool:
+def changed_since_return(assessment: Assessment) -> bool:
+    """The community changed an answer or the evidence since the assessment was returned."""
     returned_at = assessment.returned_at
     return (
         Response.objects.filter(assessment=assessment, updated_at__gt=returned_at).exists()
@@ -491,262 +422,17 @@ def _changed_since_return(assessment: Assessment) -> bool:
     )
 
 
-# --- Review ------------------------------------------------------------------
-
-
-def response_review(*, response: Response, user: User, verdict: str, comment: str = "") -> Response:
-    """A reviewer's verdict and comment on one criterion (first level on submitted, province on recommended)."""
-    if verdict and verdict not in Verdict.values:
-        raise ServiceError(_("Choose confirmed or not confirmed."), code="invalid_verdict", field="verdict")
-    with transaction.atomic():
-        assessment = _locked(response.assessment)
-        _require(user, assessment, Role.CITY, Role.PROVINCE)
-        reviewable = State.SUBMITTED if user.role == Role.CITY else State.RECOMMENDED
-        if assessment.state != reviewable:
-            raise ConflictError(
-                _("The assessment is %(state)s: it is not waiting for your review.")
-                % {"state": assessment.get_state_display()},
-                code="wrong_state",
-            )
-        if verdict == Verdict.NOT_CONFIRMED and not (comment or "").strip():
-            raise ServiceError(
-                _("Say why the criterion is not confirmed."), code="comment_required", field="comment"
-            )
-        response.verdict = verdict
-        response.review_comment = (comment or "").strip()
-        response.reviewed_at = timezone.now()
-        response.reviewed_by = user
-        response.save(update_fields=["verdict", "review_comment", "reviewed_at", "reviewed_by"])
-        _record(
-            assessment,
-            user,
-            Action.REVIEWED,
-            data={
-                "criterion": response.criterion.number,
-                "verdict": verdict,
-                "comment": response.review_comment,
-            },
-        )
-    return response
-
-
-TRANSITIONS = {
-    # action: (roles, from states, to state)
-    "recommend": ((Role.CITY,), (State.SUBMITTED,), State.RECOMMENDED),
-    "return_city": ((Role.CITY,), (State.SUBMITTED,), State.RETURNED),
-    "return_province": ((Role.PROVINCE,), (State.RECOMMENDED,), State.RETURNED),
-    "approve": ((Role.PROVINCE,), (State.RECOMMENDED,), State.APPROVED),
-    "revoke": ((Role.PROVINCE,), (State.APPROVED,), State.REVOKED),
-}
-
-
-def _transition(
-    assessment, user, key, *, action, reason="", expected_version=None, stamp: str, extra_fields=(), data=None
-):
-    roles, from_states, to_state = TRANSITIONS[key]
-    locked = _locked(assessment)
-    _require(user, locked, *roles)
-    if locked.state not in from_states:
-        raise ConflictError(
-            _("The assessment is already %(state)s: someone acted on it before you. Nothing was changed.")
-            % {"state": locked.get_state_display()},
-            code="wrong_state",
-        )
-    _check_version(locked, expected_version)
-    from_state = locked.state
-    now = timezone.now()
-    locked.state = to_state
-    setattr(locked, stamp, now)
-    locked.version += 1
-    for name, value in extra_fields:
-        setattr(locked, name, value)
-    locked.save(update_fields=["state", stamp, "version", "updated_at", *[n for n, _v in extra_fields]])
-    _record(locked, user, action, from_state=from_state, to_state=to_state, reason=reason, data=data)
-    return locked
-
-
-def assessment_recommend(
-    *, assessment: Assessment, user: User, expected_version: int | None = None
-) -> Assessment:
-    """First level (city/county) recommends a submitted assessment to the province."""
-    with transaction.atomic():
-        locked = _transition(
-            assessment,
-            user,
-            "recommend",
-            action=Action.RECOMMENDED,
-            expected_version=expected_version,
-            stamp="recommended_at",
-        )
-        _notify_province(locked, _("%(community)s's %(year)s self-assessment was recommended for approval."))
-    return locked
-
-
-def assessment_return(
-    *,
-    assessment: Assessment,
-    user: User,
-    reason: str,
-    comments: dict[int, str] | None = None,
-    expected_version: int | None = None,
-) -> Assessment:
-    """Return to the community for revision (first level from submitted, province from recommended).
-    A reason is required; per-criterion comments (criterion number -> text) are shown next to each."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(
-            _("Give a reason for returning the assessment."), code="reason_required", field="reason"
-        )
-    key = "return_city" if user.role == Role.CITY else "return_province"
-    if user.role not in (Role.CITY, Role.PROVINCE):
-        raise ForbiddenError(_("Your role may not do this."))
-    with transaction.atomic():
-        locked = _transition(
-            assessment,
-            user,
-            key,
-            action=Action.RETURNED,
-            reason=reason,
-            expected_version=expected_version,
-            stamp="returned_at",
-            extra_fields=[("return_reason", reason)],
-            data={"comments": {str(k): v for k, v in (comments or {}).items()}},
-        )
-        for number, text in (comments or {}).items():
-            if (text or "").strip():
-                Response.objects.filter(assessment=locked, criterion__number=int(number)).update(
-                    review_comment=text.strip(),
-                    verdict=Verdict.NOT_CONFIRMED,
-                    reviewed_at=timezone.now(),
-                    reviewed_by=user,
-                )
-        _notify_community(
-            locked, _("Your %(year)s self-assessment was returned for revision: %(reason)s"), reason=reason
-        )
-    return locked
-
-
-def assessment_approve(
-    *, assessment: Assessment, user: User, expected_version: int | None = None
-) -> Assessment:
-    """The province approves: the community meets the requirements (达到创建要求) from now on."""
-    with transaction.atomic():
-        locked = _transition(
-            assessment,
-            user,
-            "approve",
-            action=Action.APPROVED,
-            expected_version=expected_version,
-            stamp="approved_at",
-        )
-        _notify_community(
-            locked, _("Your %(year)s self-assessment was approved: the community meets the requirements.")
-        )
-    return locked
-
-
-def assessment_bulk_approve(
-    *, assessments, user: User, expected_versions: dict[int, int] | None = None
-) -> list[Assessment]:
-    """Approve several recommended assessments at once, all or nothing. `expected_versions`
-    (pk -> version shown on the confirmation page) refuses the whole batch if any one changed."""
-    versions = expected_versions or {}
-    with transaction.atomic():
-        return [
-            assessment_approve(assessment=a, user=user, expected_version=versions.get(a.pk))
-            for a in assessments
-        ]
-
-
-def assessment_revoke(
-    *, assessment: Assessment, user: User, reason: str, expected_version: int | None = None
-) -> Assessment:
-    """Revoke (摘牌) an approval after a failed re-check: the community stops counting as meeting the
-    requirements from now on; the approval itself stays in the history."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(_("Give a reason for the revocation."), code="reason_required", field="reason")
-    with transaction.atomic():
-        locked = _transition(
-            assessment,
-            user,
-            "revoke",
-            action=Action.REVOKED,
-            reason=reason,
-            expected_version=expected_version,
-            stamp="revoked_at",
-            extra_fields=[("revoke_reason", reason)],
-        )
-        _notify_community(
-            locked, _("The approval of your %(year)s self-assessment was revoked: %(reason)s"), reason=reason
-        )
-    return locked
-
-
-def demonstration_designate(
-    *, assessment: Assessment, user: User, citation: str, expected_version: int | None = None
-) -> Demonstration:
-    """Designate an approved community as a demonstration community (示范社区) of the assessment's year."""
-    citation = (citation or "").strip()
-    if not citation:
-        raise ServiceError(_("Write a short citation."), code="citation_required", field="citation")
-    with transaction.atomic():
-        locked = _locked(assessment)
-        _require(user, locked, Role.PROVINCE)
-        if locked.state != State.APPROVED:
-            raise ConflictError(_("Only approved communities can be designated."), code="wrong_state")
-        _check_version(locked, expected_version)
-        demo, created = Demonstration.objects.update_or_create(
-            assessment=locked,
-            defaults={
-                "year": locked.year,
-                "citation": citation[:300],
-                "designated_at": timezone.now(),
-                "designated_by": user,
-            },
-        )
-        _record(locked, user, Action.DESIGNATED, reason=citation, data={"year": locked.year})
-    return demo
-
-
-# --- Notices -----------------------------------------------------------------
-
-
-def notice_mark_read(*, user: User, pk: int | None = None) -> int:
-    """Mark one of the user's own notices read (or all of them when pk is None). Only the recipient's
-    unread rows are touched, so it is idempotent; returns how many changed."""
-    qs = Notice.objects.filter(recipient=user, read_at__isnull=True)
-    if pk is not None:
-        qs = qs.filter(pk=pk)
-    return qs.update(read_at=timezone.now())
-
-
-def notify_users(*, users, text: str, url: str, assessment: Assessment | None = None) -> None:
-    """An in-app notice to each user now, and one e-mail to those with an address after commit
-    (so a rolled-back decision never mails). Used by the review workflow and by the reports."""
-    from django.core.mail import send_mail
-
-    users = list(users)
-    Notice.objects.bulk_create(
-        [Notice(recipient=u, assessment=assessment, text=text[:500], url=url) for u in users]
+def submission_freeze(*, assessment: Assessment, user: User, at) -> Submission:
+    """Freeze what is submitted in the assessment's current round: evidence locked to the round
+    (immutable from now on) and a Submission with the snapshot of every answer. The caller holds the
+    assessment's lock and has checked that nothing is missing."""
+    Evidence.objects.filter(
+        response__assessment=assessment, submitted_round__isnull=True, withdrawn_round__isnull=True
+    ).update(submitted_round=assessment.round)
+    return Submission.objects.create(
+        assessment=assessment,
+        round=assessment.round,
+        submitted_at=at,
+        submitted_by=user,
+        snapshot=submission_snapshot(assessment),
     )
-    recipients = [u.email for u in users if u.email]
-    if recipients:
-        subject = _("Green Community Creation Action") + " · " + text[:60]
-        transaction.on_commit(
-            lambda: send_mail(
-                subject, text + "\n\n" + url, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True
-            )
-        )
-
-
-def _notify_community(assessment: Assessment, template: str, reason: str = "") -> None:
-    text = template % {"year": assessment.year, "reason": reason, "community": assessment.community.name}
-    users = User.objects.filter(role=Role.COMMUNITY, community_id=assessment.community_id, is_active=True)
-    notify_users(users=users, assessment=assessment, text=text, url=f"/assessments/{assessment.pk}/")
-
-
-def _notify_province(assessment: Assessment, template: str) -> None:
-    text = template % {"year": assessment.year, "community": assessment.community.name}
-    users = User.objects.filter(role=Role.PROVINCE, region_id=assessment.province_id, is_active=True)
-    notify_users(users=users, assessment=assessment, text=text, url=f"/review/{assessment.pk}/")

@@ -9,7 +9,6 @@ urlpatterns = [
     path("<int:pk>/", views.assessment_detail, name="detail"),
     path("<int:pk>/criteria/<int:number>/", views.criterion_save, name="criterion"),
     path("<int:pk>/evidence/<int:evidence_pk>/remove/", views.evidence_remove, name="evidence-remove"),
-    path("<int:pk>/submit/", views.assessment_submit, name="submit"),
     path("<int:pk>/rounds/<int:round>/", views.submission_detail, name="round"),
     path("evidence/<int:pk>/", evidence_views.evidence_download, name="evidence"),
     path("evidence/<int:pk>/thumbnail/", evidence_views.evidence_thumbnail, name="evidence-thumbnail"),

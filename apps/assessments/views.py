@@ -13,15 +13,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from apps.accounts.models import Role
+from apps.accounts.capabilities import is_committee
 from apps.core.errors import ConflictError, ServiceError
 
 from . import selectors, services
 from .forms import CriterionForm, SubmitForm
 from .models import Assessment, Evidence, Response, Submission
-from .review_selectors import history_timeline
 
 
 def _max_mb() -> str:
@@ -30,13 +29,6 @@ def _max_mb() -> str:
 
 def _wants_json(request) -> bool:
     return request.headers.get("X-Requested-With") == "fetch"
-
-
-def _detail_or_404(user, pk) -> tuple[Assessment, list[Response]]:
-    try:
-        return selectors.assessment_detail(user=user, pk=pk)
-    except Assessment.DoesNotExist:
-        raise Http404 from None
 
 
 def _figure_text(value) -> str:
@@ -90,7 +82,7 @@ def _share_loaded_regions(user, assessment) -> None:
 
 def _page(request, assessment, responses, *, overrides=None, status=200):
     _share_loaded_regions(request.user, assessment)
-    editable = assessment.is_editable and request.user.role == Role.COMMUNITY
+    editable = assessment.is_editable and is_committee(request.user)
     rounds = list(
         Submission.objects.filter(assessment=assessment).order_by("round").values_list("round", flat=True)
     )
@@ -104,7 +96,7 @@ def _page(request, assessment, responses, *, overrides=None, status=200):
         "submit_form": SubmitForm(initial={"version": assessment.version}),
         "max_mb": _max_mb(),
         # The same timeline the reviewers see: who did what, when and why.
-        "events": history_timeline(assessment=assessment),
+        "events": selectors.history_timeline(assessment=assessment),
     }
     return render(request, "assessments/detail.html", context, status=status)
 
@@ -128,7 +120,7 @@ def assessment_current(request):
 @require_POST
 def assessment_open(request):
     """Open the campaign year's assessment (idempotent: a second click opens the same one)."""
-    if request.user.role != Role.COMMUNITY or request.user.community is None:
+    if not is_committee(request.user):
         return HttpResponseForbidden()
     try:
         assessment = services.assessment_create(
@@ -144,7 +136,7 @@ def assessment_open(request):
 @login_required
 @require_GET
 def assessment_detail(request, pk):
-    assessment, responses = _detail_or_404(request.user, pk)
+    assessment, responses = selectors.assessment_detail(user=request.user, pk=pk)
     return _page(request, assessment, responses)
 
 
@@ -168,11 +160,11 @@ def _text_changed(response: Response, data: dict) -> bool:
 def criterion_save(request, pk, number):
     """Save one criterion: first the text (optimistic lock on the criterion's version), then each new
     file. A refused file never undoes the saved text; a refused text keeps what was typed in the form."""
-    assessment, responses = _detail_or_404(request.user, pk)
+    assessment, responses = selectors.assessment_detail(user=request.user, pk=pk)
     response = next((r for r in responses if r.criterion.number == number), None)
     if response is None:
         raise Http404
-    if request.user.role != Role.COMMUNITY:
+    if not is_committee(request.user):
         return HttpResponseForbidden()
     response.assessment = assessment
     criterion = response.criterion
@@ -219,7 +211,7 @@ def criterion_save(request, pk, number):
                     )
     if errors:
         # Show the page again with this criterion's form as typed; the rest as saved.
-        assessment, responses = _detail_or_404(request.user, pk)
+        assessment, responses = selectors.assessment_detail(user=request.user, pk=pk)
         response = next(r for r in responses if r.criterion.number == number)
         data = request.POST.copy()
         if conflict is not None or saved_text:
@@ -236,7 +228,7 @@ def criterion_save(request, pk, number):
         return _page(request, assessment, responses, overrides=overrides, status=status)
     message = _("Criterion %(n)s saved.") % {"n": number}
     if _wants_json(request):
-        assessment, responses = _detail_or_404(request.user, pk)
+        assessment, responses = selectors.assessment_detail(user=request.user, pk=pk)
         response = next(r for r in responses if r.criterion.number == number)
         return _json_entry(request, assessment, _entry(assessment, response), ok=True, message=message)
     messages.success(request, message)
@@ -264,7 +256,7 @@ def _json_entry(request, assessment, entry, *, ok, status=200, message=""):
 @login_required
 @require_POST
 def evidence_remove(request, pk, evidence_pk):
-    assessment, _responses = _detail_or_404(request.user, pk)
+    assessment, _responses = selectors.assessment_detail(user=request.user, pk=pk)
     try:
         evidence = (
             Evidence.objects.visible_to(request.user)
@@ -273,7 +265,7 @@ def evidence_remove(request, pk, evidence_pk):
         )
     except Evidence.DoesNotExist:
         raise Http404 from None
-    if request.user.role != Role.COMMUNITY:
+    if not is_committee(request.user):
         return HttpResponseForbidden()
     number = evidence.response.criterion.number
     evidence.response.assessment = assessment
@@ -289,54 +281,13 @@ def evidence_remove(request, pk, evidence_pk):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def assessment_submit(request, pk):
-    """GET: the confirmation (or the list of what is missing). POST: submit for first-level review."""
-    try:
-        assessment = selectors.assessment_get(user=request.user, pk=pk)
-    except Assessment.DoesNotExist:
-        raise Http404 from None
-    if request.user.role != Role.COMMUNITY:
-        return HttpResponseForbidden()
-    error = ""
-    status = 200
-    if request.method == "POST":
-        form = SubmitForm(request.POST)
-        version = form.cleaned_data["version"] if form.is_valid() else None
-        try:
-            services.assessment_submit(assessment=assessment, user=request.user, expected_version=version)
-        except ConflictError as exc:
-            messages.error(request, exc.message)
-            return redirect("assessments:detail", pk=pk)
-        except ServiceError as exc:
-            error = exc.message if exc.code != "incomplete" else ""
-            status = 400
-        else:
-            messages.success(
-                request,
-                _(
-                    "The self-assessment was submitted for review. It is read-only until the reviewers answer."
-                ),
-            )
-            return redirect("assessments:detail", pk=pk)
-    missing = services.assessment_missing(assessment) if assessment.is_editable else []
-    context = {
-        "assessment": assessment,
-        "missing": missing,
-        "error": error,
-        "form": SubmitForm(initial={"version": assessment.version}),
-    }
-    return render(request, "assessments/submit.html", context, status=status)
-
-
-@login_required
 @require_GET
 def submission_detail(request, pk, round):
     """An earlier submitted version, from its frozen snapshot."""
+    assessment = selectors.access_assessment(user=request.user, pk=pk)
     try:
-        assessment = selectors.assessment_get(user=request.user, pk=pk)
         submission = Submission.objects.select_related("submitted_by").get(assessment=assessment, round=round)
-    except (Assessment.DoesNotExist, Submission.DoesNotExist):
+    except Submission.DoesNotExist:
         raise Http404 from None
     criteria = {
         c.number: c for c in assessment.standard.criteria.select_related("category").order_by("number")

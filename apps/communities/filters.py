@@ -3,7 +3,8 @@ from django import forms
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.scoping import region_tree_q
+from apps.accounts.capabilities import is_province_staff
+from apps.accounts.scoping import is_nationwide, region_tree_q
 from apps.regions.models import Region, RegionLevel
 
 from .models import Community
@@ -63,13 +64,15 @@ class CommunityFilter(django_filters.FilterSet):
         if user is None:
             return
         drop = set()
-        if user.role not in ("ministry", "admin"):
+        if not is_nationwide(user):
             drop.add("province")
-        if user.region_id and user.region.level in ("city", "county"):
+        if user.region_id and user.region.level in ("city", "county", "street"):
             drop.add("city")
-        if user.region_id and user.region.level == "county":
+        if user.region_id and user.region.level in ("county", "street"):
             drop.add("county")
-        if user.role == "province" and not self.filters["city"].queryset.exists():
+        if user.region_id and user.region.level == "street":
+            drop.add("street")
+        if is_province_staff(user) and not self.filters["city"].queryset.exists():
             drop.add("city")  # municipalities: districts hang directly under the province
         for name in drop:
             del self.filters[name]

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from apps.accounts.capabilities import can_manage_registry, is_province_staff
 from apps.core.errors import ServiceError
 from apps.core.exports import XLSX_TYPE
 
@@ -29,12 +30,12 @@ PREVIEW_ROWS = 200
 
 
 def _require_registry_staff(user):
-    if not (user.role in ("province", "admin") or user.is_superuser):
+    if not can_manage_registry(user):
         raise PermissionDenied
 
 
 def _province(user):
-    return user.region if user.role == "province" else None
+    return user.region if is_province_staff(user) else None
 
 
 @login_required

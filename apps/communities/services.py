@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from apps.core.errors import ServiceError
+from apps.accounts.capabilities import can_manage_registry, is_province_staff
+from apps.core.errors import ForbiddenError, ServiceError
 from apps.core.history import trace_append
 from apps.core.models import TraceAction, TraceKind
 from apps.regions.models import Region, RegionLevel
@@ -58,12 +59,8 @@ def community_import(
     considered (others are counted as skipped); a province user may only import their own.
     """
     province_code = province.pk if isinstance(province, Region) else _province_code(province)
-    if user is not None and user.role == "province" and province_code != user.region_id:
-        raise ServiceError(
-            _("Provincial staff can import the registry of their own provincial unit only."),
-            status=403,
-            code="forbidden",
-        )
+    if user is not None and is_province_staff(user) and province_code != user.region_id:
+        raise ForbiddenError(_("Provincial staff can import the registry of their own provincial unit only."))
     if province_code and not Region.objects.filter(pk=province_code, level=RegionLevel.PROVINCE).exists():
         raise ServiceError(
             _("There is no provincial unit with code %(code)s.") % {"code": province_code}, field="province"
@@ -235,10 +232,8 @@ def community_save(
     """Create a community (`community` None) or rename / move one, for provincial staff of its
     provincial unit (administrators anywhere). Same rules and messages as a registry import row;
     the code of an existing community never changes. Atomic; raises ServiceError."""
-    if user.role not in ("province", "admin") and not user.is_superuser:
-        raise ServiceError(
-            _("Only provincial staff can change the community registry."), status=403, code="forbidden"
-        )
+    if not can_manage_registry(user):
+        raise ForbiddenError(_("Only provincial staff can change the community registry."))
     code = (community.code if community else (code or "")).strip()
     name = (name or "").strip()
     street_raw = (street_code or "").strip()
@@ -249,7 +244,7 @@ def community_save(
             pk=street_code, level=RegionLevel.STREET
         ).values_list("code", "county_id", "city_id", "province_id")
     }
-    if street_code in streets and user.role == "province" and streets[street_code][2] != user.region_id:
+    if street_code in streets and is_province_staff(user) and streets[street_code][2] != user.region_id:
         # Streets of another provincial unit do not exist for this user.
         streets = {}
     errors = _row_errors(0, code, name, street_raw, street_code, streets, {})

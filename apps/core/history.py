@@ -35,6 +35,15 @@ class AppendOnlyMixin:
     def delete(self, *args, **kwargs):
         raise PermissionDenied("history is append-only")
 
+    # How verify_history walks the model's chains: `chain_key` names the field that separates one
+    # chain from another, `chain_order` the order entries were appended in, and `chain_label` how
+    # the summary calls one chain ("assessment", "report"); for one chain per value of a kind
+    # field (TraceEvent), `chain_label` is None and the key's value is the label.
+    chain_key = ""
+    chain_order: tuple[str, ...] = ()
+    chain_label: str | None = None
+    chain_entry = "entry"
+
     def hash_values(self) -> list:
         raise NotImplementedError
 

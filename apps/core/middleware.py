@@ -33,3 +33,26 @@ class PortalLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class ServiceErrorMiddleware:
+    """Pages: a NotFoundError escaping a view is the 404 page (unknown and foreign alike), a
+    ForbiddenError the 403 page. (The API's exception handler answers them as JSON errors.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+
+        from .errors import ForbiddenError, NotFoundError
+
+        if isinstance(exception, NotFoundError):
+            raise Http404(str(exception.message)) from exception
+        if isinstance(exception, ForbiddenError):
+            raise PermissionDenied(str(exception.message)) from exception
+        return None

@@ -1,16 +1,14 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .history import AppendOnlyMixin, AppendOnlyQuerySet
-
-NOTHING = Q(pk__in=[])
 
 
 class TraceKind(models.TextChoices):
     ACCOUNT = "account", _("Account")
     REGISTRY = "registry", _("Community registry")
+    CHAIN = "chain", _("Review chain")
     STANDARD = "standard", _("Local standard")
 
 
@@ -29,27 +27,17 @@ class TraceAction(models.TextChoices):
     RENAMED = "renamed", _("Community renamed")
     MOVED = "moved", _("Community moved to another street")
     IMPORTED = "imported", _("Registry imported")
+    # review chains
+    CHAIN_SET = "chain_set", _("Review chain set")
     # local standards
     STANDARD_DRAFTED = "standard_drafted", _("Local standard draft started")
     STANDARD_PUBLISHED = "standard_published", _("Local standard published")
     STANDARD_DISCARDED = "standard_discarded", _("Local standard draft discarded")
 
 
-class TraceEventQuerySet(AppendOnlyQuerySet):
-    def visible_to(self, user):
-        """Account and registry history in the user's scope: the ministry and administrators see
-        all, provincial staff their own provincial unit, nobody else anything."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.filter(NOTHING)
-        if user.role in ("ministry", "admin") or user.is_superuser:
-            return self
-        if user.role == "province" and user.region_id:
-            return self.filter(province_id=user.region_id)
-        return self.filter(NOTHING)
-
-
 class TraceEvent(AppendOnlyMixin, models.Model):
-    """Append-only, hash-chained history of accounts and registry rows (one chain per kind)."""
+    """Append-only, hash-chained history of accounts, registry rows and provincial settings (one chain
+    per kind). Read through apps.accounts.scoping.province_scope_q."""
 
     kind = models.CharField(_("Kind"), max_length=10, choices=TraceKind.choices)
     at = models.DateTimeField(_("Time"))
@@ -69,7 +57,10 @@ class TraceEvent(AppendOnlyMixin, models.Model):
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
 
-    objects = TraceEventQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
+    # One chain per kind, appended one at a time under a lock: id order.
+    chain_key = "kind"
+    chain_order = ("kind", "id")
 
     class Meta:
         verbose_name = _("History entry")

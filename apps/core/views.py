@@ -8,23 +8,20 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from apps.communities.selectors import community_count_visible
+HOME_SLOTS = ("facts", "main", "end")
 
 
 @login_required
 def home(request):
     """Every role's landing page: who you are, your scope, and the work waiting for you."""
-    return render(
-        request,
-        "core/home.html",
-        {"community_count": community_count_visible(user=request.user), "home_panels": home_panels(request)},
-    )
+    return render(request, "core/home.html", {"home_panels": home_panels(request)})
 
 
-def home_panels(request) -> list[dict]:
+def home_panels(request) -> dict[str, list[dict]]:
     """Panels that apps contribute to the home page: each app's `home.panels(request)` returns a list
-    of {"template": ..., **context} dicts for the user's role."""
-    panels = []
+    of {"template": ..., "slot": "facts" | "main" (default) | "end", **context} dicts for the user.
+    Core knows no app: it finds them by name."""
+    slots: dict[str, list[dict]] = {slot: [] for slot in HOME_SLOTS}
     for config in apps.get_app_configs():
         if not config.name.startswith("apps.") or config.name == "apps.core":
             continue
@@ -32,8 +29,9 @@ def home_panels(request) -> list[dict]:
             module = importlib.import_module(f"{config.name}.home")
         except ModuleNotFoundError:
             continue
-        panels.extend(module.panels(request))
-    return panels
+        for panel in module.panels(request):
+            slots[panel.get("slot", "main")].append(panel)
+    return slots
 
 
 @never_cache

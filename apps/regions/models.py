@@ -13,6 +13,12 @@ class RegionQuerySet(models.QuerySet):
     def provinces(self):
         return self.filter(level=RegionLevel.PROVINCE)
 
+    def visible_to(self, user):
+        """Regions in the caller's scope, for pickers, filters and the API (apps.accounts.scoping)."""
+        from apps.accounts.scoping import region_tree_q
+
+        return self.filter(region_tree_q(user))
+
 
 class Region(models.Model):
     """One administrative division, keyed by its 12-digit NBS statistical code.

@@ -5,12 +5,13 @@ from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.errors import ServiceError
+from apps.core.viewsets import ScopedListView, ScopedRetrieveView
 
 from . import selectors, services, tasks
 from .models import AnnualReport, CompileJob, JobKind, NationalSnapshot
@@ -90,28 +91,30 @@ class NationalSerializer(serializers.Serializer):
 # Errors (ServiceError, 404) go through the API's one exception handler: {"code", "message", "fields"}.
 
 
-class AnnualReportList(generics.ListAPIView):
+class AnnualReportList(ScopedListView):
     """Annual reports in scope; filters ?year= and ?province= (division code)."""
 
     permission_classes = [IsAuthenticated]
     serializer_class = AnnualReportListSerializer
     filter_backends: list = []
+    scope_model = AnnualReport
 
-    def get_queryset(self):
+    def safely_get_queryset(self, queryset):
         year = self.request.query_params.get("year")
-        return selectors.annual_report_list(
-            user=self.request.user,
-            year=int(year) if year and year.isdigit() else None,
+        return selectors.annual_reports_filtered(
+            queryset,
+            year=int(year) if year and year.isascii() and year.isdigit() else None,
             province=self.request.query_params.get("province") or None,
         ).order_by("-year", "province_id")
 
 
-class AnnualReportDetail(generics.RetrieveAPIView):
+class AnnualReportDetail(ScopedRetrieveView):
     permission_classes = [IsAuthenticated]
     serializer_class = AnnualReportSerializer
+    scope_model = AnnualReport
 
-    def get_queryset(self):
-        return selectors.annual_report_list(user=self.request.user)
+    def safely_get_queryset(self, queryset):
+        return queryset.select_related("province")
 
 
 class AnnualReportSubmit(APIView):
@@ -123,7 +126,7 @@ class AnnualReportSubmit(APIView):
         summary="提交年度报告 / Submit the annual report to the ministry",
     )
     def post(self, request, pk):
-        report = generics.get_object_or_404(selectors.annual_report_list(user=request.user), pk=pk)
+        report = selectors.access_report(user=request.user, pk=pk)
         data = SubmitRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         report = services.annual_report_submit(
@@ -163,7 +166,7 @@ class AnnualReportPdf(APIView):
 
     @extend_schema(responses=PDF_RESPONSES, summary="年度报告 PDF / Annual report PDF")
     def get(self, request, pk):
-        report = generics.get_object_or_404(selectors.annual_report_list(user=request.user), pk=pk)
+        report = selectors.access_report(user=request.user, pk=pk)
         if not report.compiled_at:
             raise Http404
         return _pdf_response(
@@ -226,9 +229,7 @@ class CompileJobStart(APIView):
         return Response(CompileJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
-class CompileJobDetail(generics.RetrieveAPIView):
+class CompileJobDetail(ScopedRetrieveView):
     permission_classes = [IsAuthenticated]
     serializer_class = CompileJobSerializer
-
-    def get_queryset(self):
-        return CompileJob.objects.visible_to(self.request.user)
+    scope_model = CompileJob

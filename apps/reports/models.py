@@ -113,6 +113,9 @@ class ReportEvent(AppendOnlyMixin, models.Model):
     hash = models.CharField(max_length=64, blank=True)
 
     objects = AppendOnlyQuerySet.as_manager()
+    chain_key = "report_id"
+    chain_order = ("report_id", "at", "id")
+    chain_label = "report"
 
     class Meta:
         verbose_name = _("Report history entry")

@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from apps.review import workflow
+
 from . import charts
 from .models import NARRATIVE_FIELDS, AnnualReport
 
@@ -57,3 +59,11 @@ def narrative(report: AnnualReport) -> list[tuple[str, str]]:
 
 def status_rows(rows: list[dict]) -> list[dict]:
     return [{**r, "label": STATUS_LABELS.get(r["status"], r["status"])} for r in rows]
+
+
+def waiting_levels(figures: dict) -> list[tuple[str, str]]:
+    """The review levels the figures count "waiting" for, with their labels: the chain of the
+    province (a national figure lists every level). Figures compiled before chains existed have
+    the default chain."""
+    chain = (figures or {}).get("chain") or list(workflow.DEFAULT_CHAIN)
+    return [(key, str(workflow.waiting_label(key))) for key in chain if key in workflow.LEVEL]

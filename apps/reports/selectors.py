@@ -1,6 +1,6 @@
 """Reads of the reports app: the compiled figures (database aggregation only) and scoped lookups.
 
-Every figure follows the definitions of DESIGN.md:
+Every figure follows the definitions of docs/figures.md:
 - registered: communities in the registry of the region;
 - participating in Y: communities whose assessment of Y left draft (including those sent back);
 - submitted: assessments of Y currently with a reviewer or decided (submitted, recommended, approved,
@@ -18,14 +18,23 @@ import zoneinfo
 from django.conf import settings
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
-from apps.assessments.models import Assessment, Demonstration, State
+from apps.accounts.capabilities import can_see_national
+from apps.assessments.models import Assessment, State
 from apps.communities.models import Community
+from apps.core.errors import NotFoundError
 from apps.regions.models import Region
+from apps.review import workflow
+from apps.review.models import Demonstration
+from apps.review.selectors import chain_for
 from apps.standards.selectors import local_standards_in_force
 
 from . import criteria
 from .models import AnnualReport, CompileJob, NationalSnapshot
+
+# One "waiting at <level>" figure per review level (apps.review.workflow), from Assessment.review_level.
+WAITING_ZERO = {f"waiting_{level.key}": 0 for level in workflow.LEVELS}
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 CORPS = "660000000000"
@@ -76,8 +85,12 @@ def _counts_by(*, communities, assessments, year: int, key_expr) -> list[dict]:
             "id", filter=Q(state__in=[State.SUBMITTED, State.RECOMMENDED, State.APPROVED, State.REVOKED])
         ),
         approved=Count("id", filter=Q(approved_at__gte=start, approved_at__lt=end)),
-        waiting_city=Count("id", filter=Q(state=State.SUBMITTED)),
-        waiting_province=Count("id", filter=Q(state=State.RECOMMENDED)),
+        **{
+            f"waiting_{level.key}": Count(
+                "id", filter=Q(state__in=workflow.IN_REVIEW, review_level=level.key)
+            )
+            for level in workflow.LEVELS
+        },
         returned=Count("id", filter=Q(state=State.RETURNED)),
     )
     meeting = _grouped(
@@ -94,8 +107,7 @@ def _counts_by(*, communities, assessments, year: int, key_expr) -> list[dict]:
             "participating": 0,
             "submitted": 0,
             "approved": 0,
-            "waiting_city": 0,
-            "waiting_province": 0,
+            **WAITING_ZERO,
             "returned": 0,
             **this_year.get(key, {}),
             "meeting": meeting.get(key, {}).get("meeting", 0),
@@ -180,8 +192,7 @@ def _totals(rows: list[dict]) -> dict:
         "submitted",
         "approved",
         "meeting",
-        "waiting_city",
-        "waiting_province",
+        *WAITING_ZERO,
         "returned",
     )
     totals = {k: sum(r[k] for r in rows) for k in keys}
@@ -224,6 +235,7 @@ def region_figures(*, year: int, province_code: str | None = None) -> dict:
     if province_code:
         region = Region.objects.get(pk=province_code)
         figures["province"] = {"code": region.code, "name": region.name}
+        figures["chain"] = list(chain_for(province_id=province_code, year=year))
         figures["cities"] = cities
         figures["counties"] = counties
         figures.update(_lists(assessments, year))
@@ -248,8 +260,7 @@ def region_figures(*, year: int, province_code: str | None = None) -> dict:
                         "submitted": 0,
                         "approved": 0,
                         "meeting": 0,
-                        "waiting_city": 0,
-                        "waiting_province": 0,
+                        **WAITING_ZERO,
                         "returned": 0,
                         "share": None,
                         "participation": None,
@@ -261,6 +272,7 @@ def region_figures(*, year: int, province_code: str | None = None) -> dict:
         for rank, u in enumerate(units, start=1):
             u["rank"] = rank
         figures["units"] = units
+        figures["chain"] = [level.key for level in workflow.LEVELS]
         figures["local_standards"] = local_standards_in_force(year=year)
         figures["weakest_criteria"] = sorted(
             [c for c in figures["criteria"] if c["met_share"] is not None], key=lambda c: c["met_share"]
@@ -303,7 +315,12 @@ def report_status(*, year: int, today: dt.date) -> list[dict]:
 def annual_report_list(
     *, user, year: int | None = None, province: str | None = None
 ) -> QuerySet[AnnualReport]:
-    qs = AnnualReport.objects.visible_to(user).select_related("province")
+    return annual_reports_filtered(AnnualReport.objects.visible_to(user), year=year, province=province)
+
+
+def annual_reports_filtered(qs, *, year: int | None = None, province: str | None = None):
+    """Narrow an already scoped queryset of reports by year and provincial unit."""
+    qs = qs.select_related("province")
     if year:
         qs = qs.filter(year=year)
     if province:
@@ -311,20 +328,20 @@ def annual_report_list(
     return qs
 
 
-def annual_report_get(*, user, pk) -> AnnualReport:
-    """One report in scope, or AnnualReport.DoesNotExist (404 for both unknown and foreign)."""
-    return AnnualReport.objects.visible_to(user).select_related("province", "submitted_by").get(pk=pk)
+def access_report(*, user, pk) -> AnnualReport:
+    """The annual report `pk` in the caller's scope, or NotFoundError for unknown and foreign alike:
+    the one fetch-and-check of reports (pages, PDFs, API)."""
+    try:
+        return AnnualReport.objects.visible_to(user).select_related("province", "submitted_by").get(pk=pk)
+    except (AnnualReport.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError(_("This report does not exist.")) from None
 
 
 def national_snapshot_get(*, user, year: int) -> NationalSnapshot:
     """The national snapshot: ministry and administrators only (DoesNotExist for everyone else)."""
-    if not (user.is_authenticated and (user.role in ("ministry", "admin") or user.is_superuser)):
+    if not can_see_national(user):
         raise NationalSnapshot.DoesNotExist
     return NationalSnapshot.objects.get(year=year)
-
-
-def can_see_national(user) -> bool:
-    return user.is_authenticated and (user.role in ("ministry", "admin") or user.is_superuser)
 
 
 def compile_job_get(*, user, pk) -> CompileJob:

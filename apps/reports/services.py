@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
+from apps.accounts.capabilities import can_edit_report, can_see_national
 from apps.accounts.models import Role, User
-from apps.assessments.services import notify_users
 from apps.core.errors import ConflictError, ForbiddenError, ServiceError
+from apps.notices.services import notify_users
 from apps.regions.models import Region
 
 from . import selectors
@@ -124,7 +125,7 @@ def national_snapshot_compile(*, year: int) -> NationalSnapshot:
 
 
 def _require_province_staff(user: User, report: AnnualReport) -> None:
-    if user.role != Role.PROVINCE or user.region_id != report.province_id:
+    if not can_edit_report(user, report.province_id):
         raise ForbiddenError(_("Only the provincial department of this unit can change its report."))
 
 
@@ -205,7 +206,7 @@ def annual_report_submit(
 
 def annual_report_return(*, report: AnnualReport, user: User, reason: str) -> AnnualReport:
     """The ministry returns a submitted report with a reason; the province can edit and resubmit."""
-    if user.role not in (Role.MINISTRY, Role.ADMIN):
+    if not can_see_national(user):
         raise ForbiddenError(_("Only the ministry can return a report."))
     reason = (reason or "").strip()
     if not reason:
@@ -359,14 +360,10 @@ def compile_job_start(
     """Record a compile job and enqueue it after commit. Province staff may compile their own unit;
     the ministry and administrators any unit or the whole year."""
     if user is not None:
-        national = user.role in (Role.MINISTRY, Role.ADMIN) or user.is_superuser
+        national = can_see_national(user)
         if kind == JobKind.YEAR and not national:
             raise ForbiddenError(_("Only the ministry can compile the whole year."))
-        if (
-            kind == JobKind.PROVINCE
-            and not national
-            and not (user.role == Role.PROVINCE and user.region_id == province_code)
-        ):
+        if kind == JobKind.PROVINCE and not national and not can_edit_report(user, province_code):
             raise ForbiddenError(_("You can only compile the report of your own provincial unit."))
     if kind == JobKind.PROVINCE and not Region.objects.filter(pk=province_code, level="province").exists():
         raise ServiceError(_("Unknown provincial unit."), code="unknown_province", field="province")

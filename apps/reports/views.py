@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.accounts.capabilities import can_edit_report, can_see_national, is_province_staff
 from apps.assessments.selectors import campaign_year
 from apps.core.broker import broker_available
 from apps.core.errors import ForbiddenError, ServiceError
@@ -27,15 +28,8 @@ def _broker_down_message() -> str:
     )
 
 
-def _report_or_404(request, pk) -> AnnualReport:
-    try:
-        return selectors.annual_report_get(user=request.user, pk=pk)
-    except AnnualReport.DoesNotExist:
-        raise Http404 from None
-
-
 def _require_national(request) -> None:
-    if not selectors.can_see_national(request.user):
+    if not can_see_national(request.user):
         raise Http404
 
 
@@ -44,10 +38,10 @@ def _require_national(request) -> None:
 def index(request):
     """Province staff land on their own report of the campaign year; the ministry on the dashboard."""
     user = request.user
-    if user.role == "province" and user.region_id:
+    if is_province_staff(user):
         report = services.annual_report_ensure(province_code=user.region_id, year=campaign_year())
         return redirect("reports:detail", pk=report.pk)
-    if selectors.can_see_national(user):
+    if can_see_national(user):
         return redirect("reports:national", year=campaign_year())
     raise Http404
 
@@ -55,8 +49,8 @@ def index(request):
 @login_required
 @require_GET
 def detail(request, pk):
-    report = _report_or_404(request, pk)
-    can_edit = request.user.role == "province" and report.is_editable
+    report = selectors.access_report(user=request.user, pk=pk)
+    can_edit = can_edit_report(request.user, report.province_id) and report.is_editable
     form = NarrativeForm(instance=report, initial={"version": report.version}) if can_edit else None
     return render(request, "reports/detail.html", _detail_context(request, report, form))
 
@@ -74,8 +68,8 @@ def _detail_context(request, report: AnnualReport, form, return_form=None) -> di
         "f": figures,
         "t": figures.get("totals", {}),
         "form": form,
-        "return_form": return_form or (ReturnForm() if selectors.can_see_national(request.user) else None),
-        "is_province": request.user.role == "province",
+        "return_form": return_form or (ReturnForm() if can_see_national(request.user) else None),
+        "is_province": can_edit_report(request.user, report.province_id),
         "narrative": presenters.narrative(report),
         "deadline": selectors.report_deadline(report.year),
         "days_left": (selectors.report_deadline(report.year) - today).days,
@@ -97,7 +91,7 @@ def _detail_context(request, report: AnnualReport, form, return_form=None) -> di
 @login_required
 @require_POST
 def narrative(request, pk):
-    report = _report_or_404(request, pk)
+    report = selectors.access_report(user=request.user, pk=pk)
     form = NarrativeForm(request.POST, instance=AnnualReport.objects.get(pk=report.pk))
     if form.is_valid():
         try:
@@ -121,7 +115,7 @@ def narrative(request, pk):
 @login_required
 @require_POST
 def compile_report(request, pk):
-    report = _report_or_404(request, pk)
+    report = selectors.access_report(user=request.user, pk=pk)
     services.compile_jobs_requeue()
     try:
         job = services.compile_job_start(
@@ -143,7 +137,7 @@ def compile_report(request, pk):
 @login_required
 @require_POST
 def submit(request, pk):
-    report = _report_or_404(request, pk)
+    report = selectors.access_report(user=request.user, pk=pk)
     try:
         version = int(request.POST.get("version", "")) if request.POST.get("version") else None
         services.annual_report_submit(report=report, user=request.user, expected_version=version)
@@ -159,7 +153,7 @@ def submit(request, pk):
 @login_required
 @require_POST
 def return_report(request, pk):
-    report = _report_or_404(request, pk)
+    report = selectors.access_report(user=request.user, pk=pk)
     form = ReturnForm(request.POST)
     if form.is_valid():
         try:
@@ -195,7 +189,7 @@ def _serve_pdf(request, obj, filename: str, render_task, *args, back: str):
 @login_required
 @require_GET
 def report_pdf(request, pk):
-    report = _report_or_404(request, pk)
+    report = selectors.access_report(user=request.user, pk=pk)
     if not report.compiled_at:
         raise Http404
     return _serve_pdf(

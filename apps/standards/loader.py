@@ -11,7 +11,7 @@ SEED = Path(__file__).resolve().parent.parent.parent / "fixtures" / "standard-tr
 NATIONAL_CODE = "national-trial-2020"
 
 # The national standard's own data: the two criteria whose rating depends on a recorded figure
-# (DESIGN.md), their unit and the threshold a "met" rating needs.
+# (docs/figures.md), their unit and the threshold a "met" rating needs.
 FIGURES = {
     5: ("生活垃圾分类居民小区覆盖率", "Household-waste sorting coverage of residential compounds", 100),
     12: ("物业管理覆盖率", "Property-management coverage", 30),

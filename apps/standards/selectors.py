@@ -147,3 +147,15 @@ def local_standards_in_force(*, year: int) -> list[dict]:
 
 def _number(value):
     return None if value is None else float(value)
+
+
+_NATIONAL_NUMBERS: tuple[int, ...] = ()
+
+
+def national_numbers() -> tuple[int, ...]:
+    """The numbers of the national trial standard's criteria, in order (the "16" is data). The
+    national standard never changes once loaded, so it is read once per process."""
+    global _NATIONAL_NUMBERS
+    if not _NATIONAL_NUMBERS:
+        _NATIONAL_NUMBERS = tuple(national_criteria().values_list("number", flat=True))
+    return _NATIONAL_NUMBERS

@@ -37,8 +37,12 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.standards",
     "apps.assessments",
+    "apps.review",
+    "apps.notices",
+    "apps.public",
     "apps.reports",
     "apps.api",
+    "apps.demo",
     "apps.core",
 ]
 
@@ -53,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "apps.core.middleware.ServiceErrorMiddleware",
 ]
 
 ROOT_URLCONF = "greencommunity.urls"

@@ -5,3 +5,6 @@ from .base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+
+# The benchmark tooling (generate_campaigns) is a command of the bench app; never in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405

@@ -16,3 +16,6 @@ STORAGES = {
 }
 # The test client does not fill REMOTE_ADDR-based lockout in unrelated tests.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+
+# The benchmark tooling (generate_campaigns) is a command of the bench app; never in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405

@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from apps.assessments import services
+from apps.review import services as review_services
 from tests.assessments.conftest import PDF_BYTES
 
 
@@ -164,5 +164,5 @@ def test_province_revokes(api, province_user, approved_assessment):
 
 @pytest.fixture
 def approved_assessment(submitted, city_user, province_user):
-    services.assessment_recommend(assessment=submitted, user=city_user)
-    return services.assessment_approve(assessment=submitted, user=province_user)
+    review_services.assessment_recommend(assessment=submitted, user=city_user)
+    return review_services.assessment_approve(assessment=submitted, user=province_user)

@@ -6,6 +6,7 @@ from PIL import Image
 
 from apps.assessments import services
 from apps.assessments.models import Rating
+from apps.review import services as review_services
 
 
 def png_bytes(size=(40, 30), color=(30, 120, 70)) -> bytes:
@@ -56,4 +57,4 @@ def filled(assessment, community_user):
 
 @pytest.fixture
 def submitted(filled, community_user):
-    return services.assessment_submit(assessment=filled, user=community_user)
+    return review_services.assessment_submit(assessment=filled, user=community_user)

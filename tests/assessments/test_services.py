@@ -3,8 +3,10 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.assessments import services
-from apps.assessments.models import AssessmentEvent, Evidence, Notice, Rating, State, Submission
+from apps.assessments.models import AssessmentEvent, Evidence, Rating, State, Submission
 from apps.core.errors import ConflictError, ForbiddenError, ServiceError
+from apps.notices.models import Notice
+from apps.review import services as review_services
 
 from .conftest import PDF_BYTES, fill
 
@@ -112,7 +114,7 @@ def test_submit_lists_what_is_missing(assessment, community_user):
         response=response_of(assessment, 1), user=community_user, rating="met", statement="做了"
     )
     with pytest.raises(ServiceError) as exc:
-        services.assessment_submit(assessment=assessment, user=community_user)
+        review_services.assessment_submit(assessment=assessment, user=community_user)
     assert exc.value.code == "incomplete"
     assert "1" in exc.value.message and "16" in exc.value.message
     assessment.refresh_from_db()
@@ -124,7 +126,7 @@ def test_submit_freezes_the_version(submitted, community_user):
     assert Submission.objects.get(assessment=submitted).snapshot["responses"][0]["evidence"]
     assert not Evidence.objects.filter(response__assessment=submitted, submitted_round__isnull=True).exists()
     with pytest.raises(ConflictError):
-        services.assessment_submit(assessment=submitted, user=community_user)
+        review_services.assessment_submit(assessment=submitted, user=community_user)
     evidence = Evidence.objects.filter(response__assessment=submitted).first()
     with pytest.raises(ConflictError):
         services.evidence_remove(evidence=evidence, user=community_user)
@@ -134,14 +136,14 @@ def test_submit_freezes_the_version(submitted, community_user):
 
 def test_whole_workflow_with_history(submitted, community_user, city_user, province_user):
     with pytest.raises(ServiceError):
-        services.assessment_return(assessment=submitted, user=city_user, reason="")
-    returned = services.assessment_return(
+        review_services.assessment_return(assessment=submitted, user=city_user, reason="")
+    returned = review_services.assessment_return(
         assessment=submitted, user=city_user, reason="佐证材料不足", comments={12: "物业覆盖率证明缺失"}
     )
     assert returned.state == State.RETURNED
     assert response_of(returned, 12).review_comment == "物业覆盖率证明缺失"
     with pytest.raises(ServiceError) as unchanged:
-        services.assessment_submit(assessment=returned, user=community_user)
+        review_services.assessment_submit(assessment=returned, user=community_user)
     assert unchanged.value.code == "unchanged"
     # A submitted file can only be withdrawn, never deleted.
     old = Evidence.objects.filter(response__criterion__number=12, response__assessment=returned).first()
@@ -152,12 +154,12 @@ def test_whole_workflow_with_history(submitted, community_user, city_user, provi
         user=community_user,
         uploaded_file=SimpleUploadedFile("n.pdf", PDF_BYTES),
     )
-    resubmitted = services.assessment_submit(assessment=returned, user=community_user)
+    resubmitted = review_services.assessment_submit(assessment=returned, user=community_user)
     assert resubmitted.round == 2 and Submission.objects.filter(assessment=resubmitted).count() == 2
-    recommended = services.assessment_recommend(assessment=resubmitted, user=city_user)
-    approved = services.assessment_approve(assessment=recommended, user=province_user)
+    recommended = review_services.assessment_recommend(assessment=resubmitted, user=city_user)
+    approved = review_services.assessment_approve(assessment=recommended, user=province_user)
     assert approved.state == State.APPROVED and approved.approved_at
-    revoked = services.assessment_revoke(assessment=approved, user=province_user, reason="复查不合格")
+    revoked = review_services.assessment_revoke(assessment=approved, user=province_user, reason="复查不合格")
     assert revoked.state == State.REVOKED
     actions = list(AssessmentEvent.objects.filter(assessment=revoked).values_list("action", flat=True))
     assert [a for a in actions if a not in ("evidence_added", "evidence_removed")] == [
@@ -177,23 +179,23 @@ def test_whole_workflow_with_history(submitted, community_user, city_user, provi
 
 def test_return_sends_an_email_after_commit(submitted, city_user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.assessment_return(assessment=submitted, user=city_user, reason="照片不清晰")
+        review_services.assessment_return(assessment=submitted, user=city_user, reason="照片不清晰")
     assert len(mail.outbox) == 1
     assert "照片不清晰" in mail.outbox[0].body and mail.outbox[0].to == ["committee@example.org"]
 
 
 def test_wrong_state_and_wrong_role_are_refused(submitted, community_user, city_user, province_user):
     with pytest.raises(ConflictError):
-        services.assessment_approve(assessment=submitted, user=province_user)
+        review_services.assessment_approve(assessment=submitted, user=province_user)
     with pytest.raises(ForbiddenError):
-        services.assessment_recommend(assessment=submitted, user=community_user)
+        review_services.assessment_recommend(assessment=submitted, user=community_user)
     with pytest.raises(ForbiddenError):
-        services.assessment_approve(assessment=submitted, user=city_user)
-    services.assessment_recommend(assessment=submitted, user=city_user)
+        review_services.assessment_approve(assessment=submitted, user=city_user)
+    review_services.assessment_recommend(assessment=submitted, user=city_user)
     with pytest.raises(ConflictError, match="already|已"):
-        services.assessment_recommend(assessment=submitted, user=city_user)
+        review_services.assessment_recommend(assessment=submitted, user=city_user)
     with pytest.raises(ConflictError):
-        services.assessment_revoke(assessment=submitted, user=province_user, reason="x")
+        review_services.assessment_revoke(assessment=submitted, user=province_user, reason="x")
 
 
 def test_out_of_scope_reviewer_cannot_act(submitted, db):
@@ -202,7 +204,7 @@ def test_out_of_scope_reviewer_cannot_act(submitted, db):
 
     other = UserFactory(username="beijing", role=Role.PROVINCE, region=region("11"))
     with pytest.raises(ServiceError) as exc:
-        services.assessment_return(assessment=submitted, user=other, reason="x")
+        review_services.assessment_return(assessment=submitted, user=other, reason="x")
     assert exc.value.status == 404
 
 
@@ -219,10 +221,10 @@ def test_history_is_append_only(submitted):
 
 def test_demonstration_needs_approval(submitted, city_user, province_user):
     with pytest.raises(ConflictError):
-        services.demonstration_designate(assessment=submitted, user=province_user, citation="示范")
-    services.assessment_recommend(assessment=submitted, user=city_user)
-    approved = services.assessment_approve(assessment=submitted, user=province_user)
-    demo = services.demonstration_designate(
+        review_services.demonstration_designate(assessment=submitted, user=province_user, citation="示范")
+    review_services.assessment_recommend(assessment=submitted, user=city_user)
+    approved = review_services.assessment_approve(assessment=submitted, user=province_user)
+    demo = review_services.demonstration_designate(
         assessment=approved, user=province_user, citation="垃圾分类成效显著"
     )
     assert demo.year == 2026

@@ -14,6 +14,7 @@ from PIL import Image
 from apps.accounts.models import Role
 from apps.assessments import services
 from apps.assessments.models import Evidence, Rating, State
+from apps.review import services as review_services
 from tests.factories import CommunityFactory, UserFactory, region
 
 from .conftest import PDF_BYTES, fill, png_bytes
@@ -60,7 +61,7 @@ def test_only_a_committee_member_opens_an_assessment(client_for, city_user, xuhu
 def test_days_left_counts_to_30_november_in_shanghai():
     import datetime
 
-    from apps.assessments.home_community import days_left
+    from apps.assessments.home import days_left
 
     assert days_left(2026, today=datetime.date(2026, 11, 29)) == 1
     assert days_left(2026, today=datetime.date(2026, 11, 30)) == 0
@@ -69,7 +70,7 @@ def test_days_left_counts_to_30_november_in_shanghai():
 
 def test_home_shows_the_returned_reason_first(client_for, submitted, community_user, city_user, settings):
     settings.CAMPAIGN_YEAR = submitted.year
-    services.assessment_return(
+    review_services.assessment_return(
         assessment=submitted, user=city_user, reason="照片不清晰", comments={3: "请补充设计师进社区的照片"}
     )
     body = client_for(community_user).get(reverse("home")).content.decode()
@@ -322,11 +323,11 @@ def test_stale_save_gets_the_conflict_message(assessment, community_user):
 def test_submit_lists_exactly_what_is_missing(client_for, assessment, community_user):
     client = client_for(community_user)
     post_criterion(client, assessment, 1, rating="met", statement="共同缔造。")
-    body = client.get(reverse("assessments:submit", args=[assessment.pk])).content.decode()
+    body = client.get(reverse("submission:submit", args=[assessment.pk])).content.decode()
     assert "第1条：自评为“达到”，但没有佐证材料。" in body
     assert "第2条：尚未自评。" in body and "第16条：尚未自评。" in body
     response = client.post(
-        reverse("assessments:submit", args=[assessment.pk]), {"version": assessment.version}
+        reverse("submission:submit", args=[assessment.pk]), {"version": assessment.version}
     )
     assert response.status_code == 400 and "第16条：尚未自评。" in response.content.decode()
     assessment.refresh_from_db()
@@ -335,7 +336,7 @@ def test_submit_lists_exactly_what_is_missing(client_for, assessment, community_
 
 def test_submit_makes_the_page_read_only_and_a_second_submit_is_refused(client_for, filled, community_user):
     client = client_for(community_user)
-    url = reverse("assessments:submit", args=[filled.pk])
+    url = reverse("submission:submit", args=[filled.pk])
     assert "确认提交" in client.get(url).content.decode()
     response = client.post(url, {"version": filled.version})
     assert response.status_code == 302
@@ -354,7 +355,7 @@ def test_submit_makes_the_page_read_only_and_a_second_submit_is_refused(client_f
 def test_returned_assessment_shows_comments_and_earlier_version(
     client_for, submitted, community_user, city_user
 ):
-    services.assessment_return(
+    review_services.assessment_return(
         assessment=submitted, user=city_user, reason="佐证不足", comments={8: "请补充消防通道照片"}
     )
     client = client_for(community_user)
@@ -363,7 +364,7 @@ def test_returned_assessment_shows_comments_and_earlier_version(
     assert body.index("请补充消防通道照片") > body.index("社区停车秩序规范")
     assert body.count("data-criterion-form") == 16
     assert reverse("assessments:round", args=[submitted.pk, 1]) in body
-    submit_url = reverse("assessments:submit", args=[submitted.pk])
+    submit_url = reverse("submission:submit", args=[submitted.pk])
     submitted.refresh_from_db()
     unchanged = client.post(submit_url, {"version": submitted.version})
     assert unchanged.status_code == 400 and "退回后尚未作任何修改" in unchanged.content.decode()
@@ -385,15 +386,15 @@ def _urls(assessment, evidence):
         ("get", detail_url(assessment)),
         ("post", crit_url(assessment, 1)),
         ("post", reverse("assessments:evidence-remove", args=[assessment.pk, evidence.pk])),
-        ("get", reverse("assessments:submit", args=[assessment.pk])),
-        ("post", reverse("assessments:submit", args=[assessment.pk])),
+        ("get", reverse("submission:submit", args=[assessment.pk])),
+        ("post", reverse("submission:submit", args=[assessment.pk])),
         ("get", reverse("assessments:round", args=[assessment.pk, 1])),
     ]
 
 
 @pytest.mark.parametrize("who", ["other_committee", "beijing_province", "other_district"])
 def test_every_url_answers_404_out_of_scope(client_for, submitted, community_user, who, settings):
-    services.assessment_return(assessment=submitted, user=_city(), reason="请修改")
+    review_services.assessment_return(assessment=submitted, user=_city(), reason="请修改")
     evidence = Evidence.objects.filter(response__assessment=submitted).first()
     users = {
         "other_committee": lambda: UserFactory(
@@ -415,7 +416,7 @@ def _city():
 
 
 def test_reviewer_in_scope_sees_the_page_read_only_and_cannot_post(client_for, submitted, city_user):
-    services.assessment_return(assessment=submitted, user=city_user, reason="请修改")
+    review_services.assessment_return(assessment=submitted, user=city_user, reason="请修改")
     evidence = Evidence.objects.filter(response__assessment=submitted).first()
     client = client_for(city_user)
     body = client.get(detail_url(submitted)).content.decode()
@@ -467,7 +468,7 @@ def test_files_chosen_with_a_refused_text_are_named_as_not_added(
 def test_removing_a_submitted_file_after_return_keeps_it_in_the_earlier_version(
     client_for, submitted, community_user, city_user
 ):
-    services.assessment_return(assessment=submitted, user=city_user, reason="请更换第1条材料")
+    review_services.assessment_return(assessment=submitted, user=city_user, reason="请更换第1条材料")
     evidence = Evidence.objects.get(response__assessment=submitted, response__criterion__number=1)
     client = client_for(community_user)
     client.post(reverse("assessments:evidence-remove", args=[submitted.pk, evidence.pk]))
@@ -483,7 +484,7 @@ def test_removing_a_submitted_file_after_return_keeps_it_in_the_earlier_version(
 def test_community_sees_the_history_timeline_with_the_return_reason(
     client_for, submitted, community_user, city_user
 ):
-    services.assessment_return(assessment=submitted, user=city_user, reason="照片不清晰,请补拍")
+    review_services.assessment_return(assessment=submitted, user=city_user, reason="照片不清晰,请补拍")
     page = client_for(community_user).get(reverse("assessments:detail", args=[submitted.pk])).content.decode()
     assert 'data-testid="history"' in page
     assert "照片不清晰,请补拍" in page and "退回修改" in page

@@ -9,6 +9,7 @@ from PIL import Image, ImageDraw
 from apps.accounts.models import Role
 from apps.assessments import services
 from apps.assessments.models import Assessment, Evidence, State
+from apps.review import services as review_services
 from tests.factories import CommunityFactory, UserFactory, region
 
 from .conftest import BROWSER_DB, login, screenshot
@@ -135,7 +136,7 @@ def test_committee_fills_uploads_submits_and_sees_read_only(
 
     # The same on a phone, after the reviewers returned it with a comment.
     city = UserFactory(username="xuhui-dept", role=Role.CITY, region=region("310104"))
-    services.assessment_return(
+    review_services.assessment_return(
         assessment=assessment,
         user=city,
         reason="第8条佐证材料不能反映消防通道情况，请补充。",

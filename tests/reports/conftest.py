@@ -4,8 +4,9 @@ import zoneinfo
 
 import pytest
 
-from apps.assessments.models import Assessment, Demonstration, Response
+from apps.assessments.models import Assessment, Response
 from apps.communities.models import Community
+from apps.review.models import Demonstration
 from apps.standards.models import Criterion, StandardVersion
 from tests.factories import CommunityFactory, region
 
@@ -28,6 +29,10 @@ def make_assessment(community: Community, year: int, state: str, **stamps) -> As
         city=community.city,
         county=community.county,
         street=community.street,
+        # In review through the default chain: submitted waits at the county/city level, recommended
+        # at the province.
+        review_level={"submitted": "county", "recommended": "province"}.get(state, ""),
+        review_chain="county,province" if state != "draft" else "",
         **stamps,
     )
 

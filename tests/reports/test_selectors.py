@@ -18,7 +18,10 @@ def test_shanghai_2025_totals(small_world):
     assert t["demonstrations"] == 1
     assert t["median_days"] == 19.5  # 9 and 30 days
     assert t["decided"] == 2
-    assert (t["waiting_city"], t["waiting_province"], t["returned"]) == (1, 1, 1)
+    # The default chain: the submitted one waits at the county/city level, the recommended one at
+    # the province; nothing waits at the street or prefecture-level city.
+    assert (t["waiting_county"], t["waiting_province"], t["returned"]) == (1, 1, 1)
+    assert (t["waiting_street"], t["waiting_city"]) == (0, 0)
 
 
 def test_cumulative_2024_counts_the_later_revoked(small_world):

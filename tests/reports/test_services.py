@@ -8,8 +8,8 @@ from django.core import mail
 from django_celery_beat.models import PeriodicTask
 
 from apps.accounts.models import Role
-from apps.assessments.models import Notice
 from apps.core.errors import ConflictError, ForbiddenError, ServiceError
+from apps.notices.models import Notice
 from apps.reports import services, tasks
 from apps.reports.models import AnnualReport, CompileJob, NationalSnapshot, ReportAction, ReportEvent
 from tests.factories import UserFactory, region

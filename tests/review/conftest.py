@@ -5,6 +5,7 @@ from apps.accounts.models import Role
 from apps.assessments import services
 from apps.assessments.models import Assessment, State
 from apps.communities.models import Community
+from apps.review import services as review_services
 from apps.standards.selectors import national_standard
 from greencommunity.settings.base import INSTALLED_APPS
 from tests.assessments.conftest import PDF_BYTES, fill, pdf_upload, png_bytes, png_upload  # noqa: F401
@@ -37,17 +38,17 @@ def assessment(community_user, xuhui_community):
 def submitted(assessment, community_user, settings):
     settings.CAMPAIGN_YEAR = 2026
     fill(assessment, community_user)
-    return services.assessment_submit(assessment=assessment, user=community_user)
+    return review_services.assessment_submit(assessment=assessment, user=community_user)
 
 
 @pytest.fixture
 def recommended(submitted, city_user):
-    return services.assessment_recommend(assessment=submitted, user=city_user)
+    return review_services.assessment_recommend(assessment=submitted, user=city_user)
 
 
 @pytest.fixture
 def approved(recommended, province_user):
-    return services.assessment_approve(assessment=recommended, user=province_user)
+    return review_services.assessment_approve(assessment=recommended, user=province_user)
 
 
 @pytest.fixture
@@ -92,6 +93,10 @@ def make_assessments(n: int, *, state: str, street_code: str = "310104003", year
                 street_id=c.street_id,
                 submitted_at=now if state != State.DRAFT else None,
                 not_met_count=i % 3,
+                # In review through the default chain: submitted waits at the county/city level,
+                # recommended at the province.
+                review_level={State.SUBMITTED: "county", State.RECOMMENDED: "province"}.get(state, ""),
+                review_chain="county,province" if state != State.DRAFT else "",
             )
             for i, c in enumerate(communities)
         ]

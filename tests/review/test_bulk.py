@@ -1,7 +1,7 @@
 from django.urls import reverse
 
-from apps.assessments import services
 from apps.assessments.models import Assessment, State
+from apps.review import services as review_services
 
 from .conftest import make_assessments
 
@@ -33,7 +33,7 @@ def test_bulk_approval_is_all_or_nothing(client_for, province_user, recommended,
     confirm = client.post(BULK, {"ids": ids})
     versions = {f"version_{a.pk}": a.version for a in confirm.context["assessments"]}
     # Meanwhile a colleague returns one of them.
-    services.assessment_return(assessment=recommended, user=province_user, reason="照片不清晰")
+    review_services.assessment_return(assessment=recommended, user=province_user, reason="照片不清晰")
     refused = client.post(BULK, {"ids": ids, "confirm": "1", **versions})
     assert refused.status_code == 409
     assert 'data-testid="bulk-error"' in refused.content.decode()

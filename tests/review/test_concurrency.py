@@ -5,9 +5,9 @@ import threading
 import pytest
 from django.db import connection
 
-from apps.assessments import services
 from apps.assessments.models import AssessmentEvent, State
 from apps.core.errors import ConflictError
+from apps.review import services as review_services
 from tests.factories import UserFactory, region
 
 from .conftest import TRANSACTIONAL_APPS, ensure_reference_data, fill
@@ -47,12 +47,16 @@ def test_two_reviewers_deciding_at_once_exactly_one_wins(
 ):
     # One test for both levels: every transactional test reloads the region tree afterwards.
     fill(assessment, community_user)
-    submitted = services.assessment_submit(assessment=assessment, user=community_user)
+    submitted = review_services.assessment_submit(assessment=assessment, user=community_user)
     colleague = UserFactory(username="xuhui-2", role="city", region=region("310104"))
     seen = submitted.version
     results = race(
-        lambda: services.assessment_recommend(assessment=submitted, user=city_user, expected_version=seen),
-        lambda: services.assessment_recommend(assessment=submitted, user=colleague, expected_version=seen),
+        lambda: review_services.assessment_recommend(
+            assessment=submitted, user=city_user, expected_version=seen
+        ),
+        lambda: review_services.assessment_recommend(
+            assessment=submitted, user=colleague, expected_version=seen
+        ),
     )
     wins = [r for r in results if not isinstance(r, Exception)]
     losses = [r for r in results if isinstance(r, Exception)]
@@ -65,8 +69,8 @@ def test_two_reviewers_deciding_at_once_exactly_one_wins(
     # Province level: two staff approve the same recommended assessment at once.
     colleague = UserFactory(username="sh-2", role="province", region=region("31"))
     results = race(
-        lambda: services.assessment_approve(assessment=submitted, user=province_user),
-        lambda: services.assessment_approve(assessment=submitted, user=colleague),
+        lambda: review_services.assessment_approve(assessment=submitted, user=province_user),
+        lambda: review_services.assessment_approve(assessment=submitted, user=colleague),
     )
     assert sorted(type(r).__name__ for r in results) == ["Assessment", "ConflictError"]
     submitted.refresh_from_db()

@@ -1,8 +1,9 @@
 import io
 
-from apps.assessments import demo
-from apps.assessments.models import Assessment, Demonstration, State
-from apps.core.demo import seed_demo_accounts
+from apps.assessments.models import Assessment, State
+from apps.demo import campaign as demo
+from apps.demo.accounts import seed_demo_accounts
+from apps.review.models import Demonstration
 from tests.factories import CommunityFactory, region
 
 

@@ -1,14 +1,14 @@
 from django.urls import reverse
 
-from apps.assessments.models import Notice
+from apps.notices.models import Notice
 
 LIST = reverse("notices:list")
 
 
 def test_community_sees_and_reads_its_notices(client_for, community_user, city_user, submitted):
-    from apps.assessments import services
+    from apps.review import services as review_services
 
-    services.assessment_return(assessment=submitted, user=city_user, reason="材料不全")
+    review_services.assessment_return(assessment=submitted, user=city_user, reason="材料不全")
     client = client_for(community_user)
     page = client.get(LIST)
     body = page.content.decode()

@@ -2,8 +2,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apps.assessments import services
 from apps.assessments.models import State
+from apps.review import services as review_services
 
 from .conftest import make_assessments
 
@@ -16,7 +16,9 @@ def test_public_page_lists_approved_and_demonstrations_without_login(
     client, approved, province_user, settings
 ):
     settings.CAMPAIGN_YEAR = 2026
-    services.demonstration_designate(assessment=approved, user=province_user, citation="垃圾分类成效显著")
+    review_services.demonstration_designate(
+        assessment=approved, user=province_user, citation="垃圾分类成效显著"
+    )
     revoked = make_assessments(1, state=State.REVOKED, start=300)[0]
     draft = make_assessments(1, state=State.DRAFT, start=400)[0]
     client.logout()
@@ -35,8 +37,8 @@ def test_public_page_lists_approved_and_demonstrations_without_login(
 
 def test_revoked_demonstration_disappears(client, approved, province_user, settings):
     settings.CAMPAIGN_YEAR = 2026
-    services.demonstration_designate(assessment=approved, user=province_user, citation="示范")
-    services.assessment_revoke(assessment=approved, user=province_user, reason="复查不合格")
+    review_services.demonstration_designate(assessment=approved, user=province_user, citation="示范")
+    review_services.assessment_revoke(assessment=approved, user=province_user, reason="复查不合格")
     body = client.get(public()).content.decode()
     assert approved.community.name not in body
 

@@ -21,9 +21,9 @@ def test_city_queue_opens_on_submitted_work_in_scope(client_for, city_user, subm
     assert response.status_code == 200
     assert [a.pk for a in rows_of(response)] == [submitted.pk]
     body = response.content.decode()
-    assert "初审" in body and submitted.community.name in body
-    counts = dict((s, n) for s, _label, n in response.context["counts"])
-    assert counts[State.SUBMITTED] == 1 and State.DRAFT not in counts
+    assert "区县审核" in body and submitted.community.name in body
+    counts = {c.key: c.count for c in response.context["counts"]}
+    assert counts["waiting"] == 1 and counts["level:county"] == 1 and State.DRAFT not in counts
 
 
 def test_province_queue_shows_recommended_then_the_decided(client_for, province_user, recommended):
@@ -34,10 +34,18 @@ def test_province_queue_shows_recommended_then_the_decided(client_for, province_
     response = client.get(QUEUE)
     assert [a.pk for a in rows_of(response)] == [recommended.pk]
     assert response.context["can_bulk"]
-    counts = dict((s, n) for s, _label, n in response.context["counts"])
-    assert counts == {"recommended": 1, "approved": 3, "returned": 0, "revoked": 1}
+    counts = {c.key: c.count for c in response.context["counts"]}
+    assert counts == {
+        "waiting": 1,
+        "level:county": 2,
+        "level:province": 1,
+        "approved": 3,
+        "returned": 0,
+        "revoked": 1,
+    }
     everything = client.get(QUEUE, {"state": "", "year": ""})
-    assert len(rows_of(everything)) == 5  # submitted ones belong to the first level
+    # The province watches its whole chain: the 2 waiting at the county level are listed too.
+    assert len(rows_of(everything)) == 7
 
 
 def test_filters_and_search(client_for, city_user, submitted):
@@ -59,6 +67,7 @@ def test_filters_and_search(client_for, city_user, submitted):
 
 def test_filter_by_one_criterion_rated_not_met(client_for, city_user, assessment, community_user, settings):
     from apps.assessments import services
+    from apps.review import services as review_services
 
     from .conftest import fill
 
@@ -66,7 +75,7 @@ def test_filter_by_one_criterion_rated_not_met(client_for, city_user, assessment
     fill(assessment, community_user)
     r16 = assessment.responses.get(criterion__number=16)
     services.response_save(response=r16, user=community_user, rating="not_met")
-    services.assessment_submit(assessment=assessment, user=community_user)
+    review_services.assessment_submit(assessment=assessment, user=community_user)
     make_assessments(3, state=State.SUBMITTED)
     client = client_for(city_user)
     assert [a.pk for a in rows_of(client.get(QUEUE, {"state": "submitted", "not_met": "16"}))] == [

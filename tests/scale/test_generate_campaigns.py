@@ -8,19 +8,12 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 
-from apps.assessments.management.commands.generate_campaigns import LAST_YEAR
-from apps.assessments.models import (
-    Assessment,
-    AssessmentEvent,
-    Demonstration,
-    Evidence,
-    Rating,
-    Response,
-    State,
-)
+from apps.assessments.models import Assessment, AssessmentEvent, Evidence, Rating, Response, State
 from apps.assessments.services import validate_answer
 from apps.communities.services import community_import
 from apps.core.errors import ServiceError
+from apps.review.models import Demonstration
+from bench.management.commands.generate_campaigns import LAST_YEAR
 
 REGISTRY = settings.BASE_DIR / "fixtures" / "divisions" / "residents-committees.csv.gz"
 NINGXIA = "640000000000"

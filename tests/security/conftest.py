@@ -17,9 +17,9 @@ from tests.assessments.conftest import (  # noqa: E402, F401  (fixtures shared w
 COMMITTED_MODELS = [
     "core.TraceEvent",
     "assessments.AssessmentEvent",
-    "assessments.Notice",
+    "notices.Notice",
     "assessments.Submission",
-    "assessments.Demonstration",
+    "review.Demonstration",
     "assessments.Evidence",
     "assessments.Response",
     "assessments.Assessment",

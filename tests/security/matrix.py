@@ -28,8 +28,8 @@ administrator gets the page.
 
 from dataclasses import dataclass, field
 
-ROLES = ("anonymous", "community", "city", "province", "ministry", "admin")
-SCOPED_ROLES = ("community", "city", "province")
+ROLES = ("anonymous", "community", "street", "city", "province", "ministry", "admin")
+SCOPED_ROLES = ("community", "street", "city", "province")
 NATIONWIDE_ROLES = ("ministry", "admin")
 
 LOGIN = "login"
@@ -49,8 +49,8 @@ PUBLIC = every(200)
 SIGNED_IN = every(200, anonymous=LOGIN)
 # An API endpoint every signed-in role may read.
 API_SIGNED_IN = every(200, anonymous=API_ANONYMOUS)
-# Pages only reviewers (city/province) may use.
-REVIEWERS = every(403, anonymous=LOGIN, city=200, province=200)
+# Pages only reviewers (street office, city/county, province) may use.
+REVIEWERS = every(403, anonymous=LOGIN, street=200, city=200, province=200)
 # Pages only the community committee may use.
 COMMITTEE = every(403, anonymous=LOGIN, community=200)
 # A committee's form post (redirects back to the page); everyone else 403.
@@ -170,7 +170,10 @@ ROUTES: dict[str, Route] = {
         method="post",
     ),
     # GET: the confirmation page; only the committee submits (reviewers 403, another region 404).
-    "assessments:submit": Route(inside=COMMITTEE, obj="assessment", kwargs={"pk": "pk"}),
+    "submission:submit": Route(inside=COMMITTEE, obj="assessment", kwargs={"pk": "pk"}),
+    # The province's review chain of a year: its own provincial department only (the page shows
+    # the caller's own province, so there is no other region's object to ask for).
+    "review:chain": Route(inside=every(403, anonymous=LOGIN, province=200)),
     "assessments:round": Route(inside=SIGNED_IN, obj="submitted", kwargs={"pk": "pk", "round": "round"}),
     # --- review (city: first level; province: second level; ministry and admin read only) -------
     # ?state= : every state of the year (by default each level sees only what waits for it).
@@ -181,7 +184,7 @@ ROUTES: dict[str, Route] = {
     # the message), not a refusal. The ministry and administrators read, never review: 403.
     "review:criterion": Route(
         inside=every(403, anonymous=LOGIN, city=REDIRECT, province=REDIRECT),
-        refusal_shows_page=("ministry", "admin"),
+        refusal_shows_page=("street", "ministry", "admin"),
         obj="submitted",
         kwargs={"pk": "pk", "number": "=1"},
         method="post",
@@ -191,7 +194,7 @@ ROUTES: dict[str, Route] = {
     # read, with the message saying their role may not do this.
     "review:decide": Route(
         inside=every(403, anonymous=LOGIN, city=REDIRECT),
-        refusal_shows_page=("province", "ministry", "admin"),
+        refusal_shows_page=("street", "province", "ministry", "admin"),
         obj="submitted",
         kwargs={"pk": "pk", "action": "=recommend"},
         method="post",

@@ -13,6 +13,7 @@ from django.urls import reverse
 from apps.assessments import services
 from apps.assessments.models import Assessment, AssessmentEvent, Evidence, Rating, State, Submission
 from apps.core.errors import ConflictError
+from apps.review import services as review_services
 from greencommunity.celery import app as celery_app
 
 PASSWORD = "correct-horse-battery"
@@ -45,22 +46,22 @@ def fail(*_args, **_kwargs):
 
 @pytest.fixture
 def recommended(submitted, city_user):
-    return services.assessment_recommend(assessment=submitted, user=city_user)
+    return review_services.assessment_recommend(assessment=submitted, user=city_user)
 
 
 @pytest.fixture
 def approved(recommended, province_user):
-    return services.assessment_approve(assessment=recommended, user=province_user)
+    return review_services.assessment_approve(assessment=recommended, user=province_user)
 
 
 # --- A database error in the middle of a transition -----------------------------------------------
 
 
-@pytest.mark.parametrize("failing", ["_record", "Submission.objects.create", "Evidence.update"])
+@pytest.mark.parametrize("failing", ["history_append", "Submission.objects.create", "Evidence.update"])
 def test_a_failed_submit_leaves_the_assessment_as_it_was(filled, community_user, monkeypatch, failing):
     before = state_of(filled)
-    if failing == "_record":
-        monkeypatch.setattr(services, "_record", fail)
+    if failing == "history_append":
+        monkeypatch.setattr(services, "history_append", fail)
     elif failing == "Submission.objects.create":
         monkeypatch.setattr(Submission.objects, "create", fail)
     else:
@@ -76,7 +77,7 @@ def test_a_failed_submit_leaves_the_assessment_as_it_was(filled, community_user,
 
         monkeypatch.setattr(QuerySet, "update", update)
     with pytest.raises(DatabaseError):
-        services.assessment_submit(assessment=filled, user=community_user)
+        review_services.assessment_submit(assessment=filled, user=community_user)
     assert state_of(filled) == before
     assert before["state"] == State.DRAFT
 
@@ -84,17 +85,21 @@ def test_a_failed_submit_leaves_the_assessment_as_it_was(filled, community_user,
 @pytest.mark.parametrize(
     ("fixture", "role", "action"),
     [
-        ("submitted", "city_user", lambda a, u: services.assessment_recommend(assessment=a, user=u)),
+        ("submitted", "city_user", lambda a, u: review_services.assessment_recommend(assessment=a, user=u)),
         (
             "submitted",
             "city_user",
-            lambda a, u: services.assessment_return(assessment=a, user=u, reason="缺照片"),
+            lambda a, u: review_services.assessment_return(assessment=a, user=u, reason="缺照片"),
         ),
-        ("recommended", "province_user", lambda a, u: services.assessment_approve(assessment=a, user=u)),
+        (
+            "recommended",
+            "province_user",
+            lambda a, u: review_services.assessment_approve(assessment=a, user=u),
+        ),
         (
             "approved",
             "province_user",
-            lambda a, u: services.assessment_revoke(assessment=a, user=u, reason="复查未通过"),
+            lambda a, u: review_services.assessment_revoke(assessment=a, user=u, reason="复查未通过"),
         ),
     ],
     ids=["recommend", "return", "approve", "revoke"],
@@ -112,9 +117,9 @@ def test_a_failed_decision_leaves_the_assessment_as_it_was(db, request, monkeypa
 
 def test_a_failed_review_verdict_is_not_kept(submitted, city_user, monkeypatch):
     response = submitted.responses.get(criterion__number=1)
-    monkeypatch.setattr(services, "_record", fail)
+    monkeypatch.setattr(services, "history_append", fail)
     with pytest.raises(DatabaseError):
-        services.response_review(
+        review_services.response_review(
             response=response, user=city_user, verdict="not_confirmed", comment="照片模糊"
         )
     response.refresh_from_db()
@@ -122,7 +127,7 @@ def test_a_failed_review_verdict_is_not_kept(submitted, city_user, monkeypatch):
 
 
 def test_a_failed_upload_leaves_no_row_and_no_file(assessment, community_user, monkeypatch, settings):
-    monkeypatch.setattr(services, "_record", fail)
+    monkeypatch.setattr(services, "history_append", fail)
     with pytest.raises(DatabaseError):
         services.evidence_add(
             response=assessment.responses.get(criterion__number=1),
@@ -152,9 +157,9 @@ def test_a_failed_save_keeps_the_previous_answer(assessment, community_user, mon
 
 def test_a_double_submit_has_the_effect_of_one(filled, community_user):
     version = filled.version
-    services.assessment_submit(assessment=filled, user=community_user, expected_version=version)
+    review_services.assessment_submit(assessment=filled, user=community_user, expected_version=version)
     with pytest.raises(ConflictError) as second:
-        services.assessment_submit(assessment=filled, user=community_user, expected_version=version)
+        review_services.assessment_submit(assessment=filled, user=community_user, expected_version=version)
     assert "已经提交" in second.value.message or second.value.code == "already_submitted"
     assert AssessmentEvent.objects.filter(assessment=filled, action="submitted").count() == 1
     assert Submission.objects.filter(assessment=filled).count() == 1
@@ -164,8 +169,8 @@ def test_a_double_submit_has_the_effect_of_one(filled, community_user):
 @pytest.mark.parametrize(
     ("fixture", "role", "action", "event"),
     [
-        ("submitted", "city_user", services.assessment_recommend, "recommended"),
-        ("recommended", "province_user", services.assessment_approve, "approved"),
+        ("submitted", "city_user", review_services.assessment_recommend, "recommended"),
+        ("recommended", "province_user", review_services.assessment_approve, "approved"),
     ],
     ids=["recommend", "approve"],
 )
@@ -182,9 +187,9 @@ def test_a_double_decision_has_the_effect_of_one(db, request, fixture, role, act
 
 
 def test_a_double_return_has_the_effect_of_one(submitted, city_user):
-    services.assessment_return(assessment=submitted, user=city_user, reason="缺照片")
+    review_services.assessment_return(assessment=submitted, user=city_user, reason="缺照片")
     with pytest.raises(ConflictError):
-        services.assessment_return(assessment=submitted, user=city_user, reason="缺照片")
+        review_services.assessment_return(assessment=submitted, user=city_user, reason="缺照片")
     assert AssessmentEvent.objects.filter(assessment=submitted, action="returned").count() == 1
 
 
@@ -240,10 +245,10 @@ def test_concurrent_double_submits_and_decisions_on_postgresql(committed_db):
 
     assessment = services.assessment_create(community=xuhui_community, year=2026, user=community_user)
     fill(assessment, community_user)
-    results = _race(4, lambda: services.assessment_submit(assessment=assessment, user=community_user))
+    results = _race(4, lambda: review_services.assessment_submit(assessment=assessment, user=community_user))
     assert sum(isinstance(r, Assessment) for r in results) == 1, results
     assert all(isinstance(r, ConflictError) for r in results if not isinstance(r, Assessment)), results
-    results = _race(4, lambda: services.assessment_recommend(assessment=assessment, user=city_user))
+    results = _race(4, lambda: review_services.assessment_recommend(assessment=assessment, user=city_user))
     assert sum(isinstance(r, Assessment) for r in results) == 1, results
     assert all(isinstance(r, ConflictError) for r in results if not isinstance(r, Assessment)), results
     counts = {
@@ -299,13 +304,13 @@ def test_with_redis_down_the_site_serves_saves_and_submits(redis_down, assessmen
     from tests.assessments.conftest import fill
 
     fill(assessment, community_user)
-    submitted = services.assessment_submit(assessment=assessment, user=community_user)
+    submitted = review_services.assessment_submit(assessment=assessment, user=community_user)
     assert submitted.state == State.SUBMITTED
     evidence = Evidence.objects.filter(response__assessment=assessment).first()
     reviewer = Client()
     reviewer.force_login(city_user)
     assert reviewer.get(reverse("assessments:evidence", args=[evidence.pk])).status_code == 200
-    services.assessment_recommend(assessment=submitted, user=city_user)
+    review_services.assessment_recommend(assessment=submitted, user=city_user)
     assert redis_down == [], f"these needed the broker: {redis_down}"
 
 

@@ -8,6 +8,7 @@ from django.db import connection
 
 from apps.assessments import services
 from apps.assessments.models import AssessmentEvent, Evidence
+from apps.review import services as review_services
 
 
 def run(command) -> tuple[bool, str]:
@@ -54,14 +55,14 @@ def test_verify_evidence_streams_large_files(assessment, community_user, setting
 
 
 def test_verify_history_passes_on_an_untouched_chain(submitted, city_user):
-    services.assessment_recommend(assessment=submitted, user=city_user)
+    review_services.assessment_recommend(assessment=submitted, user=city_user)
     ok, out = run("verify_history")
     assert ok, out
     assert "1 assessment histories checked: 0 broken." in out
 
 
 def test_verify_history_detects_a_row_changed_by_raw_sql(submitted, city_user):
-    services.assessment_return(assessment=submitted, user=city_user, reason="照片不清晰")
+    review_services.assessment_return(assessment=submitted, user=city_user, reason="照片不清晰")
     event = AssessmentEvent.objects.get(assessment=submitted, action="returned")
     table = AssessmentEvent._meta.db_table
     with connection.cursor() as cursor:

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.accounts.models import Role
 from apps.assessments import services
+from apps.review import services as review_services
 from tests.factories import CommunityFactory, UserFactory, region
 
 STREETS = {"inside": "310104003", "outside": "110101001"}
@@ -72,7 +73,7 @@ def build_filled(world, side):
 
 def build_submitted(world, side):
     """Submitted for first-level review: round 1 exists."""
-    return services.assessment_submit(
+    return review_services.assessment_submit(
         assessment=world.get("filled", side), user=world.get("committee_user", side)
     )
 
@@ -81,18 +82,18 @@ def reviewer(world, side, role):
     """A reviewer of the side's region (the inside ones are the world's acting users)."""
     if side == "inside":
         return world.user(role)
-    code = {"city": "110101", "province": "11"}[role]
+    code = {"street": "110101001", "city": "110101", "province": "11"}[role]
     return UserFactory(username=f"matrix-{role}-{side}{world.suffix}", role=role, region=region(code))
 
 
 def build_recommended(world, side):
     assessment = world.get("submitted", side)
-    return services.assessment_recommend(assessment=assessment, user=reviewer(world, side, "city"))
+    return review_services.assessment_recommend(assessment=assessment, user=reviewer(world, side, "city"))
 
 
 def build_approved(world, side):
     assessment = world.get("recommended", side)
-    return services.assessment_approve(assessment=assessment, user=reviewer(world, side, "province"))
+    return review_services.assessment_approve(assessment=assessment, user=reviewer(world, side, "province"))
 
 
 PROVINCES = {"inside": "310000000000", "outside": "110000000000"}
@@ -170,7 +171,7 @@ def build_compile_job(world, side):
 
 def build_notice(world, side):
     """A notice to the side's committee member (notices are per recipient, whatever the role)."""
-    from apps.assessments.models import Notice
+    from apps.notices.models import Notice
 
     return Notice.objects.create(
         recipient=world.get("committee_user", side), text=NOTICE_MARKERS[side], url="/"
@@ -321,6 +322,10 @@ class World:
         if role not in self._users:
             if role == "community":
                 user = self.get("committee_user", "inside")
+            elif role == "street":
+                user = UserFactory(
+                    username=f"matrix-tianping{self.suffix}", role=Role.STREET, region=region("310104003")
+                )
             elif role == "city":
                 user = UserFactory(
                     username=f"matrix-xuhui{self.suffix}", role=Role.CITY, region=region("310104")

@@ -1,19 +1,11 @@
-"""Verify the hash chains of every append-only history: assessments, annual reports, accounts and
-the community registry."""
+"""Verify the hash chains of every append-only history of the project (every model built on
+apps.core.history.AppendOnlyMixin: assessments, annual reports, accounts, the registry, review
+chains and standards), without naming any app."""
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.assessments.models import AssessmentEvent
-from apps.core.history import chain_problems
-from apps.core.models import TraceEvent, TraceKind
-from apps.reports.models import ReportEvent
-
-
-def broken_links(events) -> list[str]:
-    """Problems in one assessment's events (in chain order): a row whose stored hash does not match
-    its content (changed row), or whose prev_hash is not the previous row's hash (deleted, inserted
-    or reordered row)."""
-    return chain_problems(events, "event")
+from apps.core.history import AppendOnlyMixin, chain_problems
 
 
 def grouped(rows, key):
@@ -30,41 +22,31 @@ def grouped(rows, key):
         yield current, chain
 
 
+def history_models():
+    return [m for m in apps.get_models() if issubclass(m, AppendOnlyMixin) and m.chain_key]
+
+
 class Command(BaseCommand):
-    help = (
-        "Verify the hash chain of every history (assessments, reports, accounts, registry); "
-        "exit 1 when any chain is broken."
-    )
+    help = "Verify the hash chain of every history; exit 1 when any chain is broken."
 
     def handle(self, *args, **options):
         total_broken = 0
-        summaries = []
-        chains = [
-            (
-                "assessment",
-                # The order in which services append (apps.assessments.services._record).
-                AssessmentEvent.objects.order_by("assessment_id", "at", "id"),
-                "assessment_id",
-            ),
-            ("report", ReportEvent.objects.order_by("report_id", "at", "id"), "report_id"),
-            # One chain per kind, appended one at a time under a lock: id order.
-            ("account", TraceEvent.objects.filter(kind=TraceKind.ACCOUNT).order_by("id"), "kind"),
-            ("registry", TraceEvent.objects.filter(kind=TraceKind.REGISTRY).order_by("id"), "kind"),
-            ("standard", TraceEvent.objects.filter(kind=TraceKind.STANDARD).order_by("id"), "kind"),
-        ]
-        for label, rows, key in chains:
-            entry = "event" if label == "assessment" else "entry"
-            checked = broken = 0
-            for subject, events in grouped(rows.iterator(chunk_size=2000), key):
-                checked += 1
-                problems = chain_problems(events, entry)
+        checked: dict[str, list[int]] = {}
+        for model in history_models():
+            rows = model.objects.order_by(*model.chain_order).iterator(chunk_size=2000)
+            for subject, events in grouped(rows, model.chain_key):
+                label = model.chain_label or str(subject)
+                counts = checked.setdefault(label, [0, 0])
+                counts[0] += 1
+                problems = chain_problems(events, model.chain_entry)
                 if problems:
-                    broken += 1
+                    counts[1] += 1
+                    total_broken += 1
                     for line in problems:
                         self.stdout.write(f"BROKEN   {label} {subject}: {line}")
-            total_broken += broken
-            summaries.append(f"{checked} {label} histories checked: {broken} broken.")
-        summary = " ".join(summaries)
+        for label in ("assessment", "report"):
+            checked.setdefault(label, [0, 0])
+        summary = " ".join(f"{n} {label} histories checked: {b} broken." for label, (n, b) in checked.items())
         if total_broken:
             raise CommandError(summary)
         self.stdout.write(self.style.SUCCESS(summary))

@@ -1,0 +1,285 @@
+"""Demo assessments for `make run`: Shanghai reviews through the chain street office → district →
+municipality; its communities (徐汇区 first) of the campaign year sit in every state of that chain
+(at each level, returned from the street and from the district, approved, a demonstration community,
+revoked), with approved assessments of the previous year. Other provinces keep the default chain.
+
+Everything goes through the services, as real users would do it. Idempotent: a community that
+already has an assessment of the year is left alone, so running seed_demo twice changes nothing.
+"""
+
+import io
+from datetime import datetime
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from apps.accounts.models import Role, User
+from apps.assessments import services
+from apps.assessments.models import Assessment, Rating, State
+from apps.assessments.selectors import campaign_year
+from apps.communities.models import Community
+from apps.regions.models import Region
+from apps.review import selectors as review_selectors
+from apps.review import services as review_services
+
+SHANGHAI = "310000000000"
+XUHUI = "310104000000"
+# Shanghai's review chain (2021 campaign): sub-district office → district → municipality.
+SHANGHAI_CHAIN = ("street", "county", "province")
+
+# The campaign year's plan, per district: the states to reach, in order of community code. "street",
+# "county", "province": waiting at that level; "returned_street" / "returned_county": returned by it.
+XUHUI_PLAN = [
+    "draft",
+    "street",
+    "street",
+    "county",
+    "county",
+    "returned_street",
+    "returned_county",
+    "province",
+    "province",
+    "approved",
+    "approved",
+    "demonstration",
+    "revoked",
+]
+OTHER_PLANS = {
+    "310101000000": ["street", "county", "province", "approved"],  # 黄浦区
+    "310106000000": ["province", "approved"],  # 静安区
+    "310115000000": ["approved"],  # 浦东新区
+}
+PREVIOUS_YEAR_PLAN = {XUHUI: 3, "310101000000": 1}
+
+STATEMENTS = {
+    1: "社区党组织牵头，居委会、业委会、物业服务企业协调联动，每月召开联席会议。",
+    2: "建立社区环境议事会，居民代表定期参与绿色社区创建事项讨论。",
+    5: "全面推行生活垃圾分类，定时定点投放，楼组长轮值督导。",
+    12: "辖区住宅小区均已引入专业化物业服务。",
+}
+
+
+def _png(text: str) -> bytes:
+    image = Image.new("RGB", (320, 200), (232, 244, 238))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((10, 10, 310, 190), outline=(31, 122, 77), width=4)
+    draw.text((24, 90), text, fill=(21, 88, 58))
+    buf = io.BytesIO()
+    image.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def _pdf(title: str) -> bytes:
+    """A minimal one-page PDF (ASCII text: the demo only needs a valid, small file)."""
+    stream = f"BT /F1 18 Tf 60 740 Td ({title}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for off in offsets:
+        out.write(b"%010d 00000 n \n" % off)
+    out.write(b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+_FILES: dict = {}
+
+
+def _evidence_file(number: int) -> SimpleUploadedFile:
+    # Photos for a few criteria, PDFs for the rest; generated once per run.
+    if number in (5, 13):
+        if number not in _FILES:
+            _FILES[number] = _png(f"Criterion {number} - site photo")
+        return SimpleUploadedFile(f"现场照片-{number}.png", _FILES[number], content_type="image/png")
+    if "pdf" not in _FILES:
+        _FILES["pdf"] = _pdf("Green community - meeting minutes")
+    return SimpleUploadedFile(f"会议纪要-{number}.pdf", _FILES["pdf"], content_type="application/pdf")
+
+
+def _community_user(community: Community, accounts) -> User:
+    if accounts["community"].community_id == community.pk:
+        return accounts["community"]
+    user, created = User.objects.get_or_create(
+        username=f"demo-c-{community.pk}",
+        defaults={"role": Role.COMMUNITY, "community": community, "display_name": community.name},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def _reviewer(region: Region, accounts, *, key: str, role: str, name: str) -> User:
+    """The demo account of a street or district (no password: not for logging in), or the demo
+    reviewer of its level when it is theirs."""
+    if accounts[key].region_id == region.pk:
+        return accounts[key]
+    user, created = User.objects.get_or_create(
+        username=f"demo-{key}-{region.pk[: 9 if key == 'street' else 6]}",
+        defaults={"role": role, "region": region, "display_name": name},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def _street_user(street: Region, accounts) -> User:
+    return _reviewer(street, accounts, key="street", role=Role.STREET, name=f"{street.name}办事处")
+
+
+def _city_user(county: Region, accounts) -> User:
+    return _reviewer(county, accounts, key="city", role=Role.CITY, name=f"{county.name}住房和城乡建设部门")
+
+
+def _fill(assessment: Assessment, user: User, *, seed: int, upto: int = 16) -> None:
+    """Answer criteria 1..upto: mostly met with evidence, one or two largely met or not met."""
+    responses = assessment.responses.select_related("criterion").order_by("criterion__number")
+    for response in responses:
+        n = response.criterion.number
+        if n > upto:
+            break
+        rating = Rating.MET
+        if (n + seed) % 7 == 0:
+            rating = Rating.LARGELY_MET
+        if n in (3, 16) and seed % 3 == 0:
+            rating = Rating.NOT_MET
+        figure = {5: 100, 12: 30 + (seed * 7) % 60}.get(n)
+        if n == 12 and rating == Rating.LARGELY_MET:
+            figure = 25
+        services.response_save(
+            response=response,
+            user=user,
+            rating=rating,
+            statement=STATEMENTS.get(n, f"已按照第{n}条要求开展工作，相关材料见附件。"),
+            figure=figure,
+        )
+        if rating != Rating.NOT_MET:
+            services.evidence_add(
+                response=response, user=user, uploaded_file=_evidence_file(n), caption=f"第{n}条佐证材料"
+            )
+
+
+def _return(assessment, reviewer, *, seed: int) -> None:
+    r12 = assessment.responses.get(criterion__number=12)
+    comment = "物业服务覆盖率缺少证明材料，请补充物业合同。"
+    review_services.response_review(response=r12, user=reviewer, verdict="not_confirmed", comment=comment)
+    review_services.assessment_return(
+        assessment=assessment,
+        user=reviewer,
+        reason="佐证材料不完整，请按意见补充后重新提交。",
+        comments={12: comment},
+    )
+
+
+def _drive(community, target: str, *, year: int, accounts, seed: int) -> None:
+    """Create the community's assessment and take it through the services, level by level of its
+    province's chain, to `target`."""
+    user = _community_user(community, accounts)
+    reviewers = {
+        "street": _street_user(community.street, accounts),
+        "county": _city_user(community.county, accounts),
+        "province": accounts["province"],
+    }
+    assessment = services.assessment_create(community=community, year=year, user=user)
+    if target == "draft":
+        _fill(assessment, user, seed=seed, upto=6 + seed % 5)
+        return
+    _fill(assessment, user, seed=seed)
+    assessment = review_services.assessment_submit(assessment=assessment, user=user)
+    chain = review_selectors.chain_for(province_id=community.province_id, year=year)
+    for level in chain:
+        if target in (level, f"returned_{level}"):
+            if target.startswith("returned_"):
+                _return(assessment, reviewers[level], seed=seed)
+            return
+        if level == "province":
+            break
+        assessment = review_services.assessment_recommend(assessment=assessment, user=reviewers[level])
+    province = accounts["province"]
+    review_services.assessment_approve(assessment=assessment, user=province)
+    if target == "demonstration":
+        review_services.demonstration_designate(
+            assessment=assessment,
+            user=province,
+            citation="垃圾分类全覆盖，居民议事机制健全，社区绿化与节能改造成效显著。",
+        )
+    elif target == "revoked":
+        review_services.assessment_revoke(
+            assessment=assessment, user=province, reason="复查发现垃圾分类设施撤除，不再符合创建要求。"
+        )
+
+
+def _communities(county_code: str, count: int, *, skip=()) -> list[Community]:
+    return list(
+        Community.objects.filter(county_id=county_code).exclude(pk__in=list(skip)).order_by("code")[:count]
+    )
+
+
+def _backdate(year: int) -> None:
+    """Previous-year approvals happened in that year: move their dates into November of it."""
+    tz = timezone.get_current_timezone()
+    when = datetime(year, 11, 15, 10, 0, tzinfo=tz)
+    Assessment.objects.filter(year=year, state=State.APPROVED).update(
+        submitted_at=when, first_submitted_at=when, recommended_at=when, approved_at=when
+    )
+
+
+def seed(*, accounts, stdout) -> None:
+    year = campaign_year()
+    mine = accounts["community"].community
+    done = 0
+    # The services e-mail every notice; the demo's e-mails would only flood the console.
+    with (
+        override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+        transaction.atomic(),
+    ):
+        previous = year - 1
+        for chain_year in (previous, year):
+            if not review_selectors.chain_is_frozen(province_id=SHANGHAI, year=chain_year):
+                review_services.review_chain_set(
+                    user=accounts["province"], province_id=SHANGHAI, year=chain_year, levels=SHANGHAI_CHAIN
+                )
+        # The demo community's own assessment stays a draft, partly filled, for the community pages.
+        if not Assessment.objects.filter(community=mine, year=year).exists():
+            _drive(mine, "draft", year=year, accounts=accounts, seed=1)
+            done += 1
+        # Other districts get a first-level account each (no password: not for logging in).
+        plans = [(XUHUI, XUHUI_PLAN), *OTHER_PLANS.items()]
+        for county, plan in plans:
+            communities = _communities(county, len(plan), skip=[mine.pk])
+            for i, (community, target) in enumerate(zip(communities, plan, strict=False)):
+                if Assessment.objects.filter(community=community, year=year).exists():
+                    continue
+                _drive(community, target, year=year, accounts=accounts, seed=i)
+                done += 1
+        for county, count in PREVIOUS_YEAR_PLAN.items():
+            for i, community in enumerate(_communities(county, count, skip=[mine.pk])):
+                if Assessment.objects.filter(community=community, year=previous).exists():
+                    continue
+                _drive(community, "approved", year=previous, accounts=accounts, seed=i + 2)
+                done += 1
+        _backdate(previous)
+    counts = dict.fromkeys(State.values, 0)
+    for state in Assessment.objects.filter(year=year).values_list("state", flat=True):
+        counts[state] += 1
+    stdout.write(
+        f"Assessments: {done} created; {year}: "
+        + ", ".join(f"{s} {n}" for s, n in counts.items())
+        + f"; {previous}: {Assessment.objects.filter(year=previous, state=State.APPROVED).count()} approved"
+    )

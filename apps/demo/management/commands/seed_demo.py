@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.demo import accounts, campaign, reports
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo accounts (demo-community, demo-street, demo-city, demo-province, demo-ministry, "
+        "demo-admin), Shanghai's review chain and demo campaign, and the demo reports. Refuses to run "
+        "when DEBUG is off. Idempotent."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="run even with DEBUG off (tests, benchmarks)"
+        )
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo refuses to run with DEBUG off: demo accounts have a known password."
+            )
+        users = accounts.seed_demo_accounts()
+        campaign.seed(accounts=users, stdout=self.stdout)
+        reports.seed(accounts=users, stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS(f"Demo accounts (password: {accounts.demo_password()}):"))
+        for user in users.values():
+            self.stdout.write(f"  {user.username:16} {user.get_role_display()} · {user.scope_label}")

@@ -1,0 +1,143 @@
+"""Forms of the review pages: the queue's filters and the reviewers' decisions.
+
+Decision forms carry the assessment's version as a hidden field; the service compares it and
+refuses (ConflictError) a decision taken on a page that is no longer current.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.assessments.models import State, Verdict
+from apps.assessments.selectors import FIRST_YEAR, campaign_year
+from apps.standards.selectors import national_numbers
+
+from . import workflow
+from .selectors import QueueFilters, review_counties, review_streets, reviewer_level
+
+
+class QueueFilterForm(forms.Form):
+    state = forms.ChoiceField(label=_("State"), required=False)
+    level = forms.ChoiceField(label=_("Waiting at"), required=False)
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+    county = forms.ChoiceField(label=_("County"), required=False)
+    street = forms.ChoiceField(label=_("Street"), required=False)
+    not_met = forms.ChoiceField(label=_("Criterion rated not met"), required=False)
+    q = forms.CharField(label=_("Community name or code"), required=False, max_length=60)
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[("submitted", _("Submitted, oldest first")), ("-submitted", _("Submitted, newest first"))],
+    )
+
+    def __init__(self, data, *, user):
+        # Without any parameter, the queue opens on the work waiting for the caller, this year.
+        if not data:
+            data = {"state": "waiting" if reviewer_level(user) else "", "year": str(campaign_year())}
+        super().__init__(data)
+        labels = dict(State.choices)
+        self.fields["state"].choices = [
+            ("", _("All")),
+            ("waiting", _("Waiting for your decision")),
+            *[(s, labels[s]) for s in workflow.REVIEWED],
+        ]
+        self.fields["level"].choices = [("", _("Any")), *[(lv.key, lv.name) for lv in workflow.LEVELS]]
+        self.fields["year"].choices = [("", _("All"))] + [
+            (y, str(y)) for y in range(campaign_year(), FIRST_YEAR - 1, -1)
+        ]
+        counties = list(review_counties(user=user).values_list("code", "name"))
+        self.fields["county"].choices = [("", _("All")), *counties]
+        county = data.get("county") or (counties[0][0] if len(counties) == 1 else "")
+        streets = list(review_streets(user=user, county=county).values_list("code", "name")) if county else []
+        self.fields["street"].choices = [("", _("All")), *streets]
+        self.fields["not_met"].choices = [("", _("Any")), ("any", _("At least one"))] + [
+            (str(n), _("Criterion %(n)s") % {"n": n}) for n in national_numbers()
+        ]
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs.setdefault("class", "select")
+
+    def filters(self) -> QueueFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        return QueueFilters(
+            state=data.get("state") or "",
+            level=data.get("level") or "",
+            year=data.get("year"),
+            county=data.get("county") or "",
+            street=data.get("street") or "",
+            not_met=data.get("not_met") or "",
+            search=data.get("q") or "",
+            sort=data.get("sort") or "submitted",
+        )
+
+
+class VersionForm(forms.Form):
+    """A decision with nothing to say but "yes": recommend, approve."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReturnForm(VersionForm):
+    reason = forms.CharField(
+        label=_("Reason for return"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Shown to the community. The comments on criteria marked not confirmed are shown next to each criterion."
+        ),
+        max_length=2000,
+    )
+
+
+class RevokeForm(VersionForm):
+    reason = forms.CharField(
+        label=_("Reason for revocation"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class DesignateForm(VersionForm):
+    citation = forms.CharField(
+        label=_("Citation"),
+        max_length=300,
+        help_text=_("A short citation, published on the public page."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class VerdictForm(forms.Form):
+    verdict = forms.ChoiceField(
+        label=_("Verdict"), choices=Verdict.choices, widget=forms.RadioSelect, required=True
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+DECISION_FORMS = {
+    "recommend": VersionForm,
+    "return": ReturnForm,
+    "approve": VersionForm,
+    "revoke": RevokeForm,
+    "designate": DesignateForm,
+}
+
+
+class ChainForm(forms.Form):
+    """The review levels of a campaign year, bottom-up; the province always decides last."""
+
+    year = forms.IntegerField(widget=forms.HiddenInput)
+    levels = forms.MultipleChoiceField(
+        label=_("Review levels"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(level.key, level.name) for level in workflow.LEVELS],
+        help_text=_(
+            "Tick the levels that review, from the bottom up. The provincial department always decides last."
+        ),
+    )
+
+    def clean_levels(self):
+        # As posted (order and repeats kept): the service says what is wrong with a chain.
+        return self.data.getlist("levels") if hasattr(self.data, "getlist") else self.cleaned_data["levels"]
+
+    def proposed_levels(self) -> list[str]:
+        raw = self.data.getlist("levels") if hasattr(self.data, "getlist") else []
+        return [key for key in raw if key in workflow.LEVEL]

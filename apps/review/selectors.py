@@ -1,0 +1,305 @@
+"""Reads of the review workflow: the province's chain, the reviewers' queues, who reviews at a level.
+
+Every reviewer read goes through Assessment.objects.visible_to(). Queues filter and sort on the
+denormalised, indexed columns of the assessment table (state, review_level, region columns), so
+their cost does not depend on the number of responses or files.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, When
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.accounts.capabilities import is_province_staff
+from apps.accounts.models import Role, User
+from apps.accounts.scoping import is_nationwide, regional_column
+from apps.assessments.models import Action, Assessment, AssessmentEvent, Rating, Response, State
+from apps.assessments.selectors import history_timeline as base_history_timeline
+from apps.regions.models import Region, RegionLevel
+
+from . import workflow
+from .models import ReviewChain
+
+# --- Chains ---------------------------------------------------------------------------------------
+
+
+def chain_for(*, province_id: str, year: int) -> tuple[str, ...]:
+    """The review levels of a provincial unit and year: its own chain, else the national default."""
+    levels = (
+        ReviewChain.objects.filter(province_id=province_id, year=year)
+        .values_list("levels", flat=True)
+        .first()
+    )
+    return workflow.chain_from_text(levels or "")
+
+
+def chain_is_frozen(*, province_id: str, year: int) -> bool:
+    """A chain is fixed once any assessment of that province and year has been submitted."""
+    return Assessment.objects.filter(
+        province_id=province_id, year=year, first_submitted_at__isnull=False
+    ).exists()
+
+
+def _level_accounts_q(key: str, *, chain=None) -> Q:
+    level = workflow.LEVEL[key]
+    q = Q(role=level.role, region__level=key)
+    if key == "county" and (chain is None or "city" not in chain):
+        q |= Q(role=Role.CITY, region__level=RegionLevel.CITY)
+    return q
+
+
+def level_has_accounts(*, province_id: str, key: str) -> bool:
+    """Some active account of the province reviews at this level."""
+    level = workflow.LEVEL[key]
+    accounts = User.objects.filter(is_active=True, role=level.role, region__level=key)
+    if key == "province":
+        return accounts.filter(region_id=province_id).exists()
+    return accounts.filter(region__province_id=province_id).exists()
+
+
+def level_reviewers(*, assessment: Assessment, key: str) -> QuerySet[User]:
+    """The active accounts that review `assessment` at level `key` of its chain."""
+    chain = workflow.chain_of(assessment)
+    level = workflow.LEVEL[key]
+    q = Q(role=level.role, region_id=getattr(assessment, level.column))
+    if key == "county" and "city" not in chain and assessment.city_id:
+        q |= Q(role=Role.CITY, region_id=assessment.city_id)
+    return User.objects.filter(q, is_active=True)
+
+
+@dataclass(frozen=True)
+class ChainLevelPreview:
+    key: str
+    name: str
+    reviewers: list[str]
+    count: int
+
+
+def chain_preview(*, province_id: str, levels) -> list[ChainLevelPreview]:
+    """Who reviews at each level of a proposed chain in the province (a sample of names and the count
+    of active accounts): for the chain page's preview. One query per level."""
+    rows = []
+    for key in levels:
+        if key not in workflow.LEVEL:
+            continue
+        accounts = User.objects.filter(_level_accounts_q(key, chain=levels), is_active=True)
+        accounts = (
+            accounts.filter(region_id=province_id)
+            if key == "province"
+            else accounts.filter(region__province_id=province_id)
+        )
+        sample = list(accounts.order_by("region_id", "username").values_list("display_name", "username")[:5])
+        rows.append(
+            ChainLevelPreview(
+                key=key,
+                name=str(workflow.level_name(key, levels)),
+                reviewers=[name or username for name, username in sample],
+                count=accounts.count(),
+            )
+        )
+    return rows
+
+
+def chains_of_province(*, user, province_id: str) -> QuerySet[ReviewChain]:
+    return ReviewChain.objects.visible_to(user).filter(province_id=province_id).select_related("set_by")
+
+
+# --- Queues ---------------------------------------------------------------------------------------
+
+
+def reviewer_level(user) -> str | None:
+    """The level a reviewer's queue opens on (the default chain's naming for a city department)."""
+    column = regional_column(user)
+    return column.removesuffix("_id") if column else None
+
+
+def queue_waiting_q(user, year: int | None = None) -> Q:
+    """Assessments waiting for `user`'s decision: in review, at the level where the user acts in the
+    assessment's own chain (a city department acts at the county level of chains without a city
+    level)."""
+    key = reviewer_level(user)
+    if key is None:
+        return Q(pk__in=[])
+    waiting = Q(state__in=workflow.IN_REVIEW, review_level=key)
+    if key == "city":
+        # Chains without a city level: the city department reviews at the county level.
+        waiting |= Q(state__in=workflow.IN_REVIEW, review_level="county") & ~Q(review_chain__contains="city")
+    return waiting
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    state: str = ""  # "" | "waiting" | a state
+    year: int | None = None
+    county: str = ""
+    street: str = ""
+    level: str = ""  # a level key: in review at that level
+    not_met: str = ""  # "" | "any" | a criterion number
+    search: str = ""
+    sort: str = "submitted"  # "submitted" (oldest first) | "-submitted"
+
+
+def review_queue_base(*, user, year: int | None = None) -> QuerySet[Assessment]:
+    """Assessments the caller reviews (or watches), in scope, that have left draft."""
+    qs = Assessment.objects.visible_to(user).filter(state__in=workflow.REVIEWED)
+    if year:
+        qs = qs.filter(year=year)
+    return qs
+
+
+def review_queue(*, user, filters: QueueFilters) -> QuerySet[Assessment]:
+    """The queue page's rows: scoped, filtered and sorted by submission date. One query per page
+    whatever the number of rows (region names come with select_related)."""
+    qs = review_queue_base(user=user, year=filters.year)
+    if filters.state == "waiting":
+        qs = qs.filter(queue_waiting_q(user))
+    elif filters.state:
+        qs = qs.filter(state=filters.state)
+    if filters.level in workflow.LEVEL:
+        qs = qs.filter(state__in=workflow.IN_REVIEW, review_level=filters.level)
+    if filters.county:
+        qs = qs.filter(county_id=filters.county)
+    if filters.street:
+        qs = qs.filter(street_id=filters.street)
+    if filters.not_met == "any":
+        qs = qs.filter(not_met_count__gt=0)
+    elif filters.not_met.isdigit():
+        qs = qs.filter(
+            Exists(
+                Response.objects.filter(
+                    assessment=OuterRef("pk"),
+                    criterion__number=int(filters.not_met),
+                    rating=Rating.NOT_MET,
+                )
+            )
+        )
+    search = filters.search.strip()
+    if search:
+        qs = qs.filter(
+            Q(community__code__startswith=search)
+            if search.isdigit()
+            else Q(community__name__icontains=search)
+        )
+    order = ("-submitted_at", "-id") if filters.sort == "-submitted" else ("submitted_at", "id")
+    return qs.select_related("community", "county", "street").order_by(*order)
+
+
+@dataclass(frozen=True)
+class QueueCount:
+    key: str  # "waiting", a level key ("level:county") or a state
+    label: str
+    count: int
+    state: str = ""
+    level: str = ""
+
+
+def review_queue_counts(*, user, year: int | None = None) -> list[QueueCount]:
+    """The queue's tabs with their counts, from one GROUP BY query: first the work waiting for the
+    caller, then each level of review that assessments in scope wait at, then the decided states."""
+    rows = (
+        review_queue_base(user=user, year=year)
+        .annotate(has_city=Case(When(review_chain__contains="city", then=True), default=False))
+        .order_by()
+        .values_list("state", "review_level", "has_city")
+        .annotate(n=Count("id"))
+    )
+    mine = reviewer_level(user)
+    waiting = 0
+    by_level: dict[str, int] = {}
+    by_state: dict[str, int] = {}
+    for state, level, has_city, n in rows:
+        if state in workflow.IN_REVIEW and level in workflow.LEVEL:
+            by_level[level] = by_level.get(level, 0) + n
+            # As queue_waiting_q: a city department also reviews the county level of chains without a city.
+            if mine is not None and (
+                level == mine or (mine == "city" and level == "county" and not has_city)
+            ):
+                waiting += n
+        else:
+            by_state[state] = by_state.get(state, 0) + n
+    counts = []
+    if mine is not None:
+        counts.append(QueueCount("waiting", str(_waiting_for_you()), waiting, state="waiting"))
+    counts.extend(
+        QueueCount(
+            f"level:{level.key}",
+            str(workflow.waiting_label(level.key)),
+            by_level.get(level.key, 0),
+            level=level.key,
+        )
+        for level in workflow.LEVELS
+        if level.key in by_level or _level_relevant(user, level.key)
+    )
+    counts.extend(
+        QueueCount(state, str(State(state).label), by_state.get(state, 0), state=state)
+        for state in (State.RETURNED, State.APPROVED, State.REVOKED)
+    )
+    return counts
+
+
+def _waiting_for_you():
+    return gettext_lazy("Waiting for your decision")
+
+
+def _level_relevant(user, key: str) -> bool:
+    """Levels always shown in the caller's tabs (even at 0): their own, and the province for its staff."""
+    return reviewer_level(user) == key or (key == "province" and is_province_staff(user))
+
+
+def review_counties(*, user) -> QuerySet[Region]:
+    """Counties the caller may filter the queue by."""
+    if is_nationwide(user):
+        return Region.objects.filter(level=RegionLevel.COUNTY)
+    region = user.region
+    if region is None:
+        return Region.objects.none()
+    if region.level in (RegionLevel.COUNTY, RegionLevel.STREET):
+        return Region.objects.filter(pk=region.county_id or region.pk)
+    field = "city_id" if region.level == RegionLevel.CITY else "province_id"
+    return Region.objects.filter(level=RegionLevel.COUNTY, **{field: region.pk}).order_by("code")
+
+
+def review_streets(*, user, county: str) -> QuerySet[Region]:
+    if not county or not review_counties(user=user).filter(pk=county).exists():
+        return Region.objects.none()
+    streets = Region.objects.filter(level=RegionLevel.STREET, county_id=county).order_by("code")
+    if user.region is not None and user.region.level == RegionLevel.STREET:
+        streets = streets.filter(pk=user.region_id)
+    return streets
+
+
+def assessments_for_bulk(*, user, pks) -> list[Assessment]:
+    """The selected assessments in the caller's scope, in a stable order (locks are taken in it)."""
+    return list(
+        Assessment.objects.visible_to(user)
+        .filter(pk__in=list(pks))
+        .select_related("community", "county", "street")
+        .order_by("pk")
+    )
+
+
+# --- History timeline -----------------------------------------------------------------------------
+
+
+def history_timeline(*, assessment: Assessment) -> list[AssessmentEvent]:
+    """The assessment's timeline (apps.assessments.selectors.history_timeline) with the names of the
+    review levels each entry happened at and went to."""
+    chain = workflow.chain_of(assessment)
+    events = base_history_timeline(assessment=assessment)
+    for e in events:
+        data = e.data or {}
+        level, to_level = data.get("level", ""), data.get("to_level", "")
+        if level in workflow.LEVEL and e.action != Action.SUBMITTED:
+            e.role_label = str(workflow.level_name(level, chain))
+        if to_level in workflow.LEVEL:
+            e.to_label = str(workflow.waiting_label(to_level))
+            if e.action == Action.RECOMMENDED:
+                e.action_label = _recommended_to(to_level, chain)
+        elif e.action == Action.SUBMITTED and level in workflow.LEVEL:
+            e.to_label = str(workflow.waiting_label(level))
+    return events
+
+
+def _recommended_to(key: str, chain) -> str:
+    return _("Recommended to the %(body)s") % {"body": workflow.level_name(key, chain)}

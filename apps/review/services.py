@@ -1,0 +1,454 @@
+"""Every write of the review workflow: the province's review chain, submitting, per-criterion
+verdicts, and the decisions (recommend to the next level, return, approve, revoke, designate).
+
+Each transition is atomic: it locks the assessment, checks who may act through the workflow
+(apps.review.workflow: the chain is data), records who did what in the assessment's append-only
+history in the same transaction, and notifies the people concerned after commit. A refused request
+raises ServiceError (ConflictError when someone acted first, ForbiddenError for a role that may not
+act, NotFoundError out of scope) and changes nothing.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.capabilities import can_configure_province, is_committee, is_province_staff
+from apps.accounts.models import Role, User
+from apps.assessments import services as assessment_services
+from apps.assessments.models import EDITABLE_STATES, Action, Assessment, Response, State, Verdict
+from apps.core.errors import ConflictError, ForbiddenError, NotFoundError, ServiceError
+from apps.core.history import trace_append
+from apps.core.models import TraceAction, TraceKind
+from apps.notices.services import notify_users
+
+from . import selectors, workflow
+from .models import Demonstration, ReviewChain
+
+# --- The province's chain -------------------------------------------------------------------
+
+
+def review_chain_set(*, user: User, province_id: str, year: int, levels) -> ReviewChain:
+    """Set the review levels of a provincial unit for a campaign year. Provincial staff of the unit
+    only; refused once an assessment of that year has been submitted (the chain is then frozen), and
+    for a chain that skips the province, repeats or misorders a level, or names a level with no
+    active account in the province. Recorded in the account and registry history. Idempotent: the
+    same chain again changes nothing."""
+    if not can_configure_province(user, province_id):
+        raise ForbiddenError(_("Only the provincial department can set its review chain."))
+    levels = tuple(levels)
+    problems = workflow.chain_problems(levels)
+    if problems:
+        raise ServiceError(" ".join(str(p) for p in problems), code="invalid_chain", field="levels")
+    missing = [key for key in levels if not selectors.level_has_accounts(province_id=province_id, key=key)]
+    if missing:
+        raise ServiceError(
+            _("No active account reviews at this level in your province yet: %(levels)s.")
+            % {"levels": "、".join(str(workflow.level_name(k, levels)) for k in missing)},
+            code="level_without_accounts",
+            field="levels",
+        )
+    with transaction.atomic():
+        if selectors.chain_is_frozen(province_id=province_id, year=year):
+            raise ConflictError(
+                _(
+                    "Assessments of %(year)s have already been submitted: the review chain of %(year)s can no longer be changed."
+                )
+                % {"year": year},
+                code="chain_frozen",
+            )
+        current = ReviewChain.objects.select_for_update().filter(province_id=province_id, year=year).first()
+        before = current.levels if current else ""
+        text = workflow.chain_text(levels)
+        if current is not None and current.levels == text:
+            return current
+        if current is None:
+            current = ReviewChain(province_id=province_id, year=year)
+        current.levels = text
+        current.set_by = user
+        current.set_at = timezone.now()
+        current.save()
+        trace_append(
+            kind=TraceKind.CHAIN,
+            action=TraceAction.CHAIN_SET,
+            actor=user,
+            subject=f"{province_id}/{year}",
+            subject_label=f"{year}",
+            province_id=province_id,
+            data={"year": year, "before": before, "after": text},
+        )
+    return current
+
+
+# --- Submitting ---------------------------------------------------------------------------------
+
+
+def assessment_submit(
+    *, assessment: Assessment, user: User, expected_version: int | None = None
+) -> Assessment:
+    """Submit to the first level of the province's review chain: every criterion answered, evidence
+    for each met / largely met. The chain of the year is copied onto the assessment (and is frozen
+    from now on for the province and year).
+
+    Freezes what was submitted (a Submission snapshot, evidence locked to this round). A second
+    submit of the same version (double click, retry) is refused with a conflict and changes nothing;
+    a returned assessment must have been changed before it is resubmitted, and starts again at the
+    first level."""
+    with transaction.atomic():
+        locked = assessment_services.assessment_lock(assessment)
+        if not locked.is_visible_to(user):
+            raise NotFoundError(_("This assessment does not exist."))
+        if not is_committee(user):
+            raise ForbiddenError(_("Only the community committee can submit its self-assessment."))
+        if locked.state not in EDITABLE_STATES:
+            raise ConflictError(_("The assessment has already been submitted."), code="already_submitted")
+        assessment_services.check_version(locked, expected_version)
+        missing = assessment_services.assessment_missing(locked)
+        if missing:
+            raise ServiceError(
+                _("The assessment cannot be submitted yet:") + " " + " ".join(missing),
+                code="incomplete",
+                field="__all__",
+            )
+        if locked.state == State.RETURNED and not assessment_services.changed_since_return(locked):
+            raise ServiceError(
+                _(
+                    "Nothing was changed since the assessment was returned: revise it as the reviewers asked before resubmitting."
+                ),
+                code="unchanged",
+            )
+        now = timezone.now()
+        from_state = locked.state
+        if from_state == State.RETURNED:
+            locked.round += 1
+            # A new round starts with no verdicts; the last round's comments stay in its Submission.
+            Response.objects.filter(assessment=locked).update(
+                verdict="", review_comment="", reviewed_at=None, reviewed_by=None, confirmed_score=None
+            )
+            locked.confirmed_total = None
+        chain = selectors.chain_for(province_id=locked.province_id, year=locked.year)
+        locked.review_chain = workflow.chain_text(chain)
+        locked.review_level = workflow.first_level(chain)
+        locked.state = State.SUBMITTED
+        locked.submitted_at = now
+        locked.first_submitted_at = locked.first_submitted_at or now
+        locked.version += 1
+        locked.save(
+            update_fields=[
+                "state",
+                "review_chain",
+                "review_level",
+                "submitted_at",
+                "first_submitted_at",
+                "version",
+                "round",
+                "confirmed_total",
+                "updated_at",
+            ]
+        )
+        assessment_services.submission_freeze(assessment=locked, user=user, at=now)
+        assessment_services.history_append(
+            locked,
+            user,
+            Action.SUBMITTED,
+            from_state=from_state,
+            to_state=State.SUBMITTED,
+            data={"round": locked.round, "level": locked.review_level},
+        )
+        _notify_level(
+            locked,
+            locked.review_level,
+            _("%(community)s resubmitted its %(year)s self-assessment for your review.")
+            if from_state == State.RETURNED
+            else _("%(community)s submitted its %(year)s self-assessment for your review."),
+        )
+    return locked
+
+
+# --- Review -------------------------------------------------------------------------------------
+
+
+def _require_reviewer(user: User, assessment: Assessment) -> None:
+    """The assessment waits at the level where `user` reviews; otherwise refused with the reason."""
+    if not assessment.is_visible_to(user):
+        raise NotFoundError(_("This assessment does not exist."))
+    if workflow.can_review(user, assessment):
+        return
+    if workflow.acts_at(user, workflow.chain_of(assessment)) is None:
+        raise ForbiddenError(_("Your role may not do this."))
+    raise ConflictError(
+        _("The assessment is %(state)s: it is not waiting for your review.")
+        % {"state": workflow.status_label(assessment)},
+        code="wrong_state",
+    )
+
+
+def response_review(*, response: Response, user: User, verdict: str, comment: str = "") -> Response:
+    """A reviewer's verdict and comment on one criterion, at the level where the assessment waits."""
+    if verdict and verdict not in Verdict.values:
+        raise ServiceError(_("Choose confirmed or not confirmed."), code="invalid_verdict", field="verdict")
+    with transaction.atomic():
+        assessment = assessment_services.assessment_lock(response.assessment)
+        _require_reviewer(user, assessment)
+        if verdict == Verdict.NOT_CONFIRMED and not (comment or "").strip():
+            raise ServiceError(
+                _("Say why the criterion is not confirmed."), code="comment_required", field="comment"
+            )
+        response.verdict = verdict
+        response.review_comment = (comment or "").strip()
+        response.reviewed_at = timezone.now()
+        response.reviewed_by = user
+        response.save(update_fields=["verdict", "review_comment", "reviewed_at", "reviewed_by"])
+        assessment_services.history_append(
+            assessment,
+            user,
+            Action.REVIEWED,
+            data={
+                "criterion": response.criterion.number,
+                "verdict": verdict,
+                "comment": response.review_comment,
+                "level": assessment.review_level,
+            },
+        )
+    return response
+
+
+def _decide(
+    assessment: Assessment,
+    user: User,
+    action: str,
+    *,
+    history_action: str,
+    to_state: str,
+    stamp: str,
+    to_level: str = "",
+    reason: str = "",
+    expected_version: int | None = None,
+    extra_fields=(),
+    data=None,
+) -> Assessment:
+    """Lock, check that `action` is open to `user` now (workflow.available_actions), apply it, and
+    record it. Callers are inside a transaction."""
+    locked = assessment_services.assessment_lock(assessment)
+    if not locked.is_visible_to(user):
+        raise NotFoundError(_("This assessment does not exist."))
+    if action not in workflow.available_actions(user, locked):
+        if not workflow.role_may(user, locked, action):
+            raise ForbiddenError(_("Your role may not do this."))
+        raise ConflictError(
+            _("The assessment is already %(state)s: someone acted on it before you. Nothing was changed.")
+            % {"state": workflow.status_label(locked)},
+            code="wrong_state",
+        )
+    assessment_services.check_version(locked, expected_version)
+    from_state, from_level = locked.state, locked.review_level
+    locked.state = to_state
+    locked.review_level = to_level
+    setattr(locked, stamp, timezone.now())
+    locked.version += 1
+    for name, value in extra_fields:
+        setattr(locked, name, value)
+    locked.save(
+        update_fields=[
+            "state",
+            "review_level",
+            stamp,
+            "version",
+            "updated_at",
+            *[n for n, _v in extra_fields],
+        ]
+    )
+    assessment_services.history_append(
+        locked,
+        user,
+        history_action,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        data={"level": from_level, **({"to_level": to_level} if to_level else {}), **(data or {})},
+    )
+    return locked
+
+
+def assessment_recommend(
+    *, assessment: Assessment, user: User, expected_version: int | None = None
+) -> Assessment:
+    """A level below the province recommends the assessment to the next level of its chain."""
+    with transaction.atomic():
+        current = assessment_services.assessment_lock(assessment)
+        chain = workflow.chain_of(current)
+        to_level = workflow.next_level(chain, current.review_level) if current.review_level in chain else None
+        locked = _decide(
+            current,
+            user,
+            "recommend",
+            history_action=Action.RECOMMENDED,
+            to_state=State.RECOMMENDED,
+            to_level=to_level or "",
+            stamp="recommended_at",
+            expected_version=expected_version,
+        )
+        _notify_level(
+            locked,
+            locked.review_level,
+            _("%(community)s's %(year)s self-assessment was recommended to you for review."),
+        )
+    return locked
+
+
+def assessment_return(
+    *,
+    assessment: Assessment,
+    user: User,
+    reason: str,
+    comments: dict[int, str] | None = None,
+    expected_version: int | None = None,
+) -> Assessment:
+    """Return to the community for revision, from any level of the chain. A reason is required;
+    per-criterion comments (criterion number -> text) are shown next to each. The next submission
+    starts at the first level again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(
+            _("Give a reason for returning the assessment."), code="reason_required", field="reason"
+        )
+    with transaction.atomic():
+        locked = _decide(
+            assessment,
+            user,
+            "return",
+            history_action=Action.RETURNED,
+            to_state=State.RETURNED,
+            stamp="returned_at",
+            reason=reason,
+            expected_version=expected_version,
+            extra_fields=[("return_reason", reason)],
+            data={"comments": {str(k): v for k, v in (comments or {}).items()}},
+        )
+        for number, text in (comments or {}).items():
+            if (text or "").strip():
+                Response.objects.filter(assessment=locked, criterion__number=int(number)).update(
+                    review_comment=text.strip(),
+                    verdict=Verdict.NOT_CONFIRMED,
+                    reviewed_at=timezone.now(),
+                    reviewed_by=user,
+                )
+        _notify_community(
+            locked, _("Your %(year)s self-assessment was returned for revision: %(reason)s"), reason=reason
+        )
+    return locked
+
+
+def assessment_approve(
+    *, assessment: Assessment, user: User, expected_version: int | None = None
+) -> Assessment:
+    """The province, the last level of every chain, approves: the community meets the requirements
+    (达到创建要求) from now on."""
+    with transaction.atomic():
+        locked = _decide(
+            assessment,
+            user,
+            "approve",
+            history_action=Action.APPROVED,
+            to_state=State.APPROVED,
+            stamp="approved_at",
+            expected_version=expected_version,
+        )
+        _notify_community(
+            locked, _("Your %(year)s self-assessment was approved: the community meets the requirements.")
+        )
+    return locked
+
+
+def assessment_bulk_approve(
+    *, assessments: list[Assessment], user: User, expected_versions: dict[int, int] | None = None
+) -> list[Assessment]:
+    """Approve several assessments waiting at the province at once, all or nothing.
+    `expected_versions` (pk -> version shown on the confirmation page) refuses the whole batch if
+    any one changed."""
+    versions = expected_versions or {}
+    with transaction.atomic():
+        return [
+            assessment_approve(assessment=a, user=user, expected_version=versions.get(a.pk))
+            for a in assessments
+        ]
+
+
+def assessment_revoke(
+    *, assessment: Assessment, user: User, reason: str, expected_version: int | None = None
+) -> Assessment:
+    """Revoke (摘牌) an approval after a failed re-check: the community stops counting as meeting the
+    requirements from now on; the approval itself stays in the history. Provincial staff only."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Give a reason for the revocation."), code="reason_required", field="reason")
+    with transaction.atomic():
+        locked = _decide(
+            assessment,
+            user,
+            "revoke",
+            history_action=Action.REVOKED,
+            to_state=State.REVOKED,
+            stamp="revoked_at",
+            reason=reason,
+            expected_version=expected_version,
+            extra_fields=[("revoke_reason", reason)],
+        )
+        _notify_community(
+            locked, _("The approval of your %(year)s self-assessment was revoked: %(reason)s"), reason=reason
+        )
+    return locked
+
+
+def demonstration_designate(
+    *, assessment: Assessment, user: User, citation: str, expected_version: int | None = None
+) -> Demonstration:
+    """Designate an approved community as a demonstration community (示范社区) of the assessment's
+    year, or change the citation. Provincial staff only."""
+    citation = (citation or "").strip()
+    if not citation:
+        raise ServiceError(_("Write a short citation."), code="citation_required", field="citation")
+    with transaction.atomic():
+        locked = assessment_services.assessment_lock(assessment)
+        if not locked.is_visible_to(user):
+            raise NotFoundError(_("This assessment does not exist."))
+        if not is_province_staff(user, locked.province_id):
+            raise ForbiddenError(_("Your role may not do this."))
+        if "designate" not in workflow.available_actions(user, locked):
+            raise ConflictError(_("Only approved communities can be designated."), code="wrong_state")
+        assessment_services.check_version(locked, expected_version)
+        demo, _created = Demonstration.objects.update_or_create(
+            assessment=locked,
+            defaults={
+                "year": locked.year,
+                "citation": citation[:300],
+                "designated_at": timezone.now(),
+                "designated_by": user,
+            },
+        )
+        assessment_services.history_append(
+            locked, user, Action.DESIGNATED, reason=citation, data={"year": locked.year}
+        )
+        _notify_community(
+            locked,
+            _("Your community was designated a demonstration community of %(year)s: %(reason)s"),
+            reason=citation,
+        )
+    return demo
+
+
+# --- Notices ------------------------------------------------------------------------------------
+
+
+def _notify_community(assessment: Assessment, template: str, reason: str = "") -> None:
+    text = template % {"year": assessment.year, "reason": reason, "community": assessment.community.name}
+    users = User.objects.filter(role=Role.COMMUNITY, community_id=assessment.community_id, is_active=True)
+    notify_users(users=users, assessment=assessment, text=text, url=f"/assessments/{assessment.pk}/")
+
+
+def _notify_level(assessment: Assessment, key: str, template: str) -> None:
+    """Tell the reviewers of the level where the assessment now waits."""
+    if not key:
+        return
+    text = template % {"year": assessment.year, "community": assessment.community.name}
+    users = selectors.level_reviewers(assessment=assessment, key=key)
+    notify_users(users=users, assessment=assessment, text=text, url=f"/review/{assessment.pk}/")

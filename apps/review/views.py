@@ -1,0 +1,400 @@
+"""The review pages: queues per level, the review page with its decisions, bulk approval, the
+community's submit page, and the province's review-chain page.
+
+Thin: reads come from selectors, every write is a service, who may do what comes from the workflow
+(apps.review.workflow) and the named capabilities. A ServiceError becomes a form error on the page
+(with its status: 409 when someone else acted first), and nothing changes.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from apps.accounts.capabilities import (
+    can_configure_province,
+    can_watch_reviews,
+    is_committee,
+    is_province_staff,
+)
+from apps.assessments import services as assessment_services
+from apps.assessments.forms import SubmitForm
+from apps.assessments.models import Response, State, Verdict
+from apps.assessments.selectors import FIRST_YEAR, access_assessment, assessment_detail, campaign_year
+from apps.core.errors import ServiceError
+from apps.regions.models import Region
+
+from . import selectors, services, workflow
+from .forms import DECISION_FORMS, ChainForm, QueueFilterForm, VerdictForm, VersionForm
+
+PAGE_SIZE = 50
+
+
+def reviewer_required(view):
+    """Logged in and a reviewer (or a ministry/admin watcher); community users get 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not can_watch_reviews(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+# --- Queue -------------------------------------------------------------------
+
+
+@reviewer_required
+def review_queue(request):
+    user = request.user
+    form = QueueFilterForm(request.GET, user=user)
+    filters = form.filters()
+    rows = selectors.review_queue(user=user, filters=filters)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for a in page:
+        a.status_label = workflow.status_label(a)
+    level = selectors.reviewer_level(user)
+    return render(
+        request,
+        "review/queue.html",
+        {
+            "form": form,
+            "filters": filters,
+            "page": page,
+            "counts": selectors.review_queue_counts(user=user, year=filters.year),
+            "title": workflow.queue_title(level),
+            # The province approves in bulk from the list of what waits for it.
+            "can_bulk": is_province_staff(user)
+            and (filters.state in ("waiting", State.RECOMMENDED) or filters.level == workflow.FINAL),
+        },
+    )
+
+
+# --- Review page ---------------------------------------------------------------
+
+
+def _render_review(
+    request, pk, *, status=200, bound=None, decision_errors=(), verdict_form=None, verdict_number=None
+):
+    """The review page in the assessment's current state. `bound` keeps a posted decision form (with
+    its errors and the text typed) when that decision is still possible in the current state."""
+    user = request.user
+    assessment, responses = assessment_detail(user=user, pk=pk)
+    actions = workflow.available_actions(user, assessment)
+    chain = workflow.chain_of(assessment)
+    demonstration = getattr(assessment, "demonstration", None)
+    decision_forms = {}
+    for action in actions:
+        if bound is not None and bound[0] == action:
+            decision_forms[action] = bound[1]
+        else:
+            initial = {"expected_version": assessment.version}
+            if action == "designate" and demonstration is not None:
+                initial["citation"] = demonstration.citation
+            decision_forms[action] = DECISION_FORMS[action](initial=initial)
+    can_review = workflow.can_review(user, assessment)
+    for r in responses:
+        if can_review:
+            if verdict_number == r.criterion.number and verdict_form is not None:
+                r.verdict_form = verdict_form
+            else:
+                r.verdict_form = VerdictForm(
+                    initial={"verdict": r.verdict or None, "comment": r.review_comment},
+                    prefix=f"c{r.criterion.number}",
+                )
+        r.figure_ok = (
+            r.figure is not None
+            and r.criterion.threshold_percent is not None
+            and r.figure >= r.criterion.threshold_percent
+        )
+    figures = [r for r in responses if r.criterion.kind == "percent"]
+    next_level = (
+        workflow.next_level(chain, assessment.review_level) if assessment.review_level in chain else None
+    )
+    return render(
+        request,
+        "review/detail.html",
+        {
+            "assessment": assessment,
+            "status_label": workflow.status_label(assessment),
+            "chain_names": [workflow.level_name(k, chain) for k in chain],
+            "next_level_name": workflow.level_name(next_level, chain) if next_level else "",
+            "responses": responses,
+            "figures": figures,
+            "events": selectors.history_timeline(assessment=assessment),
+            "decision_forms": decision_forms,
+            "decision_errors": list(decision_errors),
+            "can_review": can_review,
+            "not_confirmed": [r for r in responses if r.verdict == Verdict.NOT_CONFIRMED],
+            "demonstration": demonstration,
+        },
+        status=status,
+    )
+
+
+@reviewer_required
+def review_detail(request, pk):
+    return _render_review(request, pk)
+
+
+@reviewer_required
+@require_POST
+def review_criterion(request, pk, number):
+    """A verdict and comment on one criterion (response_review)."""
+    user = request.user
+    assessment = access_assessment(user=user, pk=pk)
+    try:
+        response = assessment.responses.select_related("criterion", "assessment").get(
+            criterion__number=number
+        )
+    except Response.DoesNotExist:
+        raise Http404 from None
+    form = VerdictForm(request.POST, prefix=f"c{number}")
+    if form.is_valid():
+        try:
+            services.response_review(
+                response=response,
+                user=user,
+                verdict=form.cleaned_data["verdict"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            if exc.status == 409:
+                messages.error(request, exc.message)
+                return redirect(reverse("review:detail", args=[pk]) + f"#c{number}")
+            return _render_review(request, pk, status=exc.status, verdict_form=form, verdict_number=number)
+        messages.success(request, _("Criterion %(n)s: verdict saved.") % {"n": number})
+        return redirect(reverse("review:detail", args=[pk]) + f"#c{number}")
+    return _render_review(request, pk, status=400, verdict_form=form, verdict_number=number)
+
+
+def _decide(*, action: str, assessment, user, data: dict, responses_comments: dict):
+    version = data["expected_version"]
+    if action == "recommend":
+        services.assessment_recommend(assessment=assessment, user=user, expected_version=version)
+        return _("Recommended to the next level.")
+    if action == "return":
+        services.assessment_return(
+            assessment=assessment,
+            user=user,
+            reason=data["reason"],
+            comments=responses_comments,
+            expected_version=version,
+        )
+        return _("Returned to the community for revision.")
+    if action == "approve":
+        services.assessment_approve(assessment=assessment, user=user, expected_version=version)
+        return _("Approved: the community meets the requirements.")
+    if action == "revoke":
+        services.assessment_revoke(
+            assessment=assessment, user=user, reason=data["reason"], expected_version=version
+        )
+        return _("The approval was revoked.")
+    services.demonstration_designate(
+        assessment=assessment, user=user, citation=data["citation"], expected_version=version
+    )
+    return _("Designated a demonstration community.")
+
+
+@reviewer_required
+@require_POST
+def review_decide(request, pk, action):
+    """One decision on the whole assessment: recommend, return, approve, revoke or designate."""
+    if action not in DECISION_FORMS:
+        raise Http404
+    user = request.user
+    assessment, responses = assessment_detail(user=user, pk=pk)
+    form = DECISION_FORMS[action](request.POST)
+    if not form.is_valid():
+        return _render_review(request, pk, status=400, bound=(action, form))
+    # Comments on criteria the reviewers did not confirm go to the community with the return.
+    comments = {
+        r.criterion.number: r.review_comment
+        for r in responses
+        if r.verdict == Verdict.NOT_CONFIRMED and r.review_comment
+    }
+    try:
+        done = _decide(
+            action=action,
+            assessment=assessment,
+            user=user,
+            data=form.cleaned_data,
+            responses_comments=comments,
+        )
+    except ServiceError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return _render_review(
+            request, pk, status=exc.status, bound=(action, form), decision_errors=[exc.message]
+        )
+    messages.success(request, done)
+    return redirect("review:detail", pk=pk)
+
+
+# --- Bulk approval -----------------------------------------------------------------
+
+
+def _posted_ids(request) -> list[int]:
+    ids = []
+    for raw in request.POST.getlist("ids"):
+        if not (raw.isascii() and raw.isdigit()):
+            raise Http404
+        ids.append(int(raw))
+    return sorted(set(ids))
+
+
+@reviewer_required
+@require_POST
+def review_bulk_approve(request):
+    """Step 1 (ids ticked in the queue): the confirmation page listing them. Step 2 (confirm=1, with
+    the versions shown): approve them all with assessment_bulk_approve, all or nothing."""
+    user = request.user
+    if not is_province_staff(user):
+        raise PermissionDenied
+    ids = _posted_ids(request)
+    if not ids:
+        messages.error(request, _("Select at least one assessment waiting for your decision."))
+        return redirect(reverse("review:queue") + "?state=waiting")
+    assessments = selectors.assessments_for_bulk(user=user, pks=ids)
+    if len(assessments) != len(ids):
+        raise Http404
+    errors = []
+    status = 200
+    if request.POST.get("confirm") == "1":
+        form_versions = {}
+        for a in assessments:
+            form = VersionForm({"expected_version": request.POST.get(f"version_{a.pk}")})
+            if form.is_valid():
+                form_versions[a.pk] = form.cleaned_data["expected_version"]
+        try:
+            services.assessment_bulk_approve(
+                assessments=assessments, user=user, expected_versions=form_versions
+            )
+        except ServiceError as exc:
+            errors.append(exc.message)
+            status = exc.status
+            assessments = selectors.assessments_for_bulk(user=user, pks=ids)
+        else:
+            messages.success(
+                request,
+                _("%(n)s assessments approved: the communities meet the requirements.") % {"n": len(ids)},
+            )
+            return redirect(reverse("review:queue") + f"?state={State.APPROVED}")
+    not_ready = [a for a in assessments if not workflow.can_review(user, a)]
+    return render(
+        request,
+        "review/bulk_confirm.html",
+        {"assessments": assessments, "not_ready": not_ready, "errors": errors},
+        status=status,
+    )
+
+
+# --- Submitting (the community) -----------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_submit(request, pk):
+    """GET: the confirmation (or the list of what is missing). POST: submit to the first level of the
+    province's review chain."""
+    assessment = access_assessment(user=request.user, pk=pk)
+    if not is_committee(request.user):
+        raise PermissionDenied
+    error = ""
+    status = 200
+    if request.method == "POST":
+        form = SubmitForm(request.POST)
+        version = form.cleaned_data["version"] if form.is_valid() else None
+        try:
+            services.assessment_submit(assessment=assessment, user=request.user, expected_version=version)
+        except ServiceError as exc:
+            if exc.status == 409:
+                messages.error(request, exc.message)
+                return redirect("assessments:detail", pk=pk)
+            error = exc.message if exc.code != "incomplete" else ""
+            status = 400
+        else:
+            messages.success(
+                request,
+                _(
+                    "The self-assessment was submitted for review. It is read-only until the reviewers answer."
+                ),
+            )
+            return redirect("assessments:detail", pk=pk)
+    missing = assessment_services.assessment_missing(assessment) if assessment.is_editable else []
+    chain = selectors.chain_for(province_id=assessment.province_id, year=assessment.year)
+    context = {
+        "assessment": assessment,
+        "missing": missing,
+        "error": error,
+        "first_level_name": workflow.level_name(chain[0], chain),
+        "form": SubmitForm(initial={"version": assessment.version}),
+    }
+    return render(request, "review/submit.html", context, status=status)
+
+
+# --- The province's review chain -----------------------------------------------------
+
+
+def _chain_year(raw) -> int:
+    year = campaign_year()
+    if raw and str(raw).isascii() and str(raw).isdigit() and FIRST_YEAR <= int(raw) <= year + 1:
+        return int(raw)
+    return year
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_chain(request):
+    """The province's review chain of a campaign year: set it, with a preview of who reviews at each
+    level; frozen (and saying why) once an assessment of that year was submitted."""
+    user = request.user
+    if not can_configure_province(user):
+        raise PermissionDenied
+    province = Region.objects.get(pk=user.region_id)
+    year = _chain_year(request.POST.get("year") if request.method == "POST" else request.GET.get("year"))
+    current = selectors.chain_for(province_id=province.pk, year=year)
+    frozen = selectors.chain_is_frozen(province_id=province.pk, year=year)
+    status = 200
+    if request.method == "POST":
+        form = ChainForm(request.POST)
+        if form.is_valid():
+            try:
+                services.review_chain_set(
+                    user=user, province_id=province.pk, year=year, levels=form.cleaned_data["levels"]
+                )
+            except ServiceError as exc:
+                form.add_error("levels" if exc.field == "levels" else None, exc.message)
+                status = exc.status
+            else:
+                messages.success(request, _("The review chain of %(year)s was saved.") % {"year": year})
+                return redirect(reverse("review:chain") + f"?year={year}")
+        else:
+            status = 400
+    else:
+        form = ChainForm(initial={"levels": list(current), "year": year})
+    proposed = form.proposed_levels() if form.is_bound else list(current)
+    return render(
+        request,
+        "review/chain.html",
+        {
+            "form": form,
+            "province": province,
+            "year": year,
+            "years": range(campaign_year() + 1, FIRST_YEAR - 1, -1),
+            "current": [workflow.level_name(k, current) for k in current],
+            "frozen": frozen,
+            "preview": selectors.chain_preview(province_id=province.pk, levels=proposed),
+            "history": selectors.chains_of_province(user=user, province_id=province.pk),
+        },
+        status=status,
+    )

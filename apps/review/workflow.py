@@ -1,0 +1,204 @@
+"""The review chains as data: the levels a province may review through, the order they come in,
+who acts at each, and which decisions each may take.
+
+An assessment goes `draft → submitted →` (one level after the other of its province's chain) `→
+approved`; any level may return it to the community (`returned`), and the next submission starts at
+the first level again; the province may later revoke an approval (`revoked`). While it is with a
+reviewer its state is `submitted` (at the chain's first level) or `recommended` (at a later level),
+and `Assessment.review_level` names the level it waits at.
+
+A province has one chain per campaign year (`ReviewChain`), an ordered subset of LEVELS that always
+ends at the province, frozen once an assessment of that year is submitted; without one the national
+default applies: county/city → province. The chain an assessment was submitted under is copied onto
+it (`Assessment.review_chain`), so every check reads that one row.
+
+Adding a level is one entry in LEVELS, plus its role (apps.accounts.models.Role), its scope rule
+(apps.accounts.scoping.SCOPE_COLUMN) and its entries in the authorization matrix (tests/security).
+"""
+
+from dataclasses import dataclass
+
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.capabilities import is_province_staff
+from apps.accounts.models import Role
+from apps.accounts.scoping import regional_column
+from apps.assessments.models import State
+
+
+@dataclass(frozen=True)
+class Level:
+    key: str  # also the region level of the accounts that review here
+    role: str  # the account role that reviews at this level
+    column: str  # the assessment's column compared with the reviewer's region
+    name: str  # the reviewing body
+    short: str  # the level in a sentence: "waiting for the {short} review"
+    queue: str  # the title of its reviewers' queue
+
+
+LEVELS: tuple[Level, ...] = (
+    Level(
+        "street", Role.STREET, "street_id", _("Street office"), _("street office"), _("Street office review")
+    ),
+    Level(
+        "county",
+        Role.CITY,
+        "county_id",
+        _("County/district department"),
+        _("county/district"),
+        _("County/district review"),
+    ),
+    Level(
+        "city",
+        Role.CITY,
+        "city_id",
+        _("Prefecture-level city department"),
+        _("prefecture-level city"),
+        _("City review"),
+    ),
+    Level(
+        "province",
+        Role.PROVINCE,
+        "province_id",
+        _("Provincial department"),
+        _("provincial"),
+        _("Final review"),
+    ),
+)
+LEVEL = {level.key: level for level in LEVELS}
+ORDER = {level.key: i for i, level in enumerate(LEVELS)}
+FINAL = "province"
+DEFAULT_CHAIN: tuple[str, ...] = ("county", "province")
+
+IN_REVIEW = (State.SUBMITTED, State.RECOMMENDED)
+REVIEWED = (State.SUBMITTED, State.RECOMMENDED, State.RETURNED, State.APPROVED, State.REVOKED)
+
+
+# --- Chains --------------------------------------------------------------------------------
+
+
+def chain_from_text(text: str) -> tuple[str, ...]:
+    """'street,county,province' → ('street', 'county', 'province'); '' → the default chain."""
+    levels = tuple(part for part in (text or "").split(",") if part)
+    return levels or DEFAULT_CHAIN
+
+
+def chain_text(levels) -> str:
+    return ",".join(levels)
+
+
+def chain_problems(levels) -> list[str]:
+    """What is wrong with a proposed chain, as messages for the user (empty: it is valid). Whether each
+    level has an account in the province is checked by the service, which can query."""
+    levels = list(levels)
+    problems = []
+    unknown = [key for key in levels if key not in LEVEL]
+    if unknown:
+        problems.append(_("Unknown review level: %(levels)s.") % {"levels": "、".join(unknown)})
+        return problems
+    if not levels or levels[-1] != FINAL:
+        problems.append(_("The chain must end at the provincial department."))
+    if len(set(levels)) != len(levels):
+        problems.append(_("A level may appear only once in the chain."))
+    elif [ORDER[k] for k in levels] != sorted(ORDER[k] for k in levels):
+        problems.append(_("The levels must go upwards: street office, county/district, city, province."))
+    return problems
+
+
+def acts_at(user, chain) -> str | None:
+    """The level of `chain` at which `user` reviews (None: nowhere). A street office, county or city
+    department reviews at its region's level; where the chain has no city level, the city
+    department reviews at the county level beside the county departments (the national default's
+    "county/city" first level)."""
+    column = regional_column(user)
+    if column is None:
+        return None
+    key = column.removesuffix("_id")
+    if LEVEL[key].role != user.role:
+        return None
+    if key in chain:
+        return key
+    if key == "city" and "county" in chain:
+        return "county"
+    return None
+
+
+def level_name(key: str, chain=None) -> str:
+    """The reviewing body of a level; the county level of a chain without a city level is the
+    city/county department."""
+    if key == "county" and chain is not None and "city" not in chain:
+        return _("City/county department")
+    return LEVEL[key].name
+
+
+def first_level(chain) -> str:
+    return chain[0]
+
+
+def next_level(chain, key: str) -> str | None:
+    i = chain.index(key)
+    return chain[i + 1] if i + 1 < len(chain) else None
+
+
+def state_after_forward(chain, key: str) -> str:
+    """The state an assessment is in when `key` is where it now waits."""
+    return State.SUBMITTED if key == chain[0] else State.RECOMMENDED
+
+
+# --- Who may decide what ----------------------------------------------------------------------
+
+
+def chain_of(assessment) -> tuple[str, ...]:
+    return chain_from_text(assessment.review_chain)
+
+
+def can_review(user, assessment) -> bool:
+    """The assessment waits at the level where `user` reviews, in the user's scope."""
+    if assessment.state not in IN_REVIEW or not assessment.is_visible_to(user):
+        return False
+    return acts_at(user, chain_of(assessment)) == assessment.review_level
+
+
+def role_may(user, assessment, action: str) -> bool:
+    """Whether `user` could ever take `action` on this assessment, whatever its state now: refused
+    with 403 when not, with a conflict when it is only not the moment."""
+    level = acts_at(user, chain_of(assessment))
+    if action == "recommend":
+        return level is not None and level != FINAL
+    if action == "approve":
+        return level == FINAL
+    if action == "return":
+        return level is not None
+    return is_province_staff(user, assessment.province_id)  # revoke, designate
+
+
+def available_actions(user, assessment) -> list[str]:
+    """The decisions `user` may take on the assessment now, in the order the page shows them."""
+    if can_review(user, assessment):
+        final = assessment.review_level == FINAL
+        return ["approve", "return"] if final else ["recommend", "return"]
+    if assessment.state == State.APPROVED and is_province_staff(user, assessment.province_id):
+        return ["revoke", "designate"]
+    return []
+
+
+# --- Labels ----------------------------------------------------------------------------------
+
+
+def _waiting_label(key: str, chain=None) -> str:
+    return _("Waiting for the %(level)s review") % {"level": LEVEL[key].short}
+
+
+waiting_label = lazy(_waiting_label, str)
+
+
+def status_label(assessment) -> str:
+    """The assessment's state as a reviewer reads it: where it waits, when it is in review."""
+    if assessment.state in IN_REVIEW and assessment.review_level in LEVEL:
+        return str(waiting_label(assessment.review_level))
+    return assessment.get_state_display()
+
+
+def queue_title(key: str | None) -> str:
+    return str(LEVEL[key].queue if key in LEVEL else _("Reviews"))
