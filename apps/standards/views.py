@@ -68,7 +68,6 @@ def index(request):
     context = _index_context(standards)
     if is_province_staff(user) and can_configure_province(user, user.region_id):
         years, sources = _start_options(user)
-        context["start_form"] = StartForm(years=years, sources=sources, initial={"year": years[0]})
         context["years"] = [
             {
                 "year": y,
@@ -78,6 +77,9 @@ def index(request):
             }
             for y in years
         ]
+        # The first year still open is the one to start (the campaign year is often frozen).
+        open_years = [y["year"] for y in context["years"] if not y["opened"]] or years
+        context["start_form"] = StartForm(years=years, sources=sources, initial={"year": open_years[0]})
     return render(request, "standards/index.html", context)
 
 
