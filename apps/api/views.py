@@ -224,7 +224,7 @@ NUMBER = "responses/(?P<number>[^/]+)"
     ),
     retrieve=extend_schema(
         responses={200: s.AssessmentDetailSerializer},
-        summary="自评详情(含16条回答与佐证)/ One self-assessment with its responses and evidence",
+        summary="自评详情(含各条回答与佐证)/ One self-assessment with its responses and evidence",
     ),
     create=extend_schema(
         request=s.AssessmentCreateSerializer,

@@ -1,5 +1,5 @@
 """Shanghai's local standard of the campaign year for `make run`: 18 criteria, 100 points, a pass
-mark of 70, mapped onto the 16 national criteria. Composed through the standards services as the
+mark of 70, every national criterion covered. Composed through the standards services as the
 provincial department would on the standards page:
 
 - national 5 is split: local 5 keeps the roads and sponge-city works, local 17 the full coverage of
@@ -7,7 +7,7 @@ provincial department would on the standards page:
 - local 18 is added: volunteer teams, counted under national 15 (residents' green conduct);
 - criterion 12's property-management coverage needs ≥ 50 % in Shanghai (the national 30 % is data,
   not code);
-- 5 points for each of 1-16, 10 for 17 and 18.
+- 10 points for the two new criteria (17, 18), 5 for each of the others.
 
 Idempotent: once the year has a published local standard, or once the year is frozen (an
 assessment of it was opened, e.g. by an earlier seed_demo under the national standard), it is left
@@ -23,7 +23,7 @@ from apps.standards.models import Criterion, StandardState, StandardVersion
 
 SHANGHAI = "310000000000"
 TITLE_EN = "Shanghai green community creation standard ({year})"
-POINTS = {**{n: Decimal(5) for n in range(1, 17)}, 17: Decimal(10), 18: Decimal(10)}
+NEW_CRITERION_POINTS, POINTS_EACH = Decimal(10), Decimal(5)
 TEXTS = {
     5: "开展了社区道路综合治理、海绵化改造和建设",
     17: "生活垃圾分类居民小区全覆盖，定时定点投放，楼组长轮值督导",
@@ -67,7 +67,11 @@ def seed(*, accounts, stdout) -> StandardVersion | None:
     services.standard_criterion_add(standard=draft, user=user)  # 18
     by_number = {c.number: c for c in Criterion.objects.filter(standard=draft)}
     national = {c.number: c.pk for c in selectors.national_criteria()}
-    rows = {c.pk: _row(c, points=POINTS[n]) for n, c in by_number.items()}
+    added = {17, 18}
+    rows = {
+        c.pk: _row(c, points=NEW_CRITERION_POINTS if n in added else POINTS_EACH)
+        for n, c in by_number.items()
+    }
     rows[by_number[5].pk].update(text_zh=TEXTS[5], text_en=TEXTS_EN[5], kind="rating", threshold=None)
     rows[by_number[17].pk].update(text_zh=TEXTS[17], text_en=TEXTS_EN[17])
     rows[by_number[18].pk].update(

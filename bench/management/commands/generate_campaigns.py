@@ -293,7 +293,9 @@ class Generator:
                     at = _later(rng, at, 4, 15)
                 returned = at
                 return_reason = rng.choice(RETURN_REASONS)
-                returned_criteria = sorted(rng.sample(range(1, 17), rng.randint(1, 3)))
+                returned_criteria = sorted(
+                    rng.sample([cr.number for cr in self._criteria(standard_id)], rng.randint(1, 3))
+                )
                 comments = {str(n): "请补充佐证材料。" for n in returned_criteria}
                 events.append(
                     (
@@ -672,7 +674,7 @@ def parse_years(value: str) -> list[int]:
 class Command(BaseCommand):
     help = (
         "Generate realistic campaign years (2020-2025) for the communities already in the registry: "
-        "assessments, 16 responses each, evidence metadata, reviews, returns, revocations, "
+        "assessments, one response per criterion of the standard, evidence metadata, reviews, returns, revocations, "
         "demonstrations and the history chain. Deterministic for a seed."
     )
 
