@@ -27,6 +27,7 @@ urlpatterns = [
     path("public/", include("apps.public.urls")),
     path("notices/", include("apps.notices.urls")),
     path("reports/", include("apps.reports.urls")),
+    path("standards/", include("apps.standards.urls")),
     path("api/", include("apps.api.urls")),
     path("admin/", admin.site.urls),
 ]

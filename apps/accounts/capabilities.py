@@ -54,6 +54,12 @@ def can_configure_province(user, province_id: str | None = None) -> bool:
     return is_province_staff(user, province_id)
 
 
+def can_read_standards(user) -> bool:
+    """The standards pages: provincial departments (their own province's local standards) and
+    nationwide users (every province's, read-only)."""
+    return is_province_staff(user) or is_nationwide(user)
+
+
 def can_read_reports(user) -> bool:
     """Annual reports: provincial departments (their own), the ministry and administrators."""
     return is_province_staff(user) or is_nationwide(user)
@@ -96,6 +102,7 @@ CAPABILITIES = {
     "is_province_staff": is_province_staff,
     "can_manage_registry": can_manage_registry,
     "can_configure_province": can_configure_province,
+    "can_read_standards": can_read_standards,
     "can_read_reports": can_read_reports,
     "can_see_national": can_see_national,
     "can_read_history": can_read_history,

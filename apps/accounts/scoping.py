@@ -6,7 +6,9 @@ Two kinds of rows exist:
   through `region_scope_q(user, path)`, where `path` leads from the model to the province / city /
   county / street columns ("" for Community itself, "assessment__" for a response);
 - rows that belong to a provincial unit (annual reports, compile jobs, review chains, local
-  standards, account and registry history): they scope through `province_scope_q(user, path)`.
+  standards, account and registry history): they scope through `province_scope_q(user, path)`;
+  standards add the national one and, for everyone else, their own province's published ones
+  (`standard_scope_q`).
 
 Regions themselves (for filters and pickers) scope through `region_tree_q`. Nothing scopes by code
 prefix: the Corps shares Xinjiang's prefix 65. Another region's row is simply absent, so "not
@@ -88,6 +90,36 @@ def province_scope_q(user, path: str = "") -> Q:
     if user.role == Role.PROVINCE and user.region_id:
         return Q(**{f"{path}province_id": user.region_id})
     return NOTHING
+
+
+def home_province_id(user) -> str | None:
+    """The provincial unit a committee or a regional account belongs to (None for nationwide
+    users and accounts without a region)."""
+    if not is_active_user(user):
+        return None
+    if user.role == Role.COMMUNITY:
+        return user.community.province_id if user.community_id else None
+    if user.role in REGIONAL_ROLES and user.region_id:
+        return user.region.province_id
+    return None
+
+
+def standard_scope_q(user, path: str = "") -> Q:
+    """Creation standards: the national standard (no province) for every signed-in user; local
+    standards as rows of their provincial unit (province_scope_q: drafts included), and for every
+    other user the published local standards of their own province, which their assessments are
+    filled against."""
+    if not is_active_user(user):
+        return NOTHING
+    national = Q(**{f"{path}province__isnull": True})
+    if is_nationwide(user):
+        return Q()
+    if user.role == Role.PROVINCE and user.region_id:
+        return national | province_scope_q(user, path)
+    province_id = home_province_id(user)
+    if province_id is None:
+        return national
+    return national | Q(**{f"{path}province_id": province_id, f"{path}state": "published"})
 
 
 def in_region_scope(user, *, province_id, city_id, county_id, street_id, community_id=None) -> bool:

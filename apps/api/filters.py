@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.assessments.models import Assessment, State
 from apps.communities.models import Community
 from apps.regions.models import Region, RegionLevel
+from apps.standards.models import StandardState, StandardVersion
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -59,3 +60,18 @@ class AssessmentFilter(django_filters.FilterSet):
     class Meta:
         model = Assessment
         fields = ["year", "state", "province", "city", "county", "community"]
+
+
+class StandardFilter(django_filters.FilterSet):
+    province = django_filters.CharFilter(
+        field_name="province_id", help_text=_("Provincial unit code (local standards of that province)")
+    )
+    year = IntegerFilter(field_name="year", help_text=_("Campaign year of a local standard"))
+    state = django_filters.ChoiceFilter(choices=StandardState.choices, help_text=_("Draft or published"))
+    national = django_filters.BooleanFilter(
+        field_name="province", lookup_expr="isnull", help_text=_("true: the national standard only")
+    )
+
+    class Meta:
+        model = StandardVersion
+        fields = ["province", "year", "state", "national"]

@@ -46,6 +46,14 @@ class RegionSerializer(serializers.ModelSerializer):
 
 
 class CriterionSerializer(serializers.ModelSerializer):
+    """One criterion: its mapping onto the national criterion it counts under, points, and for a
+    figure its unit, range and threshold (docs/figures.md, "Standards")."""
+
+    national_number = serializers.IntegerField(
+        source="national_criterion.number", read_only=True, allow_null=True, default=None
+    )
+    unit = serializers.SerializerMethodField()
+
     class Meta:
         model = Criterion
         fields = [
@@ -54,13 +62,38 @@ class CriterionSerializer(serializers.ModelSerializer):
             "text_zh",
             "text_en",
             "kind",
+            "unit",
             "figure_label_zh",
             "figure_label_en",
-            "threshold_percent",
-            "weight",
+            "threshold",
             "points",
+            "requires_evidence",
             "national_criterion",
+            "national_number",
         ]
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {
+                "key": {"type": "string"},
+                "symbol": {"type": "string"},
+                "minimum": {"type": "string"},
+                "maximum": {"type": "string"},
+            },
+        }
+    )
+    def get_unit(self, obj):
+        unit = obj.unit
+        if unit is None:
+            return None
+        return {
+            "key": unit.key,
+            "symbol": unit.symbol,
+            "minimum": f"{unit.minimum:.2f}",
+            "maximum": f"{unit.maximum:.2f}",
+        }
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -72,6 +105,10 @@ class CategorySerializer(serializers.ModelSerializer):
 
 
 class StandardSerializer(serializers.ModelSerializer):
+    province_name = serializers.CharField(
+        source="province.name", read_only=True, allow_null=True, default=None
+    )
+
     class Meta:
         model = StandardVersion
         fields = [
@@ -79,11 +116,17 @@ class StandardSerializer(serializers.ModelSerializer):
             "code",
             "title_zh",
             "title_en",
-            "issued",
             "province",
+            "province_name",
+            "year",
+            "version",
+            "state",
+            "issued",
+            "published_at",
             "parent",
+            "copied_from",
+            "total_points",
             "pass_mark",
-            "is_active",
         ]
 
 

@@ -3,7 +3,6 @@ answers 404), writes through the domain services, whose ServiceError becomes the
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -27,10 +26,11 @@ from apps.core.errors import ServiceError
 from apps.core.viewsets import ScopedViewSet
 from apps.regions.models import Region
 from apps.review import services as review_services
-from apps.standards.models import Category, Criterion, StandardVersion
+from apps.standards import selectors as standard_selectors
+from apps.standards.models import StandardVersion
 
 from . import serializers as s
-from .filters import AssessmentFilter, CommunityFilter, RegionFilter
+from .filters import AssessmentFilter, CommunityFilter, RegionFilter, StandardFilter
 from .throttles import TokenThrottle
 
 # --- Auth ---------------------------------------------------------------------
@@ -106,30 +106,31 @@ class RegionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
 @extend_schema_view(
     list=extend_schema(
         summary="创建标准 / Standards",
-        description="国家试行标准及省级细化标准;排序字段:issued、code。/ The national trial standard and "
-        "provincial variants; ordering: issued, code.",
+        description="国家试行标准及本地标准(各省按年度制订,草稿或已发布);可按 province、year、state、"
+        "national 筛选;排序字段:issued、code、year、version。/ The national trial standard and the "
+        "provinces' local standards (per campaign year, draft or published); filter by province, year, "
+        "state, national; ordering: issued, code, year, version.",
     ),
     retrieve=extend_schema(
-        summary="标准详情(类别与条目)/ A standard with its categories and criteria",
+        summary="标准详情(类别、条目、对应关系、分值、达标值、合格线)/ A standard with its categories and "
+        "criteria: mapping onto the national criteria, points, thresholds and units, pass mark",
     ),
 )
 class StandardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    ordering_fields = ["issued", "code"]
+    """Standards the caller may read (StandardVersion.objects.visible_to): the national one for
+    everyone; a province's published local standards for its users; drafts for its department;
+    every one for the ministry. Another province's local standard answers 404."""
+
+    filterset_class = StandardFilter
+    ordering_fields = ["issued", "code", "year", "version"]
     ordering = ["issued", "code"]
-    filterset_fields = ["province"]
     lookup_value_regex = "[^/]+"
     scope_model = StandardVersion
 
     def safely_get_queryset(self, qs):
+        qs = qs.select_related("province")
         if self.action == "retrieve":
-            qs = qs.prefetch_related(
-                Prefetch(
-                    "categories",
-                    queryset=Category.objects.order_by("order").prefetch_related(
-                        Prefetch("criteria", queryset=Criterion.objects.order_by("number"))
-                    ),
-                )
-            )
+            qs = standard_selectors.with_structure(qs)
         return qs
 
     def get_serializer_class(self):
@@ -223,7 +224,7 @@ NUMBER = "responses/(?P<number>[^/]+)"
     ),
     retrieve=extend_schema(
         responses={200: s.AssessmentDetailSerializer},
-        summary="自评详情(含16条回答与佐证)/ One self-assessment with its responses and evidence",
+        summary="自评详情(含各条回答与佐证)/ One self-assessment with its responses and evidence",
     ),
     create=extend_schema(
         request=s.AssessmentCreateSerializer,

@@ -1,25 +1,24 @@
-"""Export of a year's assessments: one row per assessment, each criterion's self-rating and verdict
-in columns. The pivot is done by the database (conditional aggregation grouped by assessment), so
-the export is one query streamed in chunks, whatever the number of rows."""
+"""Export of a year's assessments: one row per assessment, each NATIONAL criterion's self-rating and
+verdict in columns, through the mapping of the assessment's standard and by the rule of every
+per-criterion figure (apps.reports.criteria: the weakest of the local criteria counted under it).
+The pivot is done by the database (conditional aggregation grouped by assessment), so the export
+is one query streamed in chunks, whatever the number of rows."""
 
-from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from apps.core.exports import CHUNK, local_time
+from apps.reports.criteria import RATING_OF_RANK, VERDICT_OF_RANK, weakest_rating, weakest_verdict
+from apps.standards.selectors import national_criteria
 
 from .models import Assessment, State
 
-NATIONAL_CRITERIA = range(1, 17)
+
+def criterion_columns() -> list[int]:
+    """The columns: one pair per national criterion (read once per export, passed to both)."""
+    return list(national_criteria().values_list("number", flat=True))
 
 
-def _criterion(n: int) -> Q:
-    # A provincial variant's criterion counts under the national criterion it maps onto.
-    return Q(responses__criterion__national_criterion__number=n) | Q(
-        responses__criterion__national_criterion__isnull=True, responses__criterion__number=n
-    )
-
-
-def assessment_export_header() -> list[str]:
+def assessment_export_header(numbers: list[int] | None = None) -> list[str]:
     header = [
         _("Statistical code"),
         _("Name"),
@@ -34,7 +33,7 @@ def assessment_export_header() -> list[str]:
         _("Submitted at"),
         _("Approved at"),
     ]
-    for n in NATIONAL_CRITERIA:
+    for n in numbers if numbers is not None else criterion_columns():
         header += [
             _("Criterion %(n)s self-rating") % {"n": n},
             _("Criterion %(n)s verdict") % {"n": n},
@@ -42,13 +41,13 @@ def assessment_export_header() -> list[str]:
     return header
 
 
-def assessment_export_rows(*, user, year: int):
+def assessment_export_rows(*, user, year: int, numbers: list[int] | None = None):
     # Labels are translated now, in the request's language, not later while the response streams.
     labels = {value: str(label) for value, label in State.choices}
     pivot = {}
-    for n in NATIONAL_CRITERIA:
-        pivot[f"r{n}"] = Max("responses__rating", filter=_criterion(n))
-        pivot[f"v{n}"] = Max("responses__verdict", filter=_criterion(n))
+    for n in numbers if numbers is not None else criterion_columns():
+        pivot[f"r{n}"] = weakest_rating(n)
+        pivot[f"v{n}"] = weakest_verdict(n)
     qs = (
         Assessment.objects.visible_to(user)
         .filter(year=year)
@@ -88,5 +87,12 @@ def _rows(qs, labels):
             rnd,
             local_time(submitted),
             local_time(approved),
-            *[c or "" for c in cells],
+            *[_cell(i, c) for i, c in enumerate(cells)],
         )
+
+
+def _cell(index: int, rank) -> str:
+    """Ratings and verdicts alternate (r1, v1, r2, v2, ...); no response under the criterion: ""."""
+    if rank is None:
+        return ""
+    return (VERDICT_OF_RANK if index % 2 else RATING_OF_RANK).get(rank, "")

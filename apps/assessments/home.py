@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from apps.accounts.capabilities import is_committee
-from apps.standards.selectors import national_numbers
+from apps.standards.models import Category, Criterion
+from apps.standards.selectors import standard_for
 
 from . import selectors
 from .models import Assessment, Response, State
@@ -40,6 +41,10 @@ def panels(request) -> list[dict]:
             .select_related("criterion")
             .order_by("criterion__number")
         )
+    # The standard this year's assessment is (or will be) filled against: the province's local one.
+    standard_id = assessment.standard_id if assessment is not None else None
+    if standard_id is None:
+        standard_id = standard_for(province=user.community.province_id, year=year).pk
     return [
         {
             "template": "assessments/home_community.html",
@@ -48,6 +53,7 @@ def panels(request) -> list[dict]:
             "deadline": deadline_of(year),
             "days_left": days_left(year),
             "comments": comments,
-            "total": assessment.responses.count() if assessment is not None else len(national_numbers()),
+            "total": Criterion.objects.filter(standard_id=standard_id).count(),
+            "categories": Category.objects.filter(standard_id=standard_id).count(),
         }
     ]

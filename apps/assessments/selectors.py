@@ -51,7 +51,8 @@ def assessment_detail(*, user, pk, for_action: str = "read") -> tuple[Assessment
                 to_attr="live_evidence",
             )
         )
-        .order_by("criterion__number")
+        # By category, then number: a local standard's added criteria (17, 18) join their category.
+        .order_by("criterion__category__order", "criterion__number")
     )
     return assessment, responses
 

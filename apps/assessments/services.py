@@ -20,7 +20,7 @@ from apps.accounts.capabilities import can_open_assessment, is_committee
 from apps.accounts.models import User
 from apps.core.errors import ConflictError, ForbiddenError, NotFoundError, ServiceError
 from apps.standards.models import Criterion
-from apps.standards.selectors import standard_for_province
+from apps.standards.selectors import standard_for
 
 from . import files
 from .models import (
@@ -122,7 +122,7 @@ def assessment_create(*, community, year: int, user: User) -> Assessment:
     existing = Assessment.objects.filter(community=community, year=year).first()
     if existing:
         return existing
-    standard = standard_for_province(province=community.province)
+    standard = standard_for(province=community.province_id, year=year)
     try:
         with transaction.atomic():
             assessment = Assessment.objects.create(
@@ -137,7 +137,7 @@ def assessment_create(*, community, year: int, user: User) -> Assessment:
             Response.objects.bulk_create(
                 [
                     Response(assessment=assessment, criterion=c)
-                    for c in Criterion.objects.filter(standard=standard)
+                    for c in Criterion.objects.filter(standard=standard).order_by("number")
                 ]
             )
             history_append(
@@ -165,7 +165,9 @@ def _parse_figure(value) -> Decimal | None:
 
 
 def validate_answer(criterion: Criterion, rating: str, statement: str, figure: Decimal | None) -> None:
-    """The rules a single criterion's answer must satisfy, with the message that says why not."""
+    """The rules a single criterion's answer must satisfy, with the message that says why not.
+
+    A figure criterion's unit, range and threshold are data of the criterion (docs/figures.md)."""
     if rating and rating not in Rating.values:
         raise ServiceError(_("Choose met, largely met or not met."), code="invalid_rating", field="rating")
     if rating in (Rating.MET, Rating.LARGELY_MET) and not statement.strip():
@@ -174,25 +176,40 @@ def validate_answer(criterion: Criterion, rating: str, statement: str, figure: D
             code="statement_required",
             field="statement",
         )
-    if criterion.kind == "percent":
-        threshold = criterion.threshold_percent
-        if rating and figure is None:
-            raise ServiceError(
-                _("Enter %(label)s in percent.") % {"label": criterion.figure_label},
-                code="figure_required",
-                field="figure",
-            )
-        if rating == Rating.MET and figure is not None and figure < threshold:
-            raise ServiceError(
-                _('%(label)s is %(figure)s %%: "met" needs at least %(threshold)s %%.')
-                % {
-                    "label": criterion.figure_label,
-                    "figure": f"{figure.normalize():f}",
-                    "threshold": f"{threshold.normalize():f}",
-                },
-                code="figure_contradicts_rating",
-                field="rating",
-            )
+    unit = criterion.unit
+    if unit is None:
+        return
+    if rating and figure is None:
+        raise ServiceError(
+            _("Enter %(label)s (%(unit)s).") % {"label": criterion.figure_label, "unit": unit.symbol},
+            code="figure_required",
+            field="figure",
+        )
+    if figure is not None and not unit.contains(figure):
+        raise ServiceError(
+            _("%(label)s must be between %(min)s and %(max)s %(unit)s.")
+            % {
+                "label": criterion.figure_label,
+                "min": f"{unit.minimum.normalize():f}",
+                "max": f"{unit.maximum.normalize():f}",
+                "unit": unit.symbol,
+            },
+            code="invalid_figure",
+            field="figure",
+        )
+    threshold = criterion.threshold
+    if rating == Rating.MET and figure is not None and threshold is not None and figure < threshold:
+        raise ServiceError(
+            _('%(label)s is %(figure)s %(unit)s: "met" needs at least %(threshold)s %(unit)s.')
+            % {
+                "label": criterion.figure_label,
+                "figure": f"{figure.normalize():f}",
+                "threshold": f"{threshold.normalize():f}",
+                "unit": unit.symbol,
+            },
+            code="figure_contradicts_rating",
+            field="rating",
+        )
 
 
 def response_save(
@@ -342,7 +359,11 @@ def assessment_missing(assessment: Assessment) -> list[str]:
         if not r.rating:
             missing.append(_("Criterion %(n)s: no self-rating yet.") % {"n": n})
             continue
-        if r.rating in (Rating.MET, Rating.LARGELY_MET) and r.live_evidence == 0:
+        if (
+            r.criterion.requires_evidence
+            and r.rating in (Rating.MET, Rating.LARGELY_MET)
+            and not r.live_evidence
+        ):
             missing.append(
                 _("Criterion %(n)s: rated %(rating)s but no evidence file.")
                 % {"n": n, "rating": r.get_rating_display()}

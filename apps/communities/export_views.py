@@ -4,7 +4,7 @@ Scoped through visible_to like every page; streamed in constant memory (see expo
 from django.contrib.auth.decorators import login_required
 from django.views.decorators.http import require_GET
 
-from apps.assessments.exports import assessment_export_header, assessment_export_rows
+from apps.assessments.exports import assessment_export_header, assessment_export_rows, criterion_columns
 from apps.assessments.selectors import campaign_year
 from apps.core.exports import export_response
 
@@ -33,10 +33,11 @@ def community_export(request, fmt):
 @require_GET
 def assessment_export(request, fmt):
     year = _year(request)
+    numbers = criterion_columns()
     return export_response(
         fmt=fmt,
         basename=f"assessments-{year}",
         sheet=f"assessments-{year}",
-        header=assessment_export_header(),
-        rows=assessment_export_rows(user=request.user, year=year),
+        header=assessment_export_header(numbers),
+        rows=assessment_export_rows(user=request.user, year=year, numbers=numbers),
     )

@@ -9,6 +9,7 @@ class TraceKind(models.TextChoices):
     ACCOUNT = "account", _("Account")
     REGISTRY = "registry", _("Community registry")
     CHAIN = "chain", _("Review chain")
+    STANDARD = "standard", _("Local standard")
 
 
 class TraceAction(models.TextChoices):
@@ -28,6 +29,10 @@ class TraceAction(models.TextChoices):
     IMPORTED = "imported", _("Registry imported")
     # review chains
     CHAIN_SET = "chain_set", _("Review chain set")
+    # local standards
+    STANDARD_DRAFTED = "standard_drafted", _("Local standard draft started")
+    STANDARD_PUBLISHED = "standard_published", _("Local standard published")
+    STANDARD_DISCARDED = "standard_discarded", _("Local standard draft discarded")
 
 
 class TraceEvent(AppendOnlyMixin, models.Model):

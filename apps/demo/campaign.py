@@ -9,6 +9,7 @@ already has an assessment of the year is left alone, so running seed_demo twice 
 
 import io
 from datetime import datetime
+from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -148,32 +149,50 @@ def _city_user(county: Region, accounts) -> User:
     return _reviewer(county, accounts, key="city", role=Role.CITY, name=f"{county.name}住房和城乡建设部门")
 
 
-def _fill(assessment: Assessment, user: User, *, seed: int, upto: int = 16) -> None:
-    """Answer criteria 1..upto: mostly met with evidence, one or two largely met or not met."""
+def _figure(criterion, rating: str, seed: int) -> Decimal | None:
+    """A figure in the criterion's unit that agrees with the rating: at least the threshold for met,
+    below it otherwise (thresholds are data of the criterion: Shanghai's 12 needs 50 %)."""
+    unit = criterion.unit
+    if unit is None:
+        return None
+    threshold = criterion.threshold if criterion.threshold is not None else unit.minimum
+    if rating == Rating.MET:
+        room = unit.maximum - threshold
+        return threshold + (room * ((seed * 7) % 10) / 10).quantize(Decimal("1"))
+    return max(unit.minimum, threshold - 5 - seed % 10)
+
+
+def _fill(assessment: Assessment, user: User, *, seed: int, upto: int | None = None) -> None:
+    """Answer the criteria (the first `upto` of them, or all): mostly met with evidence, one or two
+    largely met or not met; figures from the criterion's unit and threshold."""
     responses = assessment.responses.select_related("criterion").order_by("criterion__number")
-    for response in responses:
-        n = response.criterion.number
-        if n > upto:
+    for i, response in enumerate(responses):
+        if upto is not None and i >= upto:
             break
+        n = response.criterion.number
         rating = Rating.MET
         if (n + seed) % 7 == 0:
             rating = Rating.LARGELY_MET
-        if n in (3, 16) and seed % 3 == 0:
+        if n in (3, 11) and seed % 3 == 0:
             rating = Rating.NOT_MET
-        figure = {5: 100, 12: 30 + (seed * 7) % 60}.get(n)
-        if n == 12 and rating == Rating.LARGELY_MET:
-            figure = 25
         services.response_save(
             response=response,
             user=user,
             rating=rating,
             statement=STATEMENTS.get(n, f"已按照第{n}条要求开展工作，相关材料见附件。"),
-            figure=figure,
+            figure=_figure(response.criterion, rating, seed),
         )
         if rating != Rating.NOT_MET:
             services.evidence_add(
                 response=response, user=user, uploaded_file=_evidence_file(n), caption=f"第{n}条佐证材料"
             )
+
+
+def _confirm(assessment, reviewer) -> None:
+    """The last level's verdict on every criterion before it approves (against the assessment's
+    own standard: 18 criteria under Shanghai's local standard)."""
+    for response in assessment.responses.select_related("criterion", "assessment"):
+        review_services.response_review(response=response, user=reviewer, verdict="confirmed")
 
 
 def _return(assessment, reviewer, *, seed: int) -> None:
@@ -213,6 +232,7 @@ def _drive(community, target: str, *, year: int, accounts, seed: int) -> None:
             break
         assessment = review_services.assessment_recommend(assessment=assessment, user=reviewers[level])
     province = accounts["province"]
+    _confirm(assessment, province)
     review_services.assessment_approve(assessment=assessment, user=province)
     if target == "demonstration":
         review_services.demonstration_designate(

@@ -99,3 +99,68 @@ def pair_chart(
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308
+
+
+def histogram(
+    bins: list[dict],
+    *,
+    mark: float | None,
+    maximum: float,
+    width: int = 640,
+    height: int = 220,
+    mark_label: str = "",
+    title: str = "",
+) -> SafeString:
+    """Counts per bin ({"from", "to", "count"}) as vertical bars over 0..maximum, with a dashed red
+    line at `mark` (the pass mark): bars below it grey, from it green."""
+    left, right, top, bottom = 40, 16, 30 if title else 18, 26
+    plot_w, plot_h = width - left - right, height - top - bottom
+    peak = max([b["count"] for b in bins] + [1])
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
+        f'font-family="Noto Sans CJK SC, sans-serif" font-size="11">'
+    ]
+    if title:
+        parts.append(
+            f'<text x="0" y="16" font-size="13" font-weight="bold" fill="{INK}">{escape(title)}</text>'
+        )
+    base = top + plot_h
+
+    def x_of(value: float) -> float:
+        return left + plot_w * (value / maximum if maximum else 0)
+
+    for b in bins:
+        x0, x1 = x_of(b["from"]), x_of(b["to"])
+        h = plot_h * b["count"] / peak
+        colour = GREEN if mark is None or b["from"] >= mark else GREY
+        parts.append(
+            f'<rect x="{x0 + 1:.1f}" y="{base - h:.1f}" width="{max(0.0, x1 - x0 - 2):.1f}" height="{h:.1f}" '
+            f'fill="{colour}"/>'
+        )
+        if b["count"]:
+            parts.append(
+                f'<text x="{(x0 + x1) / 2:.1f}" y="{base - h - 3:.1f}" text-anchor="middle" fill="{INK}">'
+                f"{b['count']}</text>"
+            )
+    parts.append(f'<line x1="{left}" y1="{base}" x2="{left + plot_w}" y2="{base}" stroke="{INK}"/>')
+    edges = sorted({b["from"] for b in bins} | {b["to"] for b in bins})
+    parts += [
+        f'<line x1="{x_of(edge):.1f}" y1="{base}" x2="{x_of(edge):.1f}" y2="{base + 4}" stroke="{INK}"/>'
+        f'<text x="{x_of(edge):.1f}" y="{base + 16}" text-anchor="middle" fill="{INK}">{edge:g}</text>'
+        for edge in edges
+    ]
+    parts.append(
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{base}" stroke="{INK}"/>'
+        f'<text x="{left - 6}" y="{top + 8}" text-anchor="end" fill="{INK}">{peak}</text>'
+        f'<text x="{left - 6}" y="{base}" text-anchor="end" fill="{INK}">0</text>'
+    )
+    if mark is not None:
+        x = x_of(mark)
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{base}" stroke="{RED}" stroke-width="1.5" '
+            f'stroke-dasharray="4 3"/><text x="{x + 4:.1f}" y="{top - 2}" fill="{RED}">'
+            f"{escape(mark_label)} {mark:g}</text>"
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308  (every label is escaped above)

@@ -32,6 +32,8 @@ def render_annual_report(report) -> bytes:
             presenters.share_items(figures.get("cities", [])), target=figures.get("target"), width=620
         ),
         "criteria_chart": presenters.criteria_chart(figures, width=620),
+        "criteria_rows": presenters.criteria_rows(figures),
+        "score_chart": presenters.score_chart(figures, width=620),
         "narrative": presenters.narrative(report),
     }
     return _render("reports/pdf/annual.html", context)
@@ -52,6 +54,7 @@ def render_national(snapshot) -> bytes:
             gap=4,
         ),
         "criteria_chart": presenters.criteria_chart(figures, width=620),
+        "criteria_rows": presenters.criteria_rows(figures),
         "status": presenters.status_rows(figures.get("report_status", [])),
     }
     return _render("reports/pdf/national.html", context)

@@ -20,10 +20,36 @@ def share_items(rows: list[dict]) -> list[tuple[str, float | None]]:
 
 
 def criteria_chart(figures: dict, *, width: int = 640):
+    """Per national criterion: shares of the approved assessments rated met and confirmed."""
     return charts.pair_chart(
         [(f"{c['number']}", c["met_share"], c["confirmed_share"]) for c in figures.get("criteria", [])],
-        legend=(str(_("Rated met by communities")), str(_("Confirmed by reviewers"))),
+        legend=(str(_("Rated met (of approved)")), str(_("Confirmed (of approved)"))),
         width=width,
+    )
+
+
+def criteria_rows(figures: dict) -> list[dict]:
+    """The per-criterion rows with their base: the approved assessments (figures compiled before
+    the mapping rule named their base "rated" and "reviewed": shown as they were stored)."""
+    rows = []
+    for c in figures.get("criteria", []):
+        met_base = c.get("approved", c.get("rated"))
+        confirmed_base = c.get("approved", c.get("reviewed"))
+        rows.append({**c, "met_base": met_base, "confirmed_base": confirmed_base})
+    return rows
+
+
+def score_chart(figures: dict, *, width: int = 640):
+    """The distribution of confirmed totals of a scored province, with its pass mark ("" if none)."""
+    scores = figures.get("scores")
+    if not scores:
+        return ""
+    return charts.histogram(
+        scores["distribution"],
+        mark=scores["pass_mark"],
+        maximum=scores["total_points"],
+        width=width,
+        mark_label=str(_("pass mark")),
     )
 
 

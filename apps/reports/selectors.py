@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from apps.accounts.capabilities import can_see_national
-from apps.assessments.models import Assessment, Rating, Response, State, Verdict
+from apps.assessments.models import Assessment, State
 from apps.communities.models import Community
 from apps.core.errors import NotFoundError
 from apps.regions.models import Region
@@ -29,8 +29,9 @@ from apps.regions.selectors import provincial_units
 from apps.review import workflow
 from apps.review.models import Demonstration
 from apps.review.selectors import chain_for
-from apps.standards.models import Criterion
+from apps.standards.selectors import local_standards_in_force
 
+from . import criteria
 from .models import AnnualReport, CompileJob, NationalSnapshot
 
 # One "waiting at <level>" figure per review level (apps.review.workflow), from Assessment.review_level.
@@ -111,49 +112,6 @@ def _counts_by(*, communities, assessments, year: int, key_expr) -> list[dict]:
         row["share"] = _share(row["meeting"], row["registered"])
         row["participation"] = _share(row["participating"], row["registered"])
         rows.append(row)
-    return rows
-
-
-def _criteria(assessments, year: int) -> list[dict]:
-    responses = Response.objects.filter(
-        assessment__in=assessments.filter(year=year).exclude(state=State.DRAFT).values("id")
-    )
-    stats = {
-        row["criterion__number"]: row
-        for row in responses.order_by()
-        .values("criterion__number")
-        .annotate(
-            rated=Count("id", filter=~Q(rating="")),
-            met=Count("id", filter=Q(rating=Rating.MET)),
-            reviewed=Count("id", filter=~Q(verdict="")),
-            confirmed=Count("id", filter=Q(verdict=Verdict.CONFIRMED)),
-        )
-    }
-    criteria = (
-        Criterion.objects.filter(standard__province__isnull=True, standard__parent__isnull=True)
-        .order_by("number")
-        .values("number", "text_zh")
-        .distinct()
-    )
-    seen, rows = set(), []
-    for c in criteria:
-        if c["number"] in seen:
-            continue
-        seen.add(c["number"])
-        s = stats.get(c["number"], {})
-        rated, reviewed = s.get("rated", 0), s.get("reviewed", 0)
-        rows.append(
-            {
-                "number": c["number"],
-                "text": c["text_zh"],
-                "rated": rated,
-                "met": s.get("met", 0),
-                "met_share": _share(s.get("met", 0), rated),
-                "reviewed": reviewed,
-                "confirmed": s.get("confirmed", 0),
-                "confirmed_share": _share(s.get("confirmed", 0), reviewed),
-            }
-        )
     return rows
 
 
@@ -268,7 +226,8 @@ def region_figures(*, year: int, province_code: str | None = None) -> dict:
         "year": year,
         "target": target_share(),
         "totals": totals,
-        "criteria": _criteria(assessments, year),
+        # Per national criterion through the mapping, on the approved assessments (apps.reports.criteria).
+        "criteria": criteria.national_criterion_figures(assessments=assessments, year=year),
     }
     if province_code:
         region = Region.objects.get(pk=province_code)
@@ -277,6 +236,11 @@ def region_figures(*, year: int, province_code: str | None = None) -> dict:
         figures["cities"] = cities
         figures["counties"] = counties
         figures.update(_lists(assessments, year))
+        figures.update(
+            criteria.province_standard_figures(
+                assessments=assessments, year=year, province_code=province_code
+            )
+        )
     else:
         units = _counts_by(
             communities=communities, assessments=assessments, year=year, key_expr=F("province_id")
@@ -306,6 +270,7 @@ def region_figures(*, year: int, province_code: str | None = None) -> dict:
             u["rank"] = rank
         figures["units"] = units
         figures["chain"] = [level.key for level in workflow.LEVELS]
+        figures["local_standards"] = local_standards_in_force(year=year)
         figures["weakest_criteria"] = sorted(
             [c for c in figures["criteria"] if c["met_share"] is not None], key=lambda c: c["met_share"]
         )[:5]

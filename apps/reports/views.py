@@ -83,6 +83,8 @@ def _detail_context(request, report: AnnualReport, form, return_form=None) -> di
         if figures
         else "",
         "criteria_chart": presenters.criteria_chart(figures) if figures else "",
+        "criteria_rows": presenters.criteria_rows(figures),
+        "score_chart": presenters.score_chart(figures),
     }
 
 
@@ -252,6 +254,7 @@ def national(request, year: int):
             if figures
             else "",
             "criteria_chart": presenters.criteria_chart(figures) if figures else "",
+            "criteria_rows": presenters.criteria_rows(figures),
             "years": range(campaign_year(), campaign_year() - 4, -1),
         },
     )

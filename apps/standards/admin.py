@@ -16,6 +16,7 @@ class CriterionInline(admin.StackedInline):
 
 @admin.register(StandardVersion)
 class StandardVersionAdmin(admin.ModelAdmin):
-    list_display = ("code", "title_zh", "issued", "province", "is_active")
+    list_display = ("code", "title_zh", "province", "year", "version", "state", "published_at")
+    list_filter = ("state",)
     inlines = [CategoryInline, CriterionInline]
-    raw_id_fields = ("province", "parent")
+    raw_id_fields = ("province", "parent", "copied_from", "created_by", "published_by")

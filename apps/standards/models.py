@@ -1,6 +1,22 @@
+"""Creation standards: the national trial standard and the provinces' local standards.
+
+The data definition is written down in docs/figures.md ("Standards"): read it before changing a
+field. In short: a local standard belongs to one province and one campaign year and has a version
+number; it is a draft until published, and a published version never changes. Every criterion
+maps onto exactly one national criterion (a national criterion onto itself), may carry points and,
+where it is a figure, a threshold in its unit; a scored standard has total points and a pass mark.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.scoping import standard_scope_q
 
 
 def _localized(obj, field: str) -> str:
@@ -10,24 +26,41 @@ def _localized(obj, field: str) -> str:
     return getattr(obj, f"{field}_zh")
 
 
+class StandardState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
 class StandardVersionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Standards are public to every signed-in user (the national one and the provinces' own)."""
-        return self if getattr(user, "is_authenticated", False) else self.none()
+        """The one chokepoint for reading standards (apps.accounts.scoping.standard_scope_q): the
+        national standard for every signed-in user; local standards: the ministry and
+        administrators all, provincial staff their own province's (drafts included), everyone else
+        the published ones of their own province. Another province's standard is absent (404)."""
+        return self.filter(standard_scope_q(user))
+
+    def local(self):
+        return self.filter(province__isnull=False)
+
+    def published(self):
+        return self.filter(state=StandardState.PUBLISHED)
 
 
 class StandardVersion(models.Model):
     """A standard that assessments are filled against.
 
-    The national trial standard has no province. A provincial variant names its parent (the
-    national standard), may add weights, points and a pass mark, and maps each of its criteria
-    onto one of the 16 national criteria, so every national figure can still be computed.
+    The national trial standard has no province and no year and is published. A local standard
+    has a province, a campaign year and a version number (1, 2, ... within that province and year);
+    `parent` is the national standard its criteria map onto, `copied_from` the version it was
+    started from (the national standard, last year's local one, or an earlier version).
+    Scored (`total_points` set): every criterion has points adding up to the total, and
+    `pass_mark` is the confirmed total an assessment needs.
     """
 
     code = models.SlugField(_("Code"), max_length=40, unique=True)
     title_zh = models.CharField(_("Name"), max_length=120)
     title_en = models.CharField(_("English name"), max_length=200, blank=True)
-    issued = models.DateField(_("Issued"))
+    issued = models.DateField(_("Issued"), null=True, blank=True)
     province = models.ForeignKey(
         "regions.Region",
         verbose_name=_("Provincial unit"),
@@ -35,6 +68,11 @@ class StandardVersion(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(_("Campaign year"), null=True, blank=True)
+    version = models.PositiveSmallIntegerField(_("Version"), default=1)
+    state = models.CharField(
+        _("State"), max_length=10, choices=StandardState.choices, default=StandardState.DRAFT
     )
     parent = models.ForeignKey(
         "self",
@@ -44,8 +82,34 @@ class StandardVersion(models.Model):
         on_delete=models.PROTECT,
         related_name="variants",
     )
+    copied_from = models.ForeignKey(
+        "self",
+        verbose_name=_("Started as a copy of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    total_points = models.DecimalField(
+        _("Total points"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
     pass_mark = models.DecimalField(_("Pass mark"), max_digits=6, decimal_places=2, null=True, blank=True)
-    is_active = models.BooleanField(_("Active"), default=True)
+    # Optimistic lock of a draft: every edit bumps it, a form based on an older one is refused.
+    revision = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(_("Created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("Updated"), auto_now=True)
+    published_at = models.DateTimeField(_("Published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = StandardVersionQuerySet.as_manager()
 
@@ -53,6 +117,21 @@ class StandardVersion(models.Model):
         verbose_name = _("Creation standard")
         verbose_name_plural = _("Creation standard")
         ordering = ["issued", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "year", "version"], name="standard_unique_version"),
+            # One draft at a time per province and year: changes go into that draft.
+            models.UniqueConstraint(
+                fields=["province", "year"],
+                condition=Q(state="draft"),
+                name="standard_one_draft_per_year",
+            ),
+            # National: no province and no year; local: both.
+            models.CheckConstraint(
+                condition=Q(province__isnull=True, year__isnull=True)
+                | Q(province__isnull=False, year__isnull=False),
+                name="standard_local_has_year",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -60,6 +139,19 @@ class StandardVersion(models.Model):
     @property
     def title(self) -> str:
         return _localized(self, "title")
+
+    @property
+    def is_national(self) -> bool:
+        return self.province_id is None
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == StandardState.PUBLISHED
+
+    @property
+    def is_scored(self) -> bool:
+        """Scored standards have points per criterion and a pass mark (docs/figures.md)."""
+        return self.total_points is not None
 
 
 class Category(models.Model):
@@ -84,12 +176,46 @@ class Category(models.Model):
 
 
 class CriterionKind(models.TextChoices):
+    """What a criterion's answer is: a rating only, or a rating with a figure in a unit. The kind
+    of a figure criterion is its unit (UNITS)."""
+
     RATING = "rating", _("Rating")
     PERCENT = "percent", _("Figure (percent)")
 
 
+@dataclass(frozen=True)
+class FigureUnit:
+    """A unit a figure criterion is recorded in, and the range any value (and threshold) must lie in."""
+
+    key: str
+    symbol: str
+    label: str
+    minimum: Decimal
+    maximum: Decimal
+
+    def contains(self, value: Decimal) -> bool:
+        return self.minimum <= value <= self.maximum
+
+
+UNITS: dict[str, FigureUnit] = {
+    CriterionKind.PERCENT: FigureUnit(
+        key=CriterionKind.PERCENT,
+        symbol="%",
+        label=_("percent"),
+        minimum=Decimal(0),
+        maximum=Decimal(100),
+    ),
+}
+
+
 class Criterion(models.Model):
-    """One criterion. Numeric criteria carry a threshold in percent that a 'met' rating must reach."""
+    """One criterion of a standard.
+
+    `national_criterion` is the national criterion it counts under in every figure: a local
+    criterion's is one of the national standard's criteria, a national criterion's is itself.
+    A figure criterion (kind = a unit) records a value in that unit and a "met" rating needs at
+    least `threshold`. `points` (scored standards) bound the self-score and confirmed score.
+    """
 
     standard = models.ForeignKey(StandardVersion, on_delete=models.CASCADE, related_name="criteria")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="criteria")
@@ -101,11 +227,13 @@ class Criterion(models.Model):
     )
     figure_label_zh = models.CharField(_("Figure"), max_length=120, blank=True)
     figure_label_en = models.CharField(_("English figure name"), max_length=200, blank=True)
-    threshold_percent = models.DecimalField(
-        _("Threshold (%)"), max_digits=5, decimal_places=2, null=True, blank=True
-    )
-    weight = models.DecimalField(_("Weight"), max_digits=6, decimal_places=2, default=1)
+    threshold = models.DecimalField(_("Threshold"), max_digits=7, decimal_places=2, null=True, blank=True)
     points = models.DecimalField(_("Points"), max_digits=6, decimal_places=2, null=True, blank=True)
+    requires_evidence = models.BooleanField(
+        _("Requires evidence"),
+        default=True,
+        help_text=_("A rating of met or largely met needs at least one evidence file"),
+    )
     national_criterion = models.ForeignKey(
         "self",
         verbose_name=_("National criterion"),
@@ -113,7 +241,7 @@ class Criterion(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text=_("A provincial criterion maps onto one of the 16 national criteria"),
+        help_text=_("The national criterion this criterion counts under in every figure"),
     )
 
     class Meta:
@@ -132,3 +260,16 @@ class Criterion(models.Model):
     @property
     def figure_label(self) -> str:
         return _localized(self, "figure_label")
+
+    @property
+    def is_figure(self) -> bool:
+        return self.kind in UNITS
+
+    @property
+    def unit(self) -> FigureUnit | None:
+        return UNITS.get(self.kind)
+
+    @property
+    def threshold_percent(self) -> Decimal | None:
+        """The threshold of a percent figure (templates written before units were data read this)."""
+        return self.threshold if self.kind == CriterionKind.PERCENT else None

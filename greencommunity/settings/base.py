@@ -216,6 +216,7 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "apps.assessments.models.EvidenceKind",
         "CriterionKindEnum": "apps.standards.models.CriterionKind",
         "ReviewLevelEnum": "apps.review.workflow.LEVEL_KEYS",
+        "StandardStateEnum": "apps.standards.models.StandardState",
     },
     "TITLE": "绿色社区创建行动 API (Green Community Portal API)",
     "DESCRIPTION": (
@@ -241,7 +242,9 @@ SPECTACULAR_SETTINGS = {
         {"name": "regions", "description": "行政区划(国家统计局代码)/ Administrative divisions (NBS codes)"},
         {
             "name": "standards",
-            "description": "创建标准:类别与16条 / Standards: categories and the 16 criteria",
+            "description": "创建标准:国家试行标准与各省本地标准(类别、条目、对应关系、分值、合格线)/ "
+            "Standards: the national trial standard and the provinces' local standards (categories, "
+            "criteria, mapping onto the national criteria, points, pass mark)",
         },
         {"name": "communities", "description": "城市社区名录 / The urban community registry"},
         {

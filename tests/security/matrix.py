@@ -67,6 +67,10 @@ NATIONAL = every(404, anonymous=LOGIN, ministry=200, admin=200)
 NATIONAL_REDIRECT = every(404, anonymous=LOGIN, ministry=REDIRECT, admin=REDIRECT)
 API_REPORT_READERS = every(404, anonymous=API_ANONYMOUS, province=200, ministry=200, admin=200)
 API_NATIONAL = every(404, anonymous=API_ANONYMOUS, ministry=200, admin=200)
+# The standards pages: provincial departments (their own province) and nationwide users.
+STANDARD_READERS = every(403, anonymous=LOGIN, province=200, ministry=200, admin=200)
+# A change of a local standard: its province's department only; readers who may not change it 403.
+STANDARD_WRITER = every(403, anonymous=LOGIN, province=REDIRECT)
 # An API write only the committee makes.
 API_COMMITTEE = every(403, anonymous=API_ANONYMOUS, community=200)
 JSON_BODY = {"rating": "met", "statement": "已完成。"}
@@ -273,6 +277,32 @@ ROUTES: dict[str, Route] = {
         inside=NATIONAL, kwargs={"year": "year"}, obj="national_snapshot", regional=False
     ),
     "reports:job": Route(inside=REPORT_READERS, obj="compile_job", kwargs={"pk": "pk"}),
+    # --- standards: the province composes its own local standards, the ministry reads all ------
+    "standards:index": Route(
+        inside=STANDARD_READERS, lists="standard_draft", lists_roles=("province", "ministry", "admin")
+    ),
+    "standards:start": Route(
+        inside=every(403, anonymous=LOGIN, province=REDIRECT),
+        obj="standard_national",
+        regional=False,
+        method="post",
+        obj_data={"source": "pk", "year": "year"},
+    ),
+    "standards:detail": Route(inside=STANDARD_READERS, obj="standard_draft", kwargs={"pk": "pk"}),
+    "standards:preview": Route(inside=STANDARD_READERS, obj="standard_draft", kwargs={"pk": "pk"}),
+    "standards:publish": Route(
+        inside=STANDARD_WRITER,
+        obj="standard_draft",
+        kwargs={"pk": "pk"},
+        method="post",
+        obj_data={"revision": "revision"},
+    ),
+    "standards:new-version": Route(
+        inside=STANDARD_WRITER, obj="standard_published", kwargs={"pk": "pk"}, method="post"
+    ),
+    "standards:discard": Route(
+        inside=STANDARD_WRITER, obj="standard_draft", kwargs={"pk": "pk"}, method="post"
+    ),
     # --- API: documentation ------------------------------------------------------------------------
     "api:schema": Route(inside=PUBLIC),
     "api:docs": Route(inside=PUBLIC),
@@ -293,10 +323,10 @@ ROUTES: dict[str, Route] = {
     # --- API: registry and assessments -------------------------------------------------------------
     "api:region-list": Route(inside=API_SIGNED_IN),
     "api:region-detail": Route(inside=API_SIGNED_IN, kwargs={"code": "street_id"}, obj="community"),
-    "api:standard-list": Route(inside=API_SIGNED_IN),
-    "api:standard-detail": Route(
-        inside=API_SIGNED_IN, kwargs={"pk": "standard_id"}, obj="assessment", outside=API_SIGNED_IN
-    ),
+    # Local standards: each province's published ones for its own users, every one for the
+    # ministry and administrators (the national standard for everyone, not a marker here).
+    "api:standard-list": Route(inside=API_SIGNED_IN, lists="standard_published"),
+    "api:standard-detail": Route(inside=API_SIGNED_IN, obj="standard_published", kwargs={"pk": "pk"}),
     "api:community-list": Route(inside=API_SIGNED_IN, lists="community"),
     "api:community-detail": Route(inside=API_SIGNED_IN, obj="community", kwargs={"code": "code"}),
     "api:assessment-list": Route(inside=API_SIGNED_IN, lists="assessment"),

@@ -198,6 +198,61 @@ def build_import_token(world, side):
     return SimpleNamespace(token=token, session=session)
 
 
+STANDARD_MARKERS = {"inside": "沪矩阵本地标准", "outside": "京矩阵本地标准"}
+
+
+def _standard_year() -> int:
+    # The year after the campaign year: no assessment of the world opens it (frozen otherwise).
+    from apps.assessments.selectors import campaign_year
+
+    return campaign_year() + 1
+
+
+def build_standard_draft(world, side):
+    """The side's province's draft local standard (a copy of the national one, publishable as it
+    is), its name carrying the side's marker. POST routes share the database: an existing draft is
+    reused."""
+    from apps.standards import services as standard_services
+    from apps.standards.models import StandardVersion
+    from apps.standards.selectors import national_standard
+
+    province = region(PROVINCES[side])
+    draft = StandardVersion.objects.filter(province=province, year=_standard_year(), state="draft").first()
+    if draft is None:
+        draft = standard_services.standard_draft_start(
+            user=reviewer(world, side, "province"),
+            province=province,
+            year=_standard_year(),
+            source=national_standard(),
+        )
+    StandardVersion.objects.filter(pk=draft.pk).update(title_zh=STANDARD_MARKERS[side])
+    draft.refresh_from_db()
+    return draft
+
+
+def build_standard_published(world, side):
+    """The side's province's published local standard of the year (reused when it exists)."""
+    from apps.standards import services as standard_services
+    from apps.standards.models import StandardVersion
+
+    published = StandardVersion.objects.filter(
+        province_id=PROVINCES[side], year=_standard_year(), state="published"
+    ).first()
+    if published is not None:
+        return published
+    draft = world.get("standard_draft", side)
+    return standard_services.standard_publish(standard=draft, user=reviewer(world, side, "province"))
+
+
+def build_standard_national(world, side):
+    """The national standard (not regional) and the year a draft may be started for."""
+    from types import SimpleNamespace
+
+    from apps.standards.selectors import national_standard
+
+    return SimpleNamespace(pk=national_standard().pk, year=_standard_year())
+
+
 BUILDERS = {
     "community": build_community,
     "committee_user": build_committee_user,
@@ -216,6 +271,9 @@ BUILDERS = {
     "notice": build_notice,
     "import_token": build_import_token,
     "annual_report_row": lambda world, side: world.get("annual_report", side),
+    "standard_draft": build_standard_draft,
+    "standard_published": build_standard_published,
+    "standard_national": build_standard_national,
 }
 
 # Kinds whose pages show a text other than the community's name.
@@ -240,6 +298,9 @@ class World:
         report's narrative)."""
         if kind in REPORT_KINDS:
             return REPORT_MARKERS[side]
+        if kind in ("standard_draft", "standard_published"):
+            self.get(kind, side)
+            return STANDARD_MARKERS[side]
         if kind == "notice":
             self.get("notice", side)
             return NOTICE_MARKERS[side]
@@ -249,7 +310,7 @@ class World:
             return PROVINCES[side]
         if kind == "import_token":
             return f"{NAMES[side]}导入"
-        if kind in ("national_snapshot", "compile_job", "committee_user"):
+        if kind in ("national_snapshot", "compile_job", "committee_user", "standard_national"):
             return None
         self.get("community", side)
         return NAMES[side]

@@ -36,7 +36,7 @@ from apps.regions.models import Region, RegionLevel
 from apps.review.models import Demonstration
 from apps.review.workflow import DEFAULT_CHAIN, chain_text
 from apps.standards.models import Criterion
-from apps.standards.selectors import standard_for_province
+from apps.standards.selectors import standard_for
 
 # Generated campaigns review through the national default chain (county/city → province).
 DEFAULT_CHAIN_TEXT = chain_text(DEFAULT_CHAIN)
@@ -293,7 +293,9 @@ class Generator:
                     at = _later(rng, at, 4, 15)
                 returned = at
                 return_reason = rng.choice(RETURN_REASONS)
-                returned_criteria = sorted(rng.sample(range(1, 17), rng.randint(1, 3)))
+                returned_criteria = sorted(
+                    rng.sample([cr.number for cr in self._criteria(standard_id)], rng.randint(1, 3))
+                )
                 comments = {str(n): "请补充佐证材料。" for n in returned_criteria}
                 events.append(
                     (
@@ -672,7 +674,7 @@ def parse_years(value: str) -> list[int]:
 class Command(BaseCommand):
     help = (
         "Generate realistic campaign years (2020-2025) for the communities already in the registry: "
-        "assessments, 16 responses each, evidence metadata, reviews, returns, revocations, "
+        "assessments, one response per criterion of the standard, evidence metadata, reviews, returns, revocations, "
         "demonstrations and the history chain. Deterministic for a seed."
     )
 
@@ -743,7 +745,7 @@ class Command(BaseCommand):
                 .values("code", "province_id", "city_id", "county_id", "street_id")
             )
             generator.ensure_reviewers(rows)
-            standard = standard_for_province(province=Region(pk=province_id))
+            standard = standard_for(province=province_id, year=generator.open_year)
             batch = Batch()
             for c in rows:
                 generator.community(batch, c, (standard.pk, standard.code))

@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.demo import accounts, campaign, reports
+from apps.demo import accounts, campaign, reports, standard
 
 
 class Command(BaseCommand):
     help = (
         "Create the demo accounts (demo-community, demo-street, demo-city, demo-province, demo-ministry, "
-        "demo-admin), Shanghai's review chain and demo campaign, and the demo reports. Refuses to run "
+        "demo-admin), Shanghai's local standard, review chain and demo campaign, and the demo reports. Refuses to run "
         "when DEBUG is off. Idempotent."
     )
 
@@ -22,6 +22,8 @@ class Command(BaseCommand):
                 "seed_demo refuses to run with DEBUG off: demo accounts have a known password."
             )
         users = accounts.seed_demo_accounts()
+        # Shanghai's local standard first: the campaign year's assessments are filled against it.
+        standard.seed(accounts=users, stdout=self.stdout)
         campaign.seed(accounts=users, stdout=self.stdout)
         reports.seed(accounts=users, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password: {accounts.demo_password()}):"))

@@ -1,0 +1,171 @@
+"""Per-criterion figures: always per NATIONAL criterion, through each local criterion's mapping
+(docs/figures.md, "Per-criterion figures"), and the score figures of scored local standards.
+
+The one place these are computed: the annual report and the national snapshot store what
+`national_criterion_figures` returns (so the dashboards, both PDFs and the reports API show it),
+and the assessments export uses the same mapping and the same rule (`weakest_rating`,
+`weakest_verdict`). Every figure is a GROUP BY in the database.
+"""
+
+from decimal import Decimal
+
+from django.db.models import Avg, Case, Count, F, IntegerField, Min, Q, QuerySet, Value, When
+
+from apps.assessments.models import Rating, Response, State, Verdict
+from apps.standards.selectors import national_criteria, standard_for
+
+# The national criterion a response counts under: its criterion's mapping (a national criterion
+# maps onto itself, so this holds for assessments of the national standard too).
+NATIONAL_NUMBER = "criterion__national_criterion__number"
+
+# "Weakest wins" when several local criteria map onto one national criterion: an assessment meets
+# a national criterion only if it meets every local criterion counted under it. Ranks, lowest =
+# weakest; "" (not answered / not reviewed) ranks as the export shows it.
+RATING_RANK = {Rating.NOT_MET: 0, "": 1, Rating.LARGELY_MET: 2, Rating.MET: 3}
+VERDICT_RANK = {Verdict.NOT_CONFIRMED: 0, "": 1, Verdict.CONFIRMED: 2}
+RATING_OF_RANK = {rank: value for value, rank in RATING_RANK.items()}
+VERDICT_OF_RANK = {rank: value for value, rank in VERDICT_RANK.items()}
+
+
+def _ranked(field: str, ranks: dict) -> Case:
+    return Case(
+        *[When(**{field: value}, then=Value(rank)) for value, rank in ranks.items()],
+        default=Value(RATING_RANK[""]),
+        output_field=IntegerField(),
+    )
+
+
+def weakest_rating(number: int, path: str = "responses__") -> Min:
+    """An assessment's rating of national criterion `number`: the weakest rating of its local
+    criteria mapped onto it, as a rank (RATING_OF_RANK turns it back into a rating)."""
+    return Min(_ranked(f"{path}rating", RATING_RANK), filter=Q(**{f"{path}{NATIONAL_NUMBER}": number}))
+
+
+def weakest_verdict(number: int, path: str = "responses__") -> Min:
+    """The reviewers' verdict on national criterion `number`: confirmed only if every local
+    criterion mapped onto it was confirmed (VERDICT_OF_RANK turns the rank back)."""
+    return Min(_ranked(f"{path}verdict", VERDICT_RANK), filter=Q(**{f"{path}{NATIONAL_NUMBER}": number}))
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def national_criterion_figures(*, assessments: QuerySet, year: int) -> list[dict]:
+    """One row per national criterion: of the APPROVED assessments of `year` among `assessments`,
+    how many met it (every local criterion mapped onto it rated met) and how many the reviewers
+    confirmed (every one confirmed), and both as shares of the approved assessments.
+
+    Three queries whatever the number of rows: the approved count, one GROUP BY over the
+    responses by national criterion, the national criteria."""
+    approved = assessments.filter(year=year, state=State.APPROVED)
+    base = approved.count()
+    # An assessment meets national criterion N unless one of its responses counted under N is
+    # not rated met: met = assessments answering N - those with a response under N not met.
+    stats = {
+        row["n"]: row
+        for row in Response.objects.filter(assessment__in=approved.values("id"))
+        .order_by()
+        .annotate(n=F(NATIONAL_NUMBER))
+        .values("n")
+        .annotate(
+            answered=Count("assessment_id", distinct=True),
+            not_met=Count("assessment_id", distinct=True, filter=~Q(rating=Rating.MET)),
+            not_confirmed=Count("assessment_id", distinct=True, filter=~Q(verdict=Verdict.CONFIRMED)),
+        )
+    }
+    rows = []
+    for c in national_criteria().values("number", "text_zh"):
+        s = stats.get(c["number"], {})
+        answered = s.get("answered", 0)
+        met = answered - s.get("not_met", 0)
+        confirmed = answered - s.get("not_confirmed", 0)
+        rows.append(
+            {
+                "number": c["number"],
+                "text": c["text_zh"],
+                "approved": base,
+                "met": met,
+                "met_share": _share(met, base),
+                "confirmed": confirmed,
+                "confirmed_share": _share(confirmed, base),
+            }
+        )
+    return rows
+
+
+def _number(value) -> float | None:
+    return None if value is None else float(round(Decimal(value), 2))
+
+
+BINS = 10
+
+
+def province_standard_figures(*, assessments: QuerySet, year: int, province_code: str) -> dict:
+    """What a provincial report adds about its standard: which one applied ("standard") and, for a
+    scored one, its score figures ("scores", None otherwise)."""
+    standard = standard_for(province=province_code, year=year)
+    return {
+        "standard": {
+            "code": standard.code,
+            "title": standard.title_zh,
+            "local": not standard.is_national,
+            "version": standard.version,
+            "total_points": _number(standard.total_points),
+            "pass_mark": _number(standard.pass_mark),
+        },
+        "scores": score_figures(assessments=assessments, year=year, standard=standard),
+    }
+
+
+def score_figures(*, assessments: QuerySet, year: int, standard) -> dict | None:
+    """The score figures of a province whose standard of `year` is scored (None otherwise): over
+    the approved assessments of the year with a confirmed total, the distribution of confirmed
+    totals in ten equal bins from 0 to the total points (the last bin closed), how many are below
+    the pass mark, the mean total, and the mean confirmed score per local criterion."""
+    if not standard.is_scored:
+        return None
+    total_points, pass_mark = standard.total_points, standard.pass_mark
+    scored = assessments.filter(
+        year=year, state=State.APPROVED, standard=standard, confirmed_total__isnull=False
+    )
+    # Few distinct totals: grouped in the database, binned here.
+    by_total = scored.order_by().values("confirmed_total").annotate(n=Count("id"))
+    width = total_points / BINS
+    counts = [0] * BINS
+    for row in by_total:
+        index = min(BINS - 1, max(0, int(row["confirmed_total"] // width)))
+        counts[index] += row["n"]
+    summary = scored.aggregate(
+        n=Count("id"),
+        mean=Avg("confirmed_total"),
+        below=Count("id", filter=Q(confirmed_total__lt=pass_mark)),
+    )
+    per_criterion = (
+        Response.objects.filter(assessment__in=scored.values("id"), criterion__standard=standard)
+        .order_by("criterion__number")
+        .values("criterion__number", "criterion__text_zh", "criterion__points", NATIONAL_NUMBER)
+        .annotate(mean=Avg("confirmed_score"), scored=Count("confirmed_score"))
+    )
+    return {
+        "total_points": _number(total_points),
+        "pass_mark": _number(pass_mark),
+        "assessed": summary["n"],
+        "below_pass": summary["below"],
+        "mean_total": _number(summary["mean"]),
+        "distribution": [
+            {"from": _number(width * i), "to": _number(width * (i + 1)), "count": counts[i]}
+            for i in range(BINS)
+        ],
+        "criteria": [
+            {
+                "number": r["criterion__number"],
+                "text": r["criterion__text_zh"],
+                "national": r[NATIONAL_NUMBER],
+                "points": _number(r["criterion__points"]),
+                "mean": _number(r["mean"]),
+                "scored": r["scored"],
+            }
+            for r in per_criterion
+        ],
+    }
