@@ -91,7 +91,7 @@ ASSESSMENT_COLUMNS = [
     "id", "community_id", "year", "standard_id", "state", "version", "round", "province_id", "city_id",
     "county_id", "street_id", "created_at", "updated_at", "submitted_at", "first_submitted_at",
     "recommended_at", "returned_at", "approved_at", "revoked_at", "return_reason", "revoke_reason",
-    "answered_count", "evidenced_count", "not_met_count",
+    "answered_count", "evidenced_count", "not_met_count", "review_level", "review_chain",
 ]  # fmt: skip
 RESPONSE_COLUMNS = [
     "id", "assessment_id", "criterion_id", "rating", "statement", "figure", "version", "updated_at",
@@ -107,9 +107,12 @@ EVENT_COLUMNS = [
 ]  # fmt: skip
 DEMONSTRATION_COLUMNS = ["id", "assessment_id", "year", "citation", "designated_at", "designated_by_id"]
 
+# The national default chain (county/city -> province), as migration assessments.0003 sets it.
+REVIEW_LEVEL = {"submitted": "county", "recommended": "province"}
+
 # Text columns that are NOT NULL and may hold empty strings.
 TEXT_COLUMNS = {
-    "assessments_assessment": ["state", "return_reason", "revoke_reason"],
+    "assessments_assessment": ["state", "return_reason", "revoke_reason", "review_level", "review_chain"],
     "assessments_response": ["rating", "statement", "verdict", "review_comment"],
     "assessments_evidence": ["file", "thumbnail", "original_name", "caption", "kind", "sha256"],
     "assessments_assessmentevent": ["actor_role", "action", "from_state", "to_state", "reason", "prev_hash"],
@@ -470,7 +473,8 @@ class Generator:
         rows[Assessment].append(
             (aid, c["code"], year, standard_id, state, version, round_, c["province_id"], c["city_id"],
              c["county_id"], c["street_id"], created, events[-1][0], submitted, first_submitted, recommended,
-             returned, approved, revoked, return_reason, revoke_reason, answered, evidenced, not_met)
+             returned, approved, revoked, return_reason, revoke_reason, answered, evidenced, not_met,
+             REVIEW_LEVEL.get(state, ""), "county,province" if state in REVIEW_LEVEL else "")
         )  # fmt: skip
 
     @staticmethod
