@@ -28,6 +28,7 @@ class TraceAction(models.TextChoices):
     RENAMED = "renamed", _("Community renamed")
     MOVED = "moved", _("Community moved to another street")
     IMPORTED = "imported", _("Registry imported")
+    RETIRED = "retired", _("Community retired")
 
 
 class TraceEventQuerySet(AppendOnlyQuerySet):

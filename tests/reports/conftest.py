@@ -17,8 +17,14 @@ def at(y, m, d):
     return dt.datetime(y, m, d, 10, 0, tzinfo=SH)
 
 
+# Where an assessment in review waits under the national default chain (county/city -> province).
+DEFAULT_LEVEL = {"submitted": "county", "recommended": "province"}
+
+
 def make_assessment(community: Community, year: int, state: str, **stamps) -> Assessment:
     standard = StandardVersion.objects.get(code="national-trial-2020")
+    stamps.setdefault("review_level", DEFAULT_LEVEL.get(state, ""))
+    stamps.setdefault("review_chain", "county,province" if state in DEFAULT_LEVEL else "")
     return Assessment.objects.create(
         community=community,
         year=year,
