@@ -29,10 +29,10 @@ from collections import Counter, defaultdict
 from django.conf import settings
 from django.db.models import (
     Count,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
+    Func,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -107,7 +107,7 @@ def _scope(year: int, province_codes=None, region_q: Q | None = None):
         assessments = assessments.filter(province_id__in=province_codes)
     if region_q is not None:
         communities, gone, assessments = (qs.filter(region_q) for qs in (communities, gone, assessments))
-    return communities, assessments.exclude(community_id__in=gone.values("code"))
+    return communities, assessments.exclude(community_id__in=gone.values("code")), gone
 
 
 # --- rows of counts ----------------------------------------------------------------------------
@@ -133,7 +133,7 @@ def _finish(row: dict) -> dict:
 
 def _area_counts(*, year: int, communities, assessments, keys: dict) -> dict[tuple, dict]:
     """Registered, participating, submitted, approved, revoked, returned, waiting per level and
-    meeting, grouped by `keys` ({name: field or expression}): three GROUP BY queries."""
+    meeting, grouped by `keys` ({name: field or expression}): two GROUP BY queries."""
     names = list(keys)
     groups: dict[tuple, dict] = defaultdict(_zero)
 
@@ -150,27 +150,30 @@ def _area_counts(*, year: int, communities, assessments, keys: dict) -> dict[tup
 
     for row in grouped(communities, n=Count("code")):
         groups[key_of(row)]["registered"] = row["n"]
+    this_year = Q(year=year)
     waiting = {
-        f"w_{level}": Count("id", filter=Q(review_level=level, state__in=IN_REVIEW))
+        f"w_{level}": Count("id", filter=this_year & Q(review_level=level, state__in=IN_REVIEW))
         for level in REVIEW_LEVELS
     }
+    # One pass over the assessments for the year's counts and the cumulative one.
     for row in grouped(
-        assessments.filter(year=year),
-        participating=Count("id", filter=~Q(state=State.DRAFT)),
+        assessments.filter(this_year | _meeting_q(year)),
+        participating=Count("id", filter=this_year & ~Q(state=State.DRAFT)),
         submitted=Count(
-            "id", filter=Q(state__in=[State.SUBMITTED, State.RECOMMENDED, State.APPROVED, State.REVOKED])
+            "id",
+            filter=this_year
+            & Q(state__in=[State.SUBMITTED, State.RECOMMENDED, State.APPROVED, State.REVOKED]),
         ),
-        approved=Count("id", filter=Q(state=State.APPROVED)),
-        revoked=Count("id", filter=Q(state=State.REVOKED)),
-        returned=Count("id", filter=Q(state=State.RETURNED)),
+        approved=Count("id", filter=this_year & Q(state=State.APPROVED)),
+        revoked=Count("id", filter=this_year & Q(state=State.REVOKED)),
+        returned=Count("id", filter=this_year & Q(state=State.RETURNED)),
+        meeting=Count("community_id", distinct=True, filter=_meeting_q(year)),
         **waiting,
     ):
         group = groups[key_of(row)]
-        for key in ("participating", "submitted", "approved", "revoked", "returned"):
+        for key in ("participating", "submitted", "approved", "revoked", "returned", "meeting"):
             group[key] = row[key]
         group["waiting"] = {level: row[f"w_{level}"] for level in REVIEW_LEVELS}
-    for row in grouped(assessments.filter(_meeting_q(year)), meeting=Count("community_id", distinct=True)):
-        groups[key_of(row)]["meeting"] = row["meeting"]
     return groups
 
 
@@ -235,66 +238,128 @@ def _criteria(assessments, year: int) -> list[dict]:
     return rows
 
 
+def _criteria_by_unit(year: int, codes: list[str], gone, *, every_unit: bool) -> dict[str, list[dict]]:
+    """The counts of `_criteria`, for each unit of `codes` at once: one GROUP BY (unit, criterion)
+    over the responses of the year joined to their assessment, instead of one query per unit
+    (which read the responses table once per unit: 32 scans for the annual compile). Same rows,
+    same shares as `_criteria`; `gone`: the communities outside the year's registry."""
+    stats: dict = defaultdict(dict)
+    responses = (
+        Response.objects.filter(assessment__year=year)
+        .exclude(assessment__state=State.DRAFT)
+        .exclude(assessment__community_id__in=gone.values("code"))
+    )
+    if not every_unit:
+        responses = responses.filter(assessment__province_id__in=codes)
+    for row in (
+        responses.order_by()
+        .values("assessment__province_id", "criterion__number")
+        .annotate(
+            rated=Count("id", filter=~Q(rating="")),
+            met=Count("id", filter=Q(rating=Rating.MET)),
+            reviewed=Count("id", filter=~Q(verdict="")),
+            confirmed=Count("id", filter=Q(verdict=Verdict.CONFIRMED)),
+        )
+    ):
+        stats[row["assessment__province_id"]][row["criterion__number"]] = row
+    criteria, seen = [], set()
+    for c in (
+        Criterion.objects.filter(standard__province__isnull=True, standard__parent__isnull=True)
+        .order_by("number")
+        .values("number", "text_zh")
+        .distinct()
+    ):
+        if c["number"] not in seen:
+            seen.add(c["number"])
+            criteria.append(c)
+    out = {}
+    for code in codes:
+        rows = []
+        for c in criteria:
+            s = stats[code].get(c["number"], {})
+            rated, reviewed = s.get("rated", 0), s.get("reviewed", 0)
+            rows.append(
+                {
+                    "number": c["number"],
+                    "text": c["text_zh"],
+                    "rated": rated,
+                    "met": s.get("met", 0),
+                    "met_share": _share(s.get("met", 0), rated),
+                    "reviewed": reviewed,
+                    "confirmed": s.get("confirmed", 0),
+                    "confirmed_share": _share(s.get("confirmed", 0), reviewed),
+                }
+            )
+        out[code] = rows
+    return out
+
+
 # How the national per-criterion shares are composed from the units' counts (share: (part, base)):
 # whatever `_criteria` counts, the nation sums each count over the units and divides again.
 CRITERIA_SHARES = {"met_share": ("met", "rated"), "confirmed_share": ("confirmed", "reviewed")}
 
 
+class _TenthsOfDays(Func):
+    """Whole tenths of a day between two timestamps, computed by the database (so the histogram is
+    one small GROUP BY, not one fetched row per approval)."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra):
+        later, earlier = (compiler.compile(e) for e in self.get_source_expressions())
+        params = [*later[1], *earlier[1]]
+        if connection.vendor == "postgresql":
+            return f"ROUND(EXTRACT(EPOCH FROM ({later[0]} - {earlier[0]})) / 8640)::integer", params
+        return f"CAST(ROUND((julianday({later[0]}) - julianday({earlier[0]})) * 10) AS INTEGER)", params
+
+
 def _turnaround_hist(assessments, year: int) -> dict[str, Counter]:
     """Per unit, the days from first submission to the province's approval, as a histogram in
-    tenths of a day: composable (the nation's median from the units' histograms), one column read."""
+    tenths of a day: composable (the nation's median from the units' histograms)."""
     hist: dict[str, Counter] = defaultdict(Counter)
     rows = (
         assessments.filter(year=year, first_submitted_at__isnull=False, approved_at__isnull=False)
-        .annotate(
-            d=ExpressionWrapper(F("approved_at") - F("first_submitted_at"), output_field=DurationField())
-        )
+        .annotate(tenths=_TenthsOfDays("approved_at", "first_submitted_at"))
         .order_by()
-        .values_list("province_id", "d")
+        .values("province_id", "tenths")
+        .annotate(n=Count("id"))
+        .values_list("province_id", "tenths", "n")
     )
-    for province, duration in rows:
-        if duration is not None:
-            hist[province][str(round(duration.total_seconds() / 8640))] += 1
+    for province, tenths, n in rows:
+        hist[province][str(tenths)] += n
     return hist
 
 
 def _lists(assessments, year: int) -> dict[str, dict]:
-    """Per unit: the approved, the revoked and the demonstration communities of `year`."""
-    # The rows first, then their names by primary key (two more queries, a fixed number): joining
-    # the names in the same query made PostgreSQL hash the whole registry and region tables for
-    # each unit (~45 ms per province at national scale instead of ~5).
-    decided = list(
-        assessments.filter(year=year, state__in=[State.APPROVED, State.REVOKED])
-        .order_by("province_id", "county_id", "community_id")
-        .values("province_id", "community_id", "county_id", "street_id", "state", "approved_at", "revoked_at")
-    )
-    community_names = dict(
-        Community.objects.filter(code__in=[a["community_id"] for a in decided]).values_list("code", "name")
-    )
-    region_names = dict(
-        Region.objects.filter(
-            code__in={a["county_id"] for a in decided} | {a["street_id"] for a in decided}
-        ).values_list("code", "name")
-    )
+    """Per unit: the approved, the revoked and the demonstration communities of `year` (two
+    queries, names joined: for the whole nation a third of the time of fetching them by key)."""
     out: dict[str, dict] = defaultdict(
         lambda: {"approved_list": [], "revoked_list": [], "demonstration_list": []}
     )
-    for a in decided:
-        entry = {
-            "code": a["community_id"],
-            "name": community_names.get(a["community_id"], ""),
-            "county": region_names.get(a["county_id"], ""),
-            "street": region_names.get(a["street_id"], ""),
-        }
-        if a["state"] == State.REVOKED:
-            entry["revoked_on"] = _local_date(a["revoked_at"])
-            out[a["province_id"]]["revoked_list"].append(entry)
+    decided = (
+        assessments.filter(year=year, state__in=[State.APPROVED, State.REVOKED])
+        .order_by("province_id", "county_id", "community_id")
+        .values_list(
+            "province_id",
+            "community_id",
+            "community__name",
+            "county__name",
+            "street__name",
+            "state",
+            "revoked_at",
+        )
+    )
+    for province, code, name, county, street, state, revoked_at in decided:
+        entry = {"code": code, "name": name, "county": county, "street": street}
+        if state == State.REVOKED:
+            entry["revoked_on"] = _local_date(revoked_at)
+            out[province]["revoked_list"].append(entry)
         else:
-            out[a["province_id"]]["approved_list"].append(entry)
+            out[province]["approved_list"].append(entry)
     demos = (
         Demonstration.objects.filter(year=year, assessment__in=assessments.values("id"))
         .order_by("assessment__province_id", "assessment__county_id", "assessment__community_id")
-        .values(
+        .values_list(
             "assessment__province_id",
             "assessment__community_id",
             "assessment__community__name",
@@ -302,14 +367,9 @@ def _lists(assessments, year: int) -> dict[str, dict]:
             "citation",
         )
     )
-    for d in demos:
-        out[d["assessment__province_id"]]["demonstration_list"].append(
-            {
-                "code": d["assessment__community_id"],
-                "name": d["assessment__community__name"],
-                "county": d["assessment__county__name"],
-                "citation": d["citation"],
-            }
+    for province, code, name, county, citation in demos:
+        out[province]["demonstration_list"].append(
+            {"code": code, "name": name, "county": county, "citation": citation}
         )
     return out
 
@@ -340,7 +400,7 @@ def units_figures_compute(*, year: int, province_codes: list[str] | None = None)
         else provincial_units()
     )
     codes = [u.code for u in units]
-    communities, assessments = _scope(year, codes if province_codes is not None else None)
+    communities, assessments, gone = _scope(year, codes if province_codes is not None else None)
     groups = _area_counts(
         year=year,
         communities=communities,
@@ -367,20 +427,14 @@ def units_figures_compute(*, year: int, province_codes: list[str] | None = None)
         if province in with_cities:
             # Counties directly under the province (省直辖县级行政区划) stand at the city level.
             _add(cities[province][city or county], counts)
-    demonstrations = dict(
-        Demonstration.objects.filter(year=year, assessment__in=assessments.values("id"))
-        .order_by()
-        .values("assessment__province_id")
-        .annotate(n=Count("id"))
-        .values_list("assessment__province_id", "n")
-    )
     hist = _turnaround_hist(assessments, year)
     lists = _lists(assessments, year)
+    criteria = _criteria_by_unit(year, codes, gone, every_unit=province_codes is None)
     out = {}
     for unit in units:
         code = unit.code
         unit_totals = _finish(totals[code])
-        unit_totals["demonstrations"] = demonstrations.get(code, 0)
+        unit_totals["demonstrations"] = len(lists[code]["demonstration_list"])
         unit_totals["median_days"] = _median_tenths(hist[code])
         unit_totals["decided"] = sum(hist[code].values())
         unit_lists = lists[code]
@@ -392,7 +446,7 @@ def units_figures_compute(*, year: int, province_codes: list[str] | None = None)
             "has_cities": code in with_cities,
             "registry_imported": unit_totals["registered"] > 0,
             "totals": unit_totals,
-            "criteria": _criteria(assessments.filter(province_id=code), year),
+            "criteria": criteria[code],
             "turnaround_hist": dict(sorted(hist[code].items(), key=lambda kv: int(kv[0]))),
             "cities": _rows(cities[code], names),
             "counties": _rows(counties[code], names, parents),
@@ -627,7 +681,7 @@ def region_figures_table(*, year: int, region: Region) -> dict:
     """A region's figures of `year` and those of each region one level below, computed now from
     the database (three GROUP BY queries on the region's indexed column)."""
     column = LEVEL_COLUMN[region.level]
-    communities, assessments = _scope(year, region_q=Q(**{column: region.code}))
+    communities, assessments, _gone = _scope(year, region_q=Q(**{column: region.code}))
     child_level, key = _child_key(region)
     groups = _area_counts(
         year=year, communities=communities, assessments=assessments, keys={"child": key or column}
