@@ -65,12 +65,19 @@ class Community(models.Model):
     """An urban community (社区居民委员会): the unit that is assessed and the denominator of every rate."""
 
     code = models.CharField(_("Statistical code"), max_length=12, primary_key=True)
-    name = models.CharField(_("Name"), max_length=100, db_index=True)
+    # Indexed in Meta (a plain btree for ordering; the name search uses the trigram index of 0002).
+    name = models.CharField(_("Name"), max_length=100)
+    # No single-column index on the region columns: the (region, code) indexes of Meta serve every
+    # lookup by region, and each index more slows the registry import (126,800 rows at once).
     street = models.ForeignKey(
-        "regions.Region", verbose_name=_("Street (township)"), on_delete=models.PROTECT, related_name="+"
+        "regions.Region",
+        verbose_name=_("Street (township)"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     county = models.ForeignKey(
-        "regions.Region", verbose_name=_("County"), on_delete=models.PROTECT, related_name="+"
+        "regions.Region", verbose_name=_("County"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
     city = models.ForeignKey(
         "regions.Region",
@@ -79,9 +86,14 @@ class Community(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     province = models.ForeignKey(
-        "regions.Region", verbose_name=_("Provincial unit"), on_delete=models.PROTECT, related_name="+"
+        "regions.Region",
+        verbose_name=_("Provincial unit"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     # The registry's life (docs/figures.md): dates are calendar days in Asia/Shanghai.
     established_on = models.DateField(
@@ -105,6 +117,7 @@ class Community(models.Model):
         on_delete=models.PROTECT,
         related_name="predecessors",
         help_text=_("The community it was merged into, or its new code after renaming"),
+        db_index=False,  # a partial index (Meta): few communities have a successor
     )
     retirement_note = models.CharField(_("Approval document or note"), max_length=200, blank=True)
     updated_at = models.DateTimeField(_("Updated"), auto_now=True)
@@ -120,7 +133,11 @@ class Community(models.Model):
             models.Index(fields=["county", "code"], name="community_county_code"),
             models.Index(fields=["street", "code"], name="community_street_code"),
             models.Index(fields=["city", "code"], name="community_city_code"),
+            models.Index(fields=["name"], name="community_name"),
             models.Index(fields=["province", "code"], condition=LIFE_DATED_Q, name="community_life_dated"),
+            models.Index(
+                fields=["successor"], condition=Q(successor__isnull=False), name="community_successor"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
