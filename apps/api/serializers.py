@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.assessments.models import Assessment, AssessmentEvent, Evidence, Rating, Response, State, Verdict
-from apps.communities.models import Community
+from apps.communities.models import Community, Retirement
 from apps.regions.models import Region
 from apps.standards.models import Category, Criterion, StandardVersion
 
@@ -115,6 +115,11 @@ class CommunitySerializer(serializers.ModelSerializer):
             "city_name",
             "province",
             "province_name",
+            "established_on",
+            "retired_on",
+            "retirement",
+            "successor",
+            "retirement_note",
             "updated_at",
         ]
         read_only_fields = fields
@@ -126,6 +131,29 @@ class CommunityWriteSerializer(serializers.Serializer):
     )
     name = serializers.CharField(max_length=100)
     street = serializers.CharField(max_length=12, help_text=_("Street (township) code, 9 or 12 digits"))
+    established_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=_("In the registry from (creation only; empty: before 2020)"),
+    )
+
+
+class CommunityRetireSerializer(serializers.Serializer):
+    retirement = serializers.ChoiceField(choices=Retirement.choices, help_text=_("Retirement"))
+    retired_on = serializers.DateField(help_text=_("The first day on which the community no longer exists"))
+    successor = serializers.CharField(
+        max_length=12,
+        required=False,
+        allow_blank=True,
+        help_text=_("The community it was merged into, or its new code after renaming"),
+    )
+    successor_name = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text=_("Name under the new code (renamed, when the new code is not in the registry yet)"),
+    )
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
 # --- Assessments ---------------------------------------------------------------

@@ -49,8 +49,7 @@ class CommunityQuerySet(models.QuerySet):
         """Not retired as of today (the registry a user works with)."""
         from django.utils import timezone
 
-        today = timezone.localdate()
-        return self.filter(Q(retired_on__isnull=True) | Q(retired_on__gt=today))
+        return self.filter(Q(retired_on__isnull=True) | Q(retired_on__gt=timezone.localdate()))
 
 
 class Retirement(models.TextChoices):

@@ -2,10 +2,11 @@
 
 from django.utils import timezone
 
+from apps.accounts.capabilities import is_province_staff
 from apps.assessments.selectors import campaign_year
 
 from . import selectors
-from .models import AnnualReport, NationalSnapshot
+from .models import AnnualReport
 
 
 def panels(request) -> list[dict]:
@@ -13,13 +14,27 @@ def panels(request) -> list[dict]:
     year = campaign_year()
     deadline = selectors.report_deadline(year)
     days_left = (deadline - timezone.localdate()).days
-    if user.role == "province" and user.region_id:
+    if is_province_staff(user):
         report = AnnualReport.objects.visible_to(user).filter(year=year).first()
         return [
-            {"template": "reports/home_province.html", "report": report, "year": year, "days_left": days_left}
+            {
+                "template": "reports/home_province.html",
+                "report": report,
+                "year": year,
+                "days_left": days_left,
+                "province": user.region_id,
+            }
         ]
     if selectors.can_see_national(user):
-        snapshot = NationalSnapshot.objects.filter(year=year).only("year", "figures", "compiled_at").first()
-        totals = snapshot.figures.get("totals", {}) if snapshot else {}
-        return [{"template": "reports/home_national.html", "t": totals, "year": year, "days_left": days_left}]
+        figures, _as_of = selectors.national_figures_live(year=year)
+        return [
+            {
+                "template": "reports/home_national.html",
+                "t": figures.get("totals", {}),
+                "target": figures.get("target", selectors.target_share()),
+                "target_year": selectors.TARGET_YEAR,
+                "year": year,
+                "days_left": days_left,
+            }
+        ]
     return []

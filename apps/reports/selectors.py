@@ -608,8 +608,10 @@ def national_figures_live(*, year: int) -> tuple[dict, dt.datetime | None]:
     return national_figures_compose(year=year, summaries=unit_summaries(year=year)), None
 
 
-def national_trend() -> list[dict]:
-    """The national share at the end of each year since 2020 (a line chart against the target)."""
+def national_trend(*, until: int | None = None, current: dict | None = None) -> list[dict]:
+    """The national share at the end of each year from 2020 to `until` (default: the current
+    campaign year), for the line chart against the target; `current`: the national figures of one
+    year to use instead of its stored snapshot (while that snapshot is being composed)."""
     stored = {
         row["year"]: row
         for row in NationalSnapshot.objects.filter(year__in=figure_years()).values(
@@ -621,7 +623,16 @@ def national_trend() -> list[dict]:
     }
     points = []
     for year in figure_years():
+        if until is not None and year > until:
+            break
         row = stored.get(year)
+        if current is not None and current.get("year") == year:
+            totals = current["totals"]
+            row = {
+                "figures__totals__meeting": totals["meeting"],
+                "figures__totals__registered": totals["registered"],
+                "figures__totals__participating": totals["participating"],
+            }
         if row is None or row["figures__totals__registered"] is None:
             totals = national_figures_compose(year=year, summaries=unit_summaries(year=year))["totals"]
             meeting, registered, participating = (

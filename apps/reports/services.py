@@ -131,6 +131,8 @@ def national_snapshot_compile(*, year: int) -> NationalSnapshot:
         # Read under the lock: a composition that waited sees every unit committed before it.
         figures = selectors.national_figures_compose(year=year, summaries=selectors.unit_summaries(year=year))
         figures["report_status"] = selectors.report_status(year=year, today=_today())
+        # The progress of every year, so that the PDF is reproduced from this snapshot alone.
+        figures["trend"] = selectors.national_trend(until=year, current=figures)
         if snapshot.figures != figures:
             snapshot.figures = figures
             snapshot.compiled_at = timezone.now()
@@ -406,9 +408,10 @@ def _notify(users, text: str, url: str) -> None:
     notify_users(users=users, text=text, url=url)
 
 
-def annual_reports_remind(*, year: int, today: dt.date | None = None) -> int:
+def annual_reports_remind(*, year: int, today: dt.date | None = None, user: User | None = None) -> int:
     """Remind (e-mail and notice) every provincial department whose report of `year` is not submitted.
-    At most once a day per report (a unique history row guards a rerun). Returns the units reminded."""
+    At most once a day per report (a unique history row guards a rerun, whether the schedule or the
+    ministry sent it). `user`: who sent it (None: the schedule). Returns the units reminded."""
     today = today or _today()
     deadline = selectors.report_deadline(year)
     days_left = (deadline - today).days
@@ -417,21 +420,33 @@ def annual_reports_remind(*, year: int, today: dt.date | None = None) -> int:
         report = annual_report_ensure(province_code=code, year=year)
         if report.state == ReportState.SUBMITTED:
             continue
+        if days_left >= 0:
+            text = _(
+                "Reminder: your %(year)s annual summary evaluation report is due on 30 November (%(days)s days left)."
+            ) % {"year": year, "days": days_left}
+        else:
+            text = _(
+                "Reminder: your %(year)s annual summary evaluation report was due on 30 November and has not been submitted yet."
+            ) % {"year": year}
         try:
             with transaction.atomic():
-                _record(report, None, ReportAction.REMINDED, day=today)
-                _notify(
-                    _province_users(code),
-                    _(
-                        "Reminder: your %(year)s annual summary evaluation report is due on 30 November (%(days)s days left)."
-                    )
-                    % {"year": year, "days": days_left},
-                    f"/reports/{report.pk}/",
-                )
+                _record(report, user, ReportAction.REMINDED, day=today)
+                _notify(_province_users(code), text, f"/reports/{report.pk}/")
         except IntegrityError:
             continue  # already reminded today
         reminded += 1
     return reminded
+
+
+def annual_reports_remind_by(*, user: User, year: int, today: dt.date | None = None) -> int:
+    """The ministry's reminder (催报) to the units that have not submitted their report of `year`:
+    the same notice and e-mail as the scheduled reminders, at most once a day per unit. Ministry
+    and administrators only (ForbiddenError otherwise). Returns the units reminded."""
+    from apps.accounts.capabilities import can_remind_reports
+
+    if not can_remind_reports(user):
+        raise ForbiddenError(_("Only the ministry can remind the provincial units."))
+    return annual_reports_remind(year=year, today=today, user=user)
 
 
 def annual_reports_mark_late(*, year: int, today: dt.date | None = None) -> int:
