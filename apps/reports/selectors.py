@@ -599,10 +599,14 @@ def unit_summaries(*, year: int) -> dict[str, dict]:
     return summaries
 
 
-def national_figures_live(*, year: int) -> tuple[dict, dt.datetime | None]:
+def national_figures_live(
+    *, year: int, snapshot: NationalSnapshot | None = None
+) -> tuple[dict, dt.datetime | None]:
     """The national figures of `year` as of the last decision, and when they were composed: the
-    stored snapshot (recomposed after every refresh of a unit), else composed now."""
-    snapshot = NationalSnapshot.objects.filter(year=year).only("figures", "compiled_at").first()
+    stored snapshot (recomposed after every refresh of a unit; pass it when already read), else
+    composed now from the units."""
+    if snapshot is None:
+        snapshot = NationalSnapshot.objects.filter(year=year).only("figures", "compiled_at").first()
     if snapshot is not None and snapshot.figures.get("units"):
         return snapshot.figures, snapshot.compiled_at
     return national_figures_compose(year=year, summaries=unit_summaries(year=year)), None
@@ -611,7 +615,9 @@ def national_figures_live(*, year: int) -> tuple[dict, dt.datetime | None]:
 def national_trend(*, until: int | None = None, current: dict | None = None) -> list[dict]:
     """The national share at the end of each year from 2020 to `until` (default: the current
     campaign year), for the line chart against the target; `current`: the national figures of one
-    year to use instead of its stored snapshot (while that snapshot is being composed)."""
+    year to use instead of its stored snapshot (while that snapshot is being composed). One query:
+    a year whose national figures were never composed has no point (share None) until the beat
+    sweep (`figures_refresh_stale`) composes it."""
     stored = {
         row["year"]: row
         for row in NationalSnapshot.objects.filter(year__in=figure_years()).values(
@@ -625,7 +631,7 @@ def national_trend(*, until: int | None = None, current: dict | None = None) -> 
     for year in figure_years():
         if until is not None and year > until:
             break
-        row = stored.get(year)
+        row = stored.get(year) or {}
         if current is not None and current.get("year") == year:
             totals = current["totals"]
             row = {
@@ -633,24 +639,15 @@ def national_trend(*, until: int | None = None, current: dict | None = None) -> 
                 "figures__totals__registered": totals["registered"],
                 "figures__totals__participating": totals["participating"],
             }
-        if row is None or row["figures__totals__registered"] is None:
-            totals = national_figures_compose(year=year, summaries=unit_summaries(year=year))["totals"]
-            meeting, registered, participating = (
-                totals["meeting"],
-                totals["registered"],
-                totals["participating"],
-            )
-        else:
-            meeting = row["figures__totals__meeting"]
-            registered = row["figures__totals__registered"]
-            participating = row["figures__totals__participating"]
+        meeting = row.get("figures__totals__meeting")
+        registered = row.get("figures__totals__registered")
         points.append(
             {
                 "year": year,
                 "meeting": meeting,
                 "registered": registered,
-                "participating": participating,
-                "share": _share(meeting, registered),
+                "participating": row.get("figures__totals__participating"),
+                "share": _share(meeting, registered) if meeting is not None and registered else None,
             }
         )
     return points

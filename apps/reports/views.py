@@ -225,10 +225,8 @@ def national(request, year: int):
     its figures), the report status (the cards count the rows of the table), the years since 2020
     and a tile map of the units."""
     _require_national(request)
-    figures, as_of = selectors.national_figures_live(year=year)
-    snapshot = (
-        NationalSnapshot.objects.filter(year=year).only("year", "compiled_at", "pdf_compiled_at").first()
-    )
+    snapshot = NationalSnapshot.objects.filter(year=year).first()
+    figures, as_of = selectors.national_figures_live(year=year, snapshot=snapshot)
     today = timezone.localdate()
     status_rows = presenters.status_rows(selectors.report_status(year=year, today=today))
     status = {r["code"]: r for r in status_rows}
@@ -253,6 +251,9 @@ def national(request, year: int):
             "deadline": selectors.report_deadline(year),
             "days_left": (selectors.report_deadline(year) - today).days,
             "status_counts": selectors.report_status_counts(status_rows),
+            # The figures are live without the broker; the PDFs are rendered by the worker.
+            "broker_down": not broker_available(),
+            "broker_down_message": _broker_down_message(),
             "unit_chart": charts.bar_chart(
                 presenters.share_items([u for u in figures.get("units", []) if u.get("registry_imported")]),
                 target=figures.get("target"),

@@ -123,5 +123,6 @@ def reference_data_restored(django_db_blocker):
             ("apps.standards.migrations.0002_national_trial_standard", "load"),
             ("apps.reports.migrations.0002_beat_schedule", "create"),
             ("apps.reports.migrations.0005_requeue_schedule", "create"),
+            ("apps.reports.migrations.0007_refresh_stale_figures_schedule", "create"),
         ):
             getattr(importlib.import_module(module), function)(django_apps, None)
