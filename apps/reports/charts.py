@@ -146,7 +146,7 @@ def line_chart(
         if target is not None and year == target_at:
             parts.append(
                 f'<circle cx="{x(i):.1f}" cy="{y(target):.1f}" r="5" fill="none" stroke="{RED}" stroke-width="1.5"/>'
-                f'<text x="{x(i) + 8:.1f}" y="{y(target) - 8:.1f}" fill="{RED}">{escape(target_label)}</text>'
+                f'<text x="{left + 4}" y="{y(target) - 6:.1f}" fill="{RED}">{escape(target_label)}</text>'
             )
     known = [(x(i), y(v), v) for i, (_year, v) in enumerate(points) if v is not None]
     if len(known) > 1:
@@ -226,7 +226,7 @@ def tile_map(
     `href(code)` when given. `units`: rows with code, share and registry_imported."""
     by_code = {u["code"]: u for u in units}
     cols, rows = 9, 8
-    legend_h = 26
+    legend_h = 46  # two lines of legend
     width, height = cols * (size + gap), rows * (size + gap) + legend_h
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart tilemap" width="{width}" height="{height}" '
@@ -251,13 +251,16 @@ def tile_map(
             parts.append(f'<a href="{escape(href(code))}">{title}{tile}</a>')
         else:
             parts.append(f"<g>{title}{tile}</g>")
-    y = rows * (size + gap) + 6
-    x = 0
+    # The legend, wrapped onto as many lines as it needs (CJK characters are about twice as wide).
+    y, x = rows * (size + gap) + 6, 0
     for text, colour in [*legend, (no_registry_label, NO_REGISTRY)]:
+        item = 18 + sum(12 if ord(ch) > 0x2E80 else 7 for ch in text) + 14
+        if x and x + item > width:
+            x, y = 0, y + 20
         parts.append(
             f'<rect x="{x}" y="{y}" width="14" height="14" fill="{colour}"/>'
             f'<text x="{x + 18}" y="{y + 11}" fill="{INK}">{escape(text)}</text>'
         )
-        x += 18 + 12 * max(len(text), 4) + 10
+        x += item
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308  (every label is escaped above)

@@ -174,6 +174,7 @@ def figures_communities(request, year: int, code: str):
             "year": year,
             "region": region,
             "trail": _trail(request.user, region),
+            "national": can_see_national(request.user),
             "figure": figure,
             "figure_label": presenters.figure_label(figure),
             "page": page,

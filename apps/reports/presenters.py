@@ -3,7 +3,7 @@
 import re
 
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import charts
@@ -77,10 +77,10 @@ def trend_chart(points: list[dict], *, target: float, target_year: int, width: i
         [(str(p["year"]), p["share"]) for p in points],
         target=target,
         target_at=str(target_year),
-        target_label=_g("Target %(year)s: %(share)s")
+        target_label=gettext("Target %(year)s: %(share)s")
         % {"year": target_year, "share": f"{target * 100:.0f}%"},
         width=width,
-        label=_g("Share meeting the requirements at the end of each year"),
+        label=gettext("Share meeting the requirements at the end of each year"),
     )
 
 
@@ -89,13 +89,13 @@ def tile_map(units: list[dict], *, href=None):
         units,
         href=href,
         legend=[
-            (_g("under 20%"), charts.SHARE_COLOURS[0][1]),
+            (gettext("under 20%"), charts.SHARE_COLOURS[0][1]),
             ("20–40%", charts.SHARE_COLOURS[1][1]),
             ("40–60%", charts.SHARE_COLOURS[2][1]),
-            (_g("60% and more"), charts.SHARE_COLOURS[3][1]),
+            (gettext("60% and more"), charts.SHARE_COLOURS[3][1]),
         ],
-        no_registry_label=_g("Registry not imported"),
-        label=_g("Share meeting the requirements by provincial unit"),
+        no_registry_label=gettext("Registry not imported"),
+        label=gettext("Share meeting the requirements by provincial unit"),
     )
 
 
@@ -115,8 +115,8 @@ def issuing_unit(province_name: str | None) -> str:
     """The issuing unit printed on a report: the provincial housing department of the unit, or the
     ministry for the national report."""
     if not province_name:
-        return _g("Ministry of Housing and Urban-Rural Development")
-    return _g("%(unit)s housing and urban-rural development department") % {"unit": province_name}
+        return gettext("Ministry of Housing and Urban-Rural Development")
+    return gettext("%(unit)s housing and urban-rural development department") % {"unit": province_name}
 
 
 def long_date(value) -> str:
@@ -127,7 +127,7 @@ def long_date(value) -> str:
 def page_counter_css() -> str:
     """The page footer "第 N 页 共 M 页" as CSS content, from the translated "Page %(page)s of
     %(pages)s" (so the PDF's numbering reads in the report's language)."""
-    text = _g("Page %(page)s of %(pages)s")
+    text = gettext("Page %(page)s of %(pages)s")
     out = []
     for part in re.split(r"(%\(page\)s|%\(pages\)s)", text):
         if part == "%(page)s":

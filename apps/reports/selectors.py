@@ -756,7 +756,11 @@ def figure_communities(*, user, year: int, region: Region, figure: str) -> Query
     elif figure in states:
         qs = qs.filter(Exists(this_year.filter(state__in=states[figure])))
     elif figure == "meeting":
-        qs = qs.filter(Exists(Assessment.objects.filter(_meeting_q(year), community_id=OuterRef("code"))))
+        meeting = Assessment.objects.filter(_meeting_q(year), community_id=OuterRef("code"))
+        # The approval that makes it meet the requirements (the latest, whatever its year).
+        qs = qs.filter(Exists(meeting)).annotate(
+            approved_at=Subquery(meeting.order_by("-approved_at").values("approved_at")[:1])
+        )
     elif figure.startswith("waiting_"):
         level = figure.removeprefix("waiting_")
         qs = qs.filter(Exists(this_year.filter(state__in=IN_REVIEW, review_level=level)))
