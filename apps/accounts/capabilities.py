@@ -75,6 +75,18 @@ def can_see_national(user) -> bool:
     return is_nationwide(user)
 
 
+def can_explore_figures(user) -> bool:
+    """The figures of a region and the communities behind them (drill-down, exports): reviewers of
+    every level for their own region and below, nationwide users for all. Committees do not read
+    other communities' figures."""
+    return is_reviewer(user) or is_nationwide(user)
+
+
+def can_remind_reports(user) -> bool:
+    """Send a reminder (催报) to the provincial units that have not submitted: the ministry."""
+    return is_nationwide(user)
+
+
 def can_read_history(user) -> bool:
     """Account and registry history: provincial departments (their own unit) and nationwide users."""
     return is_province_staff(user) or is_nationwide(user)
@@ -106,5 +118,7 @@ CAPABILITIES = {
     "can_read_reports": can_read_reports,
     "can_see_national": can_see_national,
     "can_read_history": can_read_history,
+    "can_explore_figures": can_explore_figures,
+    "can_remind_reports": can_remind_reports,
     "is_nationwide": is_nationwide,
 }

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.assessments.models import Assessment, AssessmentEvent, Evidence, Rating, Response, State, Verdict
-from apps.communities.models import Community
+from apps.communities.models import Community, Retirement
 from apps.regions.models import Region
 from apps.review import workflow
 from apps.standards.models import Category, Criterion, StandardVersion
@@ -145,6 +145,9 @@ class CommunitySerializer(serializers.ModelSerializer):
     county_name = serializers.CharField(source="county.name", read_only=True)
     city_name = serializers.CharField(source="city.name", read_only=True, allow_null=True, default=None)
     province_name = serializers.CharField(source="province.name", read_only=True)
+    retirement = serializers.SerializerMethodField(
+        help_text="退出名录的方式(仍在名录中为 null)/ How the community left the registry (null while in it)"
+    )
 
     class Meta:
         model = Community
@@ -159,9 +162,18 @@ class CommunitySerializer(serializers.ModelSerializer):
             "city_name",
             "province",
             "province_name",
+            "established_on",
+            "retired_on",
+            "retirement",
+            "successor",
+            "retirement_note",
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field({"type": "string", "enum": list(Retirement.values), "nullable": True})
+    def get_retirement(self, obj):
+        return obj.retirement or None
 
 
 class CommunityWriteSerializer(serializers.Serializer):
@@ -170,6 +182,29 @@ class CommunityWriteSerializer(serializers.Serializer):
     )
     name = serializers.CharField(max_length=100)
     street = serializers.CharField(max_length=12, help_text=_("Street (township) code, 9 or 12 digits"))
+    established_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=_("In the registry from (creation only; empty: before 2020)"),
+    )
+
+
+class CommunityRetireSerializer(serializers.Serializer):
+    retirement = serializers.ChoiceField(choices=Retirement.choices, help_text=_("Retirement"))
+    retired_on = serializers.DateField(help_text=_("The first day on which the community no longer exists"))
+    successor = serializers.CharField(
+        max_length=12,
+        required=False,
+        allow_blank=True,
+        help_text=_("The community it was merged into, or its new code after renaming"),
+    )
+    successor_name = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text=_("Name under the new code (renamed, when the new code is not in the registry yet)"),
+    )
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
 # --- Assessments ---------------------------------------------------------------

@@ -189,8 +189,30 @@ class CommunityViewSet(
             code=data.validated_data.get("code", ""),
             name=data.validated_data["name"],
             street_code=data.validated_data["street"],
+            established_on=data.validated_data.get("established_on"),
         )
         return Response(s.CommunitySerializer(self._reload(community)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.CommunityRetireSerializer,
+        responses={200: s.CommunitySerializer},
+        summary="撤销社区(合并、撤销、更名)/ Retire a community (merged, abolished, renamed)",
+    )
+    @action(detail=True, methods=["post"], url_path="retire")
+    def retire(self, request, code=None, **kwargs):
+        community = self.get_object()
+        data = s.CommunityRetireSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        community = community_services.community_retire(
+            user=request.user,
+            community=community,
+            kind=data.validated_data["retirement"],
+            effective_on=data.validated_data["retired_on"],
+            successor_code=data.validated_data.get("successor", ""),
+            successor_name=data.validated_data.get("successor_name", ""),
+            note=data.validated_data.get("note", ""),
+        )
+        return Response(s.CommunitySerializer(self._reload(community)).data)
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)

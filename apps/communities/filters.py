@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.capabilities import is_province_staff
@@ -29,10 +30,16 @@ class CommunityFilter(django_filters.FilterSet):
     street = django_filters.ModelChoiceFilter(
         label=_("Street"), queryset=Region.objects.none(), empty_label=_("All")
     )
+    status = django_filters.ChoiceFilter(
+        label=_("In the registry"),
+        choices=[("retired", _("Retired")), ("all", _("All, retired included"))],
+        empty_label=_("Existing today"),
+        method="filter_status",
+    )
 
     class Meta:
         model = Community
-        fields = ["q", "province", "city", "county", "street"]
+        fields = ["q", "province", "city", "county", "street", "status"]
 
     def __init__(self, data=None, *args, user=None, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -76,6 +83,21 @@ class CommunityFilter(django_filters.FilterSet):
             drop.add("city")  # municipalities: districts hang directly under the province
         for name in drop:
             del self.filters[name]
+
+    def filter_status(self, queryset, name, value):
+        """Existing today by default; the retired ones, or everything, when asked."""
+        if value == "all":
+            return queryset
+        today = timezone.localdate()
+        if value == "retired":
+            return queryset.filter(retired_on__lte=today)
+        return queryset.filter(Q(retired_on__isnull=True) | Q(retired_on__gt=today))
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("status"):
+            queryset = self.filter_status(queryset, "status", "")  # a method filter skips empty values
+        return queryset
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

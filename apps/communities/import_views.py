@@ -21,8 +21,9 @@ from apps.accounts.capabilities import can_manage_registry, is_province_staff
 from apps.core.errors import ServiceError
 from apps.core.exports import XLSX_TYPE
 
-from .importing import TEMPLATE_HEADER
-from .services import community_import
+from .importing import TEMPLATE_HEADER_FULL, parse_date
+from .models import Retirement
+from .services import FIRST_DAY, community_import
 
 SESSION_KEY = "registry_imports"
 IMPORT_MAX_BYTES = 50 * 1024 * 1024
@@ -44,9 +45,16 @@ def registry_import_upload(request):
     """Step 1: choose a CSV or XLSX file."""
     _require_registry_staff(request.user)
     error, status = "", 200
+    effective_raw = (request.POST.get("effective_on") or "").strip()
+    effective_error = ""
     if request.method == "POST":
         upload = request.FILES.get("file")
-        if upload is None:
+        effective_on = parse_date(effective_raw) if effective_raw else None
+        if effective_raw and effective_on is None:
+            effective_error, status = _("The date cannot be read: write it as 2024-06-30."), 400
+        elif effective_on is not None and effective_on < FIRST_DAY:
+            effective_error, status = _("The date must be on or after 1 January 2020."), 400
+        elif upload is None:
             error, status = _("Choose a CSV or XLSX file."), 400
         elif upload.size > IMPORT_MAX_BYTES:
             error = _("The file is too large; the limit is %(limit)s MB.") % {
@@ -59,9 +67,20 @@ def registry_import_upload(request):
                 _discard(request, old_token, old)
             token = secrets.token_urlsafe(16)
             stored = default_storage.save(f"imports/{token}", upload)
-            request.session[SESSION_KEY] = {token: {"name": stored, "filename": (upload.name or "")[-200:]}}
+            request.session[SESSION_KEY] = {
+                token: {
+                    "name": stored,
+                    "filename": (upload.name or "")[-200:],
+                    "effective_on": effective_on.isoformat() if effective_on else "",
+                }
+            }
             return redirect("communities:import-preview", token=token)
-    return render(request, "communities/import_upload.html", {"error": error}, status=status)
+    return render(
+        request,
+        "communities/import_upload.html",
+        {"error": error, "effective_on": effective_raw, "effective_error": effective_error},
+        status=status,
+    )
 
 
 def _pending(request, token):
@@ -81,12 +100,14 @@ def _discard(request, token, entry):
 def _run(request, entry, *, apply):
     with default_storage.open(entry["name"], "rb") as handle:
         source = io.BytesIO(handle.read())
+    effective = entry.get("effective_on") or ""
     return community_import(
         source=source,
         filename=entry["filename"],
         province=_province(request.user),
         apply=apply,
         user=request.user,
+        effective_on=parse_date(effective) if effective else None,
     )
 
 
@@ -110,8 +131,15 @@ def registry_import_preview(request, token):
         _discard(request, token, entry)
         messages.success(
             request,
-            _("Registry updated: %(added)s added, %(changed)s changed, %(unchanged)s unchanged.")
-            % {"added": len(result.added), "changed": len(result.changed), "unchanged": result.unchanged},
+            _(
+                "Registry updated: %(added)s added, %(changed)s changed, %(retired)s retired, %(unchanged)s unchanged."
+            )
+            % {
+                "added": len(result.added),
+                "changed": len(result.changed),
+                "retired": len(result.retired),
+                "unchanged": result.unchanged,
+            },
         )
         return redirect("communities:list")
     return render(
@@ -123,8 +151,11 @@ def registry_import_preview(request, token):
             "result": result,
             "added": result.added[:PREVIEW_ROWS],
             "changed": result.changed[:PREVIEW_ROWS],
+            "retired": result.retired[:PREVIEW_ROWS],
             "more_added": max(0, len(result.added) - PREVIEW_ROWS),
             "more_changed": max(0, len(result.changed) - PREVIEW_ROWS),
+            "more_retired": max(0, len(result.retired) - PREVIEW_ROWS),
+            "retirement_labels": dict(Retirement.choices),
         },
         status=200,
     )
@@ -140,16 +171,17 @@ def registry_import_template(request, fmt):
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = "社区名录"
-        sheet.append(TEMPLATE_HEADER)
-        for column in ("A", "C"):
+        sheet.append(TEMPLATE_HEADER_FULL)
+        for column in ("A", "C", "D", "E", "F"):
             sheet.column_dimensions[column].width = 16
         sheet.column_dimensions["B"].width = 30
+        sheet.column_dimensions["G"].width = 30
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
     else:
         response = HttpResponse(
-            ("\ufeff" + ",".join(TEMPLATE_HEADER) + "\r\n").encode(), content_type="text/csv"
+            ("\ufeff" + ",".join(TEMPLATE_HEADER_FULL) + "\r\n").encode(), content_type="text/csv"
         )
     response["Content-Disposition"] = f'attachment; filename="community-registry-template.{fmt}"'
     return response

@@ -5,8 +5,10 @@ Rows are read as plain dicts with the columns of the national file (code, name, 
 """
 
 import csv
+import datetime as dt
 import gzip
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,9 +27,41 @@ HEADER_ALIASES = {
     "street_code": "streetCode",
     "街道代码": "streetCode",
     "乡级代码": "streetCode",
+    # Retirements (the registry's life): a row with a date leaves the registry from that day.
+    "retiredon": "retiredOn",
+    "retired_on": "retiredOn",
+    "撤销日期": "retiredOn",
+    "注销日期": "retiredOn",
+    "retirement": "retirement",
+    "撤销方式": "retirement",
+    "撤销类型": "retirement",
+    "successor": "successor",
+    "承继社区代码": "successor",
+    "并入社区代码": "successor",
+    "note": "note",
+    "备注": "note",
+    "批准文号": "note",
 }
 REQUIRED = ("code", "name", "streetCode")
+OPTIONAL = ("retiredOn", "retirement", "successor", "note")
+# Spellings of the three ways out of the registry (column 撤销方式).
+RETIREMENT_WORDS = {
+    "merged": "merged",
+    "merge": "merged",
+    "合并": "merged",
+    "并入": "merged",
+    "abolished": "abolished",
+    "abolish": "abolished",
+    "撤销": "abolished",
+    "撤消": "abolished",
+    "renamed": "renamed",
+    "rename": "renamed",
+    "更名": "renamed",
+    "改名": "renamed",
+}
 TEMPLATE_HEADER = ["统计代码", "名称", "街道代码"]
+# The template with the optional retirement columns.
+TEMPLATE_HEADER_FULL = [*TEMPLATE_HEADER, "撤销日期", "撤销方式", "承继社区代码", "备注"]
 
 
 @dataclass
@@ -79,38 +113,60 @@ def _xlsx_rows(binary) -> Iterator[list[str]]:
     wb.close()
 
 
-def iter_table(source, *, filename: str = "") -> Iterator[list[str]]:
-    """Yields the rows of a CSV, gzipped CSV or XLSX given as a path or a binary file object."""
+def read_source(source) -> bytes:
+    """The bytes of a file given as a path or a binary file object."""
     if isinstance(source, str | Path):
-        filename = filename or str(source)
-        binary = open(source, "rb")  # noqa: SIM115  (closed below)
+        with open(source, "rb") as binary:
+            return binary.read()
+    return source.read()
+
+
+def is_xlsx(raw: bytes) -> bool:
+    return raw[:4] == b"PK\x03\x04"
+
+
+def csv_text(raw: bytes) -> str:
+    """The text of a CSV or gzipped CSV (UTF-8 with or without BOM, or GB18030), BOM removed."""
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise FileFormatError(_("The file cannot be read: %(error)s") % {"error": exc}) from exc
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise FileFormatError(_("Unknown text encoding: please use a UTF-8 CSV or an XLSX file."))
+
+
+def iter_table(source, *, filename: str = "", raw: bytes | None = None) -> Iterator[list[str]]:
+    """Yields the rows of a CSV, gzipped CSV or XLSX given as a path, a binary file object or
+    its bytes (`raw`)."""
+    raw = read_source(source) if raw is None else raw
+    if is_xlsx(raw):
+        try:
+            yield from _xlsx_rows(io.BytesIO(raw))
+        except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+            raise FileFormatError(_("The Excel file cannot be read: %(error)s") % {"error": exc}) from exc
     else:
-        binary = source
-    try:
-        head = binary.read(4)
-        binary.seek(0)
-        if head[:2] == b"\x1f\x8b":
-            with gzip.open(binary, "rt", encoding="utf-8-sig", newline="") as text:
-                yield from _csv_rows(text)
-        elif head[:4] == b"PK\x03\x04":
-            try:
-                yield from _xlsx_rows(binary)
-            except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-                raise FileFormatError(_("The Excel file cannot be read: %(error)s") % {"error": exc}) from exc
-        else:
-            raw = binary.read()
-            for encoding in ("utf-8-sig", "gb18030"):
-                try:
-                    text = raw.decode(encoding)
-                    break
-                except UnicodeDecodeError:
-                    continue
-            else:
-                raise FileFormatError(_("Unknown text encoding: please use a UTF-8 CSV or an XLSX file."))
-            yield from _csv_rows(io.StringIO(text, newline=""))
-    finally:
-        if isinstance(source, str | Path):
-            binary.close()
+        yield from _csv_rows(io.StringIO(csv_text(raw), newline=""))
+
+
+def registry_positions(header: list[str]) -> dict[str, int]:
+    """The positions of the known columns of a registry file's header ({"code": 0, ...})."""
+    header = _normalise_header(header)
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise FileFormatError(
+            _("Missing columns: %(columns)s (needed: code, name, streetCode)")
+            % {"columns": ", ".join(missing)}
+        )
+    positions = {}
+    for index, name in enumerate(header):
+        if name in (*REQUIRED, *OPTIONAL):
+            positions.setdefault(name, index)
+    return positions
 
 
 def parse_registry(source, *, filename: str = "") -> tuple[list[str], Iterator[tuple[int, dict]]]:
@@ -136,3 +192,49 @@ def parse_registry(source, *, filename: str = "") -> tuple[list[str], Iterator[t
             )
 
     return header, gen()
+
+
+def parse_registry_columns(
+    source, *, filename: str = "", raw: bytes | None = None
+) -> tuple[dict[str, int], Iterator[tuple[int, list]]]:
+    """The positions of the known columns ({"code": 0, ...}) and the non-empty rows as
+    (row number, values): plain lists, no dict per row (the national file has 126,800 rows)."""
+    rows = iter_table(source, filename=filename, raw=raw)
+    try:
+        positions = registry_positions(next(rows))
+    except StopIteration:
+        raise FileFormatError(_("The file is empty.")) from None
+
+    def gen():
+        for number, values in enumerate(rows, start=2):
+            if any(v and v.strip() for v in values):
+                yield number, values
+
+    return positions, gen()
+
+
+def split_csv_header(text: str) -> tuple[list[str], str, int]:
+    """The header of a CSV text, the text after it, and the header's number of columns."""
+    first, _sep, body = text.partition("\n")
+    header = next(csv.reader([first.rstrip("\r")]), [])
+    if not header:
+        raise FileFormatError(_("The file is empty."))
+    return header, body, len(header)
+
+
+def parse_date(value: str) -> dt.date | None:
+    """A date as written in a registry file: 2024-06-30, 2024/6/30, 2024.6.30, 20240630,
+    2024年6月30日, or Excel's "2024-06-30 00:00:00". None when it cannot be read."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    text = text.split(" ")[0].split("T")[0]
+    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text) or re.fullmatch(
+        r"(\d{4})(\d{2})(\d{2})", text
+    )
+    if not match:
+        return None
+    try:
+        return dt.date(*(int(g) for g in match.groups()))
+    except ValueError:
+        return None

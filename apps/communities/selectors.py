@@ -28,3 +28,32 @@ def community_count_visible(*, user) -> int:
 def community_get_visible(*, user, code: str) -> Community:
     """One community in scope, or Community.DoesNotExist (views answer 404 for both cases)."""
     return Community.objects.visible_to(user).with_regions().get(pk=code)
+
+
+def community_life(*, user, community: Community) -> dict:
+    """What the community page shows of its life: its successor and predecessors, its assessments
+    of every year (in the caller's scope) and its registry history (for those who may read it)."""
+    from apps.accounts.scoping import province_scope_q
+    from apps.assessments.models import Assessment
+    from apps.core.models import TraceEvent, TraceKind
+
+    return {
+        "successor": Community.objects.visible_to(user).filter(pk=community.successor_id).first()
+        if community.successor_id
+        else None,
+        "predecessors": list(
+            Community.objects.visible_to(user).filter(successor_id=community.code).order_by("code")
+        ),
+        "assessments": list(
+            Assessment.objects.visible_to(user)
+            .filter(community_id=community.code)
+            .order_by("-year")
+            .only("id", "year", "state", "submitted_at", "approved_at", "revoked_at", "community_id")
+        ),
+        "history": list(
+            TraceEvent.objects.filter(province_scope_q(user))
+            .filter(kind=TraceKind.REGISTRY, subject=community.code)
+            .select_related("actor")
+            .order_by("-id")[:50]
+        ),
+    }

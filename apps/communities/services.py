@@ -1,19 +1,32 @@
-"""Writes to the community registry."""
+"""Writes to the community registry: adding, renaming and moving communities, retiring them
+(merged, abolished, renamed with a new code) with an effective date, and registry imports."""
 
+import contextlib
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import DataError, connection, transaction
 from django.utils.translation import gettext as _
 
 from apps.accounts.capabilities import can_manage_registry, is_province_staff
 from apps.core.errors import ForbiddenError, ServiceError
+from apps.core.events import figures_changed
 from apps.core.models import TraceAction, TraceKind
 from apps.core.trace import trace_append
 from apps.regions.models import Region, RegionLevel
 
-from .importing import FileFormatError, RowError, parse_registry
+from .importing import (
+    FileFormatError,
+    RowError,
+    csv_text,
+    is_xlsx,
+    parse_registry_columns,
+    read_source,
+    registry_positions,
+    split_csv_header,
+)
 from .models import Community
 
 CODE_LENGTH = 12
@@ -21,18 +34,24 @@ LIST_MAX = 1000  # added codes listed in an import's history entry up to this ma
 NAME_MAX = 100
 
 
+FIRST_DAY = dt.date(2020, 1, 1)  # the campaign's first year: registry dates start here
+
+
 @dataclass
 class ImportResult:
     added: list[tuple[str, str]] = field(default_factory=list)
     changed: list[tuple[str, str, str]] = field(default_factory=list)  # code, old name, new name
+    # code, name, retirement kind, effective date, successor code, successor name
+    retired: list[tuple] = field(default_factory=list)
     unchanged: int = 0
     skipped_other_province: int = 0
     errors: list[RowError] = field(default_factory=list)
     applied: bool = False
+    effective_on: dt.date | None = None
 
     @property
     def total(self) -> int:
-        return len(self.added) + len(self.changed) + self.unchanged
+        return len(self.added) + len(self.changed) + len(self.retired) + self.unchanged
 
     @property
     def ok(self) -> bool:
@@ -48,15 +67,335 @@ def _province_code(value: str | None) -> str | None:
     return value
 
 
+# --- Registry import: parsed in Python, validated and applied in SQL on a staging table ---------
+
+STAGING = "registry_staging"
+STAGING_COLUMNS = (
+    "row_no",
+    "code",
+    "code_ok",
+    "name",
+    "street_raw",
+    "street",
+    "retired_on",
+    "kind",
+    "successor",
+    "note",
+    "date_error",
+    "kind_error",
+)
+
+
+def _staging_rows(rows, positions: dict[str, int]):
+    """(row number, values) -> staging tuples. Only light work per row (strip, pad the street
+    code); dates and kinds are read only on the (few) retirement rows."""
+
+    def at(name):
+        index = positions.get(name)
+        return (
+            (lambda values: (values[index] or "").strip() if index < len(values) else "")
+            if index is not None
+            else (lambda values: "")
+        )
+
+    code_of, name_of, street_of = at("code"), at("name"), at("streetCode")
+    date_of, kind_of, successor_of, note_of = at("retiredOn"), at("retirement"), at("successor"), at("note")
+    retiring = "retiredOn" in positions or "retirement" in positions
+    for number, values in rows:
+        street_raw = street_of(values)
+        street = street_raw.ljust(CODE_LENGTH, "0") if street_raw.isdigit() else street_raw
+        code = code_of(values)
+        code_ok = 1 if len(code) == CODE_LENGTH and code.isdigit() and code.isascii() else 0
+        date_raw = kind_raw = ""
+        if retiring:
+            date_raw, kind_raw = date_of(values), kind_of(values)
+        if not (date_raw or kind_raw):
+            yield (number, code, code_ok, name_of(values), street_raw, street, None, "", "", "", "", "")
+            continue
+        retired_on, kind, date_error, kind_error = _retirement_fields(date_raw, kind_raw)
+        yield (
+            number,
+            code,
+            code_ok,
+            name_of(values),
+            street_raw,
+            street,
+            retired_on,
+            kind,
+            successor_of(values),
+            note_of(values)[:200],
+            date_error,
+            kind_error,
+        )
+
+
+def _retirement_fields(date_raw: str, kind_raw: str) -> tuple[str, str, str, str]:
+    """A retirement row's date (ISO), kind and the codes of what is wrong with them. A retirement
+    row always gets a date, so that it is checked as one even when its date is unreadable."""
+    from .importing import RETIREMENT_WORDS, parse_date
+
+    retired_on = parse_date(date_raw)
+    date_error = "" if retired_on else ("unreadable" if date_raw else "missing")
+    if retired_on and retired_on < FIRST_DAY:
+        date_error, retired_on = "too_early", None
+    kind = RETIREMENT_WORDS.get(kind_raw.strip().lower(), "")
+    return (retired_on or FIRST_DAY).isoformat(), kind, date_error, "" if kind else "missing"
+
+
+@dataclass
+class RawCSV:
+    """A CSV file's text after its header, for PostgreSQL's COPY (the file is not parsed in Python)."""
+
+    body: str
+    columns: int
+    positions: dict[str, int]
+
+
+TRIM = "E' \\t\\r\\n'"
+
+
+def _stage_raw_csv(cursor, raw: RawCSV) -> None:
+    """The fast path on PostgreSQL: COPY the file's rows as they are into a table of text columns,
+    then derive the staging rows in one INSERT ... SELECT (trimmed values, padded street codes,
+    code format). Only the retirement rows come back to Python, to read their dates."""
+    columns = [f"c{i}" for i in range(raw.columns)]
+    cursor.execute("DROP TABLE IF EXISTS registry_raw")
+    cursor.execute(
+        "CREATE TEMPORARY TABLE registry_raw (n integer GENERATED ALWAYS AS IDENTITY, "
+        + ", ".join(f"{c} text" for c in columns)
+        + ") ON COMMIT DROP"
+    )
+    cursor.copy_expert(
+        f"COPY registry_raw ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)", io.StringIO(raw.body)
+    )
+
+    def value(name):
+        index = raw.positions.get(name)
+        return f"btrim(coalesce(c{index}, ''), {TRIM})" if index is not None else "''"
+
+    any_value = f"btrim(concat({', '.join(columns)}), {TRIM}) <> ''"
+    cursor.execute(
+        f"INSERT INTO {STAGING} ({', '.join(STAGING_COLUMNS)}) "  # noqa: S608  (column names are ours)
+        f"SELECT n + 1, code, CASE WHEN code ~ '^[0-9]{{12}}$' THEN 1 ELSE 0 END, name, street_raw, "
+        f"CASE WHEN street_raw ~ '^[0-9]{{1,12}}$' THEN rpad(street_raw, 12, '0') ELSE street_raw END, "
+        f"NULL, '', successor, left(note, 200), '', '' FROM (SELECT n, {value('code')} AS code, "
+        f"{value('name')} AS name, {value('streetCode')} AS street_raw, {value('successor')} AS successor, "
+        f"{value('note')} AS note FROM registry_raw WHERE {any_value}) r"
+    )
+    if "retiredOn" in raw.positions or "retirement" in raw.positions:
+        cursor.execute(
+            f"SELECT n + 1, {value('retiredOn')}, {value('retirement')} FROM registry_raw "  # noqa: S608
+            f"WHERE {value('retiredOn')} <> '' OR {value('retirement')} <> ''"
+        )
+        updates = [
+            (*_retirement_fields(date_raw, kind_raw), row_no)
+            for row_no, date_raw, kind_raw in cursor.fetchall()
+        ]
+        if updates:
+            cursor.execute(f"CREATE INDEX {STAGING}_row ON {STAGING} (row_no)")
+            cursor.executemany(
+                f"UPDATE {STAGING} SET retired_on = %s, kind = %s, date_error = %s, kind_error = %s "  # noqa: S608
+                "WHERE row_no = %s",
+                updates,
+            )
+
+
+def _create_staging(cursor, rows) -> None:
+    postgres = connection.vendor == "postgresql"
+    cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {STAGING} (row_no integer, code text, code_ok integer, name text, street_raw text, "
+        f"street text, retired_on {'date' if postgres else 'text'}, kind text, successor text, note text, "
+        f"date_error text, kind_error text){' ON COMMIT DROP' if postgres else ''}"
+    )
+    if isinstance(rows, RawCSV):
+        try:
+            with transaction.atomic():
+                _stage_raw_csv(cursor, rows)
+        except (DataError, connection.Database.DataError):
+            # Rows of uneven length, blank lines...: the careful path parses the text in Python.
+            from .importing import _csv_rows
+
+            lines = _csv_rows(io.StringIO(rows.body, newline=""))
+            rows = _staging_rows(
+                ((n, v) for n, v in enumerate(lines, start=2) if any(x and x.strip() for x in v)),
+                rows.positions,
+            )
+        else:
+            cursor.execute(f"CREATE INDEX {STAGING}_code ON {STAGING} (code)")
+            return
+    if postgres:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(rows)
+        buffer.seek(0)
+        # NULL only for the empty unquoted field of a row without a retirement date.
+        cursor.copy_expert(
+            f"COPY {STAGING} ({', '.join(STAGING_COLUMNS)}) FROM STDIN WITH (FORMAT csv, "
+            "FORCE_NOT_NULL (code, name, street_raw, street, kind, successor, note, date_error, kind_error))",
+            buffer,
+        )
+    else:
+        placeholders = ", ".join(["%s"] * len(STAGING_COLUMNS))
+        cursor.executemany(
+            f"INSERT INTO {STAGING} ({', '.join(STAGING_COLUMNS)}) VALUES ({placeholders})",  # noqa: S608
+            list(rows),
+        )
+    cursor.execute(f"CREATE INDEX {STAGING}_code ON {STAGING} (code)")
+
+
+# Checks on the staging table: (error code, column, SQL giving row_no and one detail). Additions and
+# changes are the rows without a retirement date; retirements the rows with one.
+CHECKS = [
+    ("code_format", "code", "SELECT row_no, '' FROM registry_staging WHERE code_ok = 0"),
+    (
+        "code_repeat",
+        "code",
+        "SELECT row_no, first_row FROM (SELECT row_no, min(row_no) OVER (PARTITION BY code) AS first_row "
+        "FROM registry_staging WHERE code_ok = 1) t WHERE row_no > first_row",
+    ),
+    ("name_empty", "name", "SELECT row_no, '' FROM registry_staging WHERE retired_on IS NULL AND name = ''"),
+    (
+        "name_long",
+        "name",
+        "SELECT row_no, '' FROM registry_staging WHERE retired_on IS NULL AND length(name) > 100",
+    ),
+    (
+        "street_unknown",
+        "streetCode",
+        "SELECT s.row_no, s.street_raw FROM registry_staging s LEFT JOIN regions_region r "
+        "ON r.code = s.street AND r.level = 'street' WHERE s.retired_on IS NULL AND r.code IS NULL",
+    ),
+    (
+        "street_prefix",
+        "code",
+        "SELECT s.row_no, '' FROM registry_staging s JOIN regions_region r ON r.code = s.street "
+        "AND r.level = 'street' WHERE s.retired_on IS NULL AND s.code_ok = 1 "
+        "AND substr(s.code, 1, 9) <> substr(s.street, 1, 9)",
+    ),
+    (
+        "date_unreadable",
+        "retiredOn",
+        "SELECT row_no, '' FROM registry_staging WHERE date_error = 'unreadable'",
+    ),
+    ("date_missing", "retiredOn", "SELECT row_no, '' FROM registry_staging WHERE date_error = 'missing'"),
+    ("date_early", "retiredOn", "SELECT row_no, '' FROM registry_staging WHERE date_error = 'too_early'"),
+    ("kind_missing", "retirement", "SELECT row_no, '' FROM registry_staging WHERE kind_error <> ''"),
+    (
+        "retire_unknown",
+        "code",
+        "SELECT s.row_no, s.code FROM registry_staging s LEFT JOIN communities_community c ON c.code = s.code "
+        "WHERE s.retired_on IS NOT NULL AND s.code_ok = 1 AND c.code IS NULL",
+    ),
+    (
+        "retire_again",
+        "retiredOn",
+        "SELECT s.row_no, c.retired_on FROM registry_staging s JOIN communities_community c ON c.code = s.code "
+        "WHERE s.retired_on IS NOT NULL AND s.date_error = '' AND c.retired_on IS NOT NULL "
+        "AND (c.retired_on <> s.retired_on OR c.retirement <> s.kind OR coalesce(c.successor_id, '') <> s.successor)",
+    ),
+    (
+        "retire_before_added",
+        "retiredOn",
+        "SELECT s.row_no, c.established_on FROM registry_staging s JOIN communities_community c "
+        "ON c.code = s.code WHERE s.retired_on IS NOT NULL AND s.date_error = '' "
+        "AND c.established_on IS NOT NULL AND s.retired_on <= c.established_on",
+    ),
+    (
+        "successor_missing",
+        "successor",
+        "SELECT row_no, '' FROM registry_staging WHERE retired_on IS NOT NULL "
+        "AND kind IN ('merged', 'renamed') AND successor = ''",
+    ),
+    (
+        "successor_abolished",
+        "successor",
+        "SELECT row_no, '' FROM registry_staging WHERE kind = 'abolished' AND successor <> ''",
+    ),
+    (
+        "successor_self",
+        "successor",
+        "SELECT row_no, '' FROM registry_staging WHERE retired_on IS NOT NULL AND successor = code",
+    ),
+    (
+        "successor_unknown",
+        "successor",
+        "SELECT s.row_no, s.successor FROM registry_staging s "
+        "LEFT JOIN communities_community c ON c.code = s.successor "
+        "LEFT JOIN registry_staging added ON added.code = s.successor AND added.retired_on IS NULL "
+        "WHERE s.retired_on IS NOT NULL AND s.successor <> '' AND s.successor <> s.code "
+        "AND c.code IS NULL AND added.code IS NULL",
+    ),
+    (
+        "successor_gone",
+        "successor",
+        "SELECT s.row_no, s.successor FROM registry_staging s "
+        "LEFT JOIN communities_community c ON c.code = s.successor "
+        "LEFT JOIN registry_staging gone ON gone.code = s.successor AND gone.retired_on IS NOT NULL "
+        "WHERE s.retired_on IS NOT NULL AND s.date_error = '' AND s.successor <> '' AND s.successor <> s.code "
+        "AND ((c.retired_on IS NOT NULL AND c.retired_on <= s.retired_on) "
+        "OR (gone.code IS NOT NULL AND gone.retired_on <= s.retired_on))",
+    ),
+]
+
+
+def _error_message(code: str, detail) -> str:
+    detail = "" if detail is None else str(detail)
+    messages = {
+        "code_format": lambda: _("The code must be 12 digits."),
+        "code_repeat": lambda: _("The code repeats row %(row)s.") % {"row": detail},
+        "name_empty": lambda: _("The name must not be empty."),
+        "name_long": lambda: _("The name must not be longer than %(n)s characters.") % {"n": NAME_MAX},
+        "street_unknown": lambda: _("There is no street with code %(code)s.") % {"code": detail or "—"},
+        "street_prefix": lambda: _("The first 9 digits of the code must be the street code."),
+        "date_unreadable": lambda: _("The date cannot be read: write it as 2024-06-30."),
+        "date_missing": lambda: _("Give the date from which the community no longer exists."),
+        "date_early": lambda: _("The date must be on or after 1 January 2020."),
+        "kind_missing": lambda: _(
+            "Say how the community leaves the registry: 合并 (merged), 撤销 (abolished) or 更名 (renamed)."
+        ),
+        "retire_unknown": lambda: (
+            _("There is no community with code %(code)s in the registry to retire.") % {"code": detail}
+        ),
+        "retire_again": lambda: _("This community was already retired on %(date)s.") % {"date": detail[:10]},
+        "retire_before_added": lambda: (
+            _("The date must be after the day the community was added (%(date)s).") % {"date": detail[:10]}
+        ),
+        "successor_missing": lambda: _("Give the code of the community it was merged into, or its new code."),
+        "successor_abolished": lambda: _("An abolished community has no successor: leave the column empty."),
+        "successor_self": lambda: _("A community cannot be its own successor."),
+        "successor_unknown": lambda: (
+            _("There is no community with code %(code)s, neither in the registry nor added by this file.")
+            % {"code": detail}
+        ),
+        "successor_gone": lambda: (
+            _("The community %(code)s no longer exists on that date.") % {"code": detail}
+        ),
+    }
+    return messages[code]()
+
+
 def community_import(
-    *, source, filename: str = "", province: Region | str | None = None, apply: bool = True, user=None
+    *,
+    source,
+    filename: str = "",
+    province: Region | str | None = None,
+    apply: bool = True,
+    user=None,
+    effective_on: dt.date | None = None,
 ) -> ImportResult:
-    """Validate a registry file and, when every row is valid and `apply` is set, upsert it by code.
+    """Validate a registry file and, when every row is valid and `apply` is set, apply it.
+
+    Rows are added or updated by code; a row with a retirement date (撤销日期, with 撤销方式 and,
+    when merged or renamed, 承继社区代码) retires that community from that day. Added communities
+    are in the registry from `effective_on` (empty: since before the campaign).
 
     All or nothing: one bad row and nothing is written; the result lists every bad row with its
     number, column and reason. Idempotent: importing the same file twice changes nothing the
-    second time. With `province`, only rows whose street lies in that provincial-level unit are
-    considered (others are counted as skipped); a province user may only import their own.
+    second time. With `province`, only rows of that provincial-level unit are considered (others
+    are counted as skipped); a province user may only import their own. The file is read once
+    into a staging table, then validated, compared and applied by SQL statements (a COPY and a
+    few set operations at national scale, not one statement or Python check per row). After
+    commit the figures of the units it touched are refreshed.
     """
     province_code = province.pk if isinstance(province, Region) else _province_code(province)
     if user is not None and is_province_staff(user) and province_code != user.region_id:
@@ -65,78 +404,212 @@ def community_import(
         raise ServiceError(
             _("There is no provincial unit with code %(code)s.") % {"code": province_code}, field="province"
         )
-
+    if effective_on is not None and effective_on < FIRST_DAY:
+        raise ServiceError(_("The date must be on or after 1 January 2020."), field="effective_on")
     try:
-        _header, rows = parse_registry(source, filename=filename)
-        rows = list(rows)
+        raw = read_source(source)
+        if connection.vendor == "postgresql" and not is_xlsx(raw):
+            header, body, columns = split_csv_header(csv_text(raw))
+            staged = RawCSV(body=body, columns=columns, positions=registry_positions(header))
+        else:
+            positions, rows = parse_registry_columns(None, filename=filename, raw=raw)
+            staged = _staging_rows(rows, positions)
+        with transaction.atomic():
+            result = _import_staged(
+                staged,
+                filename=filename,
+                province_code=province_code,
+                apply=apply,
+                user=user,
+                effective_on=effective_on,
+            )
+            if not result.applied:
+                transaction.set_rollback(True)  # the staging table goes with it
+        if connection.vendor != "postgresql":
+            with connection.cursor() as cursor:  # PostgreSQL drops it at commit
+                cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
     except FileFormatError as exc:
         raise ServiceError(str(exc), field="file") from exc
     except (UnicodeDecodeError, ValueError) as exc:
         raise ServiceError(_("The file cannot be read: %(error)s") % {"error": exc}, field="file") from exc
+    return result
 
-    streets = {
-        code: (county, city, prov)
-        for code, county, city, prov in Region.objects.filter(level=RegionLevel.STREET)
-        .values_list("code", "county_id", "city_id", "province_id")
-        .iterator(chunk_size=10000)
-    }
 
-    result = ImportResult()
-    seen: dict[str, int] = {}
-    valid: list[tuple] = []  # (code, name, street, county, city, province): no model instances, for speed
-    for number, row in rows:
-        code = (row.get("code") or "").strip()
-        name = (row.get("name") or "").strip()
-        street_raw = (row.get("streetCode") or "").strip()
-        street_code = street_raw.ljust(CODE_LENGTH, "0") if street_raw.isdigit() else street_raw
-        if province_code and street_code in streets and streets[street_code][2] != province_code:
-            result.skipped_other_province += 1
-            continue
-        row_errors = _row_errors(number, code, name, street_raw, street_code, streets, seen)
-        if row_errors:
-            result.errors.extend(row_errors)
-            continue
-        seen[code] = number
-        county, city, prov = streets[street_code]
-        valid.append((code, name, street_code, county, city, prov))
-
-    if not valid and not result.errors:
-        raise ServiceError(_("The file contains no community to import."), field="file")
-
-    existing = {
-        code: (name, street)
-        for code, name, street in Community.objects.filter(province_id__in={row[5] for row in valid})
-        .values_list("code", "name", "street_id")
-        .iterator(chunk_size=10000)
-    }
-    to_write = []
-    for row in valid:
-        old = existing.get(row[0])
-        if old is None:
-            result.added.append((row[0], row[1]))
-            to_write.append(row)
-        elif old != (row[1], row[2]):
-            result.changed.append((row[0], old[0], row[1]))
-            to_write.append(row)
-        else:
-            result.unchanged += 1
-
-    if result.errors or not apply:
-        return result
-    with transaction.atomic():
-        _upsert(to_write)
-        if to_write:
-            _record_import(result, filename=filename, province_code=province_code, valid=valid, user=user)
+def _import_staged(staged, *, filename, province_code, apply, user, effective_on) -> ImportResult:
+    table, community, region = STAGING, Community._meta.db_table, Region._meta.db_table
+    result = ImportResult(effective_on=effective_on)
+    with connection.cursor() as cursor:
+        _create_staging(cursor, staged)
+        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
+        if not cursor.fetchone()[0]:
+            raise ServiceError(_("The file contains no community to import."), field="file")
+        if province_code:
+            # Rows of another unit: by their street (additions, changes) or by the community they
+            # retire. Unknown streets and codes stay, to be reported.
+            cursor.execute(
+                f"DELETE FROM {table} WHERE (retired_on IS NULL AND street IN "  # noqa: S608
+                f"(SELECT code FROM {region} WHERE level = 'street' AND province_id <> %s)) "
+                f"OR (retired_on IS NOT NULL AND code IN (SELECT code FROM {community} WHERE province_id <> %s))",
+                [province_code, province_code],
+            )
+            result.skipped_other_province = max(cursor.rowcount, 0)
+            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
+            if not cursor.fetchone()[0]:
+                raise ServiceError(_("The file contains no community to import."), field="file")
+        errors = []
+        for order, (error, column, sql) in enumerate(CHECKS):
+            cursor.execute(sql)
+            errors.extend((row_no, order, column, error, detail) for row_no, detail in cursor.fetchall())
+        result.errors = [
+            RowError(row_no, column, _error_message(error, detail))
+            for row_no, _order, column, error, detail in sorted(errors, key=lambda e: (e[0], e[1]))
+        ]
+        # What the file would do, compared in SQL with the registry.
+        cursor.execute(
+            f"SELECT s.code, s.name, c.code IS NULL, c.name FROM {table} s "  # noqa: S608
+            f"LEFT JOIN {community} c ON c.code = s.code WHERE s.retired_on IS NULL "
+            f"AND (c.code IS NULL OR c.name <> s.name OR c.street_id <> s.street) ORDER BY s.row_no"
+        )
+        for code, name, is_new, old_name in cursor.fetchall():
+            if is_new:
+                result.added.append((code, name))
+            else:
+                result.changed.append((code, old_name, name))
+        cursor.execute(
+            f"SELECT s.code, c.name, s.kind, s.retired_on, s.successor, "  # noqa: S608
+            f"coalesce(succ.name, added.name, '') FROM {table} s JOIN {community} c ON c.code = s.code "
+            f"LEFT JOIN {community} succ ON succ.code = s.successor "
+            f"LEFT JOIN {table} added ON added.code = s.successor AND added.retired_on IS NULL "
+            f"WHERE s.retired_on IS NOT NULL AND c.retired_on IS NULL ORDER BY s.row_no"
+        )
+        result.retired = [
+            (code, name, kind, _as_date(on), successor, successor_name)
+            for code, name, kind, on, successor, successor_name in cursor.fetchall()
+        ]
+        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
+        staged_count = cursor.fetchone()[0]
+        result.unchanged = staged_count - len(result.added) - len(result.changed) - len(result.retired)
+        if result.errors or not apply:
+            return result
+        if not (result.added or result.changed or result.retired):
+            result.applied = True
+            return result
+        provinces = _apply_staged(
+            cursor,
+            effective_on=effective_on,
+            rows=len(result.added) + len(result.changed) + len(result.retired),
+        )
+    _record_import(result, filename=filename, province_code=province_code, provinces=provinces, user=user)
+    _refresh_figures_after_import(result, provinces)
     result.applied = True
     return result
 
 
-def _record_import(result: ImportResult, *, filename: str, province_code, valid, user) -> None:
-    """ONE history entry per applied import (counts and the changed codes), not one per row: an
-    import of the national file stays one COPY and one INSERT."""
+def _as_date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+# From this many rows to write, an import loads like PostgreSQL's "Populating a Database" advises:
+# the registry's secondary indexes and foreign keys are dropped, the rows written, the indexes
+# rebuilt and the foreign keys added back and validated in one pass each, all inside the import's
+# transaction (a failure rolls every step back). Readers of the registry wait for the few seconds
+# this takes; smaller imports write row by row into the live indexes and never block readers.
+BULK_ROWS = 20_000
+
+
+@contextlib.contextmanager
+def _bulk_load(cursor, rows: int):
+    if connection.vendor != "postgresql" or rows < BULK_ROWS:
+        yield
+        return
+    table = Community._meta.db_table
+    cursor.execute(
+        "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+        "WHERE x.indrelid = %s::regclass AND NOT x.indisprimary AND NOT x.indisunique",
+        [table],
+    )
+    indexes = cursor.fetchall()
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass "
+        "AND contype = 'f'",
+        [table],
+    )
+    foreign_keys = cursor.fetchall()
+    for name, _definition in foreign_keys:
+        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    for name, _definition in indexes:
+        cursor.execute(f'DROP INDEX "{name}"')
+    yield
+    cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    for _name, definition in indexes:
+        cursor.execute(definition)
+    for name, definition in foreign_keys:
+        cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition} NOT VALID')
+        cursor.execute(f'ALTER TABLE {table} VALIDATE CONSTRAINT "{name}"')
+
+
+def _apply_staged(cursor, *, effective_on, rows: int) -> list[str]:
+    """The writes of an import: one INSERT ... ON CONFLICT for the added and changed rows, one
+    UPDATE for the retirements. Returns the provincial units touched."""
+    from django.utils import timezone
+
+    table, community, region = STAGING, Community._meta.db_table, Region._meta.db_table
+    now = timezone.now()
+    if connection.vendor != "postgresql":
+        now = now.replace(tzinfo=None).isoformat(" ")  # SQLite keeps naive UTC text
+    established = effective_on.isoformat() if effective_on else None
+    cursor.execute(
+        f"SELECT DISTINCT r.province_id FROM {table} s JOIN {region} r ON r.code = s.street "  # noqa: S608
+        f"WHERE s.retired_on IS NULL UNION SELECT DISTINCT c.province_id FROM {table} s "
+        f"JOIN {community} c ON c.code = s.code WHERE s.retired_on IS NOT NULL"
+    )
+    provinces = sorted(row[0] for row in cursor.fetchall())
+    with _bulk_load(cursor, rows):
+        _write_staged(cursor, established=established, now=now)
+    return provinces
+
+
+def _write_staged(cursor, *, established, now) -> None:
+    table, community, region = STAGING, Community._meta.db_table, Region._meta.db_table
+    cursor.execute(
+        f"INSERT INTO {community} (code, name, street_id, county_id, city_id, province_id, "  # noqa: S608
+        f"established_on, retirement, retirement_note, updated_at) "
+        f"SELECT s.code, s.name, s.street, r.county_id, r.city_id, r.province_id, %s, '', '', %s "
+        f"FROM {table} s JOIN {region} r ON r.code = s.street "
+        f"LEFT JOIN {community} c ON c.code = s.code WHERE s.retired_on IS NULL "
+        f"AND (c.code IS NULL OR c.name <> s.name OR c.street_id <> s.street) "
+        f"ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, street_id = EXCLUDED.street_id, "
+        f"county_id = EXCLUDED.county_id, city_id = EXCLUDED.city_id, "
+        f"province_id = EXCLUDED.province_id, updated_at = EXCLUDED.updated_at",
+        [established, now],
+    )
+    cursor.execute(
+        f"UPDATE {community} SET retired_on = s.retired_on, retirement = s.kind, "  # noqa: S608
+        f"successor_id = CASE WHEN s.successor = '' THEN NULL ELSE s.successor END, "
+        f"retirement_note = s.note, updated_at = %s FROM {table} s "
+        f"WHERE {community}.code = s.code AND s.retired_on IS NOT NULL AND {community}.retired_on IS NULL",
+        [now],
+    )
+
+
+def _refresh_figures_after_import(result: ImportResult, provinces: list[str]) -> None:
+    """The figures of every unit the import touched, from the first year it can move: the year
+    of the earliest retirement, the additions' effective year, or every year (additions without
+    a date and renames or moves change the registry of every year)."""
+    years = [on.year for _c, _n, _k, on, _s, _sn in result.retired]
+    if result.changed or (result.added and result.effective_on is None):
+        years.append(FIRST_DAY.year)
+    elif result.added:
+        years.append(result.effective_on.year)
+    for province_id in provinces:
+        figures_changed(province_id=province_id, year=min(years, default=FIRST_DAY.year))
+
+
+def _record_import(result: ImportResult, *, filename: str, province_code, provinces, user) -> None:
+    """ONE history entry per applied import (counts and the changed and retired codes), not one per
+    row: an import of the national file stays one COPY and a few set operations."""
     import hashlib
 
-    provinces = sorted({row[5] for row in valid})
     added_codes = [code for code, _name in result.added]
     if province_code is None and len(provinces) == 1:
         province_code = provinces[0]
@@ -150,53 +623,21 @@ def _record_import(result: ImportResult, *, filename: str, province_code, valid,
         data={
             "added": len(result.added),
             "changed": len(result.changed),
+            "retired": len(result.retired),
             "unchanged": result.unchanged,
             "provinces": provinces,
+            "effective_on": result.effective_on.isoformat() if result.effective_on else None,
             # A first import of the national file adds 126,800 rows: beyond LIST_MAX the codes are
             # kept as a digest of the sorted list (checkable against the registry), not listed.
             "added_codes": added_codes if len(added_codes) <= LIST_MAX else None,
             "added_codes_sha256": hashlib.sha256(",".join(sorted(added_codes)).encode()).hexdigest(),
             "changed_codes": [[code, old, new] for code, old, new in result.changed],
+            "retired_codes": [
+                [code, kind, on.isoformat(), successor or None]
+                for code, _name, kind, on, successor, _sn in result.retired
+            ],
         },
     )
-
-
-UPSERT_COLUMNS = ("code", "name", "street_id", "county_id", "city_id", "province_id")
-
-
-def _upsert(rows: list[tuple]) -> None:
-    """Insert or update rows by code. PostgreSQL: COPY into a temporary table, then one
-    INSERT ... ON CONFLICT; elsewhere bulk_create with update_conflicts."""
-    if not rows:
-        return
-    if connection.vendor != "postgresql":
-        Community.objects.bulk_create(
-            [Community(**dict(zip(UPSERT_COLUMNS, row, strict=True))) for row in rows],
-            batch_size=2000,
-            update_conflicts=True,
-            unique_fields=["code"],
-            update_fields=["name", "street", "county", "city", "province"],
-        )
-        return
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerows(rows)
-    buffer.seek(0)
-    table = Community._meta.db_table
-    columns = ", ".join(UPSERT_COLUMNS)
-    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in UPSERT_COLUMNS[1:])
-    with connection.cursor() as cursor:
-        # Dropped at commit; dropped here too for a second import inside one outer transaction.
-        cursor.execute("DROP TABLE IF EXISTS community_import")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE community_import ({', '.join(c + ' text' for c in UPSERT_COLUMNS)}) ON COMMIT DROP"
-        )
-        cursor.copy_expert(f"COPY community_import ({columns}) FROM STDIN WITH (FORMAT csv)", buffer)
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}, updated_at) "  # noqa: S608  (identifiers are ours, values are COPY data)
-            f"SELECT {columns}, now() FROM community_import "
-            f"ON CONFLICT (code) DO UPDATE SET {updates}, updated_at = now()"
-        )
 
 
 def _row_errors(number, code, name, street_raw, street_code, streets, seen) -> list[RowError]:
@@ -227,11 +668,19 @@ def _row_errors(number, code, name, street_raw, street_code, streets, seen) -> l
 
 
 def community_save(
-    *, user, code: str, name: str, street_code: str, community: Community | None = None
+    *,
+    user,
+    code: str,
+    name: str,
+    street_code: str,
+    community: Community | None = None,
+    established_on: dt.date | None = None,
 ) -> Community:
     """Create a community (`community` None) or rename / move one, for provincial staff of its
     provincial unit (administrators anywhere). Same rules and messages as a registry import row;
-    the code of an existing community never changes. Atomic; raises ServiceError."""
+    the code of an existing community never changes. A new community is in the registry from
+    `established_on` (None: since before the campaign). Atomic; raises ServiceError; the unit's
+    figures are refreshed after commit."""
     if not can_manage_registry(user):
         raise ForbiddenError(_("Only provincial staff can change the community registry."))
     code = (community.code if community else (code or "")).strip()
@@ -267,6 +716,10 @@ def community_save(
             community = Community(code=code)
         county, city, prov = streets[street_code]
         community.name = name
+        if community.pk is None or community._state.adding:
+            if established_on is not None and established_on < FIRST_DAY:
+                raise ServiceError(_("The date must be on or after 1 January 2020."), field="established_on")
+            community.established_on = established_on
         community.street_id, community.county_id, community.city_id, community.province_id = (
             street_code,
             county,
@@ -275,16 +728,24 @@ def community_save(
         )
         community.full_clean(validate_unique=False)
         community.save()
-        _record_save(user=user, community=community, before=before)
+        changed = _record_save(user=user, community=community, before=before)
+        if changed:
+            figures_changed(
+                province_id=community.province_id,
+                year=established_on.year if before is None and established_on else FIRST_DAY.year,
+            )
     return community
 
 
-def _record_save(*, user, community: Community, before: tuple[str, str] | None) -> None:
-    """One history entry per community added, renamed or moved through the registry page/API."""
+def _record_save(*, user, community: Community, before: tuple[str, str] | None) -> bool:
+    """One history entry per community added, renamed or moved through the registry page/API.
+    Returns whether anything changed."""
     if before is None:
         action, data = TraceAction.ADDED, {"name": community.name, "street": community.street_id}
+        if community.established_on:
+            data["established_on"] = community.established_on.isoformat()
     elif before == (community.name, community.street_id):
-        return
+        return False
     else:
         action = TraceAction.MOVED if before[1] != community.street_id else TraceAction.RENAMED
         data = {
@@ -300,3 +761,107 @@ def _record_save(*, user, community: Community, before: tuple[str, str] | None) 
         province_id=community.province_id,
         data=data,
     )
+    return True
+
+
+def community_retire(
+    *,
+    user,
+    community: Community,
+    kind: str,
+    effective_on: dt.date | None,
+    successor_code: str = "",
+    successor_name: str = "",
+    note: str = "",
+) -> Community:
+    """Retire a community from the registry from `effective_on` (the first day it no longer
+    exists): merged into another community, abolished, or renamed with a new code. For a rename
+    the new community may be created in the same step (`successor_name`, same street, in the
+    registry from the same day). The community's history and assessments stay; the figures of the
+    years before `effective_on`'s year keep counting it, the later ones do not.
+
+    Provincial staff of its unit (administrators anywhere). Atomic, with one history entry; the
+    unit's figures are refreshed after commit. Raises ServiceError (the field in `field`)."""
+
+    from .models import Retirement
+
+    if not can_manage_registry(user, community.province_id):
+        raise ForbiddenError(_("Only provincial staff can change the community registry."))
+    if kind not in Retirement.values:
+        raise ServiceError(_("Choose how the community leaves the registry."), field="kind")
+    if effective_on is None:
+        raise ServiceError(
+            _("Give the date from which the community no longer exists."), field="effective_on"
+        )
+    if effective_on < FIRST_DAY:
+        raise ServiceError(_("The date must be on or after 1 January 2020."), field="effective_on")
+    successor_code = (successor_code or "").strip()
+    note = (note or "").strip()[:200]
+    if kind == Retirement.ABOLISHED and successor_code:
+        raise ServiceError(
+            _("An abolished community has no successor: leave the field empty."), field="successor_code"
+        )
+    if kind != Retirement.ABOLISHED and not successor_code:
+        raise ServiceError(
+            _("Give the code of the community it was merged into, or its new code."), field="successor_code"
+        )
+    with transaction.atomic():
+        locked = Community.objects.select_for_update().get(pk=community.pk)
+        if locked.retired_on is not None:
+            raise ServiceError(
+                _("This community was already retired on %(date)s.")
+                % {"date": locked.retired_on.isoformat()},
+                code="already_retired",
+                field="effective_on",
+            )
+        if locked.established_on is not None and effective_on <= locked.established_on:
+            raise ServiceError(
+                _("The date must be after the day the community was added (%(date)s).")
+                % {"date": locked.established_on.isoformat()},
+                field="effective_on",
+            )
+        successor = None
+        if successor_code:
+            if successor_code == locked.code:
+                raise ServiceError(_("A community cannot be its own successor."), field="successor_code")
+            successor = Community.objects.filter(pk=successor_code, province_id=locked.province_id).first()
+            if successor is None and kind == Retirement.RENAMED and (successor_name or "").strip():
+                successor = community_save(
+                    user=user,
+                    code=successor_code,
+                    name=successor_name,
+                    street_code=locked.street_id,
+                    established_on=effective_on,
+                )
+            if successor is None:
+                raise ServiceError(
+                    _("There is no community with code %(code)s in your provincial unit.")
+                    % {"code": successor_code},
+                    field="successor_code",
+                )
+            if successor.retired_on is not None and successor.retired_on <= effective_on:
+                raise ServiceError(
+                    _("The community %(code)s no longer exists on that date.") % {"code": successor_code},
+                    field="successor_code",
+                )
+        locked.retired_on = effective_on
+        locked.retirement = kind
+        locked.successor = successor
+        locked.retirement_note = note
+        locked.save(update_fields=["retired_on", "retirement", "successor", "retirement_note", "updated_at"])
+        trace_append(
+            kind=TraceKind.REGISTRY,
+            action=TraceAction.RETIRED,
+            actor=user,
+            subject=locked.code,
+            subject_label=locked.name,
+            province_id=locked.province_id,
+            data={
+                "retirement": kind,
+                "effective_on": effective_on.isoformat(),
+                "successor": successor.code if successor else None,
+                "note": note,
+            },
+        )
+        figures_changed(province_id=locked.province_id, year=effective_on.year)
+    return locked

@@ -16,4 +16,5 @@ urlpatterns = [
         r"^export/assessments\.(?P<fmt>csv|xlsx)$", export_views.assessment_export, name="export-assessments"
     ),
     path("<str:code>/", views.community_detail, name="detail"),
+    path("<str:code>/retire/", views.community_retire_view, name="retire"),
 ]

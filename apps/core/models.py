@@ -27,6 +27,7 @@ class TraceAction(models.TextChoices):
     RENAMED = "renamed", _("Community renamed")
     MOVED = "moved", _("Community moved to another street")
     IMPORTED = "imported", _("Registry imported")
+    RETIRED = "retired", _("Community retired")
     # review chains
     CHAIN_SET = "chain_set", _("Review chain set")
     # local standards

@@ -20,6 +20,8 @@ DEMO_NARRATIVE = {
 
 def seed(*, accounts, stdout=None) -> None:
     year = campaign_year()
+    # Live figures of every campaign year (decisions keep them current from now on).
+    services.figures_refresh_all()
     report = services.annual_report_compile(province_code=SHANGHAI, year=year)
     if report.is_editable and not any(getattr(report, n) for n in NARRATIVE_FIELDS):
         report = services.annual_report_update_narrative(

@@ -6,12 +6,15 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.accounts.capabilities import can_explore_figures, can_see_national
 from apps.core.errors import ServiceError
 from apps.core.viewsets import ScopedListView, ScopedRetrieveView
+from apps.regions.models import Region
 
 from . import selectors, services, tasks
 from .models import AnnualReport, CompileJob, JobKind, NationalSnapshot
@@ -84,8 +87,34 @@ class CompileJobRequestSerializer(serializers.Serializer):
 
 class NationalSerializer(serializers.Serializer):
     year = serializers.IntegerField()
-    compiled_at = serializers.DateTimeField()
+    compiled_at = serializers.DateTimeField(
+        allow_null=True, help_text="汇总时间(实时数据的截止时间)/ When the live figures were composed"
+    )
     figures = serializers.JSONField()
+
+
+class FiguresRowSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    registered = serializers.IntegerField()
+    participating = serializers.IntegerField()
+    submitted = serializers.IntegerField()
+    returned = serializers.IntegerField()
+    approved = serializers.IntegerField(help_text="审核通过且未撤销 / Approved and not revoked since")
+    revoked = serializers.IntegerField()
+    meeting = serializers.IntegerField(help_text="累计达到创建要求 / Meeting the requirements (cumulative)")
+    waiting = serializers.DictField(
+        child=serializers.IntegerField(), help_text="各审核层级待审 / Waiting per level"
+    )
+    share = serializers.FloatField(allow_null=True)
+    participation = serializers.FloatField(allow_null=True)
+
+
+class FiguresRegionSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    region = FiguresRowSerializer()
+    child_level = serializers.CharField(allow_null=True)
+    children = FiguresRowSerializer(many=True)
 
 
 # Errors (ServiceError, 404) go through the API's one exception handler: {"code", "message", "fields"}.
@@ -185,13 +214,48 @@ def _snapshot_or_404(request, year) -> NationalSnapshot:
 
 
 class NationalDetail(APIView):
+    """The national figures of a year as of the last decision (composed from the 32 units)."""
+
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: NationalSerializer}, summary="全国进展 / National progress of a year")
+    @extend_schema(
+        responses={200: NationalSerializer}, summary="全国进展(实时)/ National progress of a year, live"
+    )
     def get(self, request, year):
-        snapshot = _snapshot_or_404(request, year)
+        if not can_see_national(request.user) or year not in selectors.figure_years():
+            raise Http404
+        figures, as_of = selectors.national_figures_live(year=year)
+        return Response({"year": year, "compiled_at": as_of, "figures": figures})
+
+
+class FiguresRegion(APIView):
+    """A region's live figures of a year and those of each region one level below (drill-down):
+    reviewers for their own region and below, the ministry everywhere."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses={200: FiguresRegionSerializer}, summary="地区统计(实时)/ A region's figures, live"
+    )
+    def get(self, request, year, code):
+        if not can_explore_figures(request.user):
+            raise PermissionDenied(_("Your role may not read these figures."))
+        if year not in selectors.figure_years():
+            raise Http404
+        try:
+            region = selectors.figures_region_get(user=request.user, code=code)
+        except Region.DoesNotExist:
+            raise Http404 from None
+        table = selectors.region_figures_table(year=year, region=region)
         return Response(
-            {"year": snapshot.year, "compiled_at": snapshot.compiled_at, "figures": snapshot.figures}
+            FiguresRegionSerializer(
+                {
+                    "year": year,
+                    "region": {**table["row"], "code": region.code, "name": region.name},
+                    "child_level": table["child_level"],
+                    "children": table["children"],
+                }
+            ).data
         )
 
 

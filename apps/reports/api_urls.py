@@ -12,6 +12,7 @@ urlpatterns = [
     path("annual/<int:pk>/pdf/", api.AnnualReportPdf.as_view(), name="annual-pdf"),
     path("national/<int:year>/", api.NationalDetail.as_view(), name="national"),
     path("national/<int:year>/pdf/", api.NationalPdf.as_view(), name="national-pdf"),
+    path("figures/<int:year>/<str:code>/", api.FiguresRegion.as_view(), name="figures-region"),
     path("jobs/", api.CompileJobStart.as_view(), name="job-start"),
     path("jobs/<uuid:pk>/", api.CompileJobDetail.as_view(), name="job-detail"),
 ]

@@ -101,6 +101,171 @@ def pair_chart(
     return mark_safe("".join(parts))  # noqa: S308
 
 
+def line_chart(
+    points: list[tuple[str, float | None]],
+    *,
+    target: float | None = None,
+    target_label: str = "",
+    target_at: str | None = None,
+    width: int = 640,
+    height: int = 240,
+    label: str = "",
+) -> SafeString:
+    """Shares (0..1) over years as a line with a dot and a label per year; a dashed line at
+    `target`, and a marker on the year the target was due (`target_at`, e.g. "2022")."""
+    left, right, top, bottom = 44, 16, 16, 28
+    plot_w, plot_h = width - left - right, height - top - bottom
+    n = max(len(points), 1)
+    step = plot_w / max(n - 1, 1)
+
+    def x(i: int) -> float:
+        return left + (i * step if n > 1 else plot_w / 2)
+
+    def y(v: float) -> float:
+        return top + plot_h * (1 - max(0.0, min(1.0, v)))
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}" '
+        f'font-family="Noto Sans CJK SC, sans-serif" font-size="11">'
+    ]
+    parts.extend(
+        f'<line x1="{left}" y1="{y(tick):.1f}" x2="{left + plot_w}" y2="{y(tick):.1f}" stroke="#e3e9e5"/>'
+        f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" fill="{INK}">{int(tick * 100)}%</text>'
+        for tick in (0, 0.2, 0.4, 0.6, 0.8, 1.0)
+    )
+    if target is not None:
+        parts.append(
+            f'<line x1="{left}" y1="{y(target):.1f}" x2="{left + plot_w}" y2="{y(target):.1f}" stroke="{RED}" '
+            f'stroke-width="1.5" stroke-dasharray="4 3"/>'
+        )
+    for i, (year, _value) in enumerate(points):
+        parts.append(
+            f'<text x="{x(i):.1f}" y="{height - 8}" text-anchor="middle" fill="{INK}">{escape(year)}</text>'
+        )
+        if target is not None and year == target_at:
+            parts.append(
+                f'<circle cx="{x(i):.1f}" cy="{y(target):.1f}" r="5" fill="none" stroke="{RED}" stroke-width="1.5"/>'
+                f'<text x="{left + 4}" y="{y(target) - 6:.1f}" fill="{RED}">{escape(target_label)}</text>'
+            )
+    known = [(x(i), y(v), v) for i, (_year, v) in enumerate(points) if v is not None]
+    if len(known) > 1:
+        path = " ".join(f"{px:.1f},{py:.1f}" for px, py, _v in known)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{GREEN}" stroke-width="2.5"/>')
+    for px, py, v in known:
+        parts.append(
+            f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="{GREEN}"/>'
+            f'<text x="{px:.1f}" y="{py - 8:.1f}" text-anchor="middle" fill="{INK}">{v * 100:.1f}%</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308  (every label is escaped above)
+
+
+# The 32 provincial units on a rough grid (column, row) of China: one square each, neighbours
+# roughly where they are. Not a map: a published boundary map of China needs an approval number.
+TILES = {
+    "230000000000": (8, 0, "黑龙江"),
+    "150000000000": (5, 1, "内蒙古"),
+    "220000000000": (8, 1, "吉林"),
+    "650000000000": (0, 2, "新疆"),
+    "660000000000": (1, 2, "兵团"),
+    "620000000000": (3, 2, "甘肃"),
+    "640000000000": (4, 2, "宁夏"),
+    "140000000000": (5, 2, "山西"),
+    "130000000000": (6, 2, "河北"),
+    "110000000000": (7, 2, "北京"),
+    "210000000000": (8, 2, "辽宁"),
+    "630000000000": (2, 3, "青海"),
+    "610000000000": (4, 3, "陕西"),
+    "410000000000": (5, 3, "河南"),
+    "370000000000": (6, 3, "山东"),
+    "120000000000": (7, 3, "天津"),
+    "540000000000": (1, 4, "西藏"),
+    "510000000000": (3, 4, "四川"),
+    "500000000000": (4, 4, "重庆"),
+    "420000000000": (5, 4, "湖北"),
+    "340000000000": (6, 4, "安徽"),
+    "320000000000": (7, 4, "江苏"),
+    "530000000000": (3, 5, "云南"),
+    "520000000000": (4, 5, "贵州"),
+    "430000000000": (5, 5, "湖南"),
+    "360000000000": (6, 5, "江西"),
+    "330000000000": (7, 5, "浙江"),
+    "310000000000": (8, 5, "上海"),
+    "450000000000": (4, 6, "广西"),
+    "440000000000": (5, 6, "广东"),
+    "350000000000": (6, 6, "福建"),
+    "460000000000": (5, 7, "海南"),
+}
+# Share bins (lower bound, colour): the darkest green from the target up.
+SHARE_COLOURS = [(0.0, "#e7f1ec"), (0.2, "#b9dcc8"), (0.4, "#7fbf9c"), (0.6, "#1f7a4d")]
+NO_REGISTRY = "#d9d9d9"
+
+
+def share_colour(share: float | None) -> str:
+    if share is None:
+        return NO_REGISTRY
+    colour = SHARE_COLOURS[0][1]
+    for low, value in SHARE_COLOURS:
+        if share >= low:
+            colour = value
+    return colour
+
+
+def tile_map(
+    units: list[dict],
+    *,
+    href=None,
+    legend: list[tuple[str, str]] = (),
+    no_registry_label: str = "",
+    size: int = 58,
+    gap: int = 4,
+    label: str = "",
+) -> SafeString:
+    """The 32 provincial units as squares on a rough grid, coloured by share; each square links to
+    `href(code)` when given. `units`: rows with code, share and registry_imported."""
+    by_code = {u["code"]: u for u in units}
+    cols, rows = 9, 8
+    legend_h = 46  # two lines of legend
+    width, height = cols * (size + gap), rows * (size + gap) + legend_h
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart tilemap" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}" '
+        f'font-family="Noto Sans CJK SC, sans-serif" font-size="11">'
+    ]
+    for code, (col, row, short) in TILES.items():
+        unit = by_code.get(code, {})
+        share = unit.get("share") if unit.get("registry_imported", True) else None
+        fill = share_colour(share)
+        ink = "#fff" if share is not None and share >= 0.4 else INK
+        x, y = col * (size + gap), row * (size + gap)
+        text = "—" if share is None else f"{share * 100:.0f}%"
+        tile = (
+            f'<rect x="{x}" y="{y}" width="{size}" height="{size}" rx="4" fill="{fill}"/>'
+            f'<text x="{x + size / 2:.1f}" y="{y + size / 2 - 3:.1f}" text-anchor="middle" fill="{ink}" '
+            f'font-size="12">{escape(short)}</text>'
+            f'<text x="{x + size / 2:.1f}" y="{y + size / 2 + 13:.1f}" text-anchor="middle" fill="{ink}">{text}</text>'
+        )
+        title = f"<title>{escape(unit.get('name', short))} {text}</title>"
+        if href:
+            parts.append(f'<a href="{escape(href(code))}">{title}{tile}</a>')
+        else:
+            parts.append(f"<g>{title}{tile}</g>")
+    # The legend, wrapped onto as many lines as it needs (CJK characters are about twice as wide).
+    y, x = rows * (size + gap) + 6, 0
+    for text, colour in [*legend, (no_registry_label, NO_REGISTRY)]:
+        item = 18 + sum(12 if ord(ch) > 0x2E80 else 7 for ch in text) + 14
+        if x and x + item > width:
+            x, y = 0, y + 20
+        parts.append(
+            f'<rect x="{x}" y="{y}" width="14" height="14" fill="{colour}"/>'
+            f'<text x="{x + 18}" y="{y + 11}" fill="{INK}">{escape(text)}</text>'
+        )
+        x += item
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308  (every label is escaped above)
+
+
 def histogram(
     bins: list[dict],
     *,

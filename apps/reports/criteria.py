@@ -7,6 +7,7 @@ and the assessments export uses the same mapping and the same rule (`weakest_rat
 `weakest_verdict`). Every figure is a GROUP BY in the database.
 """
 
+from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Avg, Case, Count, F, IntegerField, Min, Q, QuerySet, Value, When
@@ -51,31 +52,9 @@ def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def national_criterion_figures(*, assessments: QuerySet, year: int) -> list[dict]:
-    """One row per national criterion: of the APPROVED assessments of `year` among `assessments`,
-    how many met it (every local criterion mapped onto it rated met) and how many the reviewers
-    confirmed (every one confirmed), and both as shares of the approved assessments.
-
-    Three queries whatever the number of rows: the approved count, one GROUP BY over the
-    responses by national criterion, the national criteria."""
-    approved = assessments.filter(year=year, state=State.APPROVED)
-    base = approved.count()
-    # An assessment meets national criterion N unless one of its responses counted under N is
-    # not rated met: met = assessments answering N - those with a response under N not met.
-    stats = {
-        row["n"]: row
-        for row in Response.objects.filter(assessment__in=approved.values("id"))
-        .order_by()
-        .annotate(n=F(NATIONAL_NUMBER))
-        .values("n")
-        .annotate(
-            answered=Count("assessment_id", distinct=True),
-            not_met=Count("assessment_id", distinct=True, filter=~Q(rating=Rating.MET)),
-            not_confirmed=Count("assessment_id", distinct=True, filter=~Q(verdict=Verdict.CONFIRMED)),
-        )
-    }
+def _stats_rows(criteria: list[dict], stats: dict, base: int) -> list[dict]:
     rows = []
-    for c in national_criteria().values("number", "text_zh"):
+    for c in criteria:
         s = stats.get(c["number"], {})
         answered = s.get("answered", 0)
         met = answered - s.get("not_met", 0)
@@ -92,6 +71,58 @@ def national_criterion_figures(*, assessments: QuerySet, year: int) -> list[dict
             }
         )
     return rows
+
+
+# How composed figures (the nation from its units) divide again: share -> (part, base).
+SHARES = {"met_share": ("met", "approved"), "confirmed_share": ("confirmed", "approved")}
+
+
+def national_criterion_figures_by_unit(*, assessments: QuerySet, year: int, codes) -> dict[str, list[dict]]:
+    """One row per national criterion for each provincial unit of `codes`: of the APPROVED
+    assessments of `year` among `assessments`, how many met it (every local criterion mapped onto
+    it rated met) and how many the reviewers confirmed (every one confirmed), and both as shares
+    of the approved assessments. The one per-criterion rule of every report, snapshot, dashboard,
+    PDF and API answer.
+
+    Three queries whatever the number of units and rows: the approved count per unit, one GROUP
+    BY over the responses by unit and national criterion, the national criteria."""
+    approved = assessments.filter(year=year, state=State.APPROVED)
+    bases = dict(approved.order_by().values_list("province_id").annotate(n=Count("id")))
+    # An assessment meets national criterion N unless one of its responses counted under N is
+    # not rated met: met = assessments answering N - those with a response under N not met.
+    stats: dict = defaultdict(dict)
+    for row in (
+        Response.objects.filter(assessment__in=approved.values("id"))
+        .order_by()
+        .annotate(n=F(NATIONAL_NUMBER), unit=F("assessment__province_id"))
+        .values("unit", "n")
+        .annotate(
+            answered=Count("assessment_id", distinct=True),
+            not_met=Count("assessment_id", distinct=True, filter=~Q(rating=Rating.MET)),
+            not_confirmed=Count("assessment_id", distinct=True, filter=~Q(verdict=Verdict.CONFIRMED)),
+        )
+    ):
+        stats[row["unit"]][row["n"]] = row
+    criteria = list(national_criteria().values("number", "text_zh"))
+    return {code: _stats_rows(criteria, stats[code], bases.get(code, 0)) for code in codes}
+
+
+def national_criterion_figures(*, assessments: QuerySet, year: int) -> list[dict]:
+    """The same rows over all of `assessments` at once (one base, not one per unit)."""
+    approved = assessments.filter(year=year, state=State.APPROVED)
+    stats = {
+        row["n"]: row
+        for row in Response.objects.filter(assessment__in=approved.values("id"))
+        .order_by()
+        .annotate(n=F(NATIONAL_NUMBER))
+        .values("n")
+        .annotate(
+            answered=Count("assessment_id", distinct=True),
+            not_met=Count("assessment_id", distinct=True, filter=~Q(rating=Rating.MET)),
+            not_confirmed=Count("assessment_id", distinct=True, filter=~Q(verdict=Verdict.CONFIRMED)),
+        )
+    }
+    return _stats_rows(list(national_criteria().values("number", "text_zh")), stats, approved.count())
 
 
 def _number(value) -> float | None:

@@ -6,7 +6,7 @@ from apps.accounts.capabilities import can_see_national, is_province_staff
 from apps.assessments.selectors import campaign_year
 
 from . import selectors
-from .models import AnnualReport, NationalSnapshot
+from .models import AnnualReport
 
 
 def panels(request) -> list[dict]:
@@ -17,10 +17,24 @@ def panels(request) -> list[dict]:
     if is_province_staff(user):
         report = AnnualReport.objects.visible_to(user).filter(year=year).first()
         return [
-            {"template": "reports/home_province.html", "report": report, "year": year, "days_left": days_left}
+            {
+                "template": "reports/home_province.html",
+                "report": report,
+                "year": year,
+                "days_left": days_left,
+                "province": user.region_id,
+            }
         ]
     if can_see_national(user):
-        snapshot = NationalSnapshot.objects.filter(year=year).only("year", "figures", "compiled_at").first()
-        totals = snapshot.figures.get("totals", {}) if snapshot else {}
-        return [{"template": "reports/home_national.html", "t": totals, "year": year, "days_left": days_left}]
+        figures, _as_of = selectors.national_figures_live(year=year)
+        return [
+            {
+                "template": "reports/home_national.html",
+                "t": figures.get("totals", {}),
+                "target": figures.get("target", selectors.target_share()),
+                "target_year": selectors.TARGET_YEAR,
+                "year": year,
+                "days_left": days_left,
+            }
+        ]
     return []

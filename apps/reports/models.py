@@ -213,3 +213,41 @@ class CompileJob(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.year} {self.state}"
+
+
+class UnitFiguresQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(province_scope_q(user))
+
+
+class UnitFigures(models.Model):
+    """The live figures of one provincial unit and year (docs/figures.md), as of the last decision.
+
+    Recomputed after every decision, import and designation that touches the unit
+    (`services.unit_figures_refresh_on_commit`), and by the beat sweep when a refresh was missed.
+    The national figures are composed from the 32 units' `summary`, never by reading every
+    assessment again. Split in three columns so that the national composition reads the small
+    summaries only, not every unit's list of approved communities."""
+
+    province = models.ForeignKey(
+        "regions.Region", verbose_name=_("Provincial unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("Year"))
+    # totals, per-criterion counts, the turnaround histogram, whether the unit has cities.
+    summary = models.JSONField(default=dict)
+    # rows per city and per county.
+    areas = models.JSONField(default=dict)
+    # approved, revoked and demonstration communities of the year.
+    lists = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(_("Computed"))
+
+    objects = UnitFiguresQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Live figures of a provincial unit")
+        verbose_name_plural = _("Live figures of the provincial units")
+        ordering = ["year", "province_id"]
+        constraints = [models.UniqueConstraint(fields=["province", "year"], name="unit_figures_one_per_year")]
+
+    def __str__(self):
+        return f"{self.province_id} · {self.year}"

@@ -1,5 +1,9 @@
-"""Turning stored figures into what pages and PDFs display (labels, chart items). No queries."""
+"""Turning figures into what pages, exports and PDFs display (labels, chart items). No queries."""
 
+import re
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.review import workflow
@@ -14,6 +18,42 @@ STATUS_LABELS = {
     "missing": _("Missing (late)"),
 }
 
+FIGURE_LABELS = {
+    "registered": _("Registered"),
+    "participating": _("Participating"),
+    "not_participating": _("Not participating"),
+    "submitted": _("Submitted (with reviewers or decided)"),
+    "approved": _("Approved (not revoked)"),
+    "revoked": _("Revoked"),
+    "returned": _("Returned to the community"),
+    "meeting": _("Meeting the requirements (cumulative)"),
+    "demonstrations": _("Demonstration communities"),
+    "share": _("Share meeting the requirements"),
+    "participation": _("Participation"),
+}
+
+
+def figure_label(key: str) -> str:
+    if key.startswith("waiting_"):
+        level = key.removeprefix("waiting_")
+        return str(workflow.waiting_label(level)) if level in workflow.LEVEL else key
+    return str(FIGURE_LABELS.get(key, key))
+
+
+def waiting_levels(figures: dict) -> list[tuple[str, str]]:
+    """The review levels whose "waiting" figures a table shows, with their labels: the chain of the
+    province stored with its figures (the national figures list every level; figures stored before
+    chains existed have the default chain)."""
+    chain = (figures or {}).get("chain") or list(workflow.DEFAULT_CHAIN)
+    return [(key, str(workflow.waiting_label(key, chain))) for key in chain if key in workflow.LEVEL]
+
+
+def levels_with_work(rows: list[dict]) -> list[str]:
+    """The review levels where something waits in any of `rows` (drill-down tables over regions
+    whose chains may differ), else the default chain."""
+    levels = [key for key in workflow.LEVEL_KEYS if any((r.get("waiting") or {}).get(key) for r in rows)]
+    return levels or list(workflow.DEFAULT_CHAIN)
+
 
 def share_items(rows: list[dict]) -> list[tuple[str, float | None]]:
     return [(r.get("name") or r.get("code") or "—", r.get("share")) for r in rows]
@@ -25,6 +65,33 @@ def criteria_chart(figures: dict, *, width: int = 640):
         [(f"{c['number']}", c["met_share"], c["confirmed_share"]) for c in figures.get("criteria", [])],
         legend=(str(_("Rated met (of approved)")), str(_("Confirmed (of approved)"))),
         width=width,
+    )
+
+
+def trend_chart(points: list[dict], *, target: float, target_year: int, width: int = 640):
+    return charts.line_chart(
+        [(str(p["year"]), p["share"]) for p in points],
+        target=target,
+        target_at=str(target_year),
+        target_label=gettext("Target %(year)s: %(share)s")
+        % {"year": target_year, "share": f"{target * 100:.0f}%"},
+        width=width,
+        label=gettext("Share meeting the requirements at the end of each year"),
+    )
+
+
+def tile_map(units: list[dict], *, href=None):
+    return charts.tile_map(
+        units,
+        href=href,
+        legend=[
+            (gettext("under 20%"), charts.SHARE_COLOURS[0][1]),
+            ("20–40%", charts.SHARE_COLOURS[1][1]),
+            ("40–60%", charts.SHARE_COLOURS[2][1]),
+            (gettext("60% and more"), charts.SHARE_COLOURS[3][1]),
+        ],
+        no_registry_label=gettext("Registry not imported"),
+        label=gettext("Share meeting the requirements by provincial unit"),
     )
 
 
@@ -61,9 +128,33 @@ def status_rows(rows: list[dict]) -> list[dict]:
     return [{**r, "label": STATUS_LABELS.get(r["status"], r["status"])} for r in rows]
 
 
-def waiting_levels(figures: dict) -> list[tuple[str, str]]:
-    """The review levels the figures count "waiting" for, with their labels: the chain of the
-    province (a national figure lists every level). Figures compiled before chains existed have
-    the default chain."""
-    chain = (figures or {}).get("chain") or list(workflow.DEFAULT_CHAIN)
-    return [(key, str(workflow.waiting_label(key, chain))) for key in chain if key in workflow.LEVEL]
+def change_rows(rows: list[dict]) -> list[dict]:
+    return [{**r, "label": figure_label(r["key"])} for r in rows]
+
+
+def issuing_unit(province_name: str | None) -> str:
+    """The issuing unit printed on a report: the provincial housing department of the unit, or the
+    ministry for the national report."""
+    if not province_name:
+        return gettext("Ministry of Housing and Urban-Rural Development")
+    return gettext("%(unit)s housing and urban-rural development department") % {"unit": province_name}
+
+
+def long_date(value) -> str:
+    """A date as an official document writes it (2026年11月30日)."""
+    return date_format(value, "DATE_FORMAT") if value else ""
+
+
+def page_counter_css() -> str:
+    """The page footer "第 N 页 共 M 页" as CSS content, from the translated "Page %(page)s of
+    %(pages)s" (so the PDF's numbering reads in the report's language)."""
+    text = gettext("Page %(page)s of %(pages)s")
+    out = []
+    for part in re.split(r"(%\(page\)s|%\(pages\)s)", text):
+        if part == "%(page)s":
+            out.append("counter(page)")
+        elif part == "%(pages)s":
+            out.append("counter(pages)")
+        elif part:
+            out.append('"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return " ".join(out)

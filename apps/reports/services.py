@@ -3,19 +3,25 @@ PDF rendering and compile jobs. Keyword-only; each one atomic and safe to run tw
 
 import datetime as dt
 import logging
+import threading
+from collections import defaultdict
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from apps.accounts.capabilities import can_edit_report, can_see_national
 from apps.accounts.models import Role, User
+from apps.assessments.models import Assessment
+from apps.communities.models import Community
 from apps.core.errors import ConflictError, ForbiddenError, ServiceError
 from apps.notices.services import notify_users
 from apps.regions.models import Region
 from apps.regions.selectors import provincial_units
+from apps.review.models import Demonstration
 
 from . import selectors
 from .models import (
@@ -28,6 +34,7 @@ from .models import (
     ReportAction,
     ReportEvent,
     ReportState,
+    UnitFigures,
 )
 
 
@@ -86,43 +93,196 @@ def annual_report_ensure(*, province_code: str, year: int) -> AnnualReport:
 
 
 def annual_report_compile(*, province_code: str, year: int, user: User | None = None) -> AnnualReport:
-    """Compile the figures of one provincial unit and year into its report.
+    """Bring the figures of one provincial unit and year up to date, and its report with them.
 
-    Idempotent: the figures are computed from the database outside the write, then stored in one
-    short transaction under the row lock; equal figures leave the row untouched (so running twice,
-    or a redelivered task, changes nothing). A submitted report is frozen and never recompiled.
-    Called by the compile task, the schedule and province staff (through a job).
+    Idempotent: the figures are computed from the database and stored (UnitFigures); a draft or
+    returned report takes them in one short transaction under its row lock, equal figures leave
+    the row untouched (so running twice, or a redelivered task, changes nothing). A submitted
+    report is frozen and never recompiled. Called by the compile task, the schedule and province
+    staff (through a job); decisions refresh through `unit_figures_refresh_on_commit`.
     """
     report = annual_report_ensure(province_code=province_code, year=year)
     if report.state == ReportState.SUBMITTED:
         return report
-    figures = selectors.region_figures(year=year, province_code=province_code)
+    before = report.compiled_at
+    unit_figures_refresh(province_id=province_code, years=[year], compose_national=False)
     with transaction.atomic():
         locked = AnnualReport.objects.select_for_update().get(pk=report.pk)
-        if locked.state == ReportState.SUBMITTED or locked.figures == figures:
-            return locked
-        locked.figures = figures
-        locked.compiled_at = timezone.now()
-        locked.save(update_fields=["figures", "compiled_at", "updated_at"])
-        _record(locked, user, ReportAction.COMPILED)
+        if locked.state != ReportState.SUBMITTED and locked.compiled_at != before:
+            _record(locked, user, ReportAction.COMPILED)
     return locked
 
 
 def national_snapshot_compile(*, year: int) -> NationalSnapshot:
-    """Compile the national figures of `year` (every unit, ranked, report status) in one write.
+    """Compose the national figures of `year` from the 32 units' stored figures (those never
+    stored are computed first) with the report status, in one write under the snapshot's lock.
 
-    Idempotent: equal figures leave the stored snapshot as it is."""
-    figures = selectors.region_figures(year=year)
-    figures["report_status"] = selectors.report_status(year=year, today=_today())
+    Idempotent: equal figures leave the stored snapshot as it is. Called after every refresh of a
+    unit (so the national dashboard is live) and by the year's compile once every unit is done."""
     with transaction.atomic():
         snapshot = NationalSnapshot.objects.select_for_update().filter(year=year).first()
         if snapshot is None:
-            return NationalSnapshot.objects.create(year=year, figures=figures, compiled_at=timezone.now())
+            # The first composition of the year: a concurrent one creates it too, one of them wins.
+            try:
+                with transaction.atomic():
+                    snapshot = NationalSnapshot.objects.create(
+                        year=year, figures={}, compiled_at=timezone.now()
+                    )
+            except IntegrityError:
+                snapshot = NationalSnapshot.objects.select_for_update().get(year=year)
+            snapshot = NationalSnapshot.objects.select_for_update().get(pk=snapshot.pk)
+        # Read under the lock: a composition that waited sees every unit committed before it.
+        figures = selectors.national_figures_compose(year=year, summaries=selectors.unit_summaries(year=year))
+        figures["report_status"] = selectors.report_status(year=year, today=_today())
+        # The progress of every year, so that the PDF is reproduced from this snapshot alone.
+        figures["trend"] = selectors.national_trend(until=year, current=figures)
         if snapshot.figures != figures:
             snapshot.figures = figures
             snapshot.compiled_at = timezone.now()
             snapshot.save(update_fields=["figures", "compiled_at"])
     return snapshot
+
+
+# --- Live figures --------------------------------------------------------------
+
+
+def _store_unit(*, province_id: str, year: int, figures: dict) -> UnitFigures:
+    """Store one unit's figures and hand them to its draft (or returned) report of that year.
+    Caller holds the UnitFigures row lock."""
+    columns = selectors.unit_figures_split(figures)
+    now = timezone.now()
+    row, created = UnitFigures.objects.get_or_create(
+        province_id=province_id, year=year, defaults={**columns, "computed_at": now}
+    )
+    if not created:
+        row.summary, row.areas, row.lists, row.computed_at = (
+            columns["summary"],
+            columns["areas"],
+            columns["lists"],
+            now,
+        )
+        row.save(update_fields=["summary", "areas", "lists", "computed_at"])
+    report = (
+        AnnualReport.objects.select_for_update()
+        .filter(province_id=province_id, year=year)
+        .exclude(state=ReportState.SUBMITTED)
+        .first()
+    )
+    if report is not None and report.figures != figures:
+        report.figures = figures
+        report.compiled_at = now
+        report.save(update_fields=["figures", "compiled_at", "updated_at"])
+    return row
+
+
+def _lock_unit(province_id: str, year: int) -> None:
+    """Serialize the refreshes of one unit and year: a refresh that waited computes after the
+    previous one committed, so the last write is never computed from older data."""
+    UnitFigures.objects.get_or_create(
+        province_id=province_id, year=year, defaults={"computed_at": timezone.now() - dt.timedelta(days=3650)}
+    )
+    UnitFigures.objects.select_for_update().filter(province_id=province_id, year=year).values_list(
+        "pk"
+    ).first()
+
+
+def unit_figures_refresh(*, province_id: str, years, compose_national: bool = True) -> None:
+    """Recompute the figures of one provincial unit for each of `years`, store them, update its
+    draft report, then (by default) recompose the national figures of those years.
+
+    Idempotent and safe to run concurrently (the unit's row is locked while it is computed, the
+    national snapshot while it is composed). Anyone's decision may trigger it: it reads and
+    writes figures only. A year's figures are computed and stored in one transaction."""
+    for year in sorted(set(years)):
+        with transaction.atomic():
+            _lock_unit(province_id, year)
+            figures = selectors.unit_figures_compute(year=year, province_code=province_id)
+            _store_unit(province_id=province_id, year=year, figures=figures)
+        if compose_national:
+            national_snapshot_compile(year=year)
+
+
+def figures_years_from(year: int) -> list[int]:
+    """The years whose figures a change in `year` can move: that year and every later one up to
+    the current campaign year (meeting the requirements is cumulative; the registry of a year is
+    the registry at its end)."""
+    last = max(selectors.figure_years()[-1], year)
+    return list(range(max(year, selectors.FIRST_YEAR), last + 1))
+
+
+_pending = threading.local()
+
+
+def unit_figures_refresh_on_commit(*, province_id: str, year: int) -> None:
+    """THE call every decision makes (submit, recommend, return, approve, revoke, designate,
+    registry changes and imports): once the caller's transaction commits, the unit's figures of
+    `year` and the later years are recomputed and stored, and the national figures recomposed, in
+    the same request (well under a second for the largest unit).
+
+    Calls within one transaction are merged (a bulk approval of 50 refreshes once). A refresh that
+    fails is logged and leaves the decision committed; the beat sweep (`figures_refresh_stale`)
+    catches up. Outside a transaction it runs at once."""
+    pending = getattr(_pending, "units", None)
+    if pending is None:
+        pending = _pending.units = {}
+    pending[province_id] = min(year, pending.get(province_id, year))
+    transaction.on_commit(_refresh_pending, robust=True)
+
+
+def _refresh_pending() -> None:
+    pending = getattr(_pending, "units", None) or {}
+    _pending.units = {}
+    for province_id, year in sorted(pending.items()):
+        unit_figures_refresh(province_id=province_id, years=figures_years_from(year))
+
+
+def figures_refresh_all(*, years=None) -> int:
+    """Recompute every unit's figures for `years` (default: every campaign year), one grouped pass
+    per year, store them, update the draft reports and recompose the national figures. Used by
+    `manage.py refresh_figures`, the demo data and the bench. Returns the rows written."""
+    written = 0
+    for year in sorted(set(years or selectors.figure_years())):
+        computed = selectors.units_figures_compute(year=year)
+        for province_id, figures in computed.items():
+            with transaction.atomic():
+                _lock_unit(province_id, year)
+                _store_unit(province_id=province_id, year=year, figures=figures)
+            written += 1
+        national_snapshot_compile(year=year)
+    return written
+
+
+def figures_refresh_stale() -> int:
+    """The safety net behind the after-commit refresh (beat, every few minutes): refresh each unit
+    whose assessments, registry or demonstrations changed after its figures were computed, or
+    whose figures of a campaign year were never computed. Returns the units refreshed."""
+    years = selectors.figure_years()
+    computed = defaultdict(dict)
+    for province_id, year, at in UnitFigures.objects.filter(year__in=years).values_list(
+        "province_id", "year", "computed_at"
+    ):
+        computed[province_id][year] = at
+    changed = defaultdict(list)
+    for rows in (
+        Assessment.objects.order_by().values("province_id").annotate(at=Max("updated_at")),
+        Community.objects.order_by().values("province_id").annotate(at=Max("updated_at")),
+        Demonstration.objects.order_by()
+        .values(province_id=F("assessment__province_id"))
+        .annotate(at=Max("designated_at")),
+    ):
+        for row in rows:
+            if row["at"] is not None:
+                changed[row["province_id"]].append(row["at"])
+    refreshed = 0
+    for province_id in selectors.provincial_units().values_list("code", flat=True):
+        stored = computed.get(province_id, {})
+        oldest = min(stored.values()) if len(stored) == len(years) else None
+        latest = max(changed.get(province_id, []), default=None)
+        if oldest is not None and (latest is None or latest <= oldest):
+            continue
+        unit_figures_refresh(province_id=province_id, years=years)
+        refreshed += 1
+    return refreshed
 
 
 def _require_province_staff(user: User, report: AnnualReport) -> None:
@@ -251,9 +411,10 @@ def _notify(users, text: str, url: str) -> None:
     notify_users(users=users, text=text, url=url)
 
 
-def annual_reports_remind(*, year: int, today: dt.date | None = None) -> int:
+def annual_reports_remind(*, year: int, today: dt.date | None = None, user: User | None = None) -> int:
     """Remind (e-mail and notice) every provincial department whose report of `year` is not submitted.
-    At most once a day per report (a unique history row guards a rerun). Returns the units reminded."""
+    At most once a day per report (a unique history row guards a rerun, whether the schedule or the
+    ministry sent it). `user`: who sent it (None: the schedule). Returns the units reminded."""
     today = today or _today()
     deadline = selectors.report_deadline(year)
     days_left = (deadline - today).days
@@ -262,21 +423,33 @@ def annual_reports_remind(*, year: int, today: dt.date | None = None) -> int:
         report = annual_report_ensure(province_code=code, year=year)
         if report.state == ReportState.SUBMITTED:
             continue
+        if days_left >= 0:
+            text = _(
+                "Reminder: your %(year)s annual summary evaluation report is due on 30 November (%(days)s days left)."
+            ) % {"year": year, "days": days_left}
+        else:
+            text = _(
+                "Reminder: your %(year)s annual summary evaluation report was due on 30 November and has not been submitted yet."
+            ) % {"year": year}
         try:
             with transaction.atomic():
-                _record(report, None, ReportAction.REMINDED, day=today)
-                _notify(
-                    _province_users(code),
-                    _(
-                        "Reminder: your %(year)s annual summary evaluation report is due on 30 November (%(days)s days left)."
-                    )
-                    % {"year": year, "days": days_left},
-                    f"/reports/{report.pk}/",
-                )
+                _record(report, user, ReportAction.REMINDED, day=today)
+                _notify(_province_users(code), text, f"/reports/{report.pk}/")
         except IntegrityError:
             continue  # already reminded today
         reminded += 1
     return reminded
+
+
+def annual_reports_remind_by(*, user: User, year: int, today: dt.date | None = None) -> int:
+    """The ministry's reminder (催报) to the units that have not submitted their report of `year`:
+    the same notice and e-mail as the scheduled reminders, at most once a day per unit. Ministry
+    and administrators only (ForbiddenError otherwise). Returns the units reminded."""
+    from apps.accounts.capabilities import can_remind_reports
+
+    if not can_remind_reports(user):
+        raise ForbiddenError(_("Only the ministry can remind the provincial units."))
+    return annual_reports_remind(year=year, today=today, user=user)
 
 
 def annual_reports_mark_late(*, year: int, today: dt.date | None = None) -> int:

@@ -114,3 +114,11 @@ def scheduled_mark_late() -> int:
 def requeue_pending_jobs() -> int:
     """Every 5 minutes: send the compile jobs requested while Redis was unreachable."""
     return services.compile_jobs_requeue()
+
+
+@shared_task(name="reports.refresh_stale_figures", time_limit=600, soft_time_limit=540, **COMMON)
+def refresh_stale_figures() -> int:
+    """Every 5 minutes: refresh the live figures of each unit whose data changed after they were
+    computed (a refresh after commit that failed or never ran), and compute the years never
+    computed. Idempotent; usually finds nothing to do."""
+    return services.figures_refresh_stale()

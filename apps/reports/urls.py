@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import views
+from . import figures_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -15,5 +15,28 @@ urlpatterns = [
     path("national/<int:year>/", views.national, name="national"),
     path("national/<int:year>/compile/", views.national_compile, name="national_compile"),
     path("national/<int:year>/pdf/", views.national_pdf, name="national_pdf"),
+    path("national/<int:year>/remind/", views.national_remind, name="national_remind"),
+    # Drill-down: nation -> unit -> city -> county -> street -> the communities behind a figure.
+    re_path(
+        r"^figures/(?P<year>[0-9]{4})/export\.(?P<fmt>csv|xlsx)$",
+        figures_views.figures_national_export,
+        name="figures_national_export",
+    ),
+    path("figures/<int:year>/<str:code>/", figures_views.figures_region, name="figures_region"),
+    re_path(
+        r"^figures/(?P<year>[0-9]{4})/(?P<code>[0-9]{12})/export\.(?P<fmt>csv|xlsx)$",
+        figures_views.figures_region_export,
+        name="figures_region_export",
+    ),
+    path(
+        "figures/<int:year>/<str:code>/communities/",
+        figures_views.figures_communities,
+        name="figures_communities",
+    ),
+    re_path(
+        r"^figures/(?P<year>[0-9]{4})/(?P<code>[0-9]{12})/communities\.(?P<fmt>csv|xlsx)$",
+        figures_views.figures_communities_export,
+        name="figures_communities_export",
+    ),
     path("jobs/<uuid:pk>/", views.job_status, name="job"),
 ]

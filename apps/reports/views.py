@@ -63,10 +63,13 @@ def _detail_context(request, report: AnnualReport, form, return_form=None) -> di
         .first()
     )
     today = timezone.localdate()
+    areas = figures.get("cities") if figures.get("has_cities", True) else figures.get("counties")
     return {
         "report": report,
         "f": figures,
         "t": figures.get("totals", {}),
+        "levels": presenters.waiting_levels(figures),
+        "changes": presenters.change_rows(selectors.report_changes_since_submission(report=report)),
         "form": form,
         "return_form": return_form or (ReturnForm() if can_see_national(request.user) else None),
         "is_province": can_edit_report(request.user, report.province_id),
@@ -77,9 +80,7 @@ def _detail_context(request, report: AnnualReport, form, return_form=None) -> di
         "broker_down": not broker_available(),
         "broker_down_message": _broker_down_message(),
         "events": report.events.select_related("actor").order_by("-at", "-id")[:20],
-        "city_chart": charts.bar_chart(
-            presenters.share_items(figures.get("cities", [])), target=figures.get("target")
-        )
+        "city_chart": charts.bar_chart(presenters.share_items(areas or []), target=figures.get("target"))
         if figures
         else "",
         "criteria_chart": presenters.criteria_chart(figures) if figures else "",
@@ -203,68 +204,96 @@ def report_pdf(request, pk):
 
 
 SORTS = {
-    "rank": lambda r: r["rank"],
+    # Units without a registry are not ranked: they come last in every order.
+    "rank": lambda r: (r["rank"] is None, r["rank"] or 0, r["code"]),
     "name": lambda r: r["code"],
-    "share": lambda r: -(r["share"] or 0),
-    "participation": lambda r: -(r["participation"] or 0),
-    "registered": lambda r: -r["registered"],
-    "status": lambda r: ["on_time", "late", "not_yet", "missing"].index(r["status"]),
+    "share": lambda r: (r["share"] is None, -(r["share"] or 0), r["code"]),
+    "participation": lambda r: (r["participation"] is None, -(r["participation"] or 0), r["code"]),
+    "registered": lambda r: (-r["registered"], r["code"]),
+    "status": lambda r: (["on_time", "late", "not_yet", "missing"].index(r["status"]), r["code"]),
 }
 
 
 @login_required
 @require_GET
 def national(request, year: int):
-    """The ministry's dashboard: national share against the target, each unit, report status."""
+    """The ministry's dashboard, live: the national share against the target, each unit (linked to
+    its figures), the report status (the cards count the rows of the table), the years since 2020
+    and a tile map of the units."""
     _require_national(request)
-    try:
-        snapshot = selectors.national_snapshot_get(user=request.user, year=year)
-    except NationalSnapshot.DoesNotExist:
-        snapshot = None  # not compiled yet: the dashboard offers to compile it
-    figures = snapshot.figures if snapshot else {}
+    snapshot = NationalSnapshot.objects.filter(year=year).first()
+    figures, as_of = selectors.national_figures_live(year=year, snapshot=snapshot)
     today = timezone.localdate()
-    status = {r["code"]: r for r in presenters.status_rows(selectors.report_status(year=year, today=today))}
+    status_rows = presenters.status_rows(selectors.report_status(year=year, today=today))
+    status = {r["code"]: r for r in status_rows}
     rows = [
         {**u, **{k: v for k, v in status.get(u["code"], {}).items() if k != "name"}}
         for u in figures.get("units", [])
     ]
     sort = request.GET.get("sort", "rank")
     rows.sort(key=SORTS.get(sort, SORTS["rank"]))
+    trend = selectors.national_trend(until=year)
     return render(
         request,
         "reports/national.html",
         {
             "year": year,
             "snapshot": snapshot,
+            "as_of": as_of,
             "f": figures,
             "t": figures.get("totals", {}),
             "rows": rows,
             "sort": sort,
             "deadline": selectors.report_deadline(year),
             "days_left": (selectors.report_deadline(year) - today).days,
-            "status_counts": _status_counts(status.values()),
+            "status_counts": selectors.report_status_counts(status_rows),
+            # The figures are live without the broker; the PDFs are rendered by the worker.
             "broker_down": not broker_available(),
             "broker_down_message": _broker_down_message(),
             "unit_chart": charts.bar_chart(
-                presenters.share_items(figures.get("units", [])),
+                presenters.share_items([u for u in figures.get("units", []) if u.get("registry_imported")]),
                 target=figures.get("target"),
                 bar_height=12,
                 gap=4,
-            )
-            if figures
-            else "",
-            "criteria_chart": presenters.criteria_chart(figures) if figures else "",
+            ),
+            "criteria_chart": presenters.criteria_chart(figures),
             "criteria_rows": presenters.criteria_rows(figures),
-            "years": range(campaign_year(), campaign_year() - 4, -1),
+            "trend": trend,
+            "trend_chart": presenters.trend_chart(
+                trend,
+                target=figures.get("target", selectors.target_share()),
+                target_year=selectors.TARGET_YEAR,
+            ),
+            "tile_map": presenters.tile_map(
+                figures.get("units", []),
+                href=lambda code: reverse("reports:figures_region", args=[year, code]),
+            ),
+            "years": list(reversed(selectors.figure_years())),
         },
     )
 
 
-def _status_counts(rows) -> dict:
-    counts = {"on_time": 0, "late": 0, "not_yet": 0, "missing": 0}
-    for r in rows:
-        counts[r["status"]] += 1
-    return counts
+@login_required
+@require_POST
+def national_remind(request, year: int):
+    """The ministry reminds (催报) every unit that has not submitted its report of `year`."""
+    _require_national(request)
+    try:
+        reminded = services.annual_reports_remind_by(user=request.user, year=year)
+    except ForbiddenError:
+        raise PermissionDenied from None
+    if reminded:
+        messages.success(
+            request,
+            _("A reminder was sent to %(n)s provincial units that have not submitted their report.")
+            % {"n": reminded},
+        )
+    else:
+        messages.info(
+            request,
+            _("Nothing was sent: every unit has submitted, or was already reminded today."),
+        )
+    return redirect("reports:national", year=year)
 
 
 @login_required

@@ -17,6 +17,7 @@ from apps.accounts.models import Role, User
 from apps.assessments import services as assessment_services
 from apps.assessments.models import EDITABLE_STATES, Action, Assessment, Response, State, Verdict
 from apps.core.errors import ConflictError, ForbiddenError, NotFoundError, ServiceError
+from apps.core.events import figures_changed
 from apps.core.models import TraceAction, TraceKind
 from apps.core.trace import trace_append
 from apps.notices.services import notify_users
@@ -154,6 +155,7 @@ def assessment_submit(
             to_state=State.SUBMITTED,
             data={"round": locked.round, "level": locked.review_level},
         )
+        figures_changed(province_id=locked.province_id, year=locked.year)
         _notify_level(
             locked,
             locked.review_level,
@@ -266,6 +268,7 @@ def _decide(
         reason=reason,
         data={"level": from_level, **({"to_level": to_level} if to_level else {}), **(data or {})},
     )
+    figures_changed(province_id=locked.province_id, year=locked.year)
     return locked
 
 
@@ -428,6 +431,7 @@ def demonstration_designate(
         assessment_services.history_append(
             locked, user, Action.DESIGNATED, reason=citation, data={"year": locked.year}
         )
+        figures_changed(province_id=locked.province_id, year=locked.year)
         _notify_community(
             locked,
             _("Your community was designated a demonstration community of %(year)s: %(reason)s"),

@@ -154,6 +154,11 @@ EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 CAMPAIGN_YEAR = env.int("CAMPAIGN_YEAR", default=None)
 NATIONAL_TARGET_SHARE = 0.6
 
+# Who reacts to a domain event (apps.core.events): the reports keep each unit's figures current.
+DOMAIN_EVENT_HANDLERS = {
+    "figures_changed": ["apps.reports.services.unit_figures_refresh_on_commit"],
+}
+
 # --- Celery -----------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"

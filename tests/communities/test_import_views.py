@@ -132,10 +132,11 @@ def test_other_roles_may_not_import(client_for, request, who):
 def test_templates_have_chinese_headers(client_for, province_user):
     client = client_for(province_user)
     csv_body = client.get(reverse("communities:import-template", args=["csv"])).content.decode("utf-8-sig")
-    assert csv_body.strip() == "统计代码,名称,街道代码"
+    full = ["统计代码", "名称", "街道代码", "撤销日期", "撤销方式", "承继社区代码", "备注"]
+    assert csv_body.strip() == ",".join(full)
     xlsx = client.get(reverse("communities:import-template", args=["xlsx"])).content
     ws = load_workbook(io.BytesIO(xlsx)).active
-    assert [c.value for c in ws[1]] == ["统计代码", "名称", "街道代码"]
+    assert [c.value for c in ws[1]] == full
 
 
 def test_upload_page_reads_in_chinese(client_for, province_user):

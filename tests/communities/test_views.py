@@ -69,6 +69,7 @@ def test_anonymous_is_sent_to_login(client, xuhui_community):
 def test_filters_above_the_users_level_are_not_offered(client_for, city_user, province_user, ministry_user):
     url = reverse("communities:list")
     fields = lambda user: set(client_for(user).get(url).context["filter"].form.fields)  # noqa: E731
-    assert fields(city_user) == {"q", "street"}
-    assert fields(province_user) == {"q", "county", "street"}  # Shanghai has no prefecture-level cities
-    assert fields(ministry_user) == {"q", "province", "city", "county", "street"}
+    assert fields(city_user) == {"q", "street", "status"}
+    # Shanghai has no prefecture-level cities
+    assert fields(province_user) == {"q", "county", "street", "status"}
+    assert fields(ministry_user) == {"q", "province", "city", "county", "street", "status"}

@@ -18,8 +18,14 @@ def at(y, m, d):
     return dt.datetime(y, m, d, 10, 0, tzinfo=SH)
 
 
+# Where an assessment in review waits under the national default chain (county/city -> province).
+DEFAULT_LEVEL = {"submitted": "county", "recommended": "province"}
+
+
 def make_assessment(community: Community, year: int, state: str, **stamps) -> Assessment:
     standard = StandardVersion.objects.get(code="national-trial-2020")
+    stamps.setdefault("review_level", DEFAULT_LEVEL.get(state, ""))
+    stamps.setdefault("review_chain", "county,province" if state in DEFAULT_LEVEL else "")
     return Assessment.objects.create(
         community=community,
         year=year,
@@ -29,10 +35,6 @@ def make_assessment(community: Community, year: int, state: str, **stamps) -> As
         city=community.city,
         county=community.county,
         street=community.street,
-        # In review through the default chain: submitted waits at the county/city level, recommended
-        # at the province.
-        review_level={"submitted": "county", "recommended": "province"}.get(state, ""),
-        review_chain="county,province" if state != "draft" else "",
         **stamps,
     )
 
@@ -122,5 +124,6 @@ def reference_data_restored(django_db_blocker):
             ("apps.standards.migrations.0002_national_trial_standard", "load"),
             ("apps.reports.migrations.0002_beat_schedule", "create"),
             ("apps.reports.migrations.0005_requeue_schedule", "create"),
+            ("apps.reports.migrations.0007_refresh_stale_figures_schedule", "create"),
         ):
             getattr(importlib.import_module(module), function)(django_apps, None)

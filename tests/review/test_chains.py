@@ -294,7 +294,7 @@ def test_the_shanghai_report_counts_waiting_per_level_of_its_chain(
         for key in CHAIN
     }
     assert direct == {"street": 1, "county": 1, "province": 0}
-    assert {key: totals[f"waiting_{key}"] for key in CHAIN} == direct
+    assert {key: totals["waiting"][key] for key in CHAIN} == direct
     assert report.figures["chain"] == list(CHAIN)
     body = client_for(province_user).get(reverse("reports:detail", args=[report.pk])).content.decode()
     for key, label in (("street", "待街道审核"), ("county", "待区县审核"), ("province", "待省级审核")):

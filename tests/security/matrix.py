@@ -65,6 +65,10 @@ REPORT_WRITER = every(404, anonymous=LOGIN, province=REDIRECT, ministry=403, adm
 # The national dashboard: the ministry and administrators; to anyone else it does not exist.
 NATIONAL = every(404, anonymous=LOGIN, ministry=200, admin=200)
 NATIONAL_REDIRECT = every(404, anonymous=LOGIN, ministry=REDIRECT, admin=REDIRECT)
+# Figures of a region (drill-down): reviewers and the nationwide roles; committees may not.
+# A street office reads the figures of its own street only: the county of the matrix's object is
+# above its scope (404).
+FIGURES = every(200, anonymous=LOGIN, community=403, street=404)
 API_REPORT_READERS = every(404, anonymous=API_ANONYMOUS, province=200, ministry=200, admin=200)
 API_NATIONAL = every(404, anonymous=API_ANONYMOUS, ministry=200, admin=200)
 # The standards pages: provincial departments (their own province) and nationwide users.
@@ -133,6 +137,11 @@ ROUTES: dict[str, Route] = {
     # --- communities -------------------------------------------------------------------------
     "communities:list": Route(inside=SIGNED_IN, lists="community"),
     "communities:detail": Route(inside=SIGNED_IN, obj="community", kwargs={"code": "code"}),
+    # Retiring a community: its provincial department (and administrators); the rest may read the
+    # community but not retire it (403); another region's community does not exist (404).
+    "communities:retire": Route(
+        inside=every(403, anonymous=LOGIN, province=200, admin=200), obj="community", kwargs={"code": "code"}
+    ),
     # --- assessments: evidence files ------------------------------------------------------------
     "assessments:evidence": Route(inside=SIGNED_IN, obj="evidence", kwargs={"pk": "pk"}),
     "assessments:evidence-thumbnail": Route(inside=SIGNED_IN, obj="evidence", kwargs={"pk": "pk"}),
@@ -303,6 +312,36 @@ ROUTES: dict[str, Route] = {
     "standards:discard": Route(
         inside=STANDARD_WRITER, obj="standard_draft", kwargs={"pk": "pk"}, method="post"
     ),
+    # The ministry's reminder (催报) to the units that have not submitted; the nation's table export.
+    "reports:national_remind": Route(
+        inside=NATIONAL_REDIRECT,
+        kwargs={"year": "year"},
+        obj="national_snapshot",
+        regional=False,
+        method="post",
+    ),
+    "reports:figures_national_export": Route(
+        inside=NATIONAL, kwargs={"year": "year", "fmt": "=csv"}, obj="national_snapshot", regional=False
+    ),
+    # Drill-down: a region's figures (here the community's county) and the communities behind a
+    # figure. Reviewers of the region and the nationwide roles read; committees may not (403);
+    # another region does not exist (404). Which rows a list shows: tests/reports/test_figures_views.py.
+    "reports:figures_region": Route(
+        inside=FIGURES, obj="community", kwargs={"year": "=2026", "code": "county_id"}
+    ),
+    "reports:figures_region_export": Route(
+        inside=FIGURES, obj="community", kwargs={"year": "=2026", "code": "county_id", "fmt": "=csv"}
+    ),
+    "reports:figures_communities": Route(
+        inside=FIGURES,
+        obj="community",
+        kwargs={"year": "=2026", "code": "county_id"},
+    ),
+    "reports:figures_communities_export": Route(
+        inside=FIGURES,
+        obj="community",
+        kwargs={"year": "=2026", "code": "county_id", "fmt": "=csv"},
+    ),
     # --- API: documentation ------------------------------------------------------------------------
     "api:schema": Route(inside=PUBLIC),
     "api:docs": Route(inside=PUBLIC),
@@ -329,6 +368,13 @@ ROUTES: dict[str, Route] = {
     "api:standard-detail": Route(inside=API_SIGNED_IN, obj="standard_published", kwargs={"pk": "pk"}),
     "api:community-list": Route(inside=API_SIGNED_IN, lists="community"),
     "api:community-detail": Route(inside=API_SIGNED_IN, obj="community", kwargs={"code": "code"}),
+    "api:community-retire": Route(
+        inside=every(403, anonymous=API_ANONYMOUS, province=200, admin=200),
+        obj="community",
+        kwargs={"code": "code"},
+        method="post",
+        data={"retirement": "abolished", "retired_on": "2026-06-30"},
+    ),
     "api:assessment-list": Route(inside=API_SIGNED_IN, lists="assessment"),
     "api:assessment-detail": Route(inside=API_SIGNED_IN, obj="assessment", kwargs={"pk": "pk"}),
     "api:assessment-history": Route(inside=API_SIGNED_IN, obj="assessment", kwargs={"pk": "pk"}),
@@ -429,4 +475,9 @@ ROUTES: dict[str, Route] = {
         outside=every(403, anonymous=API_ANONYMOUS, ministry=202, admin=202),
     ),
     "api:reports_api:job-detail": Route(inside=API_REPORT_READERS, obj="compile_job", kwargs={"pk": "pk"}),
+    "api:reports_api:figures-region": Route(
+        inside=every(200, anonymous=API_ANONYMOUS, community=403, street=404),
+        obj="community",
+        kwargs={"year": "=2026", "code": "county_id"},
+    ),
 }

@@ -1,5 +1,7 @@
 from django import template
 
+from apps.reports.presenters import waiting_levels
+
 register = template.Library()
 
 
@@ -17,24 +19,13 @@ def paragraphs(text: str) -> list[str]:
 
 
 @register.filter
-def waiting_rows(figures: dict) -> list[tuple[str, str, int]]:
-    """(level key, label, count) for each level of the chain stored with the figures, from the
-    totals (or from one row: `row|waiting_cells:figures`)."""
-    from apps.reports.presenters import waiting_levels
-
-    totals = (figures or {}).get("totals", {})
-    return [(key, label, totals.get(f"waiting_{key}", 0)) for key, label in waiting_levels(figures)]
-
-
-@register.filter
-def waiting_cells(row: dict, figures: dict) -> list[int]:
-    from apps.reports.presenters import waiting_levels
-
-    return [row.get(f"waiting_{key}", 0) for key, _label in waiting_levels(figures)]
+def get(mapping, key):
+    """mapping[key] in a template ({{ row.waiting|get:level }}); 0 when missing."""
+    return (mapping or {}).get(key, 0)
 
 
 @register.filter
 def waiting_levels_of(figures: dict) -> list[tuple[str, str]]:
-    from apps.reports.presenters import waiting_levels
-
+    """(level, label) of each review level whose "waiting" figure a table shows (the chain stored
+    with the figures)."""
     return waiting_levels(figures)

@@ -103,6 +103,8 @@ EVENT_COLUMNS = [
 ]  # fmt: skip
 DEMONSTRATION_COLUMNS = ["id", "assessment_id", "year", "citation", "designated_at", "designated_by_id"]
 
+# The national default chain (county/city -> province), as migration assessments.0003 sets it.
+
 # Text columns that are NOT NULL and may hold empty strings.
 TEXT_COLUMNS = {
     "assessments_assessment": ["state", "return_reason", "revoke_reason", "review_level", "review_chain"],

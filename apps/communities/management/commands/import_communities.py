@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from apps.communities.importing import parse_date
 from apps.communities.services import community_import
 from apps.core.errors import ServiceError
 
@@ -9,7 +10,8 @@ from apps.core.errors import ServiceError
 class Command(BaseCommand):
     help = (
         "Import a community registry (CSV, CSV.GZ or XLSX with columns code, name, streetCode). "
-        "Upserts by code; all or nothing: any bad row and nothing is applied."
+        "Upserts by code; a row with a retirement date (撤销日期, 撤销方式, 承继社区代码) retires that "
+        "community from that day. All or nothing: any bad row and nothing is applied."
     )
 
     def add_arguments(self, parser):
@@ -18,11 +20,21 @@ class Command(BaseCommand):
             "--province", help="only rows of this provincial-level unit (31, or 66 for the Corps)"
         )
         parser.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+        parser.add_argument(
+            "--effective-date",
+            help="added communities are in the registry from this day (YYYY-MM-DD); "
+            "default: since before the campaign",
+        )
 
-    def handle(self, path, province=None, dry_run=False, **options):
+    def handle(self, path, province=None, dry_run=False, effective_date=None, **options):
         started = time.perf_counter()
+        effective_on = parse_date(effective_date) if effective_date else None
+        if effective_date and effective_on is None:
+            raise CommandError(f"--effective-date: not a date: {effective_date!r} (write 2024-06-30)")
         try:
-            result = community_import(source=path, province=province, apply=not dry_run)
+            result = community_import(
+                source=path, province=province, apply=not dry_run, effective_on=effective_on
+            )
         except ServiceError as exc:
             raise CommandError(str(exc)) from exc
         except FileNotFoundError as exc:
@@ -37,7 +49,8 @@ class Command(BaseCommand):
         verb = "would add" if dry_run else "added"
         self.stdout.write(
             self.style.SUCCESS(
-                f"{verb} {len(result.added)}, changed {len(result.changed)}, unchanged {result.unchanged}, "
+                f"{verb} {len(result.added)}, changed {len(result.changed)}, retired {len(result.retired)}, "
+                f"unchanged {result.unchanged}, "
                 f"skipped (other provinces) {result.skipped_other_province} in {elapsed:.1f} s"
             )
         )

@@ -1,0 +1,19 @@
+"""Domain events: an app says that something happened, the apps that react to it are named in the
+settings (`DOMAIN_EVENT_HANDLERS`), so the app that speaks never imports the app that listens.
+
+Used for one event today, "figures_changed" (province_id, year): a review decision, a registry
+change or import changed the figures of a provincial unit from that year on; the reports app
+recomputes them after commit (apps.reports.services.unit_figures_refresh_on_commit)."""
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+
+def emit(name: str, **payload) -> None:
+    """Call every handler registered for `name` with `payload` (keyword arguments)."""
+    for path in getattr(settings, "DOMAIN_EVENT_HANDLERS", {}).get(name, ()):
+        import_string(path)(**payload)
+
+
+def figures_changed(*, province_id: str, year: int) -> None:
+    emit("figures_changed", province_id=province_id, year=year)

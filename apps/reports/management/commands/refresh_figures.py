@@ -1,0 +1,44 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.reports import selectors, services
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute the live figures of every provincial unit (and the national ones) for the given "
+        "years (default: every campaign year since 2020). Decisions keep them current by themselves; "
+        "this is for a fresh database, after a bulk data load, or to check."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--years", help="e.g. 2020-2025 or 2024,2025 (default: 2020 to the campaign year)"
+        )
+        parser.add_argument("--stale", action="store_true", help="only the units whose data changed since")
+
+    def handle(self, *args, years=None, stale=False, **options):
+        started = time.perf_counter()
+        if stale:
+            n = services.figures_refresh_stale()
+            self.stdout.write(
+                self.style.SUCCESS(f"refreshed {n} units in {time.perf_counter() - started:.1f} s")
+            )
+            return
+        chosen = selectors.figure_years()
+        if years:
+            try:
+                if "-" in years:
+                    first, last = (int(v) for v in years.split("-", 1))
+                    chosen = list(range(first, last + 1))
+                else:
+                    chosen = [int(v) for v in years.split(",")]
+            except ValueError:
+                raise CommandError(f"--years: expected e.g. 2020-2025 or 2024,2025, not {years!r}") from None
+        n = services.figures_refresh_all(years=chosen)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{n} unit-years computed for {chosen[0]}-{chosen[-1]} in {time.perf_counter() - started:.1f} s"
+            )
+        )
