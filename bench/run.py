@@ -128,7 +128,7 @@ def query_plans(year: int) -> str:
     street = Community.objects.values("street_id").annotate(n=Count("code")).order_by("-n", "street_id")[0]
     base = Community.objects.visible_to(ministry).with_regions().order_by("code")
     from apps.assessments.models import Response, State
-    from apps.assessments.review_selectors import QueueFilters, review_queue
+    from apps.review.selectors import QueueFilters, review_queue
 
     county_user = User.objects.get(username="bench-county")
     province_user = User.objects.get(username="bench-province")

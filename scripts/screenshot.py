@@ -1,6 +1,6 @@
 """Screenshots of portal pages in Debian's headless chromium, logged in as a given user.
 
-Usage: .venv/bin/python scripts/screenshot.py BASE_URL USERNAME OUTDIR PATH [PATH ...]
+Usage: .venv/bin/python scripts/screenshot.py [--width=390] BASE_URL USERNAME OUTDIR PATH [PATH ...]
        (USERNAME "-" for anonymous; password from DEMO_PASSWORD or the demo default)
 """
 
@@ -36,4 +36,8 @@ def main(base, username, outdir, *paths, width=1280):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:])
+    args = sys.argv[1:]
+    width = 1280
+    if args and args[0].startswith("--width="):
+        width = int(args.pop(0).split("=", 1)[1])
+    main(*args, width=width)

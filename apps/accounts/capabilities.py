@@ -17,6 +17,13 @@ def is_committee(user) -> bool:
     return is_active_user(user) and user.role == Role.COMMUNITY and user.community_id is not None
 
 
+def can_open_assessment(user, community_id: str) -> bool:
+    """Open a community's self-assessment of a year: its own committee (or an administrator)."""
+    if is_active_user(user) and (user.role == Role.ADMIN or user.is_superuser):
+        return True
+    return is_committee(user) and user.community_id == community_id
+
+
 def is_reviewer(user) -> bool:
     """Reviews at a level of a review chain (street office, city/county or provincial department)."""
     return is_active_user(user) and user.role in REVIEWER_ROLES and regional_column(user) is not None

@@ -3,8 +3,8 @@ hash-chained account history (`apps.core.history`)."""
 
 from django.db import transaction
 
-from apps.core.history import trace_append
 from apps.core.models import TraceAction, TraceKind
+from apps.core.trace import trace_append
 
 from .models import User
 

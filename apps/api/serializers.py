@@ -225,15 +225,11 @@ class AssessmentSerializer(serializers.ModelSerializer):
     def get_state_label(self, obj) -> str:
         return workflow.status_label(obj)
 
-    @extend_schema_field(
-        {"type": "string", "enum": [level.key for level in workflow.LEVELS], "nullable": True}
-    )
+    @extend_schema_field({"type": "string", "enum": list(workflow.LEVEL_KEYS), "nullable": True})
     def get_review_level(self, obj):
         return obj.review_level or None
 
-    @extend_schema_field(
-        {"type": "array", "items": {"type": "string", "enum": [level.key for level in workflow.LEVELS]}}
-    )
+    @extend_schema_field({"type": "array", "items": {"type": "string", "enum": list(workflow.LEVEL_KEYS)}})
     def get_review_chain(self, obj) -> list[str]:
         return list(workflow.chain_from_text(obj.review_chain)) if obj.review_chain else []
 

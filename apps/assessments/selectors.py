@@ -37,17 +37,6 @@ def access_assessment(*, user, pk, for_action: str = "read") -> Assessment:
     return assessment
 
 
-def assessment_list(*, user, year: int | None = None, state: str | None = None) -> QuerySet[Assessment]:
-    qs = Assessment.objects.visible_to(user).select_related(
-        "community", "county", "street", "city", "province"
-    )
-    if year:
-        qs = qs.filter(year=year)
-    if state:
-        qs = qs.filter(state=state)
-    return qs
-
-
 def assessment_detail(*, user, pk, for_action: str = "read") -> tuple[Assessment, list[Response]]:
     """The assessment (access_assessment) with its responses, criteria, categories and live
     evidence, in a fixed number of queries whatever the number of files."""

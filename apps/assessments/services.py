@@ -16,8 +16,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.capabilities import is_committee
-from apps.accounts.models import Role, User
+from apps.accounts.capabilities import can_open_assessment, is_committee
+from apps.accounts.models import User
 from apps.core.errors import ConflictError, ForbiddenError, NotFoundError, ServiceError
 from apps.standards.models import Criterion
 from apps.standards.selectors import standard_for
@@ -115,9 +115,9 @@ def check_version(assessment: Assessment, expected_version: int | None) -> None:
 def assessment_create(*, community, year: int, user: User) -> Assessment:
     """Open (or return the existing) assessment of a community for a year, against the standard
     in force for its province. Idempotent: one assessment per community and year."""
-    if user.role == Role.COMMUNITY and user.community_id != community.pk:
+    if is_committee(user) and user.community_id != community.pk:
         raise NotFoundError(_("This community does not exist."))
-    if not (is_committee(user) or user.role == Role.ADMIN):
+    if not can_open_assessment(user, community.pk):
         raise ForbiddenError(_("Only the community committee can open its self-assessment."))
     existing = Assessment.objects.filter(community=community, year=year).first()
     if existing:

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.capabilities import can_manage_registry, is_province_staff
 from apps.core.errors import ForbiddenError, ServiceError
-from apps.core.history import trace_append
 from apps.core.models import TraceAction, TraceKind
+from apps.core.trace import trace_append
 from apps.regions.models import Region, RegionLevel
 
 from .importing import FileFormatError, RowError, parse_registry

@@ -10,8 +10,7 @@ import hashlib
 import json
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, models, transaction
-from django.utils import timezone
+from django.db import connection, models
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -76,39 +75,3 @@ def lock_chain(name: str) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"history:{name}"])
-
-
-def trace_append(
-    *,
-    kind: str,
-    action: str,
-    actor=None,
-    subject: str = "",
-    subject_label: str = "",
-    province_id: str | None = None,
-    data: dict | None = None,
-):
-    """Append one entry to the `kind` chain ("account" or "registry"), in the caller's transaction.
-
-    Entries of one chain are appended one at a time (advisory lock), so the chain is linear in id
-    order. Called only by the services of apps.accounts and apps.communities."""
-    from .models import TraceEvent
-
-    with transaction.atomic():
-        lock_chain(kind)
-        previous = TraceEvent.objects.filter(kind=kind).order_by("-id").values_list("hash", flat=True).first()
-        event = TraceEvent(
-            kind=kind,
-            at=timezone.now(),
-            actor=actor if getattr(actor, "pk", None) else None,
-            actor_role=getattr(actor, "role", "") or "",
-            action=action,
-            subject=str(subject)[:150],
-            subject_label=str(subject_label)[:200],
-            province_id=province_id,
-            data=data or {},
-            prev_hash=previous or "",
-        )
-        event.hash = event.compute_hash()
-        event.save()
-    return event

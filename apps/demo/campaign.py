@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import Case, Value, When
 from django.test.utils import override_settings
 from django.utils import timezone
 from PIL import Image, ImageDraw
@@ -245,10 +246,12 @@ def _drive(community, target: str, *, year: int, accounts, seed: int) -> None:
         )
 
 
-def _communities(county_code: str, count: int, *, skip=()) -> list[Community]:
-    return list(
-        Community.objects.filter(county_id=county_code).exclude(pk__in=list(skip)).order_by("code")[:count]
-    )
+def _communities(county_code: str, count: int, *, skip=(), street_first: str = "") -> list[Community]:
+    """The first communities of a district by code; those of `street_first` first (the demo street
+    office then has work waiting in its own street)."""
+    first = Case(When(street_id=street_first, then=Value(0)), default=Value(1))
+    qs = Community.objects.filter(county_id=county_code).exclude(pk__in=list(skip))
+    return list(qs.order_by(first, "code")[:count])
 
 
 def _backdate(year: int) -> None:
@@ -282,7 +285,7 @@ def seed(*, accounts, stdout) -> None:
         # Other districts get a first-level account each (no password: not for logging in).
         plans = [(XUHUI, XUHUI_PLAN), *OTHER_PLANS.items()]
         for county, plan in plans:
-            communities = _communities(county, len(plan), skip=[mine.pk])
+            communities = _communities(county, len(plan), skip=[mine.pk], street_first=mine.street_id)
             for i, (community, target) in enumerate(zip(communities, plan, strict=False)):
                 if Assessment.objects.filter(community=community, year=year).exists():
                     continue

@@ -8,10 +8,3 @@ from .models import Region, RegionLevel
 def provincial_units() -> QuerySet[Region]:
     """The 32 provincial-level units (31 provinces plus the Xinjiang Production and Construction Corps)."""
     return Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code")
-
-
-def region_children(*, region: Region | None, level: str | None = None) -> QuerySet[Region]:
-    qs = Region.objects.filter(parent=region) if region is not None else provincial_units()
-    if level:
-        qs = qs.filter(level=level)
-    return qs.order_by("code")

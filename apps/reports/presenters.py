@@ -66,4 +66,4 @@ def waiting_levels(figures: dict) -> list[tuple[str, str]]:
     province (a national figure lists every level). Figures compiled before chains existed have
     the default chain."""
     chain = (figures or {}).get("chain") or list(workflow.DEFAULT_CHAIN)
-    return [(key, str(workflow.waiting_label(key))) for key in chain if key in workflow.LEVEL]
+    return [(key, str(workflow.waiting_label(key, chain))) for key in chain if key in workflow.LEVEL]

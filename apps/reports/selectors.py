@@ -16,7 +16,7 @@ import statistics
 import zoneinfo
 
 from django.conf import settings
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from apps.assessments.models import Assessment, State
 from apps.communities.models import Community
 from apps.core.errors import NotFoundError
 from apps.regions.models import Region
+from apps.regions.selectors import provincial_units
 from apps.review import workflow
 from apps.review.models import Demonstration
 from apps.review.selectors import chain_for
@@ -55,10 +56,6 @@ def target_share() -> float:
 
 def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
-
-
-def provincial_units() -> QuerySet[Region]:
-    return Region.objects.filter(level="province").order_by("code")
 
 
 def _meeting_q(year: int, path: str = "") -> Q:
@@ -310,12 +307,6 @@ def report_status(*, year: int, today: dt.date) -> list[dict]:
             }
         )
     return rows
-
-
-def annual_report_list(
-    *, user, year: int | None = None, province: str | None = None
-) -> QuerySet[AnnualReport]:
-    return annual_reports_filtered(AnnualReport.objects.visible_to(user), year=year, province=province)
 
 
 def annual_reports_filtered(qs, *, year: int | None = None, province: str | None = None):

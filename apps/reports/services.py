@@ -15,6 +15,7 @@ from apps.accounts.models import Role, User
 from apps.core.errors import ConflictError, ForbiddenError, ServiceError
 from apps.notices.services import notify_users
 from apps.regions.models import Region
+from apps.regions.selectors import provincial_units
 
 from . import selectors
 from .models import (
@@ -257,7 +258,7 @@ def annual_reports_remind(*, year: int, today: dt.date | None = None) -> int:
     deadline = selectors.report_deadline(year)
     days_left = (deadline - today).days
     reminded = 0
-    for code in selectors.provincial_units().values_list("code", flat=True):
+    for code in provincial_units().values_list("code", flat=True):
         report = annual_report_ensure(province_code=code, year=year)
         if report.state == ReportState.SUBMITTED:
             continue
@@ -284,7 +285,7 @@ def annual_reports_mark_late(*, year: int, today: dt.date | None = None) -> int:
     today = today or _today()
     if today <= selectors.report_deadline(year):
         return 0
-    for code in selectors.provincial_units().values_list("code", flat=True):
+    for code in provincial_units().values_list("code", flat=True):
         annual_report_ensure(province_code=code, year=year)
     with transaction.atomic():
         pending = list(

@@ -12,7 +12,9 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
-from . import selectors, services
+from apps.regions.selectors import provincial_units
+
+from . import services
 from .models import JobState
 
 log = logging.getLogger(__name__)
@@ -61,7 +63,7 @@ def compile_national_snapshot(year: int, job_id: str | None = None) -> int:
 def compile_year(year: int, job_id: str | None = None) -> None:
     """Fan out one compile per provincial unit, then the national snapshot once all are done."""
     services.compile_job_mark(job_id=job_id, state=JobState.RUNNING)
-    units = list(selectors.provincial_units().values_list("code", flat=True))
+    units = list(provincial_units().values_list("code", flat=True))
     callback = compile_national_snapshot.si(year, job_id).on_error(compile_job_failed.s(job_id))
     chord(group(compile_annual_report.si(code, year) for code in units))(callback)
 

@@ -293,11 +293,11 @@ def history_timeline(*, assessment: Assessment) -> list[AssessmentEvent]:
         if level in workflow.LEVEL and e.action != Action.SUBMITTED:
             e.role_label = str(workflow.level_name(level, chain))
         if to_level in workflow.LEVEL:
-            e.to_label = str(workflow.waiting_label(to_level))
+            e.to_label = str(workflow.waiting_label(to_level, chain))
             if e.action == Action.RECOMMENDED:
                 e.action_label = _recommended_to(to_level, chain)
         elif e.action == Action.SUBMITTED and level in workflow.LEVEL:
-            e.to_label = str(workflow.waiting_label(level))
+            e.to_label = str(workflow.waiting_label(level, chain))
     return events
 
 

@@ -17,8 +17,8 @@ from apps.accounts.models import Role, User
 from apps.assessments import services as assessment_services
 from apps.assessments.models import EDITABLE_STATES, Action, Assessment, Response, State, Verdict
 from apps.core.errors import ConflictError, ForbiddenError, NotFoundError, ServiceError
-from apps.core.history import trace_append
 from apps.core.models import TraceAction, TraceKind
+from apps.core.trace import trace_append
 from apps.notices.services import notify_users
 
 from . import selectors, workflow

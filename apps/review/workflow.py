@@ -67,6 +67,7 @@ LEVELS: tuple[Level, ...] = (
     ),
 )
 LEVEL = {level.key: level for level in LEVELS}
+LEVEL_KEYS = tuple(LEVEL)  # the API's ReviewLevelEnum
 ORDER = {level.key: i for i, level in enumerate(LEVELS)}
 FINAL = "province"
 DEFAULT_CHAIN: tuple[str, ...] = ("county", "province")
@@ -125,9 +126,9 @@ def acts_at(user, chain) -> str | None:
 
 
 def level_name(key: str, chain=None) -> str:
-    """The reviewing body of a level; the county level of a chain without a city level is the
-    city/county department."""
-    if key == "county" and chain is not None and "city" not in chain:
+    """The reviewing body of a level; the first level of the national default chain is the
+    city/county department (市县), as the notice names it."""
+    if key == "county" and chain is not None and tuple(chain) == DEFAULT_CHAIN:
         return _("City/county department")
     return LEVEL[key].name
 
@@ -187,7 +188,10 @@ def available_actions(user, assessment) -> list[str]:
 
 
 def _waiting_label(key: str, chain=None) -> str:
-    return _("Waiting for the %(level)s review") % {"level": LEVEL[key].short}
+    short = LEVEL[key].short
+    if key == "county" and chain is not None and tuple(chain) == DEFAULT_CHAIN:
+        short = _("city/county")
+    return _("Waiting for the %(level)s review") % {"level": short}
 
 
 waiting_label = lazy(_waiting_label, str)
@@ -196,7 +200,7 @@ waiting_label = lazy(_waiting_label, str)
 def status_label(assessment) -> str:
     """The assessment's state as a reviewer reads it: where it waits, when it is in review."""
     if assessment.state in IN_REVIEW and assessment.review_level in LEVEL:
-        return str(waiting_label(assessment.review_level))
+        return str(waiting_label(assessment.review_level, chain_of(assessment)))
     return assessment.get_state_display()
 
 

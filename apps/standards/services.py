@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.capabilities import can_configure_province
 from apps.core.errors import ConflictError, ForbiddenError, ServiceError
-from apps.core.history import trace_append
 from apps.core.models import TraceAction, TraceKind
+from apps.core.trace import trace_append
 
 from . import selectors
 from .models import UNITS, Category, Criterion, CriterionKind, StandardState, StandardVersion

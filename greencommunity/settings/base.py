@@ -215,6 +215,8 @@ SPECTACULAR_SETTINGS = {
         "JobKindEnum": "apps.reports.models.JobKind",
         "EvidenceKindEnum": "apps.assessments.models.EvidenceKind",
         "CriterionKindEnum": "apps.standards.models.CriterionKind",
+        "ReviewLevelEnum": "apps.review.workflow.LEVEL_KEYS",
+        "StandardStateEnum": "apps.standards.models.StandardState",
     },
     "TITLE": "绿色社区创建行动 API (Green Community Portal API)",
     "DESCRIPTION": (

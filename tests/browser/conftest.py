@@ -72,7 +72,9 @@ def phone_page(chromium):
 
 
 def login(page, live_server, username: str, password: str = PASSWORD) -> None:
-    """Log in through the real login form; ends on the home page."""
+    """Log in through the real login form (as someone else, if a session was open); ends on the
+    home page."""
+    page.context.clear_cookies()
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
@@ -90,3 +92,39 @@ def screenshot(page, area: str, name: str, *, full_page: bool = False) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+@pytest.fixture
+def demo_accounts(settings, transactional_db):
+    """Users like the demo accounts of `make run`: a community of 上海市徐汇区天平路街道, its street
+    office, the 徐汇区 department and the 上海 provincial department (campaign year 2026)."""
+    from apps.accounts.models import Role
+    from tests.factories import CommunityFactory, UserFactory, region
+    from tests.review.conftest import ensure_reference_data
+
+    ensure_reference_data()
+    settings.CAMPAIGN_YEAR = 2026
+    community = CommunityFactory(street=region("310104003"), code="310104003001", name="上海新村居委会")
+    return {
+        "community": UserFactory(
+            username="demo-community", role=Role.COMMUNITY, community=community, display_name=community.name
+        ),
+        "street": UserFactory(
+            username="demo-street",
+            role=Role.STREET,
+            region=region("310104003"),
+            display_name="徐汇区天平路街道办事处",
+        ),
+        "city": UserFactory(
+            username="demo-city",
+            role=Role.CITY,
+            region=region("310104"),
+            display_name="徐汇区住房和城乡建设管理委员会",
+        ),
+        "province": UserFactory(
+            username="demo-province",
+            role=Role.PROVINCE,
+            region=region("31"),
+            display_name="上海市住房和城乡建设管理委员会",
+        ),
+    }

@@ -7,7 +7,6 @@ Fixtures are local to this file and end in _review, so they never clash with tes
 """
 
 import os
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,7 +18,7 @@ from apps.review import services as review_services
 from tests.assessments.conftest import PDF_BYTES, fill
 from tests.browser.conftest import SCREENSHOTS
 from tests.factories import CommunityFactory, UserFactory, region
-from tests.review.conftest import TRANSACTIONAL_APPS, ensure_reference_data
+from tests.review.conftest import TRANSACTIONAL_APPS
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -35,15 +34,10 @@ CHROMIUM_ARGS = [
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, available_apps=TRANSACTIONAL_APPS)]
 
 
-@pytest.fixture(scope="module")
-def browser_review():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian chromium is not installed")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+@pytest.fixture
+def browser_review(chromium):
+    # One Playwright per test session (tests/browser/conftest.py): two sync instances cannot coexist.
+    return chromium
 
 
 @pytest.fixture
@@ -57,28 +51,9 @@ def page_review(browser_review, live_server):
 
 
 @pytest.fixture
-def accounts_review(settings, transactional_db):
-    """Users like the demo accounts: a 徐汇区 community, 徐汇区 first level, 上海 province."""
-    ensure_reference_data()
-    settings.CAMPAIGN_YEAR = 2026
-    community = CommunityFactory(street=region("310104003"), code="310104003001", name="上海新村居委会")
-    return {
-        "community": UserFactory(
-            username="demo-community", role=Role.COMMUNITY, community=community, display_name=community.name
-        ),
-        "city": UserFactory(
-            username="demo-city",
-            role=Role.CITY,
-            region=region("310104"),
-            display_name="徐汇区住房和城乡建设管理委员会",
-        ),
-        "province": UserFactory(
-            username="demo-province",
-            role=Role.PROVINCE,
-            region=region("31"),
-            display_name="上海市住房和城乡建设管理委员会",
-        ),
-    }
+def accounts_review(demo_accounts):
+    """Users like the demo accounts (tests/browser/conftest.py)."""
+    return demo_accounts
 
 
 def login_review(page, username):
@@ -146,9 +121,10 @@ def test_one_assessment_through_both_review_levels(page_review, accounts_review)
     review_services.assessment_submit(assessment=assessment, user=community)
 
     page.reload()
-    assert page.inner_text("[data-testid=state]") == "已提交"
+    # The state tells where in the (default) chain it waits.
+    assert page.inner_text("[data-testid=state]") == "待市县审核"
     page.locator("[data-testid=decide-recommend]").get_by_role("button", name="推荐").click()
-    assert page.inner_text("[data-testid=state]") == "已推荐"
+    assert page.inner_text("[data-testid=state]") == "待省级审核"
     shot_review(page, "03-city-recommended")
 
     # Final level: approve, designate, then revoke after a failed re-check.

@@ -36,3 +36,34 @@ def test_seed_puts_shanghai_in_every_state_and_is_idempotent(db, settings):
     total = Assessment.objects.count()
     demo.seed(accounts=seed_demo_accounts(), stdout=out)
     assert Assessment.objects.count() == total
+
+
+def test_seed_runs_shanghai_through_street_district_municipality(db, settings):
+    from apps.accounts.models import Role
+    from apps.review.selectors import chain_for
+
+    settings.CAMPAIGN_YEAR = 2026
+    shanghai_registry()
+    accounts = seed_demo_accounts()
+    demo.seed(accounts=accounts, stdout=io.StringIO())
+    street = accounts["street"]
+    assert (street.username, street.role, street.region_id) == ("demo-street", Role.STREET, "310104003000")
+    assert accounts["community"].community.street_id == street.region_id
+    assert chain_for(province_id="310000000000", year=2026) == ("street", "county", "province")
+    assert chain_for(province_id="110000000000", year=2026) == ("county", "province")
+    waiting = set(
+        Assessment.objects.filter(year=2026, state__in=[State.SUBMITTED, State.RECOMMENDED]).values_list(
+            "review_level", flat=True
+        )
+    )
+    assert waiting == {"street", "county", "province"}
+    returned_by = set(
+        Assessment.objects.get(pk=pk)
+        .events.filter(action="returned")
+        .values_list("data__level", flat=True)
+        .get()
+        for pk in Assessment.objects.filter(year=2026, state=State.RETURNED).values_list("pk", flat=True)
+    )
+    assert returned_by == {"street", "county"}
+    # The demo street office has work waiting in its own street.
+    assert Assessment.objects.filter(year=2026, review_level="street", street_id=street.region_id).exists()
