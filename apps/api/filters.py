@@ -68,8 +68,13 @@ class StandardFilter(django_filters.FilterSet):
     )
     year = IntegerFilter(field_name="year", help_text=_("Campaign year of a local standard"))
     state = django_filters.ChoiceFilter(choices=StandardState.choices, help_text=_("Draft or published"))
-    national = django_filters.BooleanFilter(
-        field_name="province", lookup_expr="isnull", help_text=_("true: the national standard only")
+    # Strictly "true" or "false" (a null-boolean field would take "null" and ignore it).
+    national = django_filters.TypedChoiceFilter(
+        field_name="province",
+        lookup_expr="isnull",
+        choices=[("true", "true"), ("false", "false")],
+        coerce=lambda value: value == "true",
+        help_text=_("true: the national standard only; false: local standards only"),
     )
 
     class Meta:

@@ -97,8 +97,17 @@ class StandardVersion(models.Model):
     # Optimistic lock of a draft: every edit bumps it, a form based on an older one is refused.
     revision = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(_("Created"), auto_now_add=True)
+    # Authors without a database constraint: standards are reference data that must not be swept
+    # away with the accounts (a TRUNCATE ... CASCADE of the users table, as the transactional tests
+    # do, would follow a constraint into the national standard). Django still sets them to NULL
+    # when an account is deleted; the history keeps who did what in any case.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     updated_at = models.DateTimeField(_("Updated"), auto_now=True)
     published_at = models.DateTimeField(_("Published at"), null=True, blank=True)
@@ -109,6 +118,7 @@ class StandardVersion(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_constraint=False,
     )
 
     objects = StandardVersionQuerySet.as_manager()

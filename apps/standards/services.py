@@ -102,7 +102,9 @@ def published_message(standard: StandardVersion) -> str:
 
 
 def _locked(standard: StandardVersion) -> StandardVersion:
-    return StandardVersion.objects.select_for_update().select_related("province").get(pk=standard.pk)
+    return (
+        StandardVersion.objects.select_for_update(of=("self",)).select_related("province").get(pk=standard.pk)
+    )
 
 
 def _check_revision(standard: StandardVersion, expected_revision: int | None) -> None:
