@@ -11,11 +11,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from apps.core.errors import ServiceError
-
-
-def error_body(code: str, message, fields: dict | None = None) -> dict:
-    return {"code": code, "message": str(message), "fields": fields or {}}
+from apps.core.errors import ServiceError, error_body  # noqa: F401  (error_body: used by the API's views)
 
 
 def _flatten(detail) -> dict:

@@ -26,13 +26,34 @@ ERROR_SCHEMA = {
 }
 
 
+def _has_required_fields(schema: dict, components: dict) -> bool:
+    if "$ref" in schema:
+        schema = components.get(schema["$ref"].rsplit("/", 1)[-1], {})
+    if "oneOf" in schema:
+        return all(_has_required_fields(branch, components) for branch in schema["oneOf"])
+    return bool(schema.get("required"))
+
+
+def _mark_required_bodies(operation: dict, components: dict) -> None:
+    """A body with required fields is itself required (drf-spectacular cannot tell for a oneOf):
+    an empty POST would be refused, so the schema says so."""
+    body = operation.get("requestBody")
+    if not body or "required" in body:
+        return
+    schemas = [media.get("schema", {}) for media in body.get("content", {}).values()]
+    if schemas and all(_has_required_fields(schema, components) for schema in schemas):
+        body["required"] = True
+
+
 def add_error_responses(result, generator, request, public):
-    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components["Error"] = ERROR_SCHEMA
     ref = {"$ref": "#/components/schemas/Error"}
     for methods in result.get("paths", {}).values():
         for method, operation in methods.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
+            _mark_required_bodies(operation, components)
             responses = operation["responses"]
             for code, (text, writes_only) in ERROR_STATUSES.items():
                 if writes_only and method == "get" and code != "400":

@@ -1,8 +1,9 @@
 """Serializers: shapes only. Every rule lives in the services they hand over to."""
 
+from django.core.validators import RegexValidator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from apps.assessments.models import Assessment, AssessmentEvent, Evidence, Rating, Response, State, Verdict
@@ -10,6 +11,20 @@ from apps.communities.models import Community, Retirement
 from apps.regions.models import Region
 from apps.review import workflow
 from apps.standards.models import Category, Criterion, StandardVersion
+
+from .fields import (
+    BlankAsNullChoiceField,
+    CampaignYearField,
+    CodeField,
+    LineField,
+    PercentField,
+    StrictCharField,
+    TextField,
+    VersionField,
+)
+
+# A password is any text without NUL (Django's hashers take anything else).
+PASSWORD_PATTERN = r"^[^\x00]+$"  # noqa: S105  (a pattern, not a password)
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -28,8 +43,13 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=128, style={"input_type": "password"}, trim_whitespace=False)
+    username = LineField(max_length=150, label=_("Username"))
+    password = StrictCharField(
+        max_length=128,
+        style={"input_type": "password"},
+        trim_whitespace=False,
+        validators=[RegexValidator(PASSWORD_PATTERN.replace("$", r"\Z"))],
+    )
 
 
 class TokenSerializer(serializers.Serializer):
@@ -176,12 +196,15 @@ class CommunitySerializer(serializers.ModelSerializer):
         return obj.retirement or None
 
 
-class CommunityWriteSerializer(serializers.Serializer):
-    code = serializers.CharField(
-        max_length=12, required=False, help_text=_("12-digit statistical code (creation only)")
-    )
-    name = serializers.CharField(max_length=100)
-    street = serializers.CharField(max_length=12, help_text=_("Street (township) code, 9 or 12 digits"))
+class CommunityUpdateSerializer(serializers.Serializer):
+    """A rename or a move: the code of a community never changes."""
+
+    name = LineField(max_length=100, label=_("Name"))
+    street = CodeField(lengths=(9, 12), help_text=_("Street (township) code, 9 or 12 digits"))
+
+
+class CommunityWriteSerializer(CommunityUpdateSerializer):
+    code = CodeField(help_text=_("12-digit statistical code; its first 9 digits are the street's"))
     established_on = serializers.DateField(
         required=False,
         allow_null=True,
@@ -299,13 +322,22 @@ class EvidenceSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.CharField())
+    @extend_schema_field(
+        serializers.CharField(help_text=_("The file through the API (token or session): GET it"))
+    )
     def get_download_url(self, obj) -> str:
-        return reverse("assessments:evidence", args=[obj.pk])
+        return reverse("api:evidence-file", args=[obj.pk])
 
 
+# Named "Answer" in the schema: a component called "Response" collides with the Response type of
+# generated clients (openapi-python-client's own response wrapper).
+@extend_schema_serializer(component_name="Answer")
 class ResponseSerializer(serializers.ModelSerializer):
     criterion_number = serializers.IntegerField(source="criterion.number", read_only=True)
+    rating = BlankAsNullChoiceField(
+        choices=Rating.choices, help_text=_("Self-rating; null: not answered yet")
+    )
+    verdict = BlankAsNullChoiceField(choices=Verdict.choices, help_text=_("Verdict; null: not reviewed yet"))
     evidence = serializers.SerializerMethodField()
 
     class Meta:
@@ -347,66 +379,60 @@ class AssessmentDetailSerializer(AssessmentSerializer):
 
 
 class AssessmentCreateSerializer(serializers.Serializer):
-    community = serializers.CharField(max_length=12, help_text=_("Community code"))
-    year = serializers.IntegerField(min_value=2020, max_value=2100)
+    community = CodeField(help_text=_("Community code"))
+    year = CampaignYearField()
 
 
 class VersionSerializer(serializers.Serializer):
-    version = serializers.IntegerField(
-        required=False,
-        min_value=0,
-        max_value=2_000_000_000,
-        help_text=_("The version you read; a stale one is refused with 409"),
-    )
+    version = VersionField(help_text=_("The version you read; a stale one is refused with 409"))
 
 
 class ResponseWriteSerializer(serializers.Serializer):
-    rating = serializers.ChoiceField(choices=[("", "—"), *Rating.choices], allow_blank=True, required=False)
-    statement = serializers.CharField(allow_blank=True, required=False, max_length=5000)
-    figure = serializers.DecimalField(
-        max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False, allow_null=True
-    )
-    version = serializers.IntegerField(
+    rating = serializers.ChoiceField(
+        choices=[("", "—"), *Rating.choices],
+        allow_blank=True,
+        allow_null=True,
         required=False,
-        min_value=0,
-        max_value=2_000_000_000,
-        help_text=_("The response version you read; a stale one is refused with 409"),
+        help_text=_('Self-rating; null, "" or leaving it out clears it'),
     )
+    statement = TextField(allow_blank=True, required=False, max_length=5000, label=_("What was done"))
+    figure = PercentField(required=False, allow_null=True, help_text=_('Percent, as a string: "45.5"'))
+    version = VersionField(help_text=_("The response version you read; a stale one is refused with 409"))
 
 
 class EvidenceUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
-    caption = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    caption = LineField(max_length=200, required=False, allow_blank=True, label=_("Caption"))
 
 
 class ReviewSerializer(serializers.Serializer):
-    verdict = serializers.ChoiceField(choices=[("", "—"), *Verdict.choices], allow_blank=True)
-    comment = serializers.CharField(allow_blank=True, required=False, max_length=5000)
+    verdict = serializers.ChoiceField(
+        choices=[("", "—"), *Verdict.choices],
+        allow_blank=True,
+        allow_null=True,
+        help_text=_('Verdict; null or "" clears it'),
+    )
+    comment = TextField(allow_blank=True, required=False, max_length=5000, label=_("Reviewer's comment"))
 
 
 class ReturnSerializer(VersionSerializer):
-    reason = serializers.CharField(max_length=5000, allow_blank=True)
+    reason = TextField(max_length=5000, label=_("Reason for return"))
     comments = serializers.DictField(
-        child=serializers.CharField(allow_blank=True, max_length=5000),
+        child=TextField(allow_blank=True, max_length=5000, label=_("Reviewer's comment")),
         required=False,
-        help_text=_("Comments per criterion: criterion number -> text"),
+        help_text=_(
+            "Comments per criterion: criterion number -> text; a key that is no criterion of the "
+            "assessment is refused (unknown_criterion)"
+        ),
     )
-
-    def validate_comments(self, value):
-        out = {}
-        for key, text in value.items():
-            if not str(key).isdigit() or not 1 <= int(key) <= 99:
-                raise serializers.ValidationError(_("Keys must be criterion numbers."))
-            out[int(key)] = text
-        return out
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=5000, allow_blank=True)
+    reason = TextField(max_length=5000, label=_("Reason for revocation"))
 
 
 class CitationSerializer(serializers.Serializer):
-    citation = serializers.CharField(max_length=300, allow_blank=True)
+    citation = TextField(max_length=300, label=_("Citation"))
 
 
 class DemonstrationSerializer(serializers.Serializer):
@@ -437,3 +463,18 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 STATE_CHOICES = State.choices
+
+
+class CampaignSerializer(serializers.Serializer):
+    year = serializers.IntegerField(help_text=_("The campaign year"))
+    first_year = serializers.IntegerField(help_text=_("The first campaign year (2020)"))
+    years = serializers.ListField(child=serializers.IntegerField(), help_text=_("Every campaign year"))
+    today = serializers.DateField(help_text=_("Today in Asia/Shanghai"))
+    time_zone = serializers.CharField(help_text=_("The time zone of every deadline"))
+    report_deadline = serializers.DateField(
+        help_text=_("The annual report of the campaign year is due on this day (30 November)")
+    )
+    report_days_left = serializers.IntegerField(help_text=_("Days to the deadline; negative once it passed"))
+    report_deadline_passed = serializers.BooleanField()
+    national_target_share = serializers.FloatField(help_text=_("National target: share of urban communities"))
+    national_target_year = serializers.IntegerField(help_text=_("The year of the national target"))

@@ -17,6 +17,8 @@ router.register("assessments", views.AssessmentViewSet, basename="assessment")
 
 v1 = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("campaign/", views.CampaignView.as_view(), name="campaign"),
+    path("evidence/<id:pk>/", views.EvidenceFileView.as_view(), name="evidence-file"),
     # Built by the reports app (annual reports, national snapshots, compile jobs, PDFs).
     path("reports/", include("apps.reports.api_urls")),
     *router.urls,

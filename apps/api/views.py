@@ -8,23 +8,29 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.assessments import selectors as assessment_selectors
 from apps.assessments import services as assessment_services
+from apps.assessments.evidence_views import evidence_file_response
+from apps.assessments.files import CONTENT_TYPES
 from apps.assessments.models import Assessment, Evidence
 from apps.communities import services as community_services
 from apps.communities.models import Community
+from apps.core.converters import CODE_REGEX, ID_REGEX, NUMBER_REGEX
 from apps.core.errors import ServiceError
 from apps.core.viewsets import ScopedViewSet
 from apps.regions.models import Region
+from apps.reports import selectors as report_selectors
 from apps.review import services as review_services
 from apps.standards import selectors as standard_selectors
 from apps.standards.models import StandardVersion
@@ -99,7 +105,7 @@ class RegionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     ordering_fields = ["code", "name"]
     ordering = ["code"]
     lookup_field = "code"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = CODE_REGEX
     scope_model = Region
 
 
@@ -124,7 +130,8 @@ class StandardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     filterset_class = StandardFilter
     ordering_fields = ["issued", "code", "year", "version"]
     ordering = ["issued", "code"]
-    lookup_value_regex = "[^/]+"
+    filterset_class = StandardFilter
+    lookup_value_regex = ID_REGEX
     scope_model = StandardVersion
 
     def safely_get_queryset(self, qs):
@@ -175,7 +182,7 @@ class CommunityViewSet(
     ordering_fields = ["code", "name", "updated_at"]
     ordering = ["code"]
     lookup_field = "code"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = CODE_REGEX
     scope_model = Community
 
     def safely_get_queryset(self, queryset):
@@ -234,8 +241,9 @@ class CommunityViewSet(
 
 # --- Assessments ---------------------------------------------------------------
 
-# Path parts match anything up to "/": a malformed one reaches the view and answers a JSON 404.
-NUMBER = "responses/(?P<number>[^/]+)"
+# Path parts are ASCII digits (apps.core.converters): anything else matches no route and answers
+# the API's JSON 404.
+NUMBER = f"responses/(?P<number>{NUMBER_REGEX})"
 
 
 @extend_schema_view(
@@ -263,8 +271,7 @@ class AssessmentViewSet(
     filterset_class = AssessmentFilter
     ordering_fields = ["id", "year", "community", "state", "submitted_at", "updated_at"]
     ordering = ["-year", "community"]
-    lookup_value_regex = "[^/]+"
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    lookup_value_regex = ID_REGEX
     scope_model = Assessment
 
     def safely_get_queryset(self, queryset):
@@ -345,7 +352,7 @@ class AssessmentViewSet(
         detail=True,
         methods=["post"],
         url_path=f"{NUMBER}/evidence",
-        parser_classes=[MultiPartParser, FormParser],
+        parser_classes=[MultiPartParser],
     )
     def add_evidence(self, request, pk=None, number=None, format=None):
         assessment = self.get_object()
@@ -372,7 +379,7 @@ class AssessmentViewSet(
         summary="移除佐证(社区)/ Remove an evidence file (community)",
         parameters=[OpenApiParameter("evidence_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
     )
-    @action(detail=True, methods=["delete"], url_path="evidence/(?P<evidence_id>[^/]+)")
+    @action(detail=True, methods=["delete"], url_path=f"evidence/(?P<evidence_id>{ID_REGEX})")
     def remove_evidence(self, request, pk=None, evidence_id=None, format=None):
         assessment = self.get_object()
         evidence = get_object_or_404(
@@ -413,7 +420,7 @@ class AssessmentViewSet(
         response = self._response(assessment, number)
         v = self._valid(s.ReviewSerializer)
         saved = review_services.response_review(
-            response=response, user=request.user, verdict=v["verdict"], comment=v.get("comment", "")
+            response=response, user=request.user, verdict=v["verdict"] or "", comment=v.get("comment", "")
         )
         saved.live_evidence = list(Evidence.objects.filter(response=saved, withdrawn_round__isnull=True))
         return Response(s.ResponseSerializer(saved).data)
@@ -515,9 +522,75 @@ class AssessmentViewSet(
         return data.validated_data
 
 
+# --- Evidence files and the campaign calendar ---------------------------------------
+
+
+class FileNegotiation(BaseContentNegotiation):
+    """A download answers its file whatever the Accept header asks for (the file's type is what it
+    is); an error is the JSON error, rendered by the view's one renderer."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+EVIDENCE_MEDIA_TYPES = sorted(set(CONTENT_TYPES.values()))
+
+
+class EvidenceFileView(APIView):
+    """GET: one evidence file, for a token like for a session, with the page's scope and headers."""
+
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = FileNegotiation
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "inline",
+                OpenApiTypes.BOOL,
+                description="true:图片和 PDF 在浏览器中打开(其余类型仍为下载)/ true: images and PDFs open "
+                "inline (other types still download)",
+            )
+        ],
+        responses={
+            (200, media_type): OpenApiResponse(
+                response=OpenApiTypes.BINARY, description="佐证文件 / The file"
+            )
+            for media_type in EVIDENCE_MEDIA_TYPES
+        },
+        summary="下载佐证文件 / Download an evidence file",
+        description="与页面下载相同的范围和响应头(nosniff、sandbox、private 缓存),以流方式返回。/ The same scope "
+        "and headers as the page's download (nosniff, sandbox, private caching), streamed.",
+        tags=["assessments"],
+    )
+    def get(self, request, pk):
+        inline = request.query_params.getlist("inline")
+        if len(inline) > 1 or (inline and inline[0] not in ("true", "false")):
+            raise ServiceError(_("Give true or false."), code="invalid", field="inline")
+        evidence = assessment_selectors.access_evidence(user=request.user, pk=pk)
+        return evidence_file_response(evidence, inline=inline == ["true"])
+
+
+class CampaignView(APIView):
+    @extend_schema(
+        responses={200: s.CampaignSerializer},
+        summary="当前年度与截止日期 / The campaign year and its deadlines",
+        description="当前年度、已有年度、年度总结评估报告截止日期(北京时间)及剩余天数、全国目标。/ The campaign "
+        "year, the years that exist, the annual report's deadline (Asia/Shanghai) with the days left, and "
+        "the national target.",
+        tags=["reports"],
+    )
+    def get(self, request):
+        return Response(s.CampaignSerializer(report_selectors.campaign_calendar()).data)
+
+
 def _int(value) -> int:
-    """A path part as a database id; anything else is not found."""
-    if not str(value).isdigit() or len(str(value)) > 12:
+    """A path part as a database id (the route already took ASCII digits only); anything else is
+    not found."""
+    value = str(value)
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
         raise Http404
     return int(value)
 

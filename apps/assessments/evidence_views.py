@@ -1,4 +1,5 @@
-"""Evidence downloads: only through the scoped queryset, never from a public URL."""
+"""Evidence downloads: only through the scoped queryset, never from a public URL. The API's
+download (apps.api.views.EvidenceFileView) answers with the same response as the page."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -21,18 +22,29 @@ def _serve(evidence: Evidence, field, *, inline: bool, content_type: str, filena
     return response
 
 
+INLINE_KINDS = ("jpeg", "png", "pdf")
+
+
+def evidence_file_response(evidence: Evidence, *, inline: bool = False):
+    """The stored file, streamed under a server-made name. Images and PDFs may open inline (for
+    preview); everything else downloads. Content type comes from the sniffed kind, never from the
+    upload. `evidence` comes from access_evidence (the caller's scope)."""
+    a = evidence.response.assessment
+    filename = f"{a.community_id}-{a.year}-c{evidence.response.criterion.number:02d}-{evidence.pk}.{EXTENSIONS[evidence.kind]}"
+    return _serve(
+        evidence,
+        evidence.file,
+        inline=inline and evidence.kind in INLINE_KINDS,
+        content_type=CONTENT_TYPES[evidence.kind],
+        filename=filename,
+    )
+
+
 @login_required
 @require_GET
 def evidence_download(request, pk):
-    """The stored file, under a server-made name. Images and PDFs may open inline (for preview);
-    everything else downloads. Content type comes from the sniffed kind, never from the upload."""
     evidence = access_evidence(user=request.user, pk=pk)
-    a = evidence.response.assessment
-    filename = f"{a.community_id}-{a.year}-c{evidence.response.criterion.number:02d}-{evidence.pk}.{EXTENSIONS[evidence.kind]}"
-    inline = request.GET.get("inline") == "1" and evidence.kind in ("jpeg", "png", "pdf")
-    return _serve(
-        evidence, evidence.file, inline=inline, content_type=CONTENT_TYPES[evidence.kind], filename=filename
-    )
+    return evidence_file_response(evidence, inline=request.GET.get("inline") == "1")
 
 
 @login_required

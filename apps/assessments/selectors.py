@@ -1,22 +1,15 @@
 """Reads of assessments shared by pages, the API, exports and reports. All go through visible_to();
 `access_assessment` and `access_evidence` are the one fetch-and-check of each kind of object."""
 
-from django.conf import settings
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.capabilities import is_committee
 from apps.accounts.models import Role
+from apps.core.campaign import FIRST_YEAR, campaign_year  # noqa: F401  (re-exported; their home)
 from apps.core.errors import ForbiddenError, NotFoundError
 
 from .models import Action, Assessment, AssessmentEvent, Evidence, Response, State
-
-FIRST_YEAR = 2020  # the notice of 22 July 2020 started the campaign
-
-
-def campaign_year() -> int:
-    return settings.CAMPAIGN_YEAR or timezone.localdate().year
 
 
 def access_assessment(*, user, pk, for_action: str = "read") -> Assessment:

@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.capabilities import can_open_assessment, is_committee
 from apps.accounts.models import User
+from apps.core.campaign import FIRST_YEAR, campaign_year, year_exists
 from apps.core.errors import ConflictError, ForbiddenError, NotFoundError, ServiceError
+from apps.core.text import text_check, without_controls
 from apps.standards.models import Criterion
 from apps.standards.selectors import standard_for
 
@@ -114,7 +116,15 @@ def check_version(assessment: Assessment, expected_version: int | None) -> None:
 
 def assessment_create(*, community, year: int, user: User) -> Assessment:
     """Open (or return the existing) assessment of a community for a year, against the standard
-    in force for its province. Idempotent: one assessment per community and year."""
+    in force for its province. Idempotent: one assessment per community and year. Only a campaign
+    year that exists (2020 to the campaign year) may be opened."""
+    if not year_exists(year):
+        raise ServiceError(
+            _("There is no campaign year %(year)s: choose a year from %(first)s to %(last)s.")
+            % {"year": year, "first": FIRST_YEAR, "last": campaign_year()},
+            code="unknown_year",
+            field="year",
+        )
     if is_committee(user) and user.community_id != community.pk:
         raise NotFoundError(_("This community does not exist."))
     if not can_open_assessment(user, community.pk):
@@ -222,8 +232,9 @@ def response_save(
     expected_version: int | None = None,
 ) -> Response:
     """Save one criterion's answer. Optimistic lock: a save based on a stale version (somebody else
-    saved meanwhile) is refused with ConflictError and nothing is overwritten."""
-    statement = (statement or "").strip()
+    saved meanwhile) is refused with ConflictError and nothing is overwritten. A statement holding a
+    control character is refused (apps.core.text)."""
+    statement = text_check(statement, field="statement", label=_("What was done"), multiline=True).strip()
     figure_value = _parse_figure(figure)
     criterion = response.criterion
     with transaction.atomic():
@@ -273,7 +284,7 @@ def _refresh_progress(assessment: Assessment) -> None:
 def evidence_add(*, response: Response, user: User, uploaded_file, caption: str = "") -> Evidence:
     """Attach one evidence file. Checked by size and by content (magic bytes); images are verified
     and stripped of GPS location. The stored file gets a server-made name; its SHA-256 is kept."""
-    caption = (caption or "").strip()[:200]
+    caption = text_check(caption, field="caption", label=_("Caption")).strip()[:200]
     files.check_size(uploaded_file.size)
     kind = files.sniff(uploaded_file)
     content = uploaded_file
@@ -284,7 +295,7 @@ def evidence_add(*, response: Response, user: User, uploaded_file, caption: str 
             content.size = len(cleaned.getbuffer())
     digest = files.sha256_of(content)
     thumbnail = files.make_thumbnail(content) if kind in ("jpeg", "png", "heic") else None
-    original_name = (getattr(uploaded_file, "name", "") or "upload").rsplit("/", 1)[-1][:255]
+    original_name = without_controls(getattr(uploaded_file, "name", "")).rsplit("/", 1)[-1][:255] or "upload"
     evidence = Evidence(
         response=response,
         original_name=original_name,

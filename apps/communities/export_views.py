@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.views.decorators.http import require_GET
 
 from apps.assessments.exports import assessment_export_header, assessment_export_rows, criterion_columns
-from apps.assessments.selectors import campaign_year
+from apps.core.campaign import campaign_year, year_exists
 from apps.core.exports import export_response
 
 from .exports import community_export_header, community_export_rows
@@ -13,7 +13,9 @@ from .exports import community_export_header, community_export_rows
 
 def _year(request) -> int:
     raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else campaign_year()
+    if raw.isascii() and raw.isdigit() and len(raw) == 4 and year_exists(int(raw)):
+        return int(raw)
+    return campaign_year()
 
 
 @login_required

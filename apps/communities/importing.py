@@ -69,6 +69,7 @@ class RowError:
     row: int
     column: str
     reason: str
+    code: str = "invalid"  # machine-readable, as the API's error code
 
     def __str__(self):
         return _('Row %(row)s, column "%(column)s": %(reason)s') % {

@@ -14,6 +14,7 @@ from apps.accounts.capabilities import can_manage_registry, is_province_staff
 from apps.core.errors import ForbiddenError, ServiceError
 from apps.core.events import figures_changed
 from apps.core.models import TraceAction, TraceKind
+from apps.core.text import control_character_at, control_character_message, without_controls
 from apps.core.trace import trace_append
 from apps.regions.models import Region, RegionLevel
 
@@ -56,6 +57,11 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+def _street_code(raw: str) -> str:
+    """A street code of 9 digits as the 12-digit division code; ASCII digits only ("３１" is not a code)."""
+    return raw.ljust(CODE_LENGTH, "0") if raw.isdigit() and raw.isascii() else raw
 
 
 def _province_code(value: str | None) -> str | None:
@@ -618,7 +624,7 @@ def _record_import(result: ImportResult, *, filename: str, province_code, provin
         action=TraceAction.IMPORTED,
         actor=user,
         subject="",
-        subject_label=filename[:200],
+        subject_label=without_controls(filename)[:200],
         province_id=province_code,
         data={
             "added": len(result.added),
@@ -642,16 +648,25 @@ def _record_import(result: ImportResult, *, filename: str, province_code, provin
 
 def _row_errors(number, code, name, street_raw, street_code, streets, seen) -> list[RowError]:
     errors = []
-    if not (code.isdigit() and len(code) == CODE_LENGTH):
-        errors.append(RowError(number, "code", _("The code must be 12 digits.")))
+    if not (code.isdigit() and code.isascii() and len(code) == CODE_LENGTH):
+        errors.append(RowError(number, "code", _("The code must be 12 digits."), "invalid_code"))
     elif code in seen:
-        errors.append(RowError(number, "code", _("The code repeats row %(row)s.") % {"row": seen[code]}))
+        errors.append(
+            RowError(number, "code", _("The code repeats row %(row)s.") % {"row": seen[code]}, "duplicate")
+        )
     if not name:
-        errors.append(RowError(number, "name", _("The name must not be empty.")))
+        errors.append(RowError(number, "name", _("The name must not be empty."), "name_required"))
+    elif (index := control_character_at(name)) is not None:
+        errors.append(
+            RowError(number, "name", control_character_message(_("Name"), name, index), "control_character")
+        )
     elif len(name) > NAME_MAX:
         errors.append(
             RowError(
-                number, "name", _("The name must not be longer than %(n)s characters.") % {"n": NAME_MAX}
+                number,
+                "name",
+                _("The name must not be longer than %(n)s characters.") % {"n": NAME_MAX},
+                "name_too_long",
             )
         )
     if street_code not in streets:
@@ -660,10 +675,18 @@ def _row_errors(number, code, name, street_raw, street_code, streets, seen) -> l
                 number,
                 "streetCode",
                 _("There is no street with code %(code)s.") % {"code": street_raw or "—"},
+                "unknown_street",
             )
         )
     elif code.isdigit() and not code.startswith(street_code[:9]):
-        errors.append(RowError(number, "code", _("The first 9 digits of the code must be the street code.")))
+        errors.append(
+            RowError(
+                number,
+                "code",
+                _("The first 9 digits of the code must be the street code."),
+                "code_street_mismatch",
+            )
+        )
     return errors
 
 
@@ -686,7 +709,7 @@ def community_save(
     code = (community.code if community else (code or "")).strip()
     name = (name or "").strip()
     street_raw = (street_code or "").strip()
-    street_code = street_raw.ljust(CODE_LENGTH, "0") if street_raw.isdigit() else street_raw
+    street_code = _street_code(street_raw)
     streets = {
         s: (county, city, prov)
         for s, county, city, prov in Region.objects.filter(
@@ -699,7 +722,9 @@ def community_save(
     errors = _row_errors(0, code, name, street_raw, street_code, streets, {})
     if errors:
         first = errors[0]
-        raise ServiceError(first.reason, field="street" if first.column == "streetCode" else first.column)
+        raise ServiceError(
+            first.reason, code=first.code, field="street" if first.column == "streetCode" else first.column
+        )
     with transaction.atomic():
         before = None if community is None else (community.name, community.street_id)
         if community is not None and community.pk:

@@ -15,6 +15,6 @@ urlpatterns = [
     re_path(
         r"^export/assessments\.(?P<fmt>csv|xlsx)$", export_views.assessment_export, name="export-assessments"
     ),
-    path("<str:code>/", views.community_detail, name="detail"),
-    path("<str:code>/retire/", views.community_retire_view, name="retire"),
+    path("<code:code>/", views.community_detail, name="detail"),
+    path("<code:code>/retire/", views.community_retire_view, name="retire"),
 ]

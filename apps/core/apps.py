@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "apps.core"
     label = "core"
     verbose_name = _("Portal")
+
+    def ready(self):
+        from . import converters
+
+        converters.register()

@@ -55,3 +55,8 @@ def http_status(error: ServiceError) -> int:
         if isinstance(error, kind):
             return status
     return 400
+
+
+def error_body(code: str, message, fields: dict | None = None) -> dict:
+    """The JSON error of every /api/ response: {"code", "message", "fields"}."""
+    return {"code": code, "message": str(message), "fields": fields or {}}

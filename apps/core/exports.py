@@ -3,12 +3,21 @@
 Rows come from one query read with `.iterator(chunk_size=...)` (a server-side cursor on
 PostgreSQL); CSV is generated while it is sent, XLSX is written by openpyxl's write-only mode to
 an anonymous temporary file which is then streamed and disappears when closed.
+
+Exports are opened in Excel and WPS, which run a cell that starts with = + - @ (and, in some
+versions, | % tab or CR) as a formula: a community named `=HYPERLINK(...)` would become a live
+link. Every text cell of both formats goes through `neutralise()` (a leading apostrophe, the
+rule of defusedcsv, which also writes the CSV), and XLSX text cells are typed as strings, never
+formulas. Numbers stay numbers. Nothing else in the portal writes CSV or XLSX from user data.
 """
 
-import csv
+import datetime as dt
+import re
 import tempfile
 from collections.abc import Iterable, Sequence
+from numbers import Number
 
+import defusedcsv.csv as defused_csv
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
@@ -21,8 +30,37 @@ class _Echo:
         return value
 
 
+class _NeutralWriter:
+    def __init__(self, writer):
+        self.writer = writer
+
+    def writerow(self, row):
+        return self.writer.writerow([neutralise(v) for v in row])
+
+
+# First characters that make a spreadsheet read a cell as a formula or a DDE command.
+FORMULA_START = ("=", "+", "-", "@", "|", "%", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^-?[0-9][0-9,.]*$")
+# Characters that XML 1.0, hence XLSX, cannot hold (openpyxl refuses them): C0 controls but tab,
+# newline and CR. Such text predates the input checks (apps.core.text); it is dropped on export.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def neutralise(value):
+    """A cell value safe to open in a spreadsheet: text starting like a formula gets a leading
+    apostrophe (and `|` escaped), as defusedcsv does; numbers (and plain negative numbers written
+    as text, such as "-12.5") and dates are left as they are, None stays None."""
+    if value is None or isinstance(value, Number | dt.date):
+        return value
+    text = str(value)
+    if text and text[0] in FORMULA_START and not _PLAIN_NUMBER.match(text):
+        return "'" + text.replace("|", "\\|")
+    return text
+
+
 def _csv_chunks(header: Sequence[str], rows: Iterable[Sequence]):
-    writer = csv.writer(_Echo())
+    # defusedcsv applies the same rule again: a value already neutralised starts with an apostrophe.
+    writer = _NeutralWriter(defused_csv.writer(_Echo()))
     yield "\ufeff" + writer.writerow(header)  # BOM: Excel opens UTF-8 Chinese correctly
     batch = []
     for row in rows:
@@ -48,14 +86,31 @@ def _xlsx_chunks(sheet: str, header: Sequence[str], rows: Iterable[Sequence], bl
 
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(title=sheet[:31])
-    worksheet.append(list(header))
+    worksheet.append(_xlsx_row(worksheet, header))
     for row in rows:
-        worksheet.append(["" if v is None else v for v in row])
+        worksheet.append(_xlsx_row(worksheet, row))
     with tempfile.TemporaryFile(suffix=".xlsx") as handle:
         workbook.save(handle)
         handle.seek(0)
         while chunk := handle.read(block):
             yield chunk
+
+
+def _xlsx_row(worksheet, values: Sequence) -> list:
+    """Numbers as numbers; every other value as a string cell (data type "s"), so that openpyxl
+    never stores it as a formula, whatever it starts with."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for value in values:
+        value = neutralise(value)
+        if value is None or isinstance(value, Number | dt.date):
+            cells.append("" if value is None else value)
+            continue
+        cell = WriteOnlyCell(worksheet, value=_XML_ILLEGAL.sub("", value))
+        cell.data_type = "s"
+        cells.append(cell)
+    return cells
 
 
 def stream_xlsx(*, filename: str, sheet: str, header: Sequence[str], rows: Iterable[Sequence]):

@@ -1,6 +1,56 @@
 from django.conf import settings
+from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .errors import error_body
+
+# Headers of an error response that a client needs and that survive its conversion to JSON.
+_KEPT_HEADERS = ("Retry-After", "WWW-Authenticate", "Allow")
+
+
+def _api_error(status: int) -> tuple[str, str]:
+    errors = {
+        400: ("bad_request", _("The request could not be read.")),
+        401: ("not_authenticated", _("Authentication credentials were not provided.")),
+        403: ("forbidden", _("Your role may not do this.")),
+        404: ("not_found", _("Not found.")),
+        405: ("method_not_allowed", _("Method not allowed.")),
+        413: ("too_large", _("The request is too large.")),
+        429: ("throttled", _("Too many requests: wait a moment and try again.")),
+    }
+    if status in errors:
+        return errors[status]
+    if status >= 500:
+        return "server_error", _("Server error: the request was not completed. Please try again later.")
+    return "error", _("The request was refused.")
+
+
+class ApiErrorMiddleware:
+    """Under /api/, an error response that is not JSON already (Django's own 400 for a bad host or
+    an oversized form, 404 and 500 pages, CSRF failures, the login lockout) becomes the API's JSON
+    error {"code", "message", "fields"} with the same status. DRF's own errors are JSON already
+    and pass untouched. With DEBUG on, 500s keep Django's technical page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code < 400
+            or not request.path.startswith("/api/")
+            or response.get("Content-Type", "").startswith("application/json")
+            or (settings.DEBUG and response.status_code >= 500)
+        ):
+            return response
+        code, message = _api_error(response.status_code)
+        converted = JsonResponse(error_body(code, message), status=response.status_code)
+        for header in _KEPT_HEADERS:
+            if header in response:
+                converted[header] = response[header]
+        return converted
 
 
 class ContentSecurityPolicyMiddleware:

@@ -6,5 +6,5 @@ app_name = "notices"
 urlpatterns = [
     path("", views.notice_list, name="list"),
     path("read-all/", views.notice_read_all, name="read-all"),
-    path("<int:pk>/read/", views.notice_read, name="read"),
+    path("<id:pk>/read/", views.notice_read, name="read"),
 ]

@@ -5,5 +5,5 @@ from . import views
 app_name = "public"
 urlpatterns = [
     path("", views.public_index, name="index"),
-    path("<str:code>/<int:year>/", views.public_province, name="province"),
+    path("<unit:code>/<year:year>/", views.public_province, name="province"),
 ]

@@ -1,10 +1,18 @@
 """REST API of the reports app (/api/v1/reports/): standard DRF views, every queryset through the
 selectors' visible_to chokepoint, another unit's report answers 404."""
 
+import django_filters
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
@@ -12,12 +20,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.capabilities import can_explore_figures, can_see_national
-from apps.core.errors import ServiceError
+from apps.api.fields import CampaignYearField, CodeField, TextField, VersionField
+from apps.api.filters import UnitCodeFilter, YearFilter
 from apps.core.viewsets import ScopedListView, ScopedRetrieveView
 from apps.regions.models import Region
 
 from . import selectors, services, tasks
-from .models import AnnualReport, CompileJob, JobKind, NationalSnapshot
+from .models import NARRATIVE_FIELDS, AnnualReport, CompileJob, JobKind, JobOutcome, NationalSnapshot
+
+# Per narrative section, through the API (the JSON body is bounded at 1 MB as a whole).
+NARRATIVE_MAX = 20000
 
 
 class AnnualReportListSerializer(serializers.ModelSerializer):
@@ -54,6 +66,9 @@ class AnnualReportSerializer(AnnualReportListSerializer):
 
 
 class CompileJobSerializer(serializers.ModelSerializer):
+    outcome = serializers.SerializerMethodField()
+    note = serializers.SerializerMethodField()
+
     class Meta:
         model = CompileJob
         fields = [
@@ -62,27 +77,113 @@ class CompileJobSerializer(serializers.ModelSerializer):
             "year",
             "province",
             "state",
+            "outcome",
+            "note",
             "created_at",
             "started_at",
             "finished_at",
             "error",
         ]
 
+    @extend_schema_field(
+        serializers.ChoiceField(
+            choices=JobOutcome.choices,
+            allow_null=True,
+            help_text="完成后的结果;未完成或整年汇编为 null / What a finished compile of one unit did; null "
+            "until then and for a whole year",
+        )
+    )
+    def get_outcome(self, job):
+        return job.outcome or None
+
+    @extend_schema_field(serializers.CharField(help_text="结果说明 / What the outcome means, for people"))
+    def get_note(self, job) -> str:
+        return str(JobOutcome(job.outcome).label) if job.outcome else ""
+
 
 class SubmitRequestSerializer(serializers.Serializer):
-    version = serializers.IntegerField(
-        required=False, min_value=0, help_text="报告版本(乐观锁)/ Report version seen by the client"
+    version = VersionField(help_text="报告版本(乐观锁)/ Report version seen by the client")
+
+
+class NarrativeSerializer(serializers.Serializer):
+    """The five sections of the narrative; a section left out stays as it is."""
+
+    mechanism = TextField(
+        allow_blank=True, required=False, max_length=NARRATIVE_MAX, label=_("Working mechanism")
+    )
+    measures = TextField(allow_blank=True, required=False, max_length=NARRATIVE_MAX, label=_("Main measures"))
+    support = TextField(
+        allow_blank=True, required=False, max_length=NARRATIVE_MAX, label=_("Funding and policy support")
+    )
+    problems = TextField(allow_blank=True, required=False, max_length=NARRATIVE_MAX, label=_("Problems"))
+    plans = TextField(
+        allow_blank=True, required=False, max_length=NARRATIVE_MAX, label=_("Plans for next year")
+    )
+    version = VersionField(
+        help_text="读取时的报告版本;已过期时返回 409 / The report version you read; stale: 409"
     )
 
 
-class CompileJobRequestSerializer(serializers.Serializer):
+class NarrativeReadSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AnnualReport
+        fields = ["id", "state", "version", "is_editable", *NARRATIVE_FIELDS]
+        read_only_fields = fields
+
+    is_editable = serializers.BooleanField(read_only=True)
+
+
+class _CompileRequest(serializers.Serializer):
+    year = CampaignYearField()
+
+
+class ProvinceCompileRequestSerializer(_CompileRequest):
     kind = serializers.ChoiceField(
-        choices=JobKind.choices, help_text="province 或 year / one unit or the whole year"
+        choices=[JobKind.PROVINCE.value], help_text="province:一个省级单位 / one unit"
     )
-    year = serializers.IntegerField(min_value=2020, max_value=2100)
-    province = serializers.RegexField(
-        r"^\d{2}(\d{10})?$", required=False, help_text="省级单位代码(kind=province 时必填)/ unit code"
+    province = CodeField(lengths=(2, 12), help_text="省级单位代码,2 位或 12 位 / unit code, 2 or 12 digits")
+
+
+class YearCompileRequestSerializer(_CompileRequest):
+    kind = serializers.ChoiceField(
+        choices=[JobKind.YEAR.value], help_text="year:全年全部单位 / every unit of the year"
     )
+
+
+class CompileJobRequestSerializer(_CompileRequest):
+    """What the server reads: {kind, year} and, for one unit, its province code."""
+
+    kind = serializers.ChoiceField(choices=JobKind.choices)
+    province = CodeField(lengths=(2, 12), required=False)
+
+    def validate(self, attrs):
+        if attrs["kind"] == JobKind.PROVINCE and not attrs.get("province"):
+            raise serializers.ValidationError({"province": [_("Choose a provincial unit.")]})
+        return attrs
+
+
+COMPILE_REQUEST = PolymorphicProxySerializer(
+    component_name="CompileJobRequest",
+    serializers={
+        JobKind.PROVINCE.value: ProvinceCompileRequestSerializer,
+        JobKind.YEAR.value: YearCompileRequestSerializer,
+    },
+    resource_type_field_name="kind",
+)
+
+
+class AnnualReportFilter(django_filters.FilterSet):
+    year = YearFilter(help_text=_("Year of the report"))
+    province = UnitCodeFilter(
+        method="filter_province", help_text=_("Provincial unit: its 2-digit prefix or 12-digit code")
+    )
+
+    class Meta:
+        model = AnnualReport
+        fields = ["year", "province"]
+
+    def filter_province(self, queryset, name, value):
+        return queryset.filter(province_id=value.ljust(12, "0"))
 
 
 class NationalSerializer(serializers.Serializer):
@@ -120,21 +221,24 @@ class FiguresRegionSerializer(serializers.Serializer):
 # Errors (ServiceError, 404) go through the API's one exception handler: {"code", "message", "fields"}.
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="年度报告列表 / Annual reports",
+        description="辖区内的年度总结评估报告,可按年度(?year=)和省级单位(?province=)筛选。/ Annual reports in your "
+        "scope, filtered by ?year= and ?province=.",
+    )
+)
 class AnnualReportList(ScopedListView):
-    """Annual reports in scope; filters ?year= and ?province= (division code)."""
+    """Annual reports in scope; filters ?year= and ?province= (a unit's 2-digit prefix or code)."""
 
     permission_classes = [IsAuthenticated]
     serializer_class = AnnualReportListSerializer
-    filter_backends: list = []
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = AnnualReportFilter
     scope_model = AnnualReport
 
     def safely_get_queryset(self, queryset):
-        year = self.request.query_params.get("year")
-        return selectors.annual_reports_filtered(
-            queryset,
-            year=int(year) if year and year.isascii() and year.isdigit() else None,
-            province=self.request.query_params.get("province") or None,
-        ).order_by("-year", "province_id")
+        return selectors.annual_reports_filtered(queryset).order_by("-year", "province_id")
 
 
 class AnnualReportDetail(ScopedRetrieveView):
@@ -144,6 +248,38 @@ class AnnualReportDetail(ScopedRetrieveView):
 
     def safely_get_queryset(self, queryset):
         return queryset.select_related("province")
+
+
+class AnnualReportNarrativeView(APIView):
+    """The narrative of a report: read it (everyone who sees the report), write it (the unit's
+    provincial staff while the report is a draft or returned), as the report page does."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: NarrativeReadSerializer}, summary="读取报告正文 / Read the narrative")
+    def get(self, request, pk):
+        report = selectors.access_report(user=request.user, pk=pk)
+        return Response(NarrativeReadSerializer(report).data)
+
+    @extend_schema(
+        request=NarrativeSerializer,
+        responses={200: NarrativeReadSerializer},
+        summary="保存报告正文(省级部门)/ Save the narrative (provincial staff)",
+        description="只改传入的部分;带上读到的 version,他人已保存时返回 409;已提交的报告返回 409。/ Only "
+        "the sections sent change; send the version you read (stale: 409); a submitted report: 409.",
+    )
+    def patch(self, request, pk):
+        report = selectors.access_report(user=request.user, pk=pk)
+        data = NarrativeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        sections = {k: v for k, v in data.validated_data.items() if k in NARRATIVE_FIELDS}
+        report = services.annual_report_update_narrative(
+            report=report,
+            user=request.user,
+            data=sections,
+            expected_version=data.validated_data.get("version"),
+        )
+        return Response(NarrativeReadSerializer(report).data)
 
 
 class AnnualReportSubmit(APIView):
@@ -275,19 +411,17 @@ class CompileJobStart(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        request=CompileJobRequestSerializer,
+        request=COMPILE_REQUEST,
         responses={202: CompileJobSerializer},
         summary="开始汇编 / Start a compile job (poll /jobs/{id}/)",
+        description="已提交的报告数据已冻结:不汇编,返回 409(report_frozen)并说明原因。/ A submitted report's "
+        "figures are frozen: nothing is compiled, 409 (report_frozen) says why.",
     )
     def post(self, request):
         data = CompileJobRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         kind, year = data.validated_data["kind"], data.validated_data["year"]
-        province = (
-            data.validated_data.get("province", "").ljust(12, "0") if kind == JobKind.PROVINCE else None
-        )
-        if kind == JobKind.PROVINCE and not province:
-            raise ServiceError(_("Choose a provincial unit."), code="invalid", field="province")
+        province = data.validated_data["province"].ljust(12, "0") if kind == JobKind.PROVINCE else None
         job = services.compile_job_start(user=request.user, kind=kind, year=year, province_code=province)
         job.refresh_from_db()
         return Response(CompileJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)

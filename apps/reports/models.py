@@ -179,6 +179,12 @@ class JobState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class JobOutcome(models.TextChoices):
+    COMPILED = "compiled", _("Compiled: the figures changed")
+    UNCHANGED = "unchanged", _("Nothing changed: the figures were already current")
+    FROZEN = "frozen", _("Nothing changed: the report was submitted and its figures are frozen")
+
+
 class CompileJobQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(province_scope_q(user))
@@ -194,6 +200,8 @@ class CompileJob(models.Model):
         "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     state = models.CharField(_("State"), max_length=10, choices=JobState.choices, default=JobState.PENDING)
+    # What a finished compile of one unit did ("" while running, and for a whole year's fan-out).
+    outcome = models.CharField(_("Outcome"), max_length=10, choices=JobOutcome.choices, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

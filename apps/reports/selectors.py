@@ -39,13 +39,14 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.capabilities import can_see_national
 from apps.accounts.scoping import region_tree_q
 from apps.assessments.models import Assessment, State
-from apps.assessments.selectors import campaign_year
 from apps.communities.models import Community
+from apps.core.campaign import FIRST_YEAR, NATIONAL_TARGET_YEAR, campaign_year
 from apps.core.errors import NotFoundError
 from apps.regions.models import Region, RegionLevel
 from apps.regions.selectors import provincial_units
@@ -59,8 +60,7 @@ from .models import AnnualReport, CompileJob, NationalSnapshot, UnitFigures
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 CORPS = "660000000000"
-FIRST_YEAR = 2020  # the action began with the notice of 22 July 2020
-TARGET_YEAR = 2022  # "by 2022, 60 % of urban communities participating and meeting the requirements"
+TARGET_YEAR = NATIONAL_TARGET_YEAR
 # The review levels an assessment may wait at (apps.review.workflow once the review app exists).
 REVIEW_LEVELS = workflow.LEVEL_KEYS
 IN_REVIEW = (State.SUBMITTED, State.RECOMMENDED)
@@ -781,3 +781,24 @@ def report_changes_since_submission(*, report: AnnualReport) -> list[dict]:
         for key in ("share", "participation")
     )
     return rows
+
+
+def campaign_calendar(*, today: dt.date | None = None) -> dict:
+    """The campaign year and its deadlines (GET /api/v1/campaign/): the years that exist, the
+    annual report's deadline of the campaign year with the days left (negative once it passed),
+    in Asia/Shanghai, and the national target."""
+    today = today or timezone.localdate()
+    year = campaign_year()
+    deadline = report_deadline(year)
+    return {
+        "year": year,
+        "first_year": FIRST_YEAR,
+        "years": list(range(FIRST_YEAR, year + 1)),
+        "today": today,
+        "time_zone": str(SHANGHAI),
+        "report_deadline": deadline,
+        "report_days_left": (deadline - today).days,
+        "report_deadline_passed": today > deadline,
+        "national_target_share": target_share(),
+        "national_target_year": NATIONAL_TARGET_YEAR,
+    }

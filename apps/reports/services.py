@@ -18,6 +18,7 @@ from apps.accounts.models import Role, User
 from apps.assessments.models import Assessment
 from apps.communities.models import Community
 from apps.core.errors import ConflictError, ForbiddenError, ServiceError
+from apps.core.text import text_check
 from apps.notices.services import notify_users
 from apps.regions.models import Region
 from apps.regions.selectors import provincial_units
@@ -29,6 +30,7 @@ from .models import (
     AnnualReport,
     CompileJob,
     JobKind,
+    JobOutcome,
     JobState,
     NationalSnapshot,
     ReportAction,
@@ -99,17 +101,27 @@ def annual_report_compile(*, province_code: str, year: int, user: User | None = 
     returned report takes them in one short transaction under its row lock, equal figures leave
     the row untouched (so running twice, or a redelivered task, changes nothing). A submitted
     report is frozen and never recompiled. Called by the compile task, the schedule and province
-    staff (through a job); decisions refresh through `unit_figures_refresh_on_commit`.
+    staff (through a job); decisions refresh through `unit_figures_refresh_on_commit`. The returned
+    report says what happened in `compile_outcome` (JobOutcome: compiled, unchanged or frozen).
     """
     report = annual_report_ensure(province_code=province_code, year=year)
     if report.state == ReportState.SUBMITTED:
+        report.compile_outcome = JobOutcome.FROZEN
         return report
     before = report.compiled_at
-    unit_figures_refresh(province_id=province_code, years=[year], compose_national=False)
+    # One transaction for the figures and the history line: a worker killed in between leaves
+    # neither, and the redelivered task compiles again.
     with transaction.atomic():
+        unit_figures_refresh(province_id=province_code, years=[year], compose_national=False)
         locked = AnnualReport.objects.select_for_update().get(pk=report.pk)
-        if locked.state != ReportState.SUBMITTED and locked.compiled_at != before:
+        if locked.state == ReportState.SUBMITTED:
+            locked.compile_outcome = JobOutcome.FROZEN
+            return locked
+        if locked.compiled_at != before:
             _record(locked, user, ReportAction.COMPILED)
+            locked.compile_outcome = JobOutcome.COMPILED
+        else:
+            locked.compile_outcome = JobOutcome.UNCHANGED
     return locked
 
 
@@ -304,8 +316,13 @@ def annual_report_update_narrative(
     *, report: AnnualReport, user: User, data: dict[str, str], expected_version: int | None = None
 ) -> AnnualReport:
     """Save the narrative sections. Province staff of the unit only, while draft or returned; a
-    stale `expected_version` (someone saved in between) raises ConflictError and saves nothing."""
+    stale `expected_version` (someone saved in between) raises ConflictError and saves nothing.
+    A section holding a control character is refused (apps.core.text), naming the section."""
     _require_province_staff(user, report)
+    for name in NARRATIVE_FIELDS:
+        if name in data:
+            label = AnnualReport._meta.get_field(name).verbose_name
+            text_check(data[name], field=name, label=label, multiline=True)
     with transaction.atomic():
         locked = _lock_checked(report, expected_version)
         if not locked.is_editable:
@@ -369,7 +386,7 @@ def annual_report_return(*, report: AnnualReport, user: User, reason: str) -> An
     """The ministry returns a submitted report with a reason; the province can edit and resubmit."""
     if not can_see_national(user):
         raise ForbiddenError(_("Only the ministry can return a report."))
-    reason = (reason or "").strip()
+    reason = text_check(reason, field="reason", label=_("Reason for return"), multiline=True).strip()
     if not reason:
         raise ServiceError(
             _("Give a reason for returning the report."), code="reason_required", field="reason"
@@ -541,6 +558,19 @@ def compile_job_start(
             raise ForbiddenError(_("You can only compile the report of your own provincial unit."))
     if kind == JobKind.PROVINCE and not Region.objects.filter(pk=province_code, level="province").exists():
         raise ServiceError(_("Unknown provincial unit."), code="unknown_province", field="province")
+    if kind == JobKind.PROVINCE:
+        frozen = AnnualReport.objects.filter(
+            province_id=province_code, year=year, state=ReportState.SUBMITTED
+        ).first()
+        if frozen is not None:
+            raise ConflictError(
+                _(
+                    "The %(year)s report was submitted to the ministry on %(date)s: its figures are frozen "
+                    "and nothing was compiled. The report page shows how today's figures differ."
+                )
+                % {"year": year, "date": timezone.localtime(frozen.submitted_at).strftime("%Y-%m-%d")},
+                code="report_frozen",
+            )
     with transaction.atomic():
         job = CompileJob.objects.create(
             kind=kind,
@@ -592,12 +622,13 @@ def compile_jobs_requeue(*, min_age_seconds: int = 10) -> int:
     return sent
 
 
-def compile_job_mark(*, job_id: str | None, state: str, error: str = "") -> None:
-    """Move a job to running / done / failed (no-op without a job id or when the job is gone)."""
+def compile_job_mark(*, job_id: str | None, state: str, error: str = "", outcome: str = "") -> None:
+    """Move a job to running / done / failed (no-op without a job id or when the job is gone); a
+    done job records its outcome (compiled, unchanged, frozen)."""
     if not job_id:
         return
     now = timezone.now()
-    fields = {"state": state}
+    fields = {"state": state, "outcome": outcome}
     if state == JobState.RUNNING:
         fields["started_at"] = now
     else:

@@ -41,7 +41,7 @@ def compile_annual_report(province_code: str, year: int, job_id: str | None = No
     except Exception as exc:
         services.compile_job_mark(job_id=job_id, state=JobState.FAILED, error=repr(exc))
         raise
-    services.compile_job_mark(job_id=job_id, state=JobState.DONE)
+    services.compile_job_mark(job_id=job_id, state=JobState.DONE, outcome=report.compile_outcome)
     return str(report.pk)
 
 

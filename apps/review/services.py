@@ -19,6 +19,7 @@ from apps.assessments.models import EDITABLE_STATES, Action, Assessment, Respons
 from apps.core.errors import ConflictError, ForbiddenError, NotFoundError, ServiceError
 from apps.core.events import figures_changed
 from apps.core.models import TraceAction, TraceKind
+from apps.core.text import text_check
 from apps.core.trace import trace_append
 from apps.notices.services import notify_users
 
@@ -188,6 +189,7 @@ def response_review(*, response: Response, user: User, verdict: str, comment: st
     """A reviewer's verdict and comment on one criterion, at the level where the assessment waits."""
     if verdict and verdict not in Verdict.values:
         raise ServiceError(_("Choose confirmed or not confirmed."), code="invalid_verdict", field="verdict")
+    comment = text_check(comment, field="comment", label=_("Comment"), multiline=True)
     with transaction.atomic():
         assessment = assessment_services.assessment_lock(response.assessment)
         _require_reviewer(user, assessment)
@@ -309,7 +311,15 @@ def assessment_return(
     """Return to the community for revision, from any level of the chain. A reason is required;
     per-criterion comments (criterion number -> text) are shown next to each. The next submission
     starts at the first level again."""
-    reason = (reason or "").strip()
+    reason = text_check(reason, field="reason", label=_("Reason for return"), multiline=True).strip()
+    comments = _criterion_comments(assessment, comments or {})
+    for number, text in comments.items():
+        text_check(
+            text,
+            field=f"comments.{number}",
+            label=_("Comment on criterion %(n)s") % {"n": number},
+            multiline=True,
+        )
     if not reason:
         raise ServiceError(
             _("Give a reason for returning the assessment."), code="reason_required", field="reason"
@@ -339,6 +349,23 @@ def assessment_return(
             locked, _("Your %(year)s self-assessment was returned for revision: %(reason)s"), reason=reason
         )
     return locked
+
+
+def _criterion_comments(assessment: Assessment, comments: dict) -> dict[int, str]:
+    """Comments keyed by criterion number (keys may come as text from the API); a key that is no
+    criterion of the assessment's standard is refused, naming it."""
+    numbers = set(assessment.responses.values_list("criterion__number", flat=True)) if comments else set()
+    out = {}
+    for key, text in comments.items():
+        key_text = str(key)
+        if not (key_text.isascii() and key_text.isdigit()) or int(key_text) not in numbers:
+            raise ServiceError(
+                _("There is no criterion %(key)s in this assessment.") % {"key": key_text[:20]},
+                code="unknown_criterion",
+                field="comments",
+            )
+        out[int(key_text)] = text
+    return out
 
 
 def assessment_approve(
@@ -381,7 +408,7 @@ def assessment_revoke(
 ) -> Assessment:
     """Revoke (摘牌) an approval after a failed re-check: the community stops counting as meeting the
     requirements from now on; the approval itself stays in the history. Provincial staff only."""
-    reason = (reason or "").strip()
+    reason = text_check(reason, field="reason", label=_("Reason for revocation"), multiline=True).strip()
     if not reason:
         raise ServiceError(_("Give a reason for the revocation."), code="reason_required", field="reason")
     with transaction.atomic():
@@ -407,7 +434,8 @@ def demonstration_designate(
 ) -> Demonstration:
     """Designate an approved community as a demonstration community (示范社区) of the assessment's
     year, or change the citation. Provincial staff only."""
-    citation = (citation or "").strip()
+    # Typed in a textarea: line breaks are text, other control characters are refused.
+    citation = text_check(citation, field="citation", label=_("Citation"), multiline=True).strip()
     if not citation:
         raise ServiceError(_("Write a short citation."), code="citation_required", field="citation")
     with transaction.atomic():

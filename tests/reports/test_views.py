@@ -134,7 +134,12 @@ def test_api_scope(client, users, world, role):
     for url in (f"/api/v1/reports/annual/{report.pk}/", f"/api/v1/reports/annual/{report.pk}/pdf/"):
         assert client.get(url).status_code == (200 if ok else 404), (url, role)
     if not ok:
-        assert client.post(f"/api/v1/reports/annual/{report.pk}/submit/").status_code == 404
+        assert (
+            client.post(
+                f"/api/v1/reports/annual/{report.pk}/submit/", content_type="application/json"
+            ).status_code
+            == 404
+        )
     listed = client.get("/api/v1/reports/annual/?year=2025").json()
     expected = {"province": 1, "beijing": 1, "ministry": 32, "admin": 32}.get(role, 0)
     assert listed["count"] == expected
@@ -184,11 +189,21 @@ def test_api_submit(client, users, world):
         data={n: "内容" for n in ("mechanism", "measures", "support", "problems", "plans")},
     )
     client.force_login(users["ministry"])
-    assert client.post(f"/api/v1/reports/annual/{report.pk}/submit/").status_code == 403
+    assert (
+        client.post(
+            f"/api/v1/reports/annual/{report.pk}/submit/", content_type="application/json"
+        ).status_code
+        == 403
+    )
     client.force_login(users["province"])
-    response = client.post(f"/api/v1/reports/annual/{report.pk}/submit/")
+    response = client.post(f"/api/v1/reports/annual/{report.pk}/submit/", content_type="application/json")
     assert response.status_code == 200 and response.json()["state"] == "submitted"
-    assert client.post(f"/api/v1/reports/annual/{report.pk}/submit/").status_code == 409
+    assert (
+        client.post(
+            f"/api/v1/reports/annual/{report.pk}/submit/", content_type="application/json"
+        ).status_code
+        == 409
+    )
 
 
 def test_home_panels(client, users, world):

@@ -58,4 +58,4 @@ def test_public_page_query_count_and_bad_urls(client, db, settings):
     assert client.get(public("99")).status_code == 404
     assert client.get(public("31", 2019)).status_code == 404
     assert client.get(public("31", 2031)).status_code == 404
-    assert client.get(public("310104")).status_code == 404  # a county is no provincial unit
+    assert client.get("/public/310104/2026/").status_code == 404  # a county is no provincial unit

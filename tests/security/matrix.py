@@ -366,6 +366,9 @@ ROUTES: dict[str, Route] = {
     # ministry and administrators (the national standard for everyone, not a marker here).
     "api:standard-list": Route(inside=API_SIGNED_IN, lists="standard_published"),
     "api:standard-detail": Route(inside=API_SIGNED_IN, obj="standard_published", kwargs={"pk": "pk"}),
+    "api:campaign": Route(inside=API_SIGNED_IN),
+    # The API's evidence download: the page's scope (assessments:evidence), for a token too.
+    "api:evidence-file": Route(inside=API_SIGNED_IN, obj="evidence", kwargs={"pk": "pk"}),
     "api:community-list": Route(inside=API_SIGNED_IN, lists="community"),
     "api:community-detail": Route(inside=API_SIGNED_IN, obj="community", kwargs={"code": "code"}),
     "api:community-retire": Route(
@@ -447,6 +450,11 @@ ROUTES: dict[str, Route] = {
         inside=API_SIGNED_IN, lists="annual_report_row", lists_roles=("province", "ministry", "admin")
     ),
     "api:reports_api:annual-detail": Route(
+        inside=API_REPORT_READERS, obj="annual_report", kwargs={"pk": "pk"}
+    ),
+    # Read by every reader of the report (writing is PATCH, by the unit's provincial staff:
+    # tests/api/test_gaps.py).
+    "api:reports_api:annual-narrative": Route(
         inside=API_REPORT_READERS, obj="annual_report", kwargs={"pk": "pk"}
     ),
     "api:reports_api:annual-submit": Route(

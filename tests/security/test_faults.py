@@ -334,7 +334,7 @@ def test_integrity_error_on_create_returns_the_existing_assessment(
     xuhui_community, community_user, monkeypatch
 ):
     """Two tabs opening the same year's assessment: the loser of the race gets the winner's row."""
-    first = services.assessment_create(community=xuhui_community, year=2027, user=community_user)
+    first = services.assessment_create(community=xuhui_community, year=2025, user=community_user)
     original = Assessment.objects.filter
 
     calls = {"n": 0}
@@ -346,6 +346,6 @@ def test_integrity_error_on_create_returns_the_existing_assessment(
         return qs.none() if calls["n"] == 1 else qs
 
     monkeypatch.setattr(Assessment.objects, "filter", filter_missing_once)
-    second = services.assessment_create(community=xuhui_community, year=2027, user=community_user)
+    second = services.assessment_create(community=xuhui_community, year=2025, user=community_user)
     assert second.pk == first.pk
     assert Assessment.objects.count() == 1
