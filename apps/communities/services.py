@@ -89,6 +89,7 @@ STAGING_COLUMNS = (
     "note",
     "date_error",
     "kind_error",
+    "name_error",
 )
 
 
@@ -107,7 +108,13 @@ def _staging_rows(rows, positions: dict[str, int]):
     code_of, name_of, street_of = at("code"), at("name"), at("streetCode")
     date_of, kind_of, successor_of, note_of = at("retiredOn"), at("retirement"), at("successor"), at("note")
     retiring = "retiredOn" in positions or "retirement" in positions
+    label = Community._meta.get_field("name").verbose_name
     for number, values in rows:
+        name, name_error = name_of(values), ""
+        index = control_character_at(name)
+        if index is not None:
+            # Reported like the API does; staged without them (PostgreSQL cannot store NUL).
+            name_error, name = control_character_message(label, name, index), without_controls(name)
         street_raw = street_of(values)
         street = street_raw.ljust(CODE_LENGTH, "0") if street_raw.isdigit() else street_raw
         code = code_of(values)
@@ -116,14 +123,14 @@ def _staging_rows(rows, positions: dict[str, int]):
         if retiring:
             date_raw, kind_raw = date_of(values), kind_of(values)
         if not (date_raw or kind_raw):
-            yield (number, code, code_ok, name_of(values), street_raw, street, None, "", "", "", "", "")
+            yield (number, code, code_ok, name, street_raw, street, None, "", "", "", "", "", name_error)
             continue
         retired_on, kind, date_error, kind_error = _retirement_fields(date_raw, kind_raw)
         yield (
             number,
             code,
             code_ok,
-            name_of(values),
+            name,
             street_raw,
             street,
             retired_on,
@@ -132,6 +139,7 @@ def _staging_rows(rows, positions: dict[str, int]):
             note_of(values)[:200],
             date_error,
             kind_error,
+            name_error,
         )
 
 
@@ -184,7 +192,7 @@ def _stage_raw_csv(cursor, raw: RawCSV) -> None:
         f"INSERT INTO {STAGING} ({', '.join(STAGING_COLUMNS)}) "  # noqa: S608  (column names are ours)
         f"SELECT n + 1, code, CASE WHEN code ~ '^[0-9]{{12}}$' THEN 1 ELSE 0 END, name, street_raw, "
         f"CASE WHEN street_raw ~ '^[0-9]{{1,12}}$' THEN rpad(street_raw, 12, '0') ELSE street_raw END, "
-        f"NULL, '', successor, left(note, 200), '', '' FROM (SELECT n, {value('code')} AS code, "
+        f"NULL, '', successor, left(note, 200), '', '', '' FROM (SELECT n, {value('code')} AS code, "
         f"{value('name')} AS name, {value('streetCode')} AS street_raw, {value('successor')} AS successor, "
         f"{value('note')} AS note FROM registry_raw WHERE {any_value}) r"
     )
@@ -212,7 +220,7 @@ def _create_staging(cursor, rows) -> None:
     cursor.execute(
         f"CREATE TEMPORARY TABLE {STAGING} (row_no integer, code text, code_ok integer, name text, street_raw text, "
         f"street text, retired_on {'date' if postgres else 'text'}, kind text, successor text, note text, "
-        f"date_error text, kind_error text){' ON COMMIT DROP' if postgres else ''}"
+        f"date_error text, kind_error text, name_error text){' ON COMMIT DROP' if postgres else ''}"
     )
     if isinstance(rows, RawCSV):
         try:
@@ -237,7 +245,7 @@ def _create_staging(cursor, rows) -> None:
         # NULL only for the empty unquoted field of a row without a retirement date.
         cursor.copy_expert(
             f"COPY {STAGING} ({', '.join(STAGING_COLUMNS)}) FROM STDIN WITH (FORMAT csv, "
-            "FORCE_NOT_NULL (code, name, street_raw, street, kind, successor, note, date_error, kind_error))",
+            "FORCE_NOT_NULL (code, name, street_raw, street, kind, successor, note, date_error, kind_error, name_error))",
             buffer,
         )
     else:
@@ -259,6 +267,7 @@ CHECKS = [
         "SELECT row_no, first_row FROM (SELECT row_no, min(row_no) OVER (PARTITION BY code) AS first_row "
         "FROM registry_staging WHERE code_ok = 1) t WHERE row_no > first_row",
     ),
+    ("control_character", "name", "SELECT row_no, name_error FROM registry_staging WHERE name_error <> ''"),
     ("name_empty", "name", "SELECT row_no, '' FROM registry_staging WHERE retired_on IS NULL AND name = ''"),
     (
         "name_long",
@@ -347,6 +356,7 @@ CHECKS = [
 def _error_message(code: str, detail) -> str:
     detail = "" if detail is None else str(detail)
     messages = {
+        "control_character": lambda: detail,
         "code_format": lambda: _("The code must be 12 digits."),
         "code_repeat": lambda: _("The code repeats row %(row)s.") % {"row": detail},
         "name_empty": lambda: _("The name must not be empty."),
@@ -414,8 +424,15 @@ def community_import(
         raise ServiceError(_("The date must be on or after 1 January 2020."), field="effective_on")
     try:
         raw = read_source(source)
-        if connection.vendor == "postgresql" and not is_xlsx(raw):
-            header, body, columns = split_csv_header(csv_text(raw))
+        text = None if is_xlsx(raw) else csv_text(raw)
+        # PostgreSQL cannot store NUL, so a file with control characters takes the careful path,
+        # which reports them per row.
+        if (
+            connection.vendor == "postgresql"
+            and text is not None
+            and control_character_at(text.replace("\t", " "), multiline=True) is None
+        ):
+            header, body, columns = split_csv_header(text)
             staged = RawCSV(body=body, columns=columns, positions=registry_positions(header))
         else:
             positions, rows = parse_registry_columns(None, filename=filename, raw=raw)
@@ -467,7 +484,7 @@ def _import_staged(staged, *, filename, province_code, apply, user, effective_on
             cursor.execute(sql)
             errors.extend((row_no, order, column, error, detail) for row_no, detail in cursor.fetchall())
         result.errors = [
-            RowError(row_no, column, _error_message(error, detail))
+            RowError(row_no, column, _error_message(error, detail), code=error)
             for row_no, _order, column, error, detail in sorted(errors, key=lambda e: (e[0], e[1]))
         ]
         # What the file would do, compared in SQL with the registry.
