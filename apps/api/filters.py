@@ -51,11 +51,18 @@ class YearFormField(StrictIntegerFormField):
         super().__init__(*args, min_value=FIRST_YEAR, max_value=YEAR_MAX, **kwargs)
 
 
-@extend_schema_field({"type": "integer", "minimum": FIRST_YEAR, "maximum": YEAR_MAX})
 class YearFilter(django_filters.NumberFilter):
-    """A year from 2020 (four digits); a year without rows is an empty list."""
+    """A year from 2020 (four digits); a year without rows is an empty list. The schema says so,
+    with the filter's own help text (an override of the whole schema would drop it)."""
 
     field_class = YearFormField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        schema = {"type": "integer", "minimum": FIRST_YEAR, "maximum": YEAR_MAX}
+        if kwargs.get("help_text"):
+            schema["description"] = kwargs["help_text"]
+        set_override(self, "field", schema)
 
 
 class UnitCodeFormField(_PresentMeansGiven, forms.RegexField):
