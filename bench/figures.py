@@ -34,6 +34,7 @@ PAGE_P95_RATIO_GOAL = 3.0
 PAGE_P95_SEQ_GOAL_MS = 150.0
 ANNUAL_GOAL_S = 60  # issue 15 (was 90 s)
 ANNUAL_GOAL = f"< {ANNUAL_GOAL_S} s"
+ANNUAL_TIMEOUT_S = 300.0
 DECISION_GOAL_S = 1.0
 RETIREMENT_ROWS = 1000
 RETIREMENT_GOAL_S = 5.0
@@ -103,6 +104,9 @@ def registry_import() -> Row:
         cursor.execute("SELECT count(*) FROM communities_community")
         imported = cursor.fetchone()[0]
         transaction.set_rollback(True)
+    from apps.reports import services as reports
+
+    reports._pending.units = {}  # the refresh its rolled-back commit would have run (see figure 6)
 
     ratio = import_seconds / copy_seconds
     return Row(
@@ -173,7 +177,14 @@ def annual_compile(year: int) -> list[Row]:
             Row(total_name, "not measured (set REDIS_URL)", goal=ANNUAL_GOAL),
             Row(national_name, "not measured (set REDIS_URL)", goal="< 15 s"),
         ]
-    result = hooks.ANNUAL_COMPILE(year, 300.0)
+    try:
+        result = hooks.ANNUAL_COMPILE(year, ANNUAL_TIMEOUT_S)
+    except TimeoutError as exc:
+        # On an overloaded machine: say so in the table and go on with the other figures.
+        return [
+            Row(total_name, f"not done: {exc}", goal=ANNUAL_GOAL, met=False),
+            Row(national_name, "not measured (3a did not finish)", goal="< 15 s"),
+        ]
     return [
         Row(
             total_name,

@@ -100,7 +100,12 @@ def decision_refresh(decisions: int = 5) -> dict:
     if not chosen:
         raise RuntimeError(f"no assessment of {province} waits for the province's approval")
     years = reports.figures_years_from(year)
-    reports.unit_figures_refresh(province_id=province, years=years)  # start from current figures
+    # Start from current figures of every unit and the nation. And forget the units an earlier
+    # rolled-back transaction of this process left pending (figures 1 and 7 roll back imports:
+    # apps.reports.services keeps the pending units in a thread-local that a rollback does not
+    # clear, so the next commit would refresh them all and the first decision would pay for it).
+    reports._pending.units = {}
+    reports.figures_refresh_all(years=years)
 
     def approved() -> tuple[int, int]:
         unit = UnitFigures.objects.get(province_id=province, year=year).summary["totals"]["approved"]
@@ -211,11 +216,14 @@ def retirement_import(rows: int = 1000) -> dict:
     for code, name, street in abolished:
         writer.writerow([code, name, street, "2025-06-30", "撤销", "", "bench"])
     data = buffer.getvalue().encode("utf-8")
+    from apps.reports import services as reports
+
     with transaction.atomic():
         started = time.perf_counter()
         result = community_import(source=io.BytesIO(data), filename="bench-retirements.csv")
         seconds = time.perf_counter() - started
         transaction.set_rollback(True)
+    reports._pending.units = {}  # the refresh its rolled-back commit would have run (see figure 6)
     if result.errors or not result.applied or len(result.retired) != rows:
         raise RuntimeError(
             f"the retirement import did not apply {rows} retirements: {len(result.retired)} retired,"
@@ -273,7 +281,7 @@ class Worker:
 def _wait(predicate, started: float, timeout: float, what: str) -> float:
     while not predicate():
         if time.perf_counter() - started > timeout:
-            raise RuntimeError(f"{what} not done within {timeout:.0f} s")
+            raise TimeoutError(f"{what} not done within {timeout:.0f} s")
         time.sleep(0.1)
     return time.perf_counter() - started
 
@@ -288,6 +296,7 @@ def annual_compile(year: int, timeout: float) -> dict:
 
     from apps.reports import selectors, tasks
     from apps.reports.models import AnnualReport, NationalSnapshot
+    from greencommunity.celery import app
 
     if settings.CELERY_TASK_ALWAYS_EAGER or not settings.REDIS_URL:
         raise RuntimeError("figure 3 needs REDIS_URL (a real broker for the worker processes)")
@@ -318,7 +327,11 @@ def annual_compile(year: int, timeout: float) -> dict:
                 for code in units
             )
         )(chain(tasks.compile_national_snapshot.si(year), tasks.render_national_pdf.si(year)))
-        total = _wait(all_done, started, timeout, "the annual compile")
+        try:
+            total = _wait(all_done, started, timeout, "the annual compile")
+        except TimeoutError:
+            app.control.purge()  # what is still queued must not run in the next bench's worker
+            raise
 
         NationalSnapshot.objects.filter(year=year).update(pdf_compiled_at=None)
         started = time.perf_counter()
