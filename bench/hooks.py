@@ -2,7 +2,8 @@
 
 Each hook was None until its feature existed in the branch (the bench then printed the figure as
 "pending (issue N)"). All of them are filled in now that the review queues (issue 4), the reports
-(issue 5) and the exports (issue 6) are merged. See docs/benchmarks.md.
+(issue 5), the exports (issue 6) and the live figures and registry life (issue 15) are merged.
+See docs/benchmarks.md.
 """
 
 import os
