@@ -32,6 +32,12 @@ ROOT = Path(__file__).resolve().parent.parent
 REGISTRY = ROOT / "fixtures" / "divisions" / "residents-committees.csv.gz"
 PAGE_P95_RATIO_GOAL = 3.0
 PAGE_P95_SEQ_GOAL_MS = 150.0
+ANNUAL_GOAL_S = 60  # issue 15 (was 90 s)
+ANNUAL_GOAL = f"< {ANNUAL_GOAL_S} s"
+ANNUAL_TIMEOUT_S = 300.0
+DECISION_GOAL_S = 1.0
+RETIREMENT_ROWS = 1000
+RETIREMENT_GOAL_S = 5.0
 
 
 @dataclass
@@ -98,6 +104,9 @@ def registry_import() -> Row:
         cursor.execute("SELECT count(*) FROM communities_community")
         imported = cursor.fetchone()[0]
         transaction.set_rollback(True)
+    from apps.reports import services as reports
+
+    reports._pending.units = {}  # the refresh its rolled-back commit would have run (see figure 6)
 
     ratio = import_seconds / copy_seconds
     return Row(
@@ -138,7 +147,7 @@ def criterion_counts_sql(year: int) -> tuple[float, int]:
 
 def compile_figures(year: int) -> Row:
     floor, groups = criterion_counts_sql(year)
-    name = f"2. compile figures of 32 units + nation ({year}) vs one SQL query"
+    name = f"2. compile figures of 32 units (one grouped pass) + nation composed ({year}) vs one SQL query"
     if hooks.COMPILE_FIGURES is None:
         return pending(name, "<= 2x the query", "issue 5", floor=_ms(floor), details={"groups": groups})
     timings = []
@@ -159,22 +168,29 @@ def annual_compile(year: int) -> list[Row]:
     national_name = "3b. national PDF alone"
     if hooks.ANNUAL_COMPILE is None:
         return [
-            pending(total_name, "< 90 s", "issue 5"),
+            pending(total_name, ANNUAL_GOAL, "issue 5"),
             pending(national_name, "< 15 s", "issue 5"),
         ]
     if not settings.REDIS_URL or settings.CELERY_TASK_ALWAYS_EAGER:
         # Worker processes need a real broker: say so instead of measuring something else.
         return [
-            Row(total_name, "not measured (set REDIS_URL)", goal="< 90 s"),
+            Row(total_name, "not measured (set REDIS_URL)", goal=ANNUAL_GOAL),
             Row(national_name, "not measured (set REDIS_URL)", goal="< 15 s"),
         ]
-    result = hooks.ANNUAL_COMPILE(year, 300.0)
+    try:
+        result = hooks.ANNUAL_COMPILE(year, ANNUAL_TIMEOUT_S)
+    except TimeoutError as exc:
+        # On an overloaded machine: say so in the table and go on with the other figures.
+        return [
+            Row(total_name, f"not done: {exc}", goal=ANNUAL_GOAL, met=False),
+            Row(national_name, "not measured (3a did not finish)", goal="< 15 s"),
+        ]
     return [
         Row(
             total_name,
             f"{result['total']:.1f} s (worker CPU {result['worker_cpu_s']:.0f} s)",
-            goal="< 90 s",
-            met=result["total"] < 90,
+            goal=ANNUAL_GOAL,
+            met=result["total"] < ANNUAL_GOAL_S,
             details=result,
         ),
         Row(national_name, f"{result['national_pdf']:.1f} s", goal="< 15 s", met=result["national_pdf"] < 15),
@@ -445,6 +461,47 @@ def national_export(year: int) -> list[Row]:
         Row(time_name, f"{seconds:.1f} s", goal="< 10 s", met=seconds < 10),
         Row(memory_name, f"{peak_mb:.0f} MB", goal="< 250 MB", met=peak_mb < 250),
     ]
+
+
+# --- 6. A decision makes its unit's figures current -------------------------------------------
+
+
+def decision_refresh() -> list[Row]:
+    median_name = "6a. a province's approval until its unit's figures + the nation are current (median)"
+    max_name = "6b. the same, slowest of 5 decisions"
+    goal = f"< {DECISION_GOAL_S:g} s"
+    if hooks.DECISION_REFRESH is None:
+        return [pending(median_name, goal, "issue 15"), pending(max_name, goal, "issue 15")]
+    result = hooks.DECISION_REFRESH(5)
+    where = f" ({result['province']}, {result['year']}; refreshes {len(result['years_refreshed'])} years)"
+    return [
+        Row(
+            median_name,
+            f"{result['median_s'] * 1000:.0f} ms" + where,
+            goal=goal,
+            met=result["median_s"] < DECISION_GOAL_S,
+            details=result,
+        ),
+        Row(max_name, f"{result['max_s'] * 1000:.0f} ms", goal=goal, met=result["max_s"] < DECISION_GOAL_S),
+    ]
+
+
+# --- 7. An import of 1,000 retirements ------------------------------------------------------------
+
+
+def retirement_import() -> Row:
+    name = f"7. registry import of {RETIREMENT_ROWS:,} retirements (merged/abolished, dated), rolled back"
+    goal = f"< {RETIREMENT_GOAL_S:g} s"
+    if hooks.RETIREMENT_IMPORT is None:
+        return pending(name, goal, "issue 15")
+    result = hooks.RETIREMENT_IMPORT(RETIREMENT_ROWS)
+    return Row(
+        name,
+        f"{result['seconds']:.2f} s",
+        goal=goal,
+        met=result["seconds"] < RETIREMENT_GOAL_S,
+        details=result,
+    )
 
 
 def new_secret() -> str:

@@ -2,10 +2,12 @@
 
 Each hook was None until its feature existed in the branch (the bench then printed the figure as
 "pending (issue N)"). All of them are filled in now that the review queues (issue 4), the reports
-(issue 5) and the exports (issue 6) are merged. See docs/benchmarks.md.
+(issue 5), the exports (issue 6) and the live figures and registry life (issue 15) are merged.
+See docs/benchmarks.md.
 """
 
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -18,20 +20,221 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def compile_figures(year: int) -> None:
-    """What the annual compile computes, without PDFs and without the (tiny) writes: the figures
-    of every provincial unit (apps.reports.selectors.region_figures, as annual_report_compile
-    does) and the national figures with the report status (as national_snapshot_compile does)."""
+    """What the annual compile computes, without PDFs and without the (small) writes, the way the
+    code computes it now: the figures of all 32 provincial units in one grouped pass
+    (apps.reports.selectors.units_figures_compute, as figures_refresh_all does) and the national
+    figures composed from the units' summaries, with the report status (as
+    national_snapshot_compile does from the stored UnitFigures); no response is read twice."""
     from django.utils import timezone
 
     from apps.reports import selectors
 
-    for code in selectors.provincial_units().values_list("code", flat=True):
-        selectors.region_figures(year=year, province_code=code)
-    figures = selectors.region_figures(year=year)
+    units = selectors.units_figures_compute(year=year)
+    summaries = {code: selectors.unit_figures_split(f)["summary"] for code, f in units.items()}
+    figures = selectors.national_figures_compose(year=year, summaries=summaries)
     figures["report_status"] = selectors.report_status(year=year, today=timezone.localdate())
 
 
 COMPILE_FIGURES = compile_figures
+
+
+# --- Figure 6: a decision makes its unit's figures (and the nation's) current -------------------
+
+
+def _province_reviewer(province: str):
+    from apps.accounts.models import Role, User
+
+    user, _ = User.objects.update_or_create(
+        username="bench-province",
+        defaults={
+            "role": Role.PROVINCE,
+            "region_id": province,
+            "is_active": True,
+            "display_name": "bench province",
+        },
+    )
+    return user
+
+
+def _largest_province() -> str:
+    from django.db.models import Count
+
+    from apps.communities.models import Community
+
+    return (
+        Community.objects.values("province_id")
+        .annotate(n=Count("code"))
+        .order_by("-n", "province_id")[0]["province_id"]
+    )
+
+
+def decision_refresh(decisions: int = 5) -> dict:
+    """Approve `decisions` assessments waiting at the province of the largest province, one at a
+    time, as its province reviewer through apps.review.services.assessment_approve (its own
+    transaction commits; the on-commit refresh recomputes the unit's figures of that year and the
+    later ones and recomposes the national snapshots, in the same call). Timed from the call to
+    the moment the refresh has returned; then checked: the stored UnitFigures of the unit and year
+    and the national snapshot count one more approval. Each approval is undone afterwards (the
+    assessment's fields restored, its history entry and notices deleted, the figures refreshed
+    again), so the data stay as generated."""
+    from django.db import connection
+
+    from apps.assessments.models import Assessment, AssessmentEvent, State
+    from apps.notices.models import Notice
+    from apps.reports import services as reports
+    from apps.reports.models import NationalSnapshot, UnitFigures
+    from apps.review import services as review
+    from apps.review import workflow
+
+    province = _largest_province()
+    user = _province_reviewer(province)
+    year = _queue_year("province_id", province, "recommended")
+    waiting = Assessment.objects.filter(province_id=province, year=year, state=State.RECOMMENDED).order_by(
+        "pk"
+    )
+    chosen = []
+    for assessment in waiting.iterator(chunk_size=200):
+        if "approve" in workflow.available_actions(user, assessment):
+            chosen.append(assessment)
+            if len(chosen) == decisions:
+                break
+    if not chosen:
+        raise RuntimeError(f"no assessment of {province} waits for the province's approval")
+    years = reports.figures_years_from(year)
+    # Start from current figures of every unit and the nation. And forget the units an earlier
+    # rolled-back transaction of this process left pending (figures 1 and 7 roll back imports:
+    # apps.reports.services keeps the pending units in a thread-local that a rollback does not
+    # clear, so the next commit would refresh them all and the first decision would pay for it).
+    reports._pending.units = {}
+    reports.figures_refresh_all(years=years)
+
+    def approved() -> tuple[int, int]:
+        unit = UnitFigures.objects.get(province_id=province, year=year).summary["totals"]["approved"]
+        nation = NationalSnapshot.objects.get(year=year).figures["totals"]["approved"]
+        return unit, nation
+
+    timings, refresh_timings = [], []
+    original_refresh = reports.unit_figures_refresh
+
+    def timed_refresh(**kwargs):
+        started_refresh = time.perf_counter()
+        try:
+            return original_refresh(**kwargs)
+        finally:
+            refresh_timings.append(time.perf_counter() - started_refresh)
+
+    for assessment in chosen:
+        saved = Assessment.objects.filter(pk=assessment.pk).values(
+            "state", "review_level", "approved_at", "version", "updated_at"
+        )[0]
+        last_event = AssessmentEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        last_notice = Notice.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        before = approved()
+        reports.unit_figures_refresh = timed_refresh
+        try:
+            started = time.perf_counter()
+            review.assessment_approve(assessment=assessment, user=user)
+            timings.append(time.perf_counter() - started)
+        finally:
+            reports.unit_figures_refresh = original_refresh
+        after = approved()
+        # Undo: the assessment as it was, its history entry and notices gone, figures refreshed.
+        Assessment.objects.filter(pk=assessment.pk).update(**saved)
+        # The history is append-only through the application; the bench removes, by SQL, the one
+        # entry it appended itself: the last of this assessment's chain, so the chain stays whole
+        # (manage.py verify_history) and the data are as generated.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {AssessmentEvent._meta.db_table} WHERE id > %s AND assessment_id = %s",  # noqa: S608
+                [last_event, assessment.pk],
+            )
+        Notice.objects.filter(pk__gt=last_notice, assessment_id=assessment.pk).delete()
+        reports.unit_figures_refresh(province_id=province, years=years)
+        if after != (before[0] + 1, before[1] + 1):
+            raise RuntimeError(
+                f"approving assessment {assessment.pk} moved the approved count from {before} to {after}"
+                " (unit, nation); expected one more in both"
+            )
+        if approved() != before:
+            raise RuntimeError(f"undoing the approval of assessment {assessment.pk} did not restore {before}")
+    return {
+        "province": province,
+        "year": year,
+        "years_refreshed": years,
+        "decisions": len(timings),
+        "median_s": statistics.median(timings),
+        "max_s": max(timings),
+        "refresh_median_s": statistics.median(refresh_timings) if refresh_timings else None,
+        "timings_s": [round(t, 3) for t in timings],
+    }
+
+
+DECISION_REFRESH = decision_refresh
+
+
+# --- Figure 7: a registry import of 1,000 retirements ------------------------------------------
+
+
+def retirement_import(rows: int = 1000) -> dict:
+    """apps.communities.services.community_import of a CSV of `rows` retirements in the largest
+    province (half merged into a neighbour of the same street that stays, half abolished, with a
+    date and a note: the columns 撤销日期/撤销方式/承继社区代码/备注), validated and applied on the
+    staging table, inside a transaction that is rolled back after (so the registry stays as
+    generated; the figures refresh that would follow the commit is not part of this figure, it is
+    figure 6's work)."""
+    import csv
+    import io
+
+    from django.db import transaction
+
+    from apps.communities.importing import TEMPLATE_HEADER_FULL
+    from apps.communities.models import Community
+    from apps.communities.services import community_import
+
+    province = _largest_province()
+    live = list(
+        Community.objects.filter(province_id=province, retired_on__isnull=True)
+        .order_by("street_id", "code")
+        .values_list("code", "name", "street_id")
+    )
+    by_street: dict[str, list] = {}
+    for row in live:
+        by_street.setdefault(row[2], []).append(row)
+    merged, abolished, keep = [], [], set()
+    for members in by_street.values():
+        if len(merged) < rows // 2 and len(members) >= 2:
+            successor = members[0]
+            keep.add(successor[0])
+            merged.extend((c, successor[0]) for c in members[1:3])
+    merged = merged[: rows // 2]
+    taken = {c[0] for c, _s in merged} | keep
+    abolished = [c for c in live if c[0] not in taken][: rows - len(merged)]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(TEMPLATE_HEADER_FULL)
+    for (code, name, street), successor in merged:
+        writer.writerow([code, name, street, "2025-06-30", "合并", successor, "bench"])
+    for code, name, street in abolished:
+        writer.writerow([code, name, street, "2025-06-30", "撤销", "", "bench"])
+    data = buffer.getvalue().encode("utf-8")
+    from apps.reports import services as reports
+
+    with transaction.atomic():
+        started = time.perf_counter()
+        result = community_import(source=io.BytesIO(data), filename="bench-retirements.csv")
+        seconds = time.perf_counter() - started
+        transaction.set_rollback(True)
+    reports._pending.units = {}  # the refresh its rolled-back commit would have run (see figure 6)
+    if result.errors or not result.applied or len(result.retired) != rows:
+        raise RuntimeError(
+            f"the retirement import did not apply {rows} retirements: {len(result.retired)} retired,"
+            f" errors {[str(e) for e in result.errors[:5]]}"
+        )
+    return {"seconds": seconds, "rows": rows, "merged": len(merged), "abolished": len(abolished),
+            "province": province}  # fmt: skip
+
+
+RETIREMENT_IMPORT = retirement_import
 
 
 # --- Figure 3: the annual compile through Celery with two worker processes ------------------
@@ -79,7 +282,7 @@ class Worker:
 def _wait(predicate, started: float, timeout: float, what: str) -> float:
     while not predicate():
         if time.perf_counter() - started > timeout:
-            raise RuntimeError(f"{what} not done within {timeout:.0f} s")
+            raise TimeoutError(f"{what} not done within {timeout:.0f} s")
         time.sleep(0.1)
     return time.perf_counter() - started
 
@@ -94,6 +297,7 @@ def annual_compile(year: int, timeout: float) -> dict:
 
     from apps.reports import selectors, tasks
     from apps.reports.models import AnnualReport, NationalSnapshot
+    from greencommunity.celery import app
 
     if settings.CELERY_TASK_ALWAYS_EAGER or not settings.REDIS_URL:
         raise RuntimeError("figure 3 needs REDIS_URL (a real broker for the worker processes)")
@@ -124,7 +328,11 @@ def annual_compile(year: int, timeout: float) -> dict:
                 for code in units
             )
         )(chain(tasks.compile_national_snapshot.si(year), tasks.render_national_pdf.si(year)))
-        total = _wait(all_done, started, timeout, "the annual compile")
+        try:
+            total = _wait(all_done, started, timeout, "the annual compile")
+        except TimeoutError:
+            app.control.purge()  # what is still queued must not run in the next bench's worker
+            raise
 
         NationalSnapshot.objects.filter(year=year).update(pdf_compiled_at=None)
         started = time.perf_counter()

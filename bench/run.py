@@ -211,7 +211,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--figures", default="1,2,3,4,5", help="which figures to run, e.g. 1,4")
+    parser.add_argument("--figures", default="1,2,3,4,5,6,7", help="which figures to run, e.g. 1,4")
     parser.add_argument("--year", type=int, default=2022, help="campaign year of figures 2, 3 and the plans")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default 2 x cores)")
     parser.add_argument("--no-plans", action="store_true", help="skip EXPLAIN ANALYZE of the heavy queries")
@@ -250,6 +250,12 @@ def main(argv=None) -> int:
     if 5 in wanted:
         say("figure 5: the national CSV export ...")
         rows.extend(figures.national_export(args.year))
+    if 6 in wanted:
+        say("figure 6: a province's approval until the figures are current (5 decisions, undone) ...")
+        rows.extend(figures.decision_refresh())
+    if 7 in wanted:
+        say("figure 7: registry import of 1,000 retirements (rolled back) ...")
+        rows.append(figures.retirement_import())
     plans = ""
     if not args.no_plans and 4 in wanted:
         say("query plans ...")
