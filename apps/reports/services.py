@@ -235,7 +235,10 @@ def unit_figures_refresh_on_commit(*, province_id: str, year: int) -> None:
     fails is logged and leaves the decision committed; the beat sweep (`figures_refresh_stale`)
     catches up. Outside a transaction it runs at once."""
     pending = getattr(_pending, "units", None)
-    if pending is None:
+    registered = transaction.get_connection().run_on_commit
+    if pending is None or not any(func is _refresh_pending for _sids, func, _robust in registered):
+        # Nothing of ours waits for a commit: units left here by a rolled-back transaction are
+        # not refreshed by the next one.
         pending = _pending.units = {}
     pending[province_id] = min(year, pending.get(province_id, year))
     transaction.on_commit(_refresh_pending, robust=True)

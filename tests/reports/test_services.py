@@ -179,3 +179,18 @@ def test_failed_compile_marks_the_job(small_world, province_user, django_capture
         services.compile_job_start(user=province_user, kind="province", year=2025, province_code=SH)
     job = CompileJob.objects.get()
     assert job.state == "failed" and "boom" in job.error
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_decision_leaves_no_refresh_for_the_next_commit(django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    with mock.patch.object(services, "unit_figures_refresh") as refresh:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            services.unit_figures_refresh_on_commit(province_id="110000000000", year=2025)
+            raise RuntimeError("the decision failed")
+        with django_capture_on_commit_callbacks(execute=True):
+            services.unit_figures_refresh_on_commit(province_id="310000000000", year=2025)
+            services.unit_figures_refresh_on_commit(province_id="310000000000", year=2024)
+    assert [c.kwargs["province_id"] for c in refresh.call_args_list] == ["310000000000"]
+    assert refresh.call_args.kwargs["years"][0] == 2024
