@@ -124,6 +124,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_LOCKOUT_CALLABLE = "apps.core.security.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
+# Behind a TLS proxy every client shares the proxy's address: the lockout and the API throttles key on
+# apps.accounts.proxies.client_address, which reads X-Forwarded-For only when the connection comes
+# from one of TRUSTED_PROXIES (addresses or networks, comma-separated; empty: the header is ignored).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "apps.accounts.proxies.axes_client_address"
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
