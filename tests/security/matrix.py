@@ -357,6 +357,15 @@ ROUTES: dict[str, Route] = {
         obj_data={"username": "username"},
         regional=False,
     ),
+    # Your own tokens: every signed-in user lists theirs; revoking another user's token is 404.
+    "api:tokens": Route(inside=API_SIGNED_IN),
+    "api:token-detail": Route(
+        inside=every(404, anonymous=API_ANONYMOUS, community=204),
+        obj="api_token",
+        kwargs={"pk": "pk"},
+        method="delete",
+        regional=False,
+    ),
     # Every unknown path under /api/ answers a JSON 404, whoever asks.
     "api:not-found": Route(inside=every(404), query="no/such/endpoint/"),
     # --- API: registry and assessments -------------------------------------------------------------
@@ -487,5 +496,14 @@ ROUTES: dict[str, Route] = {
         inside=every(200, anonymous=API_ANONYMOUS, community=403, street=404),
         obj="community",
         kwargs={"year": "=2026", "code": "county_id"},
+    ),
+    # --- the user's own security pages (issue 13): API tokens -------------------------------------
+    "security:tokens": Route(inside=SIGNED_IN),
+    "security:token-revoke": Route(
+        inside=every(404, anonymous=LOGIN, community=REDIRECT),
+        obj="api_token",
+        kwargs={"pk": "pk"},
+        method="post",
+        regional=False,
     ),
 }
