@@ -9,4 +9,7 @@ app_name = "security"
 urlpatterns = [
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<id:pk>/revoke/", views.token_revoke, name="token-revoke"),
+    path("twofactor/setup/", views.twofactor_setup, name="twofactor-setup"),
+    path("twofactor/verify/", views.twofactor_verify, name="twofactor-verify"),
+    path("twofactor/reset/<id:pk>/", views.twofactor_reset, name="twofactor-reset"),
 ]

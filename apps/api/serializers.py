@@ -52,6 +52,7 @@ class TokenRequestSerializer(serializers.Serializer):
         validators=[RegexValidator(PASSWORD_PATTERN.replace("$", r"\Z"))],
     )
     name = LineField(max_length=100, required=False, label=_("Token name"))
+    otp = LineField(max_length=16, required=False, label=_("Two-factor code"))
 
 
 class TokenSerializer(serializers.Serializer):

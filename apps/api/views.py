@@ -18,6 +18,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.accounts import twofactor
 from apps.assessments import selectors as assessment_selectors
 from apps.assessments import services as assessment_services
 from apps.assessments.evidence_views import evidence_file_response
@@ -77,6 +78,16 @@ class TokenView(APIView):
         )
         if user is None or not user.is_active:
             raise ServiceError(_("Wrong username or password."), code="invalid_credentials")
+        if twofactor.required_for(user):
+            if not twofactor.is_enrolled(user):
+                raise ServiceError(
+                    _("Set up two-factor sign-in on the portal first, then send its code as otp."),
+                    code="two_factor_not_set_up",
+                )
+            if not twofactor.verify_code(user, data.validated_data.get("otp", "")):
+                raise ServiceError(
+                    _("This account needs its two-factor code: send it as otp."), code="otp_required", field="otp"
+                )
         token, key = token_services.issue_token(user=user, name=data.validated_data.get("name", ""))
         return Response({"token": key, "expires": token.expires})
 

@@ -31,6 +31,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "apps.regions",
     "apps.communities",
     "apps.accounts",
@@ -56,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "apps.accounts.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -128,6 +133,10 @@ AXES_HTTP_RESPONSE_CODE = 429
 # from one of TRUSTED_PROXIES (addresses or networks, comma-separated; empty: the header is ignored).
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 AXES_CLIENT_IP_CALLABLE = "apps.accounts.proxies.axes_client_address"
+# Two-factor sign-in (django-otp: TOTP and ten recovery codes) for these roles, e.g.
+# "province,ministry,admin"; empty: off. When on, staff users need it for the admin site too.
+TWO_FACTOR_ROLES = env.list("TWO_FACTOR_ROLES", default=[])
+OTP_TOTP_ISSUER = "绿色社区创建行动"
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

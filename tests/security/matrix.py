@@ -506,4 +506,13 @@ ROUTES: dict[str, Route] = {
         method="post",
         regional=False,
     ),
+    # Two-factor sign-in: enrolling is open to every signed-in user (required only for the roles of
+    # TWO_FACTOR_ROLES, off in the tests); the code page sends a user without a device to enrol.
+    "security:twofactor-setup": Route(inside=SIGNED_IN),
+    "security:twofactor-verify": Route(inside=every(REDIRECT, anonymous=LOGIN)),
+    # The reset: administrators, and the provincial department of the account's province (another
+    # province's account: 404); every other role 403.
+    "security:twofactor-reset": Route(
+        inside=every(403, anonymous=LOGIN, province=200, admin=200), obj="committee_user", kwargs={"pk": "pk"}
+    ),
 }
