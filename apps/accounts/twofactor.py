@@ -171,13 +171,22 @@ def twofactor_reset(*, actor, user: User) -> int:
     for device in devices_for_user(user, confirmed=None):
         device.delete()
         deleted += 1
-    _append(actor=actor, user=user, action=TraceAction.CHANGED, data={"two_factor": "reset", "devices": deleted})
+    _append(
+        actor=actor, user=user, action=TraceAction.CHANGED, data={"two_factor": "reset", "devices": deleted}
+    )
     return deleted
 
 
 # --- the gate -------------------------------------------------------------------------------
 
-ALWAYS_ALLOWED = ("/accounts/security/twofactor/setup/", "/accounts/security/twofactor/verify/", "/accounts/logout/", "/i18n/", "/static/", "/healthz")
+ALWAYS_ALLOWED = (
+    "/accounts/security/twofactor/setup/",
+    "/accounts/security/twofactor/verify/",
+    "/accounts/logout/",
+    "/i18n/",
+    "/static/",
+    "/healthz",
+)
 
 
 class TwoFactorMiddleware:
@@ -205,6 +214,8 @@ class TwoFactorMiddleware:
         name = "security:twofactor-verify" if is_enrolled(user) else "security:twofactor-setup"
         target = reverse(name)
         nxt = request.get_full_path()
-        if request.method == "GET" and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        if request.method == "GET" and url_has_allowed_host_and_scheme(
+            nxt, allowed_hosts={request.get_host()}
+        ):
             target += "?next=" + quote(nxt)
         return redirect(target)

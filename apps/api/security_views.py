@@ -66,7 +66,9 @@ class CodeForm(forms.Form):
     code = forms.CharField(
         label=gettext_lazy("Code"),
         max_length=32,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
     )
 
 
@@ -92,7 +94,9 @@ def twofactor_setup(request):
         except ServiceError as error:
             form.add_error(error.field, error.message)
         else:
-            return render(request, "security/twofactor_codes.html", {"codes": codes, "next": _next_url(request)})
+            return render(
+                request, "security/twofactor_codes.html", {"codes": codes, "next": _next_url(request)}
+            )
     device = twofactor.pending_totp_device(user)
     context = {
         "form": form,

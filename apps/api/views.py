@@ -86,7 +86,9 @@ class TokenView(APIView):
                 )
             if not twofactor.verify_code(user, data.validated_data.get("otp", "")):
                 raise ServiceError(
-                    _("This account needs its two-factor code: send it as otp."), code="otp_required", field="otp"
+                    _("This account needs its two-factor code: send it as otp."),
+                    code="otp_required",
+                    field="otp",
                 )
         token, key = token_services.issue_token(user=user, name=data.validated_data.get("name", ""))
         return Response({"token": key, "expires": token.expires})

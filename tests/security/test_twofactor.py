@@ -73,7 +73,10 @@ def test_a_provincial_user_must_enrol_then_gets_ten_recovery_codes(on, province_
     secret = re.search(r'data-testid="secret">([A-Z2-7 ]+)<', html).group(1)
     import base64
 
-    assert base64.b32decode(secret.replace(" ", "") + "=" * (-len(secret.replace(" ", "")) % 8)) == device.bin_key
+    assert (
+        base64.b32decode(secret.replace(" ", "") + "=" * (-len(secret.replace(" ", "")) % 8))
+        == device.bin_key
+    )
     assert device.confirmed
     codes = codes_page.context["codes"]
     assert len(codes) == 10 and len(set(codes)) == 10
@@ -102,7 +105,9 @@ def test_each_sign_in_asks_for_the_code_after_the_password(on, province_user, se
     assert wrong.status_code == 200 and "验证码不正确" in wrong.content.decode()
     assert client.get(reverse("home")).status_code == 302
     # The next step's code (the enrolment used this step's: codes are not accepted twice).
-    ok = client.post(reverse("security:twofactor-verify"), {"code": code_for(device, drift=1), "next": "/communities/"})
+    ok = client.post(
+        reverse("security:twofactor-verify"), {"code": code_for(device, drift=1), "next": "/communities/"}
+    )
     assert ok.status_code == 302 and ok["Location"] == "/communities/"
     assert client.get(reverse("home")).status_code == 200
 
