@@ -64,7 +64,7 @@ def token_revoke(request, pk):
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label=gettext_lazy("Code"),
+        label=gettext_lazy("Verification code"),
         max_length=32,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
