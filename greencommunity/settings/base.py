@@ -137,6 +137,8 @@ AXES_CLIENT_IP_CALLABLE = "apps.accounts.proxies.axes_client_address"
 # "province,ministry,admin"; empty: off. When on, staff users need it for the admin site too.
 TWO_FACTOR_ROLES = env.list("TWO_FACTOR_ROLES", default=[])
 OTP_TOTP_ISSUER = "绿色社区创建行动"
+# The admin never shows a device's secret or QR code (only its user can enrol it).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
