@@ -2,6 +2,7 @@
 
 from django.core.validators import RegexValidator
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
@@ -50,10 +51,31 @@ class TokenRequestSerializer(serializers.Serializer):
         trim_whitespace=False,
         validators=[RegexValidator(PASSWORD_PATTERN.replace("$", r"\Z"))],
     )
+    name = LineField(max_length=100, required=False, label=_("Token name"))
+    otp = LineField(max_length=16, required=False, label=_("Two-factor code"))
 
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
+    expires = serializers.DateTimeField()
+
+
+class ApiTokenSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    prefix = serializers.CharField()
+    created = serializers.DateTimeField()
+    expires = serializers.DateTimeField()
+    last_used = serializers.DateTimeField(allow_null=True)
+    expired = serializers.SerializerMethodField()
+    current = serializers.SerializerMethodField()
+
+    def get_expired(self, obj) -> bool:
+        return obj.expires <= timezone.now()
+
+    def get_current(self, obj) -> bool:
+        request = self.context.get("request")
+        return bool(request is not None and getattr(request.auth, "pk", None) == obj.pk)
 
 
 # --- Regions and standards ----------------------------------------------------

@@ -4,6 +4,8 @@ so that settings (environment, tests) can change them without re-importing this 
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from apps.accounts.proxies import client_address
+
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
@@ -14,6 +16,10 @@ class _LiveRateMixin:
     def __init__(self):
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
+
+    def get_ident(self, request):
+        # The real client behind a trusted proxy; an X-Forwarded-For from anyone else is ignored.
+        return client_address(request)
 
 
 class TokenThrottle(_LiveRateMixin, SimpleRateThrottle):

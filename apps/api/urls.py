@@ -17,6 +17,8 @@ router.register("assessments", views.AssessmentViewSet, basename="assessment")
 
 v1 = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("auth/tokens/", views.TokenListView.as_view(), name="tokens"),
+    path("auth/tokens/<id:pk>/", views.TokenDetailView.as_view(), name="token-detail"),
     path("campaign/", views.CampaignView.as_view(), name="campaign"),
     path("evidence/<id:pk>/", views.EvidenceFileView.as_view(), name="evidence-file"),
     # Built by the reports app (annual reports, national snapshots, compile jobs, PDFs).

@@ -10,7 +10,6 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import MultiPartParser
@@ -19,6 +18,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.accounts import twofactor
 from apps.assessments import selectors as assessment_selectors
 from apps.assessments import services as assessment_services
 from apps.assessments.evidence_views import evidence_file_response
@@ -35,16 +35,19 @@ from apps.review import services as review_services
 from apps.standards import selectors as standard_selectors
 from apps.standards.models import StandardVersion
 
+from . import selectors as token_selectors
 from . import serializers as s
+from . import services as token_services
 from .filters import AssessmentFilter, CommunityFilter, RegionFilter, StandardFilter
+from .models import ApiToken
 from .throttles import TokenThrottle
 
 # --- Auth ---------------------------------------------------------------------
 
 
 class TokenView(APIView):
-    """POST: exchange a username and password for an API token (the same token on every call until
-    revoked). DELETE: revoke your own token. Administrators revoke any token in the admin site."""
+    """POST: exchange a username and password for a new API token, valid API_TOKEN_DAYS days (the key
+    is shown once). DELETE: revoke the token of this request (with a session: all your tokens)."""
 
     throttle_classes = [TokenThrottle]
 
@@ -62,7 +65,8 @@ class TokenView(APIView):
         responses={200: s.TokenSerializer},
         auth=[],
         summary="获取令牌 / Obtain a token",
-        description="用户名和密码换取 API 令牌。/ Exchange a username and password for an API token.",
+        description="用户名和密码换取新的 API 令牌(有效期见 expires,只显示一次)。/ Exchange a username "
+        "and password for a new API token (valid until `expires`; the key is shown only once).",
     )
     def post(self, request):
         data = s.TokenRequestSerializer(data=request.data)
@@ -74,17 +78,61 @@ class TokenView(APIView):
         )
         if user is None or not user.is_active:
             raise ServiceError(_("Wrong username or password."), code="invalid_credentials")
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        if twofactor.required_for(user):
+            if not twofactor.is_enrolled(user):
+                raise ServiceError(
+                    _("Set up two-factor sign-in on the portal first, then send its code as otp."),
+                    code="two_factor_not_set_up",
+                )
+            if not twofactor.verify_code(user, data.validated_data.get("otp", "")):
+                raise ServiceError(
+                    _("This account needs its two-factor code: send it as otp."),
+                    code="otp_required",
+                    field="otp",
+                )
+        token, key = token_services.issue_token(user=user, name=data.validated_data.get("name", ""))
+        return Response({"token": key, "expires": token.expires})
 
     @extend_schema(
         request=None,
         responses={204: None},
-        summary="吊销自己的令牌 / Revoke your token",
-        description="吊销当前用户的令牌。/ Revoke the calling user's token.",
+        summary="吊销当前令牌 / Revoke this token",
+        description="吊销本次请求所用的令牌(会话登录时吊销自己的全部令牌)。/ Revoke the token of this "
+        "request (with a session: all of your tokens).",
     )
     def delete(self, request):
-        Token.objects.filter(user=request.user).delete()
+        if isinstance(request.auth, ApiToken):
+            token_services.revoke_token(user=request.user, pk=request.auth.pk)
+        else:
+            token_services.revoke_all_tokens(request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenListView(APIView):
+    """GET: your own tokens (never their keys)."""
+
+    @extend_schema(
+        responses={200: s.ApiTokenSerializer(many=True)},
+        summary="我的令牌 / Your tokens",
+        description="当前用户的全部令牌(不含密钥)。/ The calling user's tokens (without their keys).",
+    )
+    def get(self, request):
+        rows = token_selectors.tokens_of(request.user)
+        return Response(s.ApiTokenSerializer(rows, many=True, context={"request": request}).data)
+
+
+class TokenDetailView(APIView):
+    """DELETE: revoke one of your own tokens (another user's answers 404)."""
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        summary="吊销一个令牌 / Revoke one token",
+        description="吊销自己的一个令牌;他人的令牌返回 404。/ Revoke one of your tokens; another "
+        "user's answers 404.",
+    )
+    def delete(self, request, pk):
+        token_services.revoke_token(user=request.user, pk=pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -26,12 +26,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "apps.regions",
     "apps.communities",
     "apps.accounts",
@@ -57,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "apps.accounts.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -124,6 +128,17 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_LOCKOUT_CALLABLE = "apps.core.security.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
+# Behind a TLS proxy every client shares the proxy's address: the lockout and the API throttles key on
+# apps.accounts.proxies.client_address, which reads X-Forwarded-For only when the connection comes
+# from one of TRUSTED_PROXIES (addresses or networks, comma-separated; empty: the header is ignored).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "apps.accounts.proxies.axes_client_address"
+# Two-factor sign-in (django-otp: TOTP and ten recovery codes) for these roles, e.g.
+# "province,ministry,admin"; empty: off. When on, staff users need it for the admin site too.
+TWO_FACTOR_ROLES = env.list("TWO_FACTOR_ROLES", default=[])
+OTP_TOTP_ISSUER = "绿色社区创建行动"
+# The admin never shows a device's secret or QR code (only its user can enrol it).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -195,7 +210,7 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an unauthenticated request then answers 401 with `WWW-Authenticate: Token`.
-        "rest_framework.authentication.TokenAuthentication",
+        "apps.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -216,6 +231,8 @@ REST_FRAMEWORK = {
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# API tokens (apps.api.models.ApiToken) expire this many days after they are issued.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
 # Request bodies of the API: a larger or deeper JSON body is refused with 400 before it is decoded.
 API_JSON_MAX_BYTES = env.int("API_JSON_MAX_BYTES", default=1024 * 1024)
 API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=64)

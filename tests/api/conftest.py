@@ -1,7 +1,8 @@
 import pytest
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from apps.api.services import issue_token
 
 
 @pytest.fixture(autouse=True)
@@ -19,8 +20,8 @@ def api():
     def make(user=None, **headers):
         client = APIClient(**headers)
         if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            _token, key = issue_token(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return client
 
     return make

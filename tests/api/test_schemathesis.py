@@ -24,10 +24,10 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis import checks
 from schemathesis.core.failures import Failure
 
+from apps.api.services import issue_token
 from apps.assessments import services
 from tests.factories import UserFactory
 
@@ -100,7 +100,7 @@ def role_tokens(community_user, city_user, province_user, ministry_user, xuhui_c
     admin = UserFactory(username="admin", role="admin", is_staff=True, is_superuser=True)
     services.assessment_create(community=xuhui_community, year=2026, user=community_user)
     users = dict(zip(ROLES, [community_user, city_user, province_user, ministry_user, admin], strict=True))
-    return {role: Token.objects.get_or_create(user=u)[0].key for role, u in users.items()}
+    return {role: issue_token(user=u)[1] for role, u in users.items()}
 
 
 @schema.parametrize()

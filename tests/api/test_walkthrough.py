@@ -87,19 +87,21 @@ def _pdf():
 
 
 def test_admin_revokes_any_token_in_the_admin_site(client, community_user):
-    from rest_framework.authtoken.models import Token
-
+    from apps.api.models import ApiToken
+    from apps.api.services import issue_token
     from tests.factories import UserFactory
 
-    Token.objects.create(user=community_user)
+    token, key = issue_token(user=community_user)
     admin = UserFactory(username="root", role="admin", is_staff=True, is_superuser=True)
     client.force_login(admin)
-    assert client.get("/admin/authtoken/tokenproxy/").status_code == 200
-    url = f"/admin/authtoken/tokenproxy/{community_user.pk}/delete/"  # the proxy is keyed by user
+    listing = client.get("/admin/api/apitoken/")
+    assert listing.status_code == 200
+    assert token.prefix in listing.content.decode() and key not in listing.content.decode()
+    url = f"/admin/api/apitoken/{token.pk}/delete/"
     assert client.get(url).status_code == 200
     r = client.post(url, {"post": "yes"})
     assert r.status_code == 302
-    assert not Token.objects.filter(user=community_user).exists()
+    assert not ApiToken.objects.filter(user=community_user).exists()
 
 
 def test_schema_and_docs_are_served(client):

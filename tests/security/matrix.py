@@ -357,6 +357,15 @@ ROUTES: dict[str, Route] = {
         obj_data={"username": "username"},
         regional=False,
     ),
+    # Your own tokens: every signed-in user lists theirs; revoking another user's token is 404.
+    "api:tokens": Route(inside=API_SIGNED_IN),
+    "api:token-detail": Route(
+        inside=every(404, anonymous=API_ANONYMOUS, community=204),
+        obj="api_token",
+        kwargs={"pk": "pk"},
+        method="delete",
+        regional=False,
+    ),
     # Every unknown path under /api/ answers a JSON 404, whoever asks.
     "api:not-found": Route(inside=every(404), query="no/such/endpoint/"),
     # --- API: registry and assessments -------------------------------------------------------------
@@ -487,5 +496,23 @@ ROUTES: dict[str, Route] = {
         inside=every(200, anonymous=API_ANONYMOUS, community=403, street=404),
         obj="community",
         kwargs={"year": "=2026", "code": "county_id"},
+    ),
+    # --- the user's own security pages (issue 13): API tokens -------------------------------------
+    "security:tokens": Route(inside=SIGNED_IN),
+    "security:token-revoke": Route(
+        inside=every(404, anonymous=LOGIN, community=REDIRECT),
+        obj="api_token",
+        kwargs={"pk": "pk"},
+        method="post",
+        regional=False,
+    ),
+    # Two-factor sign-in: enrolling is open to every signed-in user (required only for the roles of
+    # TWO_FACTOR_ROLES, off in the tests); the code page sends a user without a device to enrol.
+    "security:twofactor-setup": Route(inside=SIGNED_IN),
+    "security:twofactor-verify": Route(inside=every(REDIRECT, anonymous=LOGIN)),
+    # The reset: administrators, and the provincial department of the account's province (another
+    # province's account: 404); every other role 403.
+    "security:twofactor-reset": Route(
+        inside=every(403, anonymous=LOGIN, province=200, admin=200), obj="committee_user", kwargs={"pk": "pk"}
     ),
 }

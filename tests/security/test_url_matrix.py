@@ -215,6 +215,8 @@ def admin_kwargs(pattern_route: str, name: str, world: World) -> dict:
         kwargs["object_id"] = str(obj.pk) if obj else "0"
     if "<id>" in pattern_route:
         kwargs["id"] = str(world.user("admin").pk)
+    if "<int:pk>" in pattern_route:  # django-otp's device views (config, QR code)
+        kwargs["pk"] = 1
     if "<path:content_type_id>" in pattern_route:
         kwargs["content_type_id"] = str(ContentType.objects.get_for_model(world.user("admin")).pk)
         kwargs["object_id"] = str(world.user("admin").pk)

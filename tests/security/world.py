@@ -253,7 +253,14 @@ def build_standard_national(world, side):
     return SimpleNamespace(pk=national_standard().pk, year=_standard_year())
 
 
+def build_api_token(world, side):
+    from apps.api.services import issue_token
+
+    return issue_token(user=world.get("committee_user", side), name=f"matrix-{side}")[0]
+
+
 BUILDERS = {
+    "api_token": build_api_token,
     "community": build_community,
     "committee_user": build_committee_user,
     "assessment": build_assessment,
@@ -310,7 +317,7 @@ class World:
             return PROVINCES[side]
         if kind == "import_token":
             return f"{NAMES[side]}导入"
-        if kind in ("national_snapshot", "compile_job", "committee_user", "standard_national"):
+        if kind in ("national_snapshot", "compile_job", "committee_user", "standard_national", "api_token"):
             return None
         self.get("community", side)
         return NAMES[side]
