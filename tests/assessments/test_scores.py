@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from apps.assessments import services
 from apps.assessments.models import Rating, Response
@@ -109,3 +110,48 @@ def test_submitting_needs_every_self_score_and_is_allowed_below_the_pass_mark(sc
     snap = submitted.submissions.get().snapshot
     assert snap["self_total"] == "18.00" and snap["responses"][0]["self_score"] == "1.00"
     assert sum(VARIANT_POINTS.values()) == scored.standard.total_points
+
+
+# --- The community's page ----------------------------------------------------------------------
+
+
+def post(client, assessment, number, headers=None, **data):
+    r = response(assessment, number)
+    payload = {"rating": "met", "statement": "已完成。", "figure": "", "caption": "", "version": r.version}
+    payload.update(data)
+    url = reverse("assessments:criterion", args=[assessment.pk, number])
+    return client.post(url, payload, headers=headers or {})
+
+
+def test_the_page_shows_points_and_the_running_total_against_the_pass_mark(
+    scored, community_user, client_for
+):
+    client = client_for(community_user)
+    assert post(client, scored, 18, self_score="7.5").status_code == 302
+    body = client.get(reverse("assessments:detail", args=[scored.pk])).content.decode()
+    assert body.count('data-testid="score-field"') == 18
+    assert "满分10分" in body and 'value="7.5"' in body
+    total = body.split('data-testid="score-total"')[1].split("</dd>")[0]
+    assert 'data-pass-mark="70.00">7.5</strong> / 100 · 达标分数线70分' in total
+    assert "低于达标分数线" in body
+
+
+def test_a_bad_score_is_refused_next_to_the_field_and_the_typed_text_stays(
+    scored, community_user, client_for
+):
+    client = client_for(community_user)
+    res = post(client, scored, 1, self_score="５", statement="我们做了很多。")
+    body = res.content.decode()
+    assert res.status_code == 400
+    assert 'data-testid="score-error">请用半角数字填写第1项的得分（如5），不接受４这样的全角数字。' in body
+    assert 'value="５"' in body and "我们做了很多。" in body
+    assert response(scored, 1).version == 0
+    res = post(client, scored, 1, self_score="9", headers={"X-Requested-With": "fetch"})
+    assert res.status_code == 400 and "第1项的得分应在0到该项分值5分之间。" in res.json()["html"]
+
+
+def test_saving_by_fetch_answers_the_new_total(scored, community_user, client_for):
+    client = client_for(community_user)
+    post(client, scored, 2, self_score="5")
+    res = post(client, scored, 3, self_score="4", headers={"X-Requested-With": "fetch"})
+    assert res.status_code == 200 and res.json()["self_total"] == "9"
