@@ -5,12 +5,15 @@ pass mark only with a written reason that the history keeps."""
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
+from apps.accounts.models import Role
 from apps.assessments import services
 from apps.assessments.models import Action, Response
 from apps.core.errors import ServiceError
 from apps.review import services as review_services
 from tests.assessments.test_scores import fill_scored
+from tests.factories import CommunityFactory, UserFactory
 from tests.standards.builders import variant_published
 
 
@@ -100,3 +103,79 @@ def test_a_resubmission_starts_without_confirmed_scores(scored_submitted, city_u
     a.refresh_from_db()
     assert a.confirmed_total is None and a.self_total == Decimal(73)
     assert not a.responses.exclude(confirmed_score=None).exists()
+
+
+# --- Pages ---------------------------------------------------------------------------------------
+
+
+def test_the_review_page_confirms_and_corrects_a_score(scored_submitted, city_user, client_for):
+    client = client_for(city_user)
+    url = reverse("review:detail", args=[scored_submitted.pk])
+    body = client.get(url).content.decode()
+    assert body.count('name="c1-score"') == 1 and 'name="c18-score" value="4"' in body
+    assert "满分10分（自评4分）" in body
+    criterion_url = reverse("review:criterion", args=[scored_submitted.pk, 2])
+    res = client.post(criterion_url, {"c2-verdict": "confirmed", "c2-score": "2", "c2-comment": ""})
+    assert res.status_code == 400
+    body = res.content.decode()
+    assert "第2项的得分由4改为2，请说明理由。" in body and 'name="c2-score" value="2"' in body
+    res = client.post(criterion_url, {"c2-verdict": "confirmed", "c2-score": "2", "c2-comment": "台账不全。"})
+    assert res.status_code == 302
+    body = client.get(url).content.decode()
+    total = body.split('data-testid="score-total"')[1].split("</dd>")[0]
+    assert 'data-testid="confirmed-total">2</strong> / 100' in total and "达标分数线70" in total
+
+
+def test_approving_below_the_pass_mark_on_the_page_needs_a_reason(
+    scored_submitted, city_user, province_user, client_for
+):
+    a = confirm_all(scored_submitted, city_user, c1="0", c2="0")
+    a = review_services.assessment_recommend(assessment=a, user=city_user)
+    client = client_for(province_user)
+    url = reverse("review:decide", args=[a.pk, "approve"])
+    res = client.post(url, {"expected_version": a.version, "reason": ""})
+    assert (
+        res.status_code == 400 and "核定总分64低于达标分数线70：须写明理由才能批准。" in res.content.decode()
+    )
+    res = client.post(url, {"expected_version": a.version, "reason": "已书面承诺整改。"})
+    assert res.status_code == 302
+    assert a.events.get(action=Action.APPROVED).reason == "已书面承诺整改。"
+
+
+def test_the_queue_shows_sorts_and_filters_by_score(
+    province_user,
+    city_user,
+    community_user,
+    xuhui_community,
+    client_for,
+    settings,
+    django_assert_max_num_queries,
+):
+    settings.CAMPAIGN_YEAR = 2026
+    variant_published(province_user, year=2026)
+    communities = [xuhui_community, *CommunityFactory.create_batch(2, street=xuhui_community.street)]
+    totals = {}
+    for community, score in zip(communities, ["5", "3", "4"], strict=True):
+        user = (
+            community_user
+            if community == xuhui_community
+            else UserFactory(role=Role.COMMUNITY, community=community)
+        )
+        a = services.assessment_create(community=community, year=2026, user=user)
+        fill_scored(a, user, score=score)
+        totals[community.name] = review_services.assessment_submit(assessment=a, user=user).self_total
+    client = client_for(city_user)
+    with django_assert_max_num_queries(20):
+        body = client.get(
+            reverse("review:queue"), {"state": "waiting", "year": 2026, "sort": "-score"}
+        ).content.decode()
+    names = [n for n in sorted(totals, key=lambda n: -totals[n])]
+    positions = [body.index(n) for n in names]
+    assert positions == sorted(positions)
+    assert body.count('data-testid="queue-score"') == 3 and ">90</span> / 70" in body
+    body = client.get(
+        reverse("review:queue"), {"state": "waiting", "year": 2026, "score": "below"}
+    ).content.decode()
+    below = [n for n, t in totals.items() if t < 70]
+    assert len(below) == 1 and below[0] in body
+    assert all(n not in body for n in totals if n not in below)
