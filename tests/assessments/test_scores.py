@@ -76,12 +76,12 @@ def test_self_score_is_saved_and_totals_follow_every_save(scored, community_user
 @pytest.mark.parametrize(
     "typed, code, message",
     [
-        ("6", "score_out_of_range", "第1项的得分应在0到该项分值5分之间。"),
-        ("-1", "score_out_of_range", "第1项的得分应在0到该项分值5分之间。"),
-        ("abc", "invalid_score", "第1项的得分应为0到5之间的数字。"),
-        ("1e1", "invalid_score", "第1项的得分应为0到5之间的数字。"),
-        ("４", "full_width_score", "请用半角数字填写第1项的得分（如4），不接受４这样的全角数字。"),
-        ("1.234", "invalid_score", "第1项的得分最多保留两位小数。"),
+        ("6", "score_out_of_range", "第1条的得分应在0到该条分值5分之间。"),
+        ("-1", "score_out_of_range", "第1条的得分应在0到该条分值5分之间。"),
+        ("abc", "invalid_score", "第1条的得分应为0到5之间的数字。"),
+        ("1e1", "invalid_score", "第1条的得分应为0到5之间的数字。"),
+        ("４", "full_width_score", "请用半角数字填写第1条的得分（如4），不接受４这样的全角数字。"),
+        ("1.234", "invalid_score", "第1条的得分最多保留两位小数。"),
     ],
 )
 def test_bad_self_scores_are_refused_in_chinese_and_nothing_is_saved(
@@ -115,7 +115,7 @@ def test_submitting_needs_every_self_score_and_is_allowed_below_the_pass_mark(sc
             uploaded_file=SimpleUploadedFile("e.pdf", PDF_BYTES, content_type="application/pdf"),
         )
     missing = services.assessment_missing(scored)
-    assert len(missing) == 18 and "第18项：尚未自评打分。" in missing
+    assert len(missing) == 18 and "第18条：尚未自评打分。" in missing
     for number in range(1, 19):
         save(scored, community_user, number, "1")
     scored.refresh_from_db()
@@ -158,11 +158,11 @@ def test_a_bad_score_is_refused_next_to_the_field_and_the_typed_text_stays(
     res = post(client, scored, 1, self_score="５", statement="我们做了很多。")
     body = res.content.decode()
     assert res.status_code == 400
-    assert 'data-testid="score-error">请用半角数字填写第1项的得分（如5），不接受４这样的全角数字。' in body
+    assert 'data-testid="score-error">请用半角数字填写第1条的得分（如5），不接受４这样的全角数字。' in body
     assert 'value="５"' in body and "我们做了很多。" in body
     assert response(scored, 1).version == 0
     res = post(client, scored, 1, self_score="9", headers={"X-Requested-With": "fetch"})
-    assert res.status_code == 400 and "第1项的得分应在0到该项分值5分之间。" in res.json()["html"]
+    assert res.status_code == 400 and "第1条的得分应在0到该条分值5分之间。" in res.json()["html"]
 
 
 def test_saving_by_fetch_answers_the_new_total(scored, community_user, client_for):

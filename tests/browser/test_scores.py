@@ -49,7 +49,7 @@ def test_self_score_and_confirmed_score(browser_page, phone_page, live_server, s
     c1.get_by_role("button", name="保存第1条").click()
     error = page.locator("[data-testid=criterion-1] [data-testid=score-error]")
     error.wait_for()
-    assert "请用半角数字填写第1项的得分" in error.inner_text()
+    assert "请用半角数字填写第1条的得分" in error.inner_text()
     assert page.locator("#c1_self_score").input_value() == "５"
     screenshot(page, "scores", "community-error")
     page.locator("#c1_self_score").fill("4.5")
@@ -74,7 +74,7 @@ def test_self_score_and_confirmed_score(browser_page, phone_page, live_server, s
     verdict.locator("#id_c2-score").fill("2")
     verdict.get_by_role("button", name="保存审核意见").click()
     page.wait_for_load_state()
-    assert "第2项的得分由4改为2，请说明理由。" in page.locator("[data-testid=verdict-2]").inner_text()
+    assert "第2条的得分由4改为2，请说明理由。" in page.locator("[data-testid=verdict-2]").inner_text()
     assert page.locator("#id_c2-score").input_value() == "2"
     verdict = page.locator("[data-testid=verdict-2]")
     verdict.locator("textarea").fill("垃圾分类台账缺两个月，扣2分。")

@@ -52,7 +52,7 @@ def test_a_level_confirms_and_corrects_scores_and_the_confirmed_total_follows(sc
     review_services.response_review(response=resp(a, 1), user=city_user, verdict="confirmed", score="4")
     with pytest.raises(ServiceError) as exc:
         review_services.response_review(response=resp(a, 2), user=city_user, verdict="confirmed", score="2")
-    assert exc.value.message == "第2项的得分由4改为2，请说明理由。" and exc.value.field == "comment"
+    assert exc.value.message == "第2条的得分由4改为2，请说明理由。" and exc.value.field == "comment"
     with pytest.raises(ServiceError) as exc:
         review_services.response_review(response=resp(a, 2), user=city_user, verdict="confirmed", score="6")
     assert exc.value.field == "score" and exc.value.code == "score_out_of_range"
@@ -118,7 +118,7 @@ def test_the_review_page_confirms_and_corrects_a_score(scored_submitted, city_us
     res = client.post(criterion_url, {"c2-verdict": "confirmed", "c2-score": "2", "c2-comment": ""})
     assert res.status_code == 400
     body = res.content.decode()
-    assert "第2项的得分由4改为2，请说明理由。" in body and 'name="c2-score" value="2"' in body
+    assert "第2条的得分由4改为2，请说明理由。" in body and 'name="c2-score" value="2"' in body
     res = client.post(criterion_url, {"c2-verdict": "confirmed", "c2-score": "2", "c2-comment": "台账不全。"})
     assert res.status_code == 302
     body = client.get(url).content.decode()
