@@ -1,7 +1,9 @@
 """Scores under a scored standard (StandardVersion.is_scored): parsing a score typed by a user, and
 the assessment's totals. The community's self-score and each review level's confirmed score of a
-criterion lie between 0 and the criterion's points, with at most two decimals; a total is the sum
-over the criteria that have a score (None when none has, or when the standard has no points).
+criterion lie between 0 and the criterion's points, with at most two decimals. The self total is the
+sum of the self-scores entered; the confirmed total, once a review level confirmed or corrected any
+score of the round, is the sum of the scores as they stand after review (a criterion not reviewed
+yet counts with its self-score), None before. Both are None when the standard has no points.
 
 Services call these; the messages say, in the user's language, what was wrong with what was typed
 (the forms keep the typed text)."""
@@ -9,6 +11,7 @@ Services call these; the messages say, in the user's language, what was wrong wi
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from apps.core.errors import ServiceError
@@ -82,7 +85,7 @@ def totals(assessment) -> tuple[Decimal | None, Decimal | None]:
         return None, None
     sums = Response.objects.filter(assessment_id=assessment.pk).aggregate(
         self_total=Sum("self_score"),
-        confirmed_total=Sum("confirmed_score"),
+        confirmed_total=Sum(Coalesce("confirmed_score", "self_score")),
         confirmed=Count("confirmed_score"),
     )
     confirmed = sums["confirmed_total"] if sums["confirmed"] else None

@@ -60,8 +60,9 @@ def test_a_level_confirms_and_corrects_scores_and_the_confirmed_total_follows(sc
         response=resp(a, 2), user=city_user, verdict="confirmed", score="2", comment="台账不全。"
     )
     a.refresh_from_db()
-    direct = sum(r.confirmed_score for r in a.responses.exclude(confirmed_score=None))
-    assert a.confirmed_total == direct == Decimal(6)
+    # The scores as they stand: 4 and 2 confirmed, the 16 others as self-scored (4 each).
+    direct = sum(r.self_score if r.confirmed_score is None else r.confirmed_score for r in a.responses.all())
+    assert a.confirmed_total == direct == Decimal(70)
     event = a.events.filter(action=Action.REVIEWED).last()
     assert event.data["confirmed_score"] == "2" and event.data["corrected"] is True
 
@@ -123,7 +124,7 @@ def test_the_review_page_confirms_and_corrects_a_score(scored_submitted, city_us
     assert res.status_code == 302
     body = client.get(url).content.decode()
     total = body.split('data-testid="score-total"')[1].split("</dd>")[0]
-    assert 'data-testid="confirmed-total">2</strong> / 100' in total and "达标分数线70" in total
+    assert 'data-testid="confirmed-total">70</strong> / 100' in total and "达标分数线70" in total
 
 
 def test_approving_below_the_pass_mark_on_the_page_needs_a_reason(
