@@ -57,6 +57,8 @@ def test_self_score_and_confirmed_score(browser_page, phone_page, live_server, s
     page.wait_for_function("document.querySelector('[data-self-total]').textContent === '72.5'")
     assert Response.objects.get(assessment=a, criterion__number=1).self_score == 4.5
     screenshot(page, "scores", "community-saved")
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot(page, "scores", "community-total")
 
     phone = phone_page
     login(phone, live_server, "demo-community")
@@ -83,6 +85,8 @@ def test_self_score_and_confirmed_score(browser_page, phone_page, live_server, s
     assert page.get_by_test_id("confirmed-total").inner_text() == "69.5"
     assert "达标分数线70" in page.get_by_test_id("score-total").inner_text()
     screenshot(page, "scores", "review-corrected")
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot(page, "scores", "review-total")
     page.goto(f"{live_server.url}/review/?state=waiting&year=2026&score=below&sort=score")
     assert "上海新村居委会" in page.inner_text("[data-testid=queue]")
     assert page.get_by_test_id("queue-score").inner_text() == "69.5 / 70"
