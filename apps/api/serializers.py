@@ -269,6 +269,28 @@ class AssessmentSerializer(serializers.ModelSerializer):
     actions = serializers.SerializerMethodField(
         help_text="当前用户现在可执行的审核操作 / The review decisions the caller may take now"
     )
+    self_total = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text="自评总分(标准无分值时为 null)/ The community's total self-score (null: the standard has no points)",
+    )
+    confirmed_total = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text="最后一级审核核定的总分(尚未核定为 null)/ The total confirmed by the last review level (null: none yet)",
+    )
+    pass_mark = serializers.DecimalField(
+        source="standard.pass_mark",
+        max_digits=6,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text="所依据标准的达标分数线(无分值为 null)/ The pass mark of its standard (null: no points)",
+    )
 
     class Meta:
         model = Assessment
@@ -292,6 +314,9 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "answered_count",
             "evidenced_count",
             "not_met_count",
+            "self_total",
+            "confirmed_total",
+            "pass_mark",
             "created_at",
             "updated_at",
             "submitted_at",
@@ -361,6 +386,14 @@ class ResponseSerializer(serializers.ModelSerializer):
     )
     verdict = BlankAsNullChoiceField(choices=Verdict.choices, help_text=_("Verdict; null: not reviewed yet"))
     evidence = serializers.SerializerMethodField()
+    points = serializers.DecimalField(
+        source="criterion.points",
+        max_digits=6,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text="该项分值(标准无分值为 null)/ The criterion's points (null: the standard has no points)",
+    )
 
     class Meta:
         model = Response
@@ -371,6 +404,9 @@ class ResponseSerializer(serializers.ModelSerializer):
             "rating",
             "statement",
             "figure",
+            "points",
+            "self_score",
+            "confirmed_score",
             "version",
             "updated_at",
             "verdict",
@@ -419,6 +455,15 @@ class ResponseWriteSerializer(serializers.Serializer):
     )
     statement = TextField(allow_blank=True, required=False, max_length=5000, label=_("What was done"))
     figure = PercentField(required=False, allow_null=True, help_text=_('Percent, as a string: "45.5"'))
+    self_score = serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        max_length=12,
+        help_text=_(
+            'Scored standards: the self-score, 0 to the criterion\'s points, as a string ("4.5"); null or "" clears it, leaving it out keeps it'
+        ),
+    )
     version = VersionField(help_text=_("The response version you read; a stale one is refused with 409"))
 
 
@@ -435,6 +480,24 @@ class ReviewSerializer(serializers.Serializer):
         help_text=_('Verdict; null or "" clears it'),
     )
     comment = TextField(allow_blank=True, required=False, max_length=5000, label=_("Reviewer's comment"))
+    score = serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        max_length=12,
+        help_text=_(
+            'Scored standards: the confirmed score, 0 to the criterion\'s points ("4.5"); a score other than the self-score needs a comment; leaving it out keeps it'
+        ),
+    )
+
+
+class ApproveSerializer(VersionSerializer):
+    reason = TextField(
+        allow_blank=True,
+        required=False,
+        max_length=5000,
+        label=_("Reason for approving below the pass mark"),
+    )
 
 
 class ReturnSerializer(VersionSerializer):

@@ -323,7 +323,7 @@ class AssessmentViewSet(
     scope_model = Assessment
 
     def safely_get_queryset(self, queryset):
-        return queryset.select_related("community", "county", "street", "city", "province")
+        return queryset.select_related("community", "county", "street", "city", "province", "standard")
 
     def get_object(self):
         return assessment_selectors.access_assessment(user=self.request.user, pk=_int(self.kwargs["pk"]))
@@ -383,6 +383,7 @@ class AssessmentViewSet(
             rating=v.get("rating", ""),
             statement=v.get("statement", ""),
             figure=v.get("figure"),
+            **({"self_score": v["self_score"]} if "self_score" in v else {}),
             expected_version=v.get("version"),
         )
         saved.live_evidence = list(Evidence.objects.filter(response=saved, withdrawn_round__isnull=True))
@@ -468,7 +469,11 @@ class AssessmentViewSet(
         response = self._response(assessment, number)
         v = self._valid(s.ReviewSerializer)
         saved = review_services.response_review(
-            response=response, user=request.user, verdict=v["verdict"] or "", comment=v.get("comment", "")
+            response=response,
+            user=request.user,
+            verdict=v["verdict"] or "",
+            comment=v.get("comment", ""),
+            **({"score": v["score"]} if "score" in v else {}),
         )
         saved.live_evidence = list(Evidence.objects.filter(response=saved, withdrawn_round__isnull=True))
         return Response(s.ResponseSerializer(saved).data)
@@ -510,17 +515,21 @@ class AssessmentViewSet(
         )
 
     @extend_schema(
-        request=s.VersionSerializer,
+        request=s.ApproveSerializer,
         responses={200: s.AssessmentSerializer},
         summary="审核通过(省)/ Approve (province)",
+        description="核定总分低于达标分数线时须给出 reason。/ Below the pass mark a reason is required.",
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None, format=None):
         assessment = self.get_object()
-        v = self._valid(s.VersionSerializer)
+        v = self._valid(s.ApproveSerializer)
         return self._state(
             review_services.assessment_approve(
-                assessment=assessment, user=request.user, expected_version=v.get("version")
+                assessment=assessment,
+                user=request.user,
+                reason=v.get("reason", ""),
+                expected_version=v.get("version"),
             )
         )
 

@@ -57,6 +57,14 @@ class CriterionForm(forms.Form):
             self.fields["figure"].widget.attrs["placeholder"] = "0–100"
         else:
             del self.fields["figure"]
+        if criterion.points is not None:
+            # Scored standard: the self-score, kept as typed (services.scores parses and bounds it).
+            self.fields["self_score"] = forms.CharField(
+                label=_("Self-score"),
+                required=False,
+                max_length=12,
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 6}),
+            )
 
 
 class SubmitForm(forms.Form):

@@ -24,7 +24,7 @@ from apps.core.text import text_check, without_controls
 from apps.standards.models import Criterion
 from apps.standards.selectors import standard_for
 
-from . import files
+from . import files, scores
 from .models import (
     EDITABLE_STATES,
     Action,
@@ -36,6 +36,9 @@ from .models import (
     State,
     Submission,
 )
+
+# response_save's self_score when the caller does not touch it.
+UNCHANGED = object()
 
 # --- Who may act ------------------------------------------------------------
 
@@ -229,14 +232,18 @@ def response_save(
     rating: str = "",
     statement: str = "",
     figure=None,
+    self_score=UNCHANGED,
     expected_version: int | None = None,
 ) -> Response:
-    """Save one criterion's answer. Optimistic lock: a save based on a stale version (somebody else
+    """Save one criterion's answer (and, under a scored standard, its self-score: 0 to the
+    criterion's points; left as it is when not given). The assessment's totals are recomputed. Optimistic lock: a save based on a stale version (somebody else
     saved meanwhile) is refused with ConflictError and nothing is overwritten. A statement holding a
     control character is refused (apps.core.text)."""
     statement = text_check(statement, field="statement", label=_("What was done"), multiline=True).strip()
     figure_value = _parse_figure(figure)
     criterion = response.criterion
+    if self_score is not UNCHANGED:
+        self_score = scores.parse_score(self_score, criterion=criterion)
     with transaction.atomic():
         assessment = assessment_lock(response.assessment)
         require_committee(user, assessment)
@@ -254,11 +261,17 @@ def response_save(
         current.rating = rating or ""
         current.statement = statement
         current.figure = figure_value
+        fields = ["rating", "statement", "figure", "version", "updated_at", "updated_by"]
+        if self_score is not UNCHANGED:
+            current.self_score = self_score
+            fields.append("self_score")
         current.version += 1
         current.updated_at = timezone.now()
         current.updated_by = user
-        current.save(update_fields=["rating", "statement", "figure", "version", "updated_at", "updated_by"])
+        current.save(update_fields=fields)
         _refresh_progress(assessment)
+        if self_score is not UNCHANGED:
+            scores.totals_refresh(assessment)
     return current
 
 
@@ -370,6 +383,8 @@ def assessment_missing(assessment: Assessment) -> list[str]:
         if not r.rating:
             missing.append(_("Criterion %(n)s: no self-rating yet.") % {"n": n})
             continue
+        if r.criterion.points is not None and r.self_score is None:
+            missing.append(_("Criterion %(n)s: no self-score yet.") % {"n": n})
         if (
             r.criterion.requires_evidence
             and r.rating in (Rating.MET, Rating.LARGELY_MET)
@@ -397,12 +412,15 @@ def submission_snapshot(assessment: Assessment) -> dict:
     return {
         "round": assessment.round,
         "standard": assessment.standard_id,
+        "self_total": None if assessment.self_total is None else str(assessment.self_total),
         "responses": [
             {
                 "criterion": r.criterion.number,
                 "rating": r.rating,
                 "statement": r.statement,
                 "figure": None if r.figure is None else str(r.figure),
+                "self_score": None if r.self_score is None else str(r.self_score),
+                "confirmed_score": None if r.confirmed_score is None else str(r.confirmed_score),
                 "verdict": r.verdict,
                 "review_comment": r.review_comment,
                 "evidence": [

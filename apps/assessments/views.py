@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.accounts.capabilities import is_committee
 from apps.core.errors import ConflictError, ServiceError
 
-from . import selectors, services
+from . import scores, selectors, services
 from .forms import CriterionForm, SubmitForm
 from .models import Assessment, Evidence, Response, Submission
 
@@ -40,11 +40,12 @@ def _initial(response: Response) -> dict:
         "rating": response.rating,
         "statement": response.statement,
         "figure": _figure_text(response.figure),
+        "self_score": scores.score_text(response.self_score),
         "version": response.version,
     }
 
 
-def _entry(assessment, response, *, form=None, errors=(), conflict=None) -> dict:
+def _entry(assessment, response, *, form=None, errors=(), conflict=None, field_errors=None) -> dict:
     """What the template needs to show one criterion."""
     criterion = response.criterion
     return {
@@ -55,6 +56,7 @@ def _entry(assessment, response, *, form=None, errors=(), conflict=None) -> dict
         "conflict": conflict,
         "evidence": response.live_evidence,
         "figure": _figure_text(response.figure),
+        "field_errors": field_errors or {},
     }
 
 
@@ -145,6 +147,8 @@ def _text_changed(response: Response, data: dict) -> bool:
         return True
     if (data.get("statement") or "").strip() != response.statement:
         return True
+    if "self_score" in data and (data["self_score"] or "").strip() != scores.score_text(response.self_score):
+        return True
     figure = (data.get("figure") or "").strip().rstrip("%").strip()
     if not figure:
         return response.figure is not None
@@ -170,6 +174,7 @@ def criterion_save(request, pk, number):
     criterion = response.criterion
     form = CriterionForm(request.POST, request.FILES, criterion=criterion)
     errors: list[str] = []
+    field_errors: dict[str, str] = {}
     conflict = None
     saved_text = False
     if not form.is_valid():
@@ -184,6 +189,7 @@ def criterion_save(request, pk, number):
                     rating=data["rating"],
                     statement=data["statement"],
                     figure=data.get("figure"),
+                    **({"self_score": data["self_score"]} if "self_score" in data else {}),
                     expected_version=data["version"],
                 )
                 saved_text = True
@@ -193,6 +199,8 @@ def criterion_save(request, pk, number):
                     conflict = Response.objects.select_related("updated_by").get(pk=response.pk)
             except ServiceError as exc:
                 errors.append(exc.message)
+                if exc.field:
+                    field_errors[exc.field] = exc.message
         if errors and request.FILES.getlist("files"):
             errors.append(
                 _(
@@ -221,7 +229,11 @@ def criterion_save(request, pk, number):
             errors.insert(0, _("The text of criterion %(n)s was saved.") % {"n": number})
         bound = CriterionForm(data, criterion=response.criterion)
         bound.is_valid()
-        overrides = {number: _entry(assessment, response, form=bound, errors=errors, conflict=conflict)}
+        overrides = {
+            number: _entry(
+                assessment, response, form=bound, errors=errors, conflict=conflict, field_errors=field_errors
+            )
+        }
         status = 409 if conflict is not None else 400
         if _wants_json(request):
             return _json_entry(request, assessment, overrides[number], ok=False, status=status)
@@ -248,6 +260,7 @@ def _json_entry(request, assessment, entry, *, ok, status=200, message=""):
             "html": html,
             "answered": assessment.answered_count,
             "evidenced": assessment.evidenced_count,
+            "self_total": scores.score_text(assessment.self_total),
         },
         status=status,
     )

@@ -22,11 +22,21 @@ class QueueFilterForm(forms.Form):
     county = forms.ChoiceField(label=_("County"), required=False)
     street = forms.ChoiceField(label=_("Street"), required=False)
     not_met = forms.ChoiceField(label=_("Criterion rated not met"), required=False)
+    score = forms.ChoiceField(
+        label=_("Score"),
+        required=False,
+        choices=[("", _("Any")), ("below", _("Below the pass mark"))],
+    )
     q = forms.CharField(label=_("Community name or code"), required=False, max_length=60)
     sort = forms.ChoiceField(
         label=_("Sort"),
         required=False,
-        choices=[("submitted", _("Submitted, oldest first")), ("-submitted", _("Submitted, newest first"))],
+        choices=[
+            ("submitted", _("Submitted, oldest first")),
+            ("-submitted", _("Submitted, newest first")),
+            ("score", _("Score, lowest first")),
+            ("-score", _("Score, highest first")),
+        ],
     )
 
     def __init__(self, data, *, user):
@@ -65,6 +75,7 @@ class QueueFilterForm(forms.Form):
             county=data.get("county") or "",
             street=data.get("street") or "",
             not_met=data.get("not_met") or "",
+            score=data.get("score") or "",
             search=data.get("q") or "",
             sort=data.get("sort") or "submitted",
         )
@@ -83,6 +94,16 @@ class ReturnForm(VersionForm):
         help_text=_(
             "Shown to the community. The comments on criteria marked not confirmed are shown next to each criterion."
         ),
+        max_length=2000,
+    )
+
+
+class ApproveForm(VersionForm):
+    reason = forms.CharField(
+        label=_("Reason for approving below the pass mark"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required only when the confirmed total is below the pass mark; kept in the history."),
         max_length=2000,
     )
 
@@ -109,12 +130,20 @@ class VerdictForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # Scored standards: the score this level confirms or corrects (kept as typed; parsed and bounded
+    # by the service). Ignored for a criterion without points.
+    score = forms.CharField(
+        label=_("Confirmed score"),
+        required=False,
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 6}),
+    )
 
 
 DECISION_FORMS = {
     "recommend": VersionForm,
     "return": ReturnForm,
-    "approve": VersionForm,
+    "approve": ApproveForm,
     "revoke": RevokeForm,
     "designate": DesignateForm,
 }

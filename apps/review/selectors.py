@@ -7,7 +7,8 @@ their cost does not depend on the number of responses or files.
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -137,7 +138,14 @@ class QueueFilters:
     level: str = ""  # a level key: in review at that level
     not_met: str = ""  # "" | "any" | a criterion number
     search: str = ""
-    sort: str = "submitted"  # "submitted" (oldest first) | "-submitted"
+    sort: str = "submitted"  # "submitted" (oldest first) | "-submitted" | "score" | "-score"
+    score: str = ""  # "" | "below": a scored standard's assessment below its pass mark
+
+
+def queue_score():
+    """The score a queue shows, filters and sorts on: the confirmed total once a level confirmed
+    scores, the community's self total before (None under a standard without points)."""
+    return Coalesce("confirmed_total", "self_total")
 
 
 def review_queue_base(*, user, year: int | None = None) -> QuerySet[Assessment]:
@@ -174,6 +182,11 @@ def review_queue(*, user, filters: QueueFilters) -> QuerySet[Assessment]:
                 )
             )
         )
+    qs = qs.annotate(score=queue_score())
+    if filters.score == "below":
+        qs = qs.filter(standard__pass_mark__isnull=False).filter(
+            Q(score__isnull=True) | Q(score__lt=F("standard__pass_mark"))
+        )
     search = filters.search.strip()
     if search:
         qs = qs.filter(
@@ -181,8 +194,12 @@ def review_queue(*, user, filters: QueueFilters) -> QuerySet[Assessment]:
             if search.isdigit()
             else Q(community__name__icontains=search)
         )
-    order = ("-submitted_at", "-id") if filters.sort == "-submitted" else ("submitted_at", "id")
-    return qs.select_related("community", "county", "street").order_by(*order)
+    order = {
+        "-submitted": ("-submitted_at", "-id"),
+        "score": (F("score").asc(nulls_last=True), "submitted_at", "id"),
+        "-score": (F("score").desc(nulls_last=True), "submitted_at", "id"),
+    }.get(filters.sort, ("submitted_at", "id"))
+    return qs.select_related("community", "county", "street", "standard").order_by(*order)
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.capabilities import can_configure_province, is_committee, is_province_staff
 from apps.accounts.models import Role, User
+from apps.assessments import scores as assessment_scores
 from apps.assessments import services as assessment_services
 from apps.assessments.models import EDITABLE_STATES, Action, Assessment, Response, State, Verdict
+from apps.assessments.services import UNCHANGED
 from apps.core.errors import ConflictError, ForbiddenError, NotFoundError, ServiceError
 from apps.core.events import figures_changed
 from apps.core.models import TraceAction, TraceKind
@@ -185,11 +187,19 @@ def _require_reviewer(user: User, assessment: Assessment) -> None:
     )
 
 
-def response_review(*, response: Response, user: User, verdict: str, comment: str = "") -> Response:
-    """A reviewer's verdict and comment on one criterion, at the level where the assessment waits."""
+def response_review(
+    *, response: Response, user: User, verdict: str, comment: str = "", score=UNCHANGED
+) -> Response:
+    """A reviewer's verdict and comment on one criterion, at the level where the assessment waits.
+
+    Under a scored standard `score` is the score this level confirms (the community's self-score
+    as it is) or corrects it to (a different one: a comment is then required), 0 to the
+    criterion's points; "" clears it, UNCHANGED leaves it. The confirmed total is recomputed."""
     if verdict and verdict not in Verdict.values:
         raise ServiceError(_("Choose confirmed or not confirmed."), code="invalid_verdict", field="verdict")
     comment = text_check(comment, field="comment", label=_("Comment"), multiline=True)
+    if score is not UNCHANGED:
+        score = assessment_scores.parse_score(score, criterion=response.criterion, field="score")
     with transaction.atomic():
         assessment = assessment_services.assessment_lock(response.assessment)
         _require_reviewer(user, assessment)
@@ -197,11 +207,36 @@ def response_review(*, response: Response, user: User, verdict: str, comment: st
             raise ServiceError(
                 _("Say why the criterion is not confirmed."), code="comment_required", field="comment"
             )
-        response.verdict = verdict
-        response.review_comment = (comment or "").strip()
-        response.reviewed_at = timezone.now()
-        response.reviewed_by = user
-        response.save(update_fields=["verdict", "review_comment", "reviewed_at", "reviewed_by"])
+        current = Response.objects.select_for_update().get(pk=response.pk)
+        fields = ["verdict", "review_comment", "reviewed_at", "reviewed_by"]
+        data = {}
+        if score is not UNCHANGED:
+            corrected = score is not None and score != current.self_score
+            if corrected and not (comment or "").strip():
+                raise ServiceError(
+                    _("Say why the score of criterion %(n)s is corrected from %(self)s to %(score)s.")
+                    % {
+                        "n": response.criterion.number,
+                        "self": assessment_scores.score_text(current.self_score) or "—",
+                        "score": assessment_scores.score_text(score),
+                    },
+                    code="comment_required",
+                    field="comment",
+                )
+            current.confirmed_score = score
+            fields.append("confirmed_score")
+            data = {
+                "self_score": assessment_scores.score_text(current.self_score),
+                "confirmed_score": assessment_scores.score_text(score),
+                "corrected": corrected,
+            }
+        current.verdict = verdict
+        current.review_comment = (comment or "").strip()
+        current.reviewed_at = timezone.now()
+        current.reviewed_by = user
+        current.save(update_fields=fields)
+        if score is not UNCHANGED:
+            assessment_scores.totals_refresh(assessment)
         assessment_services.history_append(
             assessment,
             user,
@@ -209,10 +244,13 @@ def response_review(*, response: Response, user: User, verdict: str, comment: st
             data={
                 "criterion": response.criterion.number,
                 "verdict": verdict,
-                "comment": response.review_comment,
+                "comment": current.review_comment,
                 "level": assessment.review_level,
+                **data,
             },
         )
+    for name in fields:
+        setattr(response, name, getattr(current, name))
     return response
 
 
@@ -369,11 +407,32 @@ def _criterion_comments(assessment: Assessment, comments: dict) -> dict[int, str
 
 
 def assessment_approve(
-    *, assessment: Assessment, user: User, expected_version: int | None = None
+    *, assessment: Assessment, user: User, reason: str = "", expected_version: int | None = None
 ) -> Assessment:
     """The province, the last level of every chain, approves: the community meets the requirements
-    (达到创建要求) from now on."""
+    (达到创建要求) from now on. Under a scored standard, an assessment whose confirmed total is
+    below the pass mark (no confirmed total counts as 0) is approved only with a written reason,
+    which the history keeps."""
+    reason = text_check(reason, field="reason", label=_("Reason"), multiline=True).strip()
     with transaction.atomic():
+        current = assessment_services.assessment_lock(assessment)
+        if current.is_visible_to(user) and assessment_scores.below_pass_mark(
+            current, current.confirmed_total
+        ):
+            if not reason:
+                raise ServiceError(
+                    _(
+                        "The confirmed total %(total)s is below the pass mark of %(mark)s: approve only with a written reason."
+                    )
+                    % {
+                        "total": assessment_scores.score_text(current.confirmed_total) or "0",
+                        "mark": assessment_scores.score_text(current.standard.pass_mark),
+                    },
+                    code="reason_required",
+                    field="reason",
+                )
+        else:
+            reason = ""
         locked = _decide(
             assessment,
             user,
@@ -381,7 +440,16 @@ def assessment_approve(
             history_action=Action.APPROVED,
             to_state=State.APPROVED,
             stamp="approved_at",
+            reason=reason,
             expected_version=expected_version,
+            data=(
+                {
+                    "confirmed_total": assessment_scores.score_text(current.confirmed_total),
+                    "pass_mark": assessment_scores.score_text(current.standard.pass_mark),
+                }
+                if current.standard.is_scored
+                else None
+            ),
         )
         _notify_community(
             locked, _("Your %(year)s self-assessment was approved: the community meets the requirements.")

@@ -27,6 +27,7 @@ from apps.accounts.capabilities import (
 from apps.assessments import services as assessment_services
 from apps.assessments.forms import SubmitForm
 from apps.assessments.models import Response, State, Verdict
+from apps.assessments.scores import below_pass_mark, score_text
 from apps.assessments.selectors import FIRST_YEAR, access_assessment, assessment_detail, campaign_year
 from apps.core.errors import ServiceError
 from apps.regions.models import Region
@@ -101,6 +102,8 @@ def _render_review(
             if action == "designate" and demonstration is not None:
                 initial["citation"] = demonstration.citation
             decision_forms[action] = DECISION_FORMS[action](initial=initial)
+    if "approve" in decision_forms and not assessment.standard.is_scored:
+        decision_forms["approve"].fields.pop("reason", None)
     can_review = workflow.can_review(user, assessment)
     for r in responses:
         if can_review:
@@ -108,7 +111,11 @@ def _render_review(
                 r.verdict_form = verdict_form
             else:
                 r.verdict_form = VerdictForm(
-                    initial={"verdict": r.verdict or None, "comment": r.review_comment},
+                    initial={
+                        "verdict": r.verdict or None,
+                        "comment": r.review_comment,
+                        "score": score_text(r.self_score if r.confirmed_score is None else r.confirmed_score),
+                    },
                     prefix=f"c{r.criterion.number}",
                 )
         r.figure_ok = (
@@ -136,6 +143,7 @@ def _render_review(
             "can_review": can_review,
             "not_confirmed": [r for r in responses if r.verdict == Verdict.NOT_CONFIRMED],
             "demonstration": demonstration,
+            "below_pass_mark": below_pass_mark(assessment, assessment.confirmed_total),
         },
         status=status,
     )
@@ -166,6 +174,7 @@ def review_criterion(request, pk, number):
                 user=user,
                 verdict=form.cleaned_data["verdict"],
                 comment=form.cleaned_data["comment"],
+                **({"score": form.cleaned_data["score"]} if response.criterion.points is not None else {}),
             )
         except ServiceError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -193,7 +202,9 @@ def _decide(*, action: str, assessment, user, data: dict, responses_comments: di
         )
         return _("Returned to the community for revision.")
     if action == "approve":
-        services.assessment_approve(assessment=assessment, user=user, expected_version=version)
+        services.assessment_approve(
+            assessment=assessment, user=user, reason=data.get("reason", ""), expected_version=version
+        )
         return _("Approved: the community meets the requirements.")
     if action == "revoke":
         services.assessment_revoke(

@@ -8,6 +8,13 @@
     var text = document.querySelector("[data-progress-text]");
     var bar = document.querySelector("[data-progress-bar]");
     if (bar) bar.value = data.answered;
+    var total = document.querySelector("[data-self-total]");
+    if (total && data.self_total !== undefined) {
+      total.textContent = data.self_total === "" ? "0" : data.self_total;
+      var mark = parseFloat(total.dataset.passMark);
+      var below = document.querySelector("[data-below-pass]");
+      if (below) below.hidden = !(parseFloat(total.textContent) < mark);
+    }
     if (text && text.dataset.template) {
       text.textContent = text.dataset.template.replace("{n}", data.answered).replace("{m}", data.evidenced);
     }

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.db import models
 
 from apps.assessments.models import Assessment, Response, State
 from apps.demo import campaign, standard
@@ -80,3 +81,29 @@ def test_a_year_already_frozen_is_left_alone(settings):
     assert standard.seed(accounts=accounts, stdout=out) is None
     assert "frozen" in out.getvalue()
     assert not StandardVersion.objects.filter(province__isnull=False).exists()
+
+
+def test_the_demo_assessments_carry_self_and_confirmed_scores(seeded):
+    """Every submitted Shanghai assessment has a self-score per criterion, and every approved one a
+    confirmed score per criterion; the stored totals equal the sums; one approval below the pass
+    mark carries its written reason."""
+    local = seeded["standard"]
+    this_year = Assessment.objects.filter(province_id="310000000000", year=2026, standard=local)
+    submitted = this_year.exclude(state=State.DRAFT)
+    assert submitted.exists()
+    for a in submitted:
+        responses = list(Response.objects.filter(assessment=a).select_related("criterion"))
+        assert all(r.self_score is not None and 0 <= r.self_score <= r.criterion.points for r in responses), a
+        assert a.self_total == sum(r.self_score for r in responses)
+    approved = this_year.filter(state__in=[State.APPROVED, State.REVOKED])
+    assert approved.exists()
+    below = 0
+    for a in approved:
+        responses = list(Response.objects.filter(assessment=a))
+        assert all(r.confirmed_score is not None for r in responses), a
+        assert a.confirmed_total == sum(r.confirmed_score for r in responses)
+        if a.confirmed_total < local.pass_mark:
+            below += 1
+            assert a.events.get(action="approved").reason
+    assert below >= 1
+    assert this_year.filter(confirmed_total__lt=models.F("self_total")).exists()  # a correction

@@ -1,0 +1,96 @@
+"""Scores in a real browser (issue 12): under Shanghai's published 18-criterion local standard the
+community enters a self-score (a full-width digit is refused next to the field, the typed value
+kept; the running total follows the save), and the district's reviewer corrects a score with a
+comment and sees the confirmed total against the pass mark, on the page and in the queue.
+Screenshots at 1280 and 390 px land in artifacts/screenshots/scores/."""
+
+import pytest
+
+from apps.assessments import services
+from apps.assessments.models import Assessment, AssessmentEvent, Evidence, Response
+from apps.review import services as review_services
+from apps.standards.models import Category, Criterion, StandardVersion
+from tests.assessments.test_scores import fill_scored
+from tests.browser.conftest import BROWSER_DB, login, screenshot
+from tests.standards.builders import variant_published
+
+pytestmark = [pytest.mark.browser, BROWSER_DB]
+
+
+@pytest.fixture
+def scored_demo(demo_accounts):
+    variant_published(demo_accounts["province"], year=2026)
+    community = demo_accounts["community"]
+    assessment = services.assessment_create(community=community.community, year=2026, user=community)
+    fill_scored(assessment, community, score="4")
+    yield {**demo_accounts, "assessment": assessment}
+    # The standards are reference data kept between browser tests: remove the local one, and first
+    # what protects it (the append-only history goes by a raw delete, as the flush would do).
+    AssessmentEvent.objects.all()._raw_delete("default")
+    Evidence.objects.all().delete()
+    Response.objects.all().delete()
+    Assessment.objects.all().delete()
+    local = StandardVersion.objects.filter(province__isnull=False)
+    Criterion.objects.filter(standard__in=local).delete()
+    Category.objects.filter(standard__in=local).delete()
+    local.delete()
+
+
+def test_self_score_and_confirmed_score(browser_page, phone_page, live_server, scored_demo):
+    page = browser_page
+    a = scored_demo["assessment"]
+    login(page, live_server, "demo-community")
+    page.goto(f"{live_server.url}/assessments/{a.pk}/")
+    total = page.locator("[data-self-total]")
+    assert total.inner_text() == "72"
+    c1 = page.locator("[data-testid=criterion-1]")
+    assert "满分5分" in c1.inner_text()
+    c1.locator("#c1_self_score").fill("５")
+    c1.get_by_role("button", name="保存第1条").click()
+    error = page.locator("[data-testid=criterion-1] [data-testid=score-error]")
+    error.wait_for()
+    assert "请用半角数字填写第1条的得分" in error.inner_text()
+    assert page.locator("#c1_self_score").input_value() == "５"
+    screenshot(page, "scores", "community-error")
+    page.locator("#c1_self_score").fill("4.5")
+    page.locator("[data-testid=criterion-1]").get_by_role("button", name="保存第1条").click()
+    page.wait_for_function("document.querySelector('[data-self-total]').textContent === '72.5'")
+    assert Response.objects.get(assessment=a, criterion__number=1).self_score == 4.5
+    screenshot(page, "scores", "community-saved")
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot(page, "scores", "community-total")
+
+    phone = phone_page
+    login(phone, live_server, "demo-community")
+    phone.goto(f"{live_server.url}/assessments/{a.pk}/#c17")
+    screenshot(phone, "scores", "community-phone")
+
+    # The district (first level of the default chain) corrects criterion 2 with a comment.
+    a.refresh_from_db()
+    review_services.assessment_submit(assessment=a, user=scored_demo["community"])
+    login(page, live_server, "demo-city")
+    page.goto(f"{live_server.url}/review/{a.pk}/")
+    verdict = page.locator("[data-testid=verdict-2]")
+    assert verdict.locator("#id_c2-score").input_value() == "4"
+    verdict.get_by_label("认可", exact=True).check()
+    verdict.locator("#id_c2-score").fill("1")
+    verdict.get_by_role("button", name="保存审核意见").click()
+    page.wait_for_load_state()
+    assert "第2条的得分由4改为1，请说明理由。" in page.locator("[data-testid=verdict-2]").inner_text()
+    assert page.locator("#id_c2-score").input_value() == "1"
+    verdict = page.locator("[data-testid=verdict-2]")
+    verdict.locator("textarea").fill("垃圾分类台账缺两个月，扣3分。")
+    verdict.get_by_role("button", name="保存审核意见").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("confirmed-total").inner_text() == "69.5"
+    assert "达标分数线70" in page.get_by_test_id("score-total").inner_text()
+    screenshot(page, "scores", "review-corrected")
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot(page, "scores", "review-total")
+    page.goto(f"{live_server.url}/review/?state=waiting&year=2026&score=below&sort=score")
+    assert "上海新村居委会" in page.inner_text("[data-testid=queue]")
+    assert page.get_by_test_id("queue-score").inner_text() == "69.5 / 70"
+    screenshot(page, "scores", "queue-below")
+    login(phone, live_server, "demo-city")
+    phone.goto(f"{live_server.url}/review/{a.pk}/#c2")
+    screenshot(phone, "scores", "review-phone")
