@@ -187,7 +187,9 @@ def _autosave(request, assessment, response, number):
             return JsonResponse({"ok": False, "status": "conflict", "message": exc.message}, status=409)
         except ServiceError as exc:
             field = getattr(exc, "field", "") or "__all__"
-            return JsonResponse({"ok": False, "status": "invalid", "errors": {field: [exc.message]}}, status=400)
+            return JsonResponse(
+                {"ok": False, "status": "invalid", "errors": {field: [exc.message]}}, status=400
+            )
     at = timezone.localtime(saved.updated_at).strftime("%H:%M") if saved.updated_at else ""
     return JsonResponse(
         {

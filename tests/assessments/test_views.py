@@ -461,17 +461,27 @@ def test_files_chosen_with_a_refused_text_are_added_and_the_text_kept(
     r = assessment.responses.get(criterion__number=11)
     response = client_for(community_user).post(
         crit_url(assessment, 11),
-        {"rating": "met", "statement": "", "version": r.version, "files": [pdf_upload("会议纪要.pdf")], "caption": ""},
+        {
+            "rating": "met",
+            "statement": "",
+            "version": r.version,
+            "files": [pdf_upload("会议纪要.pdf")],
+            "caption": "",
+        },
     )
     assert response.status_code == 400
     page = response.content.decode()
     assert "已添加：会议纪要.pdf" in page
     assert "请先修改文字，再重新选择文件" not in page
-    assert list(Evidence.objects.filter(response=r).values_list("original_name", flat=True)) == ["会议纪要.pdf"]
+    assert list(Evidence.objects.filter(response=r).values_list("original_name", flat=True)) == [
+        "会议纪要.pdf"
+    ]
     r.refresh_from_db()
     assert r.rating == ""  # the refused text was not saved ...
     form = page[page.index('id="c11"') :]
-    assert re.search(r'<input type="radio" name="rating" value="met"[^>]*checked', form)  # ... but is still shown
+    assert re.search(
+        r'<input type="radio" name="rating" value="met"[^>]*checked', form
+    )  # ... but is still shown
 
 
 FETCH = {"HTTP_X_REQUESTED_WITH": "fetch"}
@@ -494,7 +504,9 @@ def test_autosave_saves_the_text_and_answers_the_time_and_version(client_for, as
     assert data["status"] == "saved" and data["version"] == r.version
     assert len(data["saved_at"]) == 5 and data["message"] == f"已保存 {data['saved_at']}"
     # The next autosave is based on the answered version: no conflict.
-    again = autosave(client, assessment, 3, rating="largely_met", statement="正在推进垃圾分类，已覆盖三个小区。")
+    again = autosave(
+        client, assessment, 3, rating="largely_met", statement="正在推进垃圾分类，已覆盖三个小区。"
+    )
     assert again.status_code == 200, again.content
     assert again.json()["version"] == r.version + 1
 
@@ -512,7 +524,9 @@ def test_save_after_the_session_ended_answers_401_json_not_the_login_page(client
     """Issue 14: the save after the idle logout showed the login page and lost the text."""
     r = assessment.responses.get(criterion__number=2)
     response = client.post(
-        crit_url(assessment, 2), {"rating": "met", "statement": "长文", "version": r.version, "autosave": "1"}, **FETCH
+        crit_url(assessment, 2),
+        {"rating": "met", "statement": "长文", "version": r.version, "autosave": "1"},
+        **FETCH,
     )
     assert response.status_code == 401
     data = response.json()
@@ -538,7 +552,9 @@ def test_get_of_the_save_url_goes_to_the_page_never_405(client, client_for, asse
     assert evidence_remove.status_code == 302 and evidence_remove["Location"] == detail_url(assessment)
 
 
-def test_scripts_get_answers_whether_signed_in_and_a_fresh_csrf_token(client, client_for, assessment, community_user):
+def test_scripts_get_answers_whether_signed_in_and_a_fresh_csrf_token(
+    client, client_for, assessment, community_user
+):
     url = crit_url(assessment, 4)
     assert client.get(url, **FETCH).json()["signed_in"] is False
     data = client_for(community_user).get(url, **FETCH).json()
