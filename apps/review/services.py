@@ -216,6 +216,33 @@ def response_review(*, response: Response, user: User, verdict: str, comment: st
     return response
 
 
+def verdicts_save(*, assessment: Assessment, user: User, items: dict[int, dict]) -> dict[str, list[str]]:
+    """The review form's draft: the verdict and comment of every criterion posted at once
+    (criterion number -> {"verdict", "comment"}). Each changed criterion is saved by response_review;
+    a refused one does not stop the others. Answers the errors by form field (`c<n>-<field>`)."""
+    errors: dict[str, list[str]] = {}
+    responses = {
+        r.criterion.number: r
+        for r in Response.objects.filter(assessment=assessment).select_related("criterion", "assessment")
+    }
+    for number, item in sorted(items.items()):
+        response = responses.get(number)
+        if response is None:
+            continue
+        verdict = item.get("verdict") or ""
+        comment = (item.get("comment") or "").strip()
+        if verdict == response.verdict and comment == response.review_comment:
+            continue
+        try:
+            response_review(response=response, user=user, verdict=verdict, comment=comment)
+        except ServiceError as exc:
+            if exc.status == 409 or exc.status == 403:
+                raise
+            field = exc.field if exc.field in ("verdict", "comment") else "verdict"
+            errors.setdefault(f"c{number}-{field}", []).append(exc.message)
+    return errors
+
+
 def _decide(
     assessment: Assessment,
     user: User,
