@@ -272,6 +272,7 @@ ROUTES: dict[str, Route] = {
         obj="annual_report",
         kwargs={"pk": "pk"},
         method="post",
+        data={"confirm": "1"},
         obj_data={"version": "version"},
     ),
     "reports:return": Route(
