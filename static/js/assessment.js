@@ -22,11 +22,14 @@
       var status = form.querySelector(".sa-saving");
       if (button) button.disabled = true;
       if (status) status.textContent = "…";
-      fetch(form.action, {
-        method: "POST",
-        body: new FormData(form),
-        headers: { "X-Requested-With": "fetch" },
-        credentials: "same-origin",
+      var idle = window.GCDrafts ? window.GCDrafts.whenIdle(form) : Promise.resolve();
+      idle.then(function () {
+        return fetch(form.action, {
+          method: "POST",
+          body: new FormData(form),
+          headers: { "X-Requested-With": "fetch" },
+          credentials: "same-origin",
+        });
       })
         .then(function (resp) {
           var type = resp.headers.get("Content-Type") || "";
@@ -60,6 +63,7 @@
         })
         .catch(function (error) {
           if (button) button.disabled = false;
+          if (window.GCDrafts) window.GCDrafts.unsuspend(form);
           if (error && error.message === "signed_out" && window.GCDrafts) {
             // The session ended: keep everything (files stay chosen), sign in again, then save.
             if (status) status.textContent = form.dataset.msgSignedOut || "";

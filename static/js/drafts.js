@@ -117,6 +117,7 @@
   function save(form) {
     var state = form._draft;
     clearTimeout(state.timer);
+    if (state.suspended) return;
     if (state.busy) {
       state.again = true;
       return;
@@ -134,7 +135,7 @@
     body.append("autosave", "1");
     state.busy = true;
     status(form, form.dataset.msgSaving || "…", "saving");
-    fetch(form.getAttribute("action"), {
+    state.inflight = fetch(form.getAttribute("action"), {
       method: "POST",
       body: body,
       headers: { "X-Requested-With": "fetch" },
@@ -180,6 +181,9 @@
       .catch(function () {
         state.busy = false;
         status(form, form.dataset.msgOffline || "", "offline");
+      })
+      .then(function () {
+        state.inflight = null;
       });
   }
 
@@ -200,7 +204,7 @@
   }
 
   function bind(form) {
-    form._draft = { saved: snapshot(form), dirty: false, timer: null, busy: false, again: false };
+    form._draft = { saved: snapshot(form), dirty: false, timer: null, busy: false, again: false, inflight: null };
     forms.push(form);
     // Text typed before a lost session or a closed tab comes back.
     var kept = null;
@@ -223,11 +227,26 @@
     });
     form.addEventListener("focusout", function (event) {
       if (event.target.type === "file") return;
-      if (form._draft.dirty) save(form);
+      // Going to the form's own Save button: that save carries the text.
+      var next = event.relatedTarget;
+      if (next && next.form === form && next.type === "submit") return;
+      if (!form._draft.dirty) return;
+      clearTimeout(form._draft.timer);
+      form._draft.timer = setTimeout(function () { save(form); }, 250);
     });
   }
 
   window.GCDrafts = {
+    // Before the form's own full save: no autosave of it starts now, and the one running ends first.
+    whenIdle: function (form) {
+      if (!form._draft) return Promise.resolve();
+      clearTimeout(form._draft.timer);
+      form._draft.suspended = true;
+      return form._draft.inflight || Promise.resolve();
+    },
+    unsuspend: function (form) {
+      if (form._draft) form._draft.suspended = false;
+    },
     bind: bind,
     save: save,
     signedOut: signedOut,

@@ -114,8 +114,9 @@
       var owner = button.form;
       // Still signed in? Otherwise keep everything and offer to sign in again.
       var probe = reviewForm ? reviewForm.getAttribute("action") : null;
+      var idle = window.GCDrafts && reviewForm ? window.GCDrafts.whenIdle(reviewForm) : Promise.resolve();
       var check = probe
-        ? fetch(probe, { headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" }).then(function (r) {
+        ? idle.then(function () { return fetch(probe, { headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" }); }).then(function (r) {
             return r.json();
           })
         : Promise.resolve({ signed_in: true });
@@ -123,7 +124,10 @@
         .then(function (data) {
           dialog.close();
           if (!data.signed_in) {
-            if (window.GCDrafts && reviewForm) window.GCDrafts.signedOut(reviewForm);
+            if (window.GCDrafts && reviewForm) {
+              window.GCDrafts.unsuspend(reviewForm);
+              window.GCDrafts.signedOut(reviewForm);
+            }
             return;
           }
           if (data.csrf) {
