@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.accounts.capabilities import can_edit_report, can_see_national, is_province_staff
 from apps.assessments.selectors import campaign_year
 from apps.core.broker import broker_available
+from apps.core.drafts import draft_endpoint
 from apps.core.errors import ForbiddenError, ServiceError
 
 from . import charts, presenters, selectors, services, tasks
@@ -89,8 +90,11 @@ def _detail_context(request, report: AnnualReport, form, return_form=None) -> di
     }
 
 
-@login_required
-@require_POST
+def _report_page(request, pk) -> str:
+    return reverse("reports:detail", args=[pk])
+
+
+@draft_endpoint(_report_page)
 def narrative(request, pk):
     report = selectors.access_report(user=request.user, pk=pk)
     form = NarrativeForm(request.POST, instance=AnnualReport.objects.get(pk=report.pk))
@@ -143,8 +147,7 @@ def _missing_sections(report) -> list[str]:
     ]
 
 
-@login_required
-@require_POST
+@draft_endpoint(_report_page)
 def submit(request, pk):
     """Submit the report to the ministry. The narrative form's submit button posts the narrative
     with it: it is saved first, so nothing typed is lost. Before anything is sent the page shows what

@@ -180,8 +180,8 @@ def review_detail(request, pk):
     return _render_review(request, pk)
 
 
+@draft_endpoint(lambda request, pk, number: reverse("review:detail", args=[pk]) + f"#c{number}")
 @reviewer_required
-@require_POST
 def review_criterion(request, pk, number):
     """A verdict and comment on one criterion (response_review)."""
     user = request.user

@@ -267,3 +267,13 @@ def test_ministry_may_not_submit_a_units_report(client, users, world):
         reverse("reports:submit", args=[report.pk]), {"version": report.version, "confirm": "1"}
     )
     assert response.status_code == 403
+
+
+def test_get_of_the_narrative_and_submit_urls_goes_to_the_report_never_405(client, users, world):
+    report = world["report"]
+    client.force_login(users["province"])
+    for name in ("reports:narrative", "reports:submit"):
+        response = client.get(reverse(name, args=[report.pk]))
+        assert response.status_code == 302 and response["Location"] == reverse(
+            "reports:detail", args=[report.pk]
+        )

@@ -131,3 +131,9 @@ def test_round_two_marks_the_changed_criteria_with_the_round_one_verdict(
     assert before[3]["verdict"] == "confirmed"
     page = client.get(reverse("review:detail", args=[submitted.pk])).content.decode()
     assert "社区此后修改了1项指标" in page and page.count('data-testid="changed"') == 1
+
+
+def test_get_of_the_single_verdict_url_goes_to_the_criterion_never_405(client_for, city_user, submitted):
+    response = client_for(city_user).get(reverse("review:criterion", args=[submitted.pk, 4]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("review:detail", args=[submitted.pk]) + "#c4"
