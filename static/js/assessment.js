@@ -79,5 +79,16 @@
   }
 
   document.querySelectorAll("form[data-criterion-form]").forEach(bind);
-  document.addEventListener("draft:saved", function (event) { progress(event.detail); });
+  document.addEventListener("draft:saved", function (event) {
+    progress(event.detail);
+    // The criterion's chip shows the rating just saved.
+    var form = event.target;
+    var article = form.closest && form.closest("article");
+    var chip = article && article.querySelector(".sa-status .sa-chip");
+    var checked = form.querySelector("input[name=rating]:checked");
+    if (chip && checked) {
+      chip.textContent = checked.closest("label").textContent.trim();
+      chip.className = "sa-chip sa-chip-" + checked.value;
+    }
+  });
 })();

@@ -54,6 +54,7 @@ def test_text_survives_the_end_of_the_session_and_is_saved_after_signing_in(
     c2.locator("textarea[name=statement]").fill("第一段：" + LONG)
     c2.locator("[data-draft-status][data-kind=saved]").wait_for()
     assert "已保存 " in c2.locator("[data-draft-status]").inner_text()
+    assert c2.locator(".sa-status .sa-chip").inner_text() == "基本达到"
     response = assessment.responses.get(criterion__number=2)
     assert (response.rating, response.statement) == ("largely_met", "第一段：" + LONG)
     screenshot(page, AREA, "1-autosaved-desktop")
