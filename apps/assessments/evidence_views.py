@@ -17,7 +17,10 @@ def _serve(evidence: Evidence, field, *, inline: bool, content_type: str, filena
         raise Http404 from None
     response = FileResponse(handle, content_type=content_type, as_attachment=not inline, filename=filename)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    # Inline files may be shown in the review page's evidence viewer: an <iframe> of this site only.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox; frame-ancestors 'self'"
+    if inline:
+        response["X-Frame-Options"] = "SAMEORIGIN"
     response["Cache-Control"] = "private, max-age=3600"
     return response
 

@@ -46,7 +46,12 @@ class CriterionForm(forms.Form):
             attrs={"accept": ".jpg,.jpeg,.png,.heic,.heif,.pdf,.docx,.xlsx,image/*,application/pdf"}
         ),
     )
-    caption = forms.CharField(label=_("Caption (optional)"), required=False, max_length=200)
+    caption = forms.CharField(
+        label=_("Caption (optional)"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"data-draft-skip": ""}),  # goes with the files, not the autosave
+    )
 
     def __init__(self, *args, criterion, **kwargs):
         kwargs.setdefault("auto_id", f"c{criterion.number}_%s")

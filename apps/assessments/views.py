@@ -11,11 +11,13 @@ from django.http import Http404, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.capabilities import is_committee
+from apps.core.drafts import draft_endpoint
 from apps.core.errors import ConflictError, ServiceError
 
 from . import scores, selectors, services
@@ -29,6 +31,14 @@ def _max_mb() -> str:
 
 def _wants_json(request) -> bool:
     return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _criterion_page(request, pk, number) -> str:
+    return reverse("assessments:detail", args=[pk]) + f"#c{number}"
+
+
+def _assessment_page(request, pk, **kwargs) -> str:
+    return reverse("assessments:detail", args=[pk])
 
 
 def _figure_text(value) -> str:
@@ -158,12 +168,55 @@ def _text_changed(response: Response, data: dict) -> bool:
         return True
 
 
+def _autosave(request, assessment, response, number):
+    """A script's save while the user types: the text only (files go with the Save button), answered
+    with JSON: the time it was saved and the new version, or the errors per field. Nothing is
+    re-rendered, so the page keeps what is typed whatever the answer."""
+    form = CriterionForm(request.POST, criterion=response.criterion)
+    if not form.is_valid():
+        return JsonResponse({"ok": False, "status": "invalid", "errors": form.errors}, status=400)
+    data = form.cleaned_data
+    saved = response
+    if _text_changed(response, data):
+        try:
+            saved = services.response_save(
+                response=response,
+                user=request.user,
+                rating=data["rating"],
+                statement=data["statement"],
+                figure=data.get("figure"),
+                **({"self_score": data["self_score"]} if "self_score" in data else {}),
+                expected_version=data["version"],
+            )
+        except ConflictError as exc:
+            return JsonResponse({"ok": False, "status": "conflict", "message": exc.message}, status=409)
+        except ServiceError as exc:
+            field = getattr(exc, "field", "") or "__all__"
+            return JsonResponse(
+                {"ok": False, "status": "invalid", "errors": {field: [exc.message]}}, status=400
+            )
+    at = timezone.localtime(saved.updated_at).strftime("%H:%M") if saved.updated_at else ""
+    return JsonResponse(
+        {
+            "ok": True,
+            "status": "saved",
+            "version": saved.version,
+            "saved_at": at,
+            "message": _("Saved %(time)s") % {"time": at},
+            "answered": assessment.answered_count,
+            "evidenced": assessment.evidenced_count,
+            "self_total": scores.score_text(saved.assessment.self_total),
+        }
+    )
+
+
 @never_cache
-@login_required
-@require_POST
+@draft_endpoint(_criterion_page)
 def criterion_save(request, pk, number):
     """Save one criterion: first the text (optimistic lock on the criterion's version), then each new
-    file. A refused file never undoes the saved text; a refused text keeps what was typed in the form."""
+    file. A refused file never undoes the saved text; a refused text never drops the chosen files:
+    they are added all the same (evidence does not depend on the text), and the text stays in the
+    form to be corrected. With `autosave=1` (the page's script while typing) only the text."""
     assessment, responses = selectors.assessment_detail(user=request.user, pk=pk)
     response = next((r for r in responses if r.criterion.number == number), None)
     if response is None:
@@ -171,12 +224,15 @@ def criterion_save(request, pk, number):
     if not is_committee(request.user):
         return HttpResponseForbidden()
     response.assessment = assessment
+    if request.POST.get("autosave") == "1":
+        return _autosave(request, assessment, response, number)
     criterion = response.criterion
     form = CriterionForm(request.POST, request.FILES, criterion=criterion)
     errors: list[str] = []
     field_errors: dict[str, str] = {}
     conflict = None
     saved_text = False
+    added: list[str] = []
     if not form.is_valid():
         errors = [e for field_errors in form.errors.values() for e in field_errors]
     else:
@@ -201,22 +257,13 @@ def criterion_save(request, pk, number):
                 errors.append(exc.message)
                 if exc.field:
                     field_errors[exc.field] = exc.message
-        if errors and request.FILES.getlist("files"):
-            errors.append(
-                _(
-                    "The chosen files were not added because the text could not be saved: correct it, then choose the files again."
-                )
-            )
-        if not errors:
-            for upload in request.FILES.getlist("files"):
-                try:
-                    services.evidence_add(
-                        response=response, user=request.user, uploaded_file=upload, caption=data["caption"]
-                    )
-                except ServiceError as exc:
-                    errors.append(
-                        _("%(name)s was not added: %(why)s") % {"name": upload.name, "why": exc.message}
-                    )
+    caption = (request.POST.get("caption") or "")[:200]
+    for upload in request.FILES.getlist("files"):
+        try:
+            services.evidence_add(response=response, user=request.user, uploaded_file=upload, caption=caption)
+            added.append(upload.name)
+        except ServiceError as exc:
+            errors.append(_("%(name)s was not added: %(why)s") % {"name": upload.name, "why": exc.message})
     if errors:
         # Show the page again with this criterion's form as typed; the rest as saved.
         assessment, responses = selectors.assessment_detail(user=request.user, pk=pk)
@@ -225,6 +272,12 @@ def criterion_save(request, pk, number):
         if conflict is not None or saved_text:
             # Saving again now is a deliberate choice to keep this text: base it on the current version.
             data["version"] = str(response.version)
+        if added:
+            errors.insert(
+                0,
+                _("Added: %(names)s. Correct the text below and save it; the files stay added.")
+                % {"names": "、".join(added)},
+            )
         if saved_text:
             errors.insert(0, _("The text of criterion %(n)s was saved.") % {"n": number})
         bound = CriterionForm(data, criterion=response.criterion)
@@ -266,8 +319,7 @@ def _json_entry(request, assessment, entry, *, ok, status=200, message=""):
     )
 
 
-@login_required
-@require_POST
+@draft_endpoint(_assessment_page)
 def evidence_remove(request, pk, evidence_pk):
     assessment, _responses = selectors.assessment_detail(user=request.user, pk=pk)
     try:

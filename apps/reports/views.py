@@ -14,11 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.accounts.capabilities import can_edit_report, can_see_national, is_province_staff
 from apps.assessments.selectors import campaign_year
 from apps.core.broker import broker_available
+from apps.core.drafts import draft_endpoint
 from apps.core.errors import ForbiddenError, ServiceError
 
 from . import charts, presenters, selectors, services, tasks
 from .forms import NarrativeForm, ReturnForm
-from .models import AnnualReport, CompileJob, JobKind, NationalSnapshot
+from .models import NARRATIVE_FIELDS, AnnualReport, CompileJob, JobKind, NationalSnapshot
 
 
 def _broker_down_message() -> str:
@@ -89,8 +90,11 @@ def _detail_context(request, report: AnnualReport, form, return_form=None) -> di
     }
 
 
-@login_required
-@require_POST
+def _report_page(request, pk) -> str:
+    return reverse("reports:detail", args=[pk])
+
+
+@draft_endpoint(_report_page)
 def narrative(request, pk):
     report = selectors.access_report(user=request.user, pk=pk)
     form = NarrativeForm(request.POST, instance=AnnualReport.objects.get(pk=report.pk))
@@ -135,17 +139,70 @@ def compile_report(request, pk):
     return redirect("reports:detail", pk=report.pk)
 
 
-@login_required
-@require_POST
+def _missing_sections(report) -> list[str]:
+    return [
+        f"{i}. {AnnualReport._meta.get_field(name).verbose_name}"
+        for i, name in enumerate(NARRATIVE_FIELDS, start=1)
+        if not (getattr(report, name) or "").strip()
+    ]
+
+
+@draft_endpoint(_report_page)
 def submit(request, pk):
+    """Submit the report to the ministry. The narrative form's submit button posts the narrative
+    with it: it is saved first, so nothing typed is lost. Before anything is sent the page shows what
+    will happen and who will be told; only the confirm step (`confirm=1`) submits. An empty section is
+    named."""
     report = selectors.access_report(user=request.user, pk=pk)
+    if not can_edit_report(request.user, report.province_id):
+        raise PermissionDenied
+    form = None
+    saved_now = False
+    version = int(request.POST.get("version", "")) if (request.POST.get("version") or "").isdigit() else None
+    if any(name in request.POST for name in NARRATIVE_FIELDS):
+        form = NarrativeForm(request.POST, instance=AnnualReport.objects.get(pk=report.pk))
+        if not form.is_valid():
+            return render(request, "reports/detail.html", _detail_context(request, report, form), status=400)
+        try:
+            report = services.annual_report_update_narrative(
+                report=report,
+                user=request.user,
+                data=form.cleaned_data,
+                expected_version=form.cleaned_data["version"],
+            )
+        except ForbiddenError:
+            raise PermissionDenied from None
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            return render(request, "reports/detail.html", _detail_context(request, report, form), status=400)
+        version = report.version
+        saved_now = True
+        # The page shown from here on carries the saved text and the new version.
+        form = NarrativeForm(instance=report, initial={"version": report.version})
+    missing = _missing_sections(report)
+    confirmed = request.POST.get("confirm") == "1"
+    # (A confirmed submit without the narrative form goes on: the service says what is wrong.)
+    if (missing or not confirmed) and not (form is None and confirmed):
+        if form is None:
+            form = NarrativeForm(instance=report, initial={"version": report.version})
+        context = _detail_context(request, report, form)
+        context["narrative_saved"] = saved_now
+        if missing:
+            context["submit_error"] = _(
+                "The report cannot be submitted yet: every section of the narrative must be written. Still empty: %(list)s."
+            ) % {"list": "；".join(missing)}
+            return render(request, "reports/detail.html", context, status=400)
+        context["confirm_submit"] = True
+        return render(request, "reports/detail.html", context)
     try:
-        version = int(request.POST.get("version", "")) if request.POST.get("version") else None
         services.annual_report_submit(report=report, user=request.user, expected_version=version)
     except ForbiddenError:
         raise PermissionDenied from None
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        message = exc.message
+        if missing:
+            message = f"{message} " + _("Still empty: %(list)s.") % {"list": "；".join(missing)}
+        messages.error(request, message)
     else:
         messages.success(request, _("The report was submitted to the ministry."))
     return redirect("reports:detail", pk=report.pk)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from apps.accounts.capabilities import is_province_staff
 from apps.accounts.models import Role, User
 from apps.accounts.scoping import is_nationwide, regional_column
-from apps.assessments.models import Action, Assessment, AssessmentEvent, Rating, Response, State
+from apps.assessments.models import Action, Assessment, AssessmentEvent, Rating, Response, State, Verdict
 from apps.assessments.selectors import history_timeline as base_history_timeline
 from apps.regions.models import Region, RegionLevel
 
@@ -320,3 +320,57 @@ def history_timeline(*, assessment: Assessment) -> list[AssessmentEvent]:
 
 def _recommended_to(key: str, chain) -> str:
     return _("Recommended to the %(body)s") % {"body": workflow.level_name(key, chain)}
+
+
+def previous_round(*, assessment: Assessment, responses) -> dict[int, dict]:
+    """Round 2 and later: per criterion, whether the community changed it since the last round
+    (rating, statement, figure or evidence against that round's frozen snapshot) and the last
+    round's verdict and comment (the last REVIEWED entry of each criterion before the return).
+    Empty in round 1. Two queries."""
+    if assessment.round <= 1:
+        return {}
+    from apps.assessments.models import Submission
+
+    submission = Submission.objects.filter(assessment=assessment, round=assessment.round - 1).first()
+    if submission is None:
+        return {}
+    returned = (
+        AssessmentEvent.objects.filter(
+            assessment=assessment, action=Action.RETURNED, at__gte=submission.submitted_at
+        )
+        .order_by("at", "id")
+        .first()
+    )
+    reviewed = AssessmentEvent.objects.filter(
+        assessment=assessment, action=Action.REVIEWED, at__gte=submission.submitted_at
+    )
+    if returned is not None:
+        reviewed = reviewed.filter(at__lte=returned.at)
+    verdicts: dict[int, dict] = {}
+    for event in reviewed.order_by("at", "id"):
+        number = (event.data or {}).get("criterion")
+        if number is not None:
+            verdicts[int(number)] = event.data
+    returned_comments = ((returned.data or {}).get("comments") or {}) if returned is not None else {}
+    before = {item["criterion"]: item for item in submission.snapshot.get("responses", [])}
+    out: dict[int, dict] = {}
+    for r in responses:
+        number = r.criterion.number
+        old = before.get(number, {})
+        figure = None if r.figure is None else str(r.figure)
+        evidence_now = sorted(e.pk for e in r.live_evidence)
+        evidence_then = sorted(e["id"] for e in old.get("evidence", []))
+        changed = (
+            old.get("rating", "") != r.rating
+            or old.get("statement", "") != r.statement
+            or old.get("figure") != figure
+            or evidence_now != evidence_then
+        )
+        verdict = verdicts.get(number, {})
+        out[number] = {
+            "changed": changed,
+            "verdict": verdict.get("verdict", ""),
+            "verdict_label": dict(Verdict.choices).get(verdict.get("verdict", ""), ""),
+            "comment": returned_comments.get(str(number)) or verdict.get("comment", ""),
+        }
+    return out

@@ -254,6 +254,41 @@ def response_review(
     return response
 
 
+def verdicts_save(*, assessment: Assessment, user: User, items: dict[int, dict]) -> dict[str, list[str]]:
+    """The review form's draft: the verdict and comment of every criterion posted at once
+    (criterion number -> {"verdict", "comment"} and, under a scored standard, "score"). Each changed
+    criterion is saved by response_review; a refused one does not stop the others. Answers the
+    errors by form field (`c<n>-<field>`)."""
+    errors: dict[str, list[str]] = {}
+    responses = {
+        r.criterion.number: r
+        for r in Response.objects.filter(assessment=assessment).select_related("criterion", "assessment")
+    }
+    for number, item in sorted(items.items()):
+        response = responses.get(number)
+        if response is None:
+            continue
+        verdict = item.get("verdict") or ""
+        comment = (item.get("comment") or "").strip()
+        # The form shows the confirmed score, or the self-score until a level confirms one: saving
+        # the criterion confirms the score shown, as the single criterion's form does.
+        score = item.get("score", UNCHANGED)
+        shown = assessment_scores.score_text(
+            response.self_score if response.confirmed_score is None else response.confirmed_score
+        )
+        score_changed = score is not UNCHANGED and (score or "").strip() != shown
+        if verdict == response.verdict and comment == response.review_comment and not score_changed:
+            continue
+        try:
+            response_review(response=response, user=user, verdict=verdict, comment=comment, score=score)
+        except ServiceError as exc:
+            if exc.status == 409 or exc.status == 403:
+                raise
+            field = exc.field if exc.field in ("verdict", "comment", "score") else "verdict"
+            errors.setdefault(f"c{number}-{field}", []).append(exc.message)
+    return errors
+
+
 def _decide(
     assessment: Assessment,
     user: User,

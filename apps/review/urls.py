@@ -9,6 +9,7 @@ urlpatterns = [
     path("bulk-approve/", views.review_bulk_approve, name="bulk-approve"),
     path("<id:pk>/", views.review_detail, name="detail"),
     path("<id:pk>/criteria/<number:number>/", views.review_criterion, name="criterion"),
+    path("<id:pk>/verdicts/", views.review_verdicts, name="verdicts"),
     path("<id:pk>/<str:action>/", views.review_decide, name="decide"),
 ]
 

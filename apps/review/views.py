@@ -12,10 +12,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.capabilities import (
@@ -29,6 +31,7 @@ from apps.assessments.forms import SubmitForm
 from apps.assessments.models import Response, State, Verdict
 from apps.assessments.scores import below_pass_mark, score_text
 from apps.assessments.selectors import FIRST_YEAR, access_assessment, assessment_detail, campaign_year
+from apps.core.drafts import draft_endpoint
 from apps.core.errors import ServiceError
 from apps.regions.models import Region
 
@@ -36,6 +39,8 @@ from . import selectors, services, workflow
 from .forms import DECISION_FORMS, ChainForm, QueueFilterForm, VerdictForm, VersionForm
 
 PAGE_SIZE = 50
+# The decisions on the criteria's verdicts: their buttons come after the criteria, in the review form.
+REVIEW_ACTIONS = ("recommend", "return", "approve")
 
 
 def reviewer_required(view):
@@ -84,7 +89,17 @@ def review_queue(request):
 
 
 def _render_review(
-    request, pk, *, status=200, bound=None, decision_errors=(), verdict_form=None, verdict_number=None
+    request,
+    pk,
+    *,
+    status=200,
+    bound=None,
+    decision_errors=(),
+    verdict_form=None,
+    verdict_number=None,
+    posted=None,
+    field_errors=None,
+    confirming=None,
 ):
     """The review page in the assessment's current state. `bound` keeps a posted decision form (with
     its errors and the text typed) when that decision is still possible in the current state."""
@@ -109,6 +124,18 @@ def _render_review(
         if can_review:
             if verdict_number == r.criterion.number and verdict_form is not None:
                 r.verdict_form = verdict_form
+            elif posted is not None:
+                # The whole review form as posted: nothing typed is lost on a refusal.
+                number = r.criterion.number
+                r.verdict_form = VerdictForm(posted, prefix=f"c{number}")
+                r.verdict_form.is_valid()
+                for key, messages_ in (field_errors or {}).items():
+                    if key.startswith(f"c{number}-"):
+                        field = key.split("-", 1)[1]
+                        for message in messages_:
+                            r.verdict_form.add_error(
+                                field if field in r.verdict_form.fields else None, message
+                            )
             else:
                 r.verdict_form = VerdictForm(
                     initial={
@@ -124,6 +151,9 @@ def _render_review(
             and r.figure >= r.criterion.threshold_percent
         )
     figures = [r for r in responses if r.criterion.kind == "percent"]
+    before = selectors.previous_round(assessment=assessment, responses=responses)
+    for r in responses:
+        r.previous = before.get(r.criterion.number)
     next_level = (
         workflow.next_level(chain, assessment.review_level) if assessment.review_level in chain else None
     )
@@ -144,6 +174,10 @@ def _render_review(
             "not_confirmed": [r for r in responses if r.verdict == Verdict.NOT_CONFIRMED],
             "demonstration": demonstration,
             "below_pass_mark": below_pass_mark(assessment, assessment.confirmed_total),
+            "review_actions": [a for a in decision_forms if a in REVIEW_ACTIONS],
+            "other_actions": [a for a in decision_forms if a not in REVIEW_ACTIONS],
+            "confirming": confirming,
+            "changed_count": sum(1 for v in before.values() if v["changed"]),
         },
         status=status,
     )
@@ -154,8 +188,8 @@ def review_detail(request, pk):
     return _render_review(request, pk)
 
 
+@draft_endpoint(lambda request, pk, number: reverse("review:detail", args=[pk]) + f"#c{number}")
 @reviewer_required
-@require_POST
 def review_criterion(request, pk, number):
     """A verdict and comment on one criterion (response_review)."""
     user = request.user
@@ -217,17 +251,144 @@ def _decide(*, action: str, assessment, user, data: dict, responses_comments: di
     return _("Designated a demonstration community.")
 
 
+def _posted_verdicts(request, responses) -> dict[int, dict]:
+    """The review form's fields, regular per criterion: `c<n>-verdict`, `c<n>-comment` and, under a
+    scored standard, `c<n>-score`."""
+    items = {}
+    for r in responses:
+        number = r.criterion.number
+        keys = (f"c{number}-verdict", f"c{number}-comment")
+        if any(k in request.POST for k in keys):
+            items[number] = {
+                "verdict": request.POST.get(keys[0], ""),
+                "comment": request.POST.get(keys[1], ""),
+            }
+            if r.criterion.points is not None and f"c{number}-score" in request.POST:
+                items[number]["score"] = request.POST[f"c{number}-score"]
+    return items
+
+
+def _review_page(request, pk, **kwargs) -> str:
+    return reverse("review:detail", args=[pk])
+
+
+@never_cache
+@draft_endpoint(_review_page)
+def review_verdicts(request, pk):
+    """The review form's draft (every criterion's verdict and comment at once): the page's script
+    saves here while the reviewer types (JSON: the time, or the errors per field); without the script
+    the form's own button posts here and comes back to the page."""
+    user = request.user
+    if not can_watch_reviews(user):
+        raise PermissionDenied
+    assessment, responses = assessment_detail(user=user, pk=pk)
+    items = _posted_verdicts(request, responses)
+    try:
+        errors = services.verdicts_save(assessment=assessment, user=user, items=items)
+    except ServiceError as exc:
+        if _wants_json(request):
+            return JsonResponse(
+                {"ok": False, "status": "conflict", "message": exc.message}, status=exc.status
+            )
+        if exc.status == 409:
+            messages.error(request, exc.message)
+            return redirect("review:detail", pk=pk)
+        return _render_review(
+            request, pk, status=exc.status, posted=request.POST, decision_errors=[exc.message]
+        )
+    if _wants_json(request):
+        if errors:
+            return JsonResponse({"ok": False, "status": "invalid", "errors": errors}, status=400)
+        at = timezone.localtime().strftime("%H:%M")
+        return JsonResponse(
+            {"ok": True, "status": "saved", "saved_at": at, "message": _("Saved %(time)s") % {"time": at}}
+        )
+    if errors:
+        return _render_review(
+            request,
+            pk,
+            status=400,
+            posted=request.POST,
+            field_errors=errors,
+            decision_errors=[_("Some verdicts were not saved: see the criteria marked.")],
+        )
+    messages.success(request, _("The verdicts and comments were saved."))
+    return redirect("review:detail", pk=pk)
+
+
+def _wants_json(request) -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _summary(action, responses, form) -> dict:
+    confirmed = [r.criterion.number for r in responses if r.verdict == Verdict.CONFIRMED]
+    not_confirmed = [r for r in responses if r.verdict == Verdict.NOT_CONFIRMED]
+    return {
+        "action": action,
+        "confirmed": len(confirmed),
+        "not_confirmed": len(not_confirmed),
+        "not_confirmed_rows": not_confirmed,
+        "reason": form.cleaned_data.get("reason", ""),
+    }
+
+
 @reviewer_required
-@require_POST
 def review_decide(request, pk, action):
-    """One decision on the whole assessment: recommend, return, approve, revoke or designate."""
+    """One decision on the whole assessment: recommend, return, approve, revoke or designate.
+
+    Recommend, return and approve come from the review form: the verdicts and comments posted with
+    them are saved first; they are refused while a criterion has no verdict (naming which); and, like
+    every decision, they need the confirm step (`confirm=1`, after the page showed the summary)."""
     if action not in DECISION_FORMS:
         raise Http404
+    if request.method != "POST":
+        return redirect("review:detail", pk=pk)
     user = request.user
     assessment, responses = assessment_detail(user=user, pk=pk)
     form = DECISION_FORMS[action](request.POST)
+    posted = None
+    if action in REVIEW_ACTIONS and workflow.can_review(user, assessment):
+        items = _posted_verdicts(request, responses)
+        if items:
+            posted = request.POST
+            try:
+                errors = services.verdicts_save(assessment=assessment, user=user, items=items)
+            except ServiceError as exc:
+                return _render_review(
+                    request,
+                    pk,
+                    status=exc.status,
+                    bound=(action, form),
+                    decision_errors=[exc.message],
+                    posted=posted,
+                )
+            if errors:
+                return _render_review(
+                    request,
+                    pk,
+                    status=400,
+                    bound=(action, form),
+                    posted=posted,
+                    field_errors=errors,
+                    decision_errors=[_("Some verdicts were not saved: see the criteria marked.")],
+                )
+            assessment, responses = assessment_detail(user=user, pk=pk)
+        missing = [r.criterion.number for r in responses if not r.verdict]
+        if missing:
+            message = _("Every criterion needs a verdict first. Without a verdict: criteria %(list)s.") % {
+                "list": "、".join(str(n) for n in missing)
+            }
+            form.is_valid()
+            return _render_review(
+                request, pk, status=400, bound=(action, form), decision_errors=[message], posted=posted
+            )
     if not form.is_valid():
-        return _render_review(request, pk, status=400, bound=(action, form))
+        return _render_review(request, pk, status=400, bound=(action, form), posted=posted)
+    if request.POST.get("confirm") != "1":
+        # Nothing decided yet: the page shows what will happen and who will be told.
+        return _render_review(
+            request, pk, bound=(action, form), posted=posted, confirming=_summary(action, responses, form)
+        )
     # Comments on criteria the reviewers did not confirm go to the community with the return.
     comments = {
         r.criterion.number: r.review_comment
@@ -245,7 +406,7 @@ def review_decide(request, pk, action):
     except ServiceError as exc:
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         return _render_review(
-            request, pk, status=exc.status, bound=(action, form), decision_errors=[exc.message]
+            request, pk, status=exc.status, bound=(action, form), decision_errors=[exc.message], posted=posted
         )
     messages.success(request, done)
     return redirect("review:detail", pk=pk)

@@ -29,26 +29,37 @@
       var status = form.querySelector(".sa-saving");
       if (button) button.disabled = true;
       if (status) status.textContent = "…";
-      fetch(form.action, {
-        method: "POST",
-        body: new FormData(form),
-        headers: { "X-Requested-With": "fetch" },
-        credentials: "same-origin",
+      var idle = window.GCDrafts ? window.GCDrafts.whenIdle(form) : Promise.resolve();
+      idle.then(function () {
+        return fetch(form.action, {
+          method: "POST",
+          body: new FormData(form),
+          headers: { "X-Requested-With": "fetch" },
+          credentials: "same-origin",
+        });
       })
         .then(function (resp) {
           var type = resp.headers.get("Content-Type") || "";
-          // Not our JSON (e.g. the session ended and login answered): post normally instead.
-          if (type.indexOf("application/json") === -1) throw new Error("fallback");
+          // Not our JSON: a CSRF refusal after signing in elsewhere, or something else.
+          if (type.indexOf("application/json") === -1) {
+            throw new Error(resp.status === 403 ? "signed_out" : "fallback");
+          }
           return resp.json();
         })
         .then(function (data) {
+          if (data.status === "signed_out") throw new Error("signed_out");
+          if (window.GCDrafts) window.GCDrafts.unbind(form);
+          if (window.GCDrafts && data.ok) window.GCDrafts.forget(form);
           var article = form.closest("article");
           var holder = document.createElement("div");
           holder.innerHTML = data.html;
           var fresh = holder.firstElementChild;
           article.replaceWith(fresh);
           var newForm = fresh.querySelector("form[data-criterion-form]");
-          if (newForm) bind(newForm);
+          if (newForm) {
+            bind(newForm);
+            if (window.GCDrafts) window.GCDrafts.bind(newForm);
+          }
           var flash = fresh.querySelector(".sa-saving");
           if (flash && data.ok) {
             flash.textContent = data.message;
@@ -59,7 +70,12 @@
         })
         .catch(function (error) {
           if (button) button.disabled = false;
-          if (error && error.message === "fallback") {
+          if (window.GCDrafts) window.GCDrafts.unsuspend(form);
+          if (error && error.message === "signed_out" && window.GCDrafts) {
+            // The session ended: keep everything (files stay chosen), sign in again, then save.
+            if (status) status.textContent = form.dataset.msgSignedOut || "";
+            window.GCDrafts.signedOut(form, { full: true });
+          } else if (error && error.message === "fallback") {
             form.submit();
           } else if (status) {
             // Network trouble: nothing typed is lost, the form is still filled in.
@@ -70,4 +86,16 @@
   }
 
   document.querySelectorAll("form[data-criterion-form]").forEach(bind);
+  document.addEventListener("draft:saved", function (event) {
+    progress(event.detail);
+    // The criterion's chip shows the rating just saved.
+    var form = event.target;
+    var article = form.closest && form.closest("article");
+    var chip = article && article.querySelector(".sa-status .sa-chip");
+    var checked = form.querySelector("input[name=rating]:checked");
+    if (chip && checked) {
+      chip.textContent = checked.closest("label").textContent.trim();
+      chip.className = "sa-chip sa-chip-" + checked.value;
+    }
+  });
 })();

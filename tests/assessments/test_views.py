@@ -3,6 +3,7 @@
 import hashlib
 import io
 import os
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
@@ -452,17 +453,112 @@ def test_page_queries_are_few_and_do_not_grow_with_evidence(client_for, assessme
     print(f"assessment page: {many} queries")
 
 
-def test_files_chosen_with_a_refused_text_are_named_as_not_added(
+def test_files_chosen_with_a_refused_text_are_added_and_the_text_kept(
     client_for, assessment, community_user, pdf_upload
 ):
+    """Issue 14: files chosen with a text that fails were dropped ("请先修改文字，再重新选择文件").
+    Now they are added all the same, the typed text stays in the form, and the message says so."""
     r = assessment.responses.get(criterion__number=11)
     response = client_for(community_user).post(
         crit_url(assessment, 11),
-        {"rating": "met", "statement": "", "version": r.version, "files": [pdf_upload()], "caption": ""},
+        {
+            "rating": "met",
+            "statement": "",
+            "version": r.version,
+            "files": [pdf_upload("会议纪要.pdf")],
+            "caption": "",
+        },
     )
     assert response.status_code == 400
-    assert "所选文件也未添加" in response.content.decode()
-    assert not Evidence.objects.filter(response=r).exists()
+    page = response.content.decode()
+    assert "已添加：会议纪要.pdf" in page
+    assert "请先修改文字，再重新选择文件" not in page
+    assert list(Evidence.objects.filter(response=r).values_list("original_name", flat=True)) == [
+        "会议纪要.pdf"
+    ]
+    r.refresh_from_db()
+    assert r.rating == ""  # the refused text was not saved ...
+    form = page[page.index('id="c11"') :]
+    assert re.search(
+        r'<input type="radio" name="rating" value="met"[^>]*checked', form
+    )  # ... but is still shown
+
+
+FETCH = {"HTTP_X_REQUESTED_WITH": "fetch"}
+
+
+def autosave(client, assessment, number, **data):
+    response = assessment.responses.get(criterion__number=number)
+    payload = {"rating": "", "statement": "", "version": response.version, "autosave": "1"}
+    payload.update(data)
+    return client.post(crit_url(assessment, number), payload, **FETCH)
+
+
+def test_autosave_saves_the_text_and_answers_the_time_and_version(client_for, assessment, community_user):
+    client = client_for(community_user)
+    response = autosave(client, assessment, 3, rating="largely_met", statement="正在推进垃圾分类。")
+    assert response.status_code == 200
+    data = response.json()
+    r = assessment.responses.get(criterion__number=3)
+    assert (r.rating, r.statement) == ("largely_met", "正在推进垃圾分类。")
+    assert data["status"] == "saved" and data["version"] == r.version
+    assert len(data["saved_at"]) == 5 and data["message"] == f"已保存 {data['saved_at']}"
+    # The next autosave is based on the answered version: no conflict.
+    again = autosave(
+        client, assessment, 3, rating="largely_met", statement="正在推进垃圾分类，已覆盖三个小区。"
+    )
+    assert again.status_code == 200, again.content
+    assert again.json()["version"] == r.version + 1
+
+
+def test_autosave_refusal_names_the_field_and_saves_nothing(client_for, assessment, community_user):
+    response = autosave(client_for(community_user), assessment, 3, rating="met", statement="")
+    assert response.status_code == 400
+    data = response.json()
+    assert data["status"] == "invalid"
+    assert "statement" in data["errors"]
+    assert assessment.responses.get(criterion__number=3).rating == ""
+
+
+def test_save_after_the_session_ended_answers_401_json_not_the_login_page(client, assessment):
+    """Issue 14: the save after the idle logout showed the login page and lost the text."""
+    r = assessment.responses.get(criterion__number=2)
+    response = client.post(
+        crit_url(assessment, 2),
+        {"rating": "met", "statement": "长文", "version": r.version, "autosave": "1"},
+        **FETCH,
+    )
+    assert response.status_code == 401
+    data = response.json()
+    assert data["status"] == "signed_out"
+    assert data["login_url"] == reverse("login")
+    assert "没有丢失" in data["message"]
+    # Without the script's header (a plain post), the login page as before.
+    plain = client.post(crit_url(assessment, 2), {"rating": "met"})
+    assert plain.status_code == 302 and reverse("login") in plain["Location"]
+
+
+def test_get_of_the_save_url_goes_to_the_page_never_405(client, client_for, assessment, community_user):
+    """Issue 14: after signing in, the login page's `next` (the save URL) answered HTTP ERROR 405."""
+    url = crit_url(assessment, 4)
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("login"))
+    signed_in = client_for(community_user).get(url)
+    assert signed_in.status_code == 302
+    assert signed_in["Location"] == detail_url(assessment) + "#c4"
+    evidence_remove = client_for(community_user).get(
+        reverse("assessments:evidence-remove", args=[assessment.pk, 1])
+    )
+    assert evidence_remove.status_code == 302 and evidence_remove["Location"] == detail_url(assessment)
+
+
+def test_scripts_get_answers_whether_signed_in_and_a_fresh_csrf_token(
+    client, client_for, assessment, community_user
+):
+    url = crit_url(assessment, 4)
+    assert client.get(url, **FETCH).json()["signed_in"] is False
+    data = client_for(community_user).get(url, **FETCH).json()
+    assert data["signed_in"] is True and len(data["csrf"]) == 64
 
 
 def test_removing_a_submitted_file_after_return_keeps_it_in_the_earlier_version(

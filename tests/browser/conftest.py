@@ -128,3 +128,18 @@ def demo_accounts(settings, transactional_db):
             display_name="上海市住房和城乡建设管理委员会",
         ),
     }
+
+
+def decide(page, action: str, button: str) -> None:
+    """Take a decision on the review page as a reviewer does now (issue 14): every criterion still
+    without a verdict gets "认可", the decision's button opens the confirmation with its summary, and
+    its 确认 posts the review form (verdicts, comments and the decision)."""
+    for radio in page.locator("#review-form input[type=radio][value=confirmed]").all():
+        name = radio.get_attribute("name")
+        if not page.locator(f"#review-form input[name='{name}']:checked").count():
+            radio.check()
+    page.locator(f"[data-testid=decide-{action}]").get_by_role("button", name=button).click()
+    dialog = page.locator("[data-testid=decide-dialog]")
+    dialog.wait_for(state="visible")
+    with page.expect_navigation():
+        dialog.get_by_role("button", name="确认").click()

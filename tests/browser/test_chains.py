@@ -13,7 +13,7 @@ from apps.assessments.models import Assessment, State
 from apps.reports import services as reports
 from apps.review import services as review_services
 from tests.assessments.conftest import PDF_BYTES, fill
-from tests.browser.conftest import BROWSER_DB, PHONE, login, screenshot
+from tests.browser.conftest import BROWSER_DB, PHONE, decide, login, screenshot
 from tests.factories import CommunityFactory, UserFactory, region
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
@@ -63,7 +63,7 @@ def test_shanghai_walks_street_district_municipality(browser_page, chromium, liv
     open_review(page, live_server, assessment)
     assert page.inner_text("[data-testid=state]") == "待街道审核"
     screenshot(page, "chains", "03-street-review-page")
-    page.locator("[data-testid=decide-recommend]").get_by_role("button", name="推荐").click()
+    decide(page, "recommend", "推荐")
     assert page.inner_text("[data-testid=state]") == "待区县审核"
 
     # District: return to the community with a reason.
@@ -71,7 +71,7 @@ def test_shanghai_walks_street_district_municipality(browser_page, chromium, liv
     open_review(page, live_server, assessment)
     returning = page.locator("[data-testid=decide-return]")
     returning.locator("textarea").fill("垃圾分类照片不清晰，请补充后重新提交。")
-    returning.get_by_role("button", name="退回").click()
+    decide(page, "return", "退回")
     assert page.inner_text("[data-testid=state]") == "退回修改"
 
     # The community revises and resubmits: back to the street office first.
@@ -87,16 +87,16 @@ def test_shanghai_walks_street_district_municipality(browser_page, chromium, liv
 
     login(page, live_server, "demo-street")
     open_review(page, live_server, assessment)
-    page.locator("[data-testid=decide-recommend]").get_by_role("button", name="推荐").click()
+    decide(page, "recommend", "推荐")
     login(page, live_server, "demo-city")
     open_review(page, live_server, assessment)
-    page.locator("[data-testid=decide-recommend]").get_by_role("button", name="推荐").click()
+    decide(page, "recommend", "推荐")
     assert page.inner_text("[data-testid=state]") == "待省级审核"
 
     # Municipality: approve.
     login(page, live_server, "demo-province")
     open_review(page, live_server, assessment)
-    page.locator("[data-testid=decide-approve]").get_by_role("button", name="认定达标").click()
+    decide(page, "approve", "认定达标")
     assert page.inner_text("[data-testid=state]") == "已通过（达到创建要求）"
     history = page.inner_text("[data-testid=history]")
     assert "已推荐至区县住房和城乡建设部门" in history and "已推荐至省级住房和城乡建设部门" in history
@@ -147,12 +147,12 @@ def test_a_default_chain_province_walks_county_then_province(browser_page, live_
     assert "1 份自评等待您审核" in page.inner_text("[data-testid=review-panel]")
     open_review(page, live_server, assessment)
     assert page.inner_text("[data-testid=state]") == "待市县审核"
-    page.locator("[data-testid=decide-recommend]").get_by_role("button", name="推荐").click()
+    decide(page, "recommend", "推荐")
     assert page.inner_text("[data-testid=state]") == "待省级审核"
     screenshot(page, "chains", "07-default-chain-recommended")
 
     login(page, live_server, "gd-dept")
     open_review(page, live_server, assessment)
-    page.locator("[data-testid=decide-approve]").get_by_role("button", name="认定达标").click()
+    decide(page, "approve", "认定达标")
     assert page.inner_text("[data-testid=state]") == "已通过（达到创建要求）"
     assert Assessment.objects.get(pk=assessment.pk).state == State.APPROVED

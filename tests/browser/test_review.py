@@ -16,7 +16,7 @@ from apps.assessments import services
 from apps.assessments.models import Assessment, State
 from apps.review import services as review_services
 from tests.assessments.conftest import PDF_BYTES, fill
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, decide
 from tests.factories import CommunityFactory, UserFactory, region
 from tests.review.conftest import TRANSACTIONAL_APPS
 
@@ -100,12 +100,11 @@ def test_one_assessment_through_both_review_levels(page_review, accounts_review)
     verdict = page.locator("[data-testid=verdict-12]")
     verdict.get_by_label("不认可").check()
     verdict.locator("textarea").fill("物业服务覆盖率缺少证明材料,请补充物业合同。")
-    verdict.get_by_role("button", name="保存审核意见").click()
-    assert "第 12 条:审核意见已保存" in page.inner_text(".messages")
+    # The review form saves itself (issue 14): the verdict and comment go with the return.
     returning = page.locator("[data-testid=decide-return]")
     returning.locator("textarea").fill("佐证材料不完整,请按意见补充后重新提交。")
     shot_review(page, "02-city-return-form")
-    returning.get_by_role("button", name="退回").click()
+    decide(page, "return", "退回")
     assert "已退回社区修改" in page.inner_text(".messages")
     assert page.inner_text("[data-testid=state]") == "退回修改"
 
@@ -123,7 +122,7 @@ def test_one_assessment_through_both_review_levels(page_review, accounts_review)
     page.reload()
     # The state tells where in the (default) chain it waits.
     assert page.inner_text("[data-testid=state]") == "待市县审核"
-    page.locator("[data-testid=decide-recommend]").get_by_role("button", name="推荐").click()
+    decide(page, "recommend", "推荐")
     assert page.inner_text("[data-testid=state]") == "待省级审核"
     shot_review(page, "03-city-recommended")
 
@@ -132,11 +131,11 @@ def test_one_assessment_through_both_review_levels(page_review, accounts_review)
     assert "1" in page.inner_text("[data-testid=nav-notices]")
     open_in_queue_review(page, name, "recommended")
     assert set(page.locator("[data-testid=figures]").inner_text().split()) >= {"60", "100"}
-    page.locator("[data-testid=decide-approve]").get_by_role("button", name="认定达标").click()
+    decide(page, "approve", "认定达标")
     assert page.inner_text("[data-testid=state]") == "已通过（达到创建要求）"
     designate = page.locator("[data-testid=decide-designate]")
     designate.locator("textarea").fill("垃圾分类全覆盖,居民议事机制健全。")
-    designate.get_by_role("button", name="命名").click()
+    decide(page, "designate", "命名")
     assert "已命名为示范社区" in page.inner_text(".messages")
     shot_review(page, "04-province-approved")
     page.goto(page.base_url + "/public/31/2026/")
@@ -145,7 +144,7 @@ def test_one_assessment_through_both_review_levels(page_review, accounts_review)
     open_in_queue_review(page, name, "approved")
     revoke = page.locator("[data-testid=decide-revoke]")
     revoke.locator("textarea").fill("复查发现垃圾分类设施撤除,不再符合创建要求。")
-    revoke.get_by_role("button", name="撤销认定").click()
+    decide(page, "revoke", "撤销认定")
     assert page.inner_text("[data-testid=state]") == "已摘牌"
     history = page.inner_text("[data-testid=history]")
     for step in ("已提交", "退回修改", "已推荐", "已通过（达到创建要求）", "命名为示范社区", "复查发现"):

@@ -100,7 +100,7 @@ def test_province_edits_and_submits_through_pages(client, users, world):
     stale = client.post(reverse("reports:narrative", args=[report.pk]), {**data, "version": report.version})
     assert stale.status_code == 400 and "其他人已修改" in stale.content.decode()
     report.refresh_from_db()
-    client.post(reverse("reports:submit", args=[report.pk]), {"version": report.version})
+    client.post(reverse("reports:submit", args=[report.pk]), {"version": report.version, "confirm": "1"})
     report.refresh_from_db()
     assert report.state == "submitted"
 
@@ -213,3 +213,67 @@ def test_home_panels(client, users, world):
     assert "全国进展" in client.get("/").content.decode()
     client.force_login(users["city"])
     assert 'data-testid="home-report"' not in client.get("/").content.decode()
+
+
+def test_submit_saves_the_narrative_first_names_the_empty_part_and_asks_first(client, users, world):
+    """Issue 14: the narrative typed and submitted without 保存 was lost, and the message did not say
+    which part was empty. Now the submit saves it, names the empty sections, and sends nothing before
+    the confirm step."""
+    report = world["report"]
+    client.force_login(users["province"])
+    url = reverse("reports:submit", args=[report.pk])
+    typed = {
+        "mechanism": "建立联席会议制度。",
+        "measures": "开展培训12场。",
+        "support": "",
+        "problems": "",
+        "plans": "推广经验。",
+    }
+    refused = client.post(url, {**typed, "version": report.version})
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert (
+        "仍未填写" in page
+        and "3. " in page
+        and "4. " in page
+        and "1. 工作机制" not in page.split("仍未填写")[1]
+    )
+    report.refresh_from_db()
+    assert report.state != "submitted"
+    assert (report.mechanism, report.measures, report.plans) == (
+        "建立联席会议制度。",
+        "开展培训12场。",
+        "推广经验。",
+    )
+    assert "建立联席会议制度。" in page  # still in the form
+
+    full = {**typed, "support": "省级财政补助。", "problems": "老旧小区改造资金不足。"}
+    asked = client.post(url, {**full, "version": report.version})
+    assert asked.status_code == 200
+    assert "请确认" in asked.content.decode() and "住房和城乡建设部" in asked.content.decode()
+    report.refresh_from_db()
+    assert report.state != "submitted" and report.support == "省级财政补助。"
+
+    done = client.post(url, {**full, "version": report.version, "confirm": "1"})
+    assert done.status_code == 302
+    report.refresh_from_db()
+    assert report.state == "submitted" and report.problems == "老旧小区改造资金不足。"
+
+
+def test_ministry_may_not_submit_a_units_report(client, users, world):
+    report = world["report"]
+    client.force_login(users["ministry"])
+    response = client.post(
+        reverse("reports:submit", args=[report.pk]), {"version": report.version, "confirm": "1"}
+    )
+    assert response.status_code == 403
+
+
+def test_get_of_the_narrative_and_submit_urls_goes_to_the_report_never_405(client, users, world):
+    report = world["report"]
+    client.force_login(users["province"])
+    for name in ("reports:narrative", "reports:submit"):
+        response = client.get(reverse(name, args=[report.pk]))
+        assert response.status_code == 302 and response["Location"] == reverse(
+            "reports:detail", args=[report.pk]
+        )

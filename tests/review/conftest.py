@@ -101,3 +101,13 @@ def make_assessments(n: int, *, state: str, street_code: str = "310104003", year
             for i, c in enumerate(communities)
         ]
     )
+
+
+def confirmed(assessment) -> dict:
+    """What the review form posts with a decision: every criterion's verdict (the saved one, else
+    confirmed) and comment, and the confirm step (`confirm=1`, after the summary)."""
+    data = {"confirm": "1"}
+    for r in assessment.responses.select_related("criterion"):
+        data[f"c{r.criterion.number}-verdict"] = r.verdict or "confirmed"
+        data[f"c{r.criterion.number}-comment"] = r.review_comment
+    return data

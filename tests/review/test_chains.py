@@ -15,6 +15,7 @@ from apps.review import services as review_services
 from apps.review.models import ReviewChain
 from tests.assessments.conftest import fill
 from tests.factories import CommunityFactory, UserFactory, region
+from tests.review.conftest import confirmed
 
 SHANGHAI = "310000000000"
 CHAIN = ("street", "county", "province")
@@ -210,11 +211,15 @@ def test_every_levels_reviewer_gets_404_outside_its_scope(
             ("get", reverse("review:detail", args=[a.pk]), {}),
             ("get", reverse("assessments:detail", args=[a.pk]), {}),
             ("post", reverse("review:criterion", args=[a.pk, 1]), {"c1-verdict": "confirmed"}),
-            ("post", reverse("review:decide", args=[a.pk, "recommend"]), {"expected_version": a.version}),
+            (
+                "post",
+                reverse("review:decide", args=[a.pk, "recommend"]),
+                {**confirmed(a), "expected_version": a.version},
+            ),
             (
                 "post",
                 reverse("review:decide", args=[a.pk, "return"]),
-                {"expected_version": a.version, "reason": "x"},
+                {**confirmed(a), "expected_version": a.version, "reason": "x"},
             ),
         ]
         for method, url, data in urls:
@@ -243,7 +248,9 @@ def test_street_office_queue_home_panel_and_review_page(
     page = client.get(reverse("review:detail", args=[a.pk])).content.decode()
     assert "推荐至区县住房和城乡建设部门" in page
     assert "街道办事处 → 区县住房和城乡建设部门 → 省级住房和城乡建设部门" in page
-    done = client.post(reverse("review:decide", args=[a.pk, "recommend"]), {"expected_version": a.version})
+    done = client.post(
+        reverse("review:decide", args=[a.pk, "recommend"]), {**confirmed(a), "expected_version": a.version}
+    )
     assert done.status_code == 302
     a.refresh_from_db()
     assert a.review_level == "county"

@@ -10,6 +10,7 @@ from apps.core.errors import ServiceError
 from apps.review import services as review_services
 from tests.api.conftest import api  # noqa: F401
 from tests.assessments.conftest import PDF_BYTES
+from tests.review.conftest import confirmed
 
 
 def _refused(call, field):
@@ -90,7 +91,12 @@ def test_review_page_shows_the_refusal_next_to_the_field(client_for, submitted, 
     client = client_for(city_user)
     r = client.post(
         reverse("review:decide", args=[submitted.pk, "return"]),
-        {"reason": "请补充\x1f材料", "expected_version": submitted.version, "version": submitted.version},
+        {
+            **confirmed(submitted),
+            "reason": "请补充\x1f材料",
+            "expected_version": submitted.version,
+            "version": submitted.version,
+        },
     )
     assert r.status_code == 400
     assert "“退回理由”含有无法保存的控制字符（U+001F，第 4 个字符），请删除后重试。" in r.content.decode()

@@ -5,6 +5,7 @@ from apps.assessments.models import AssessmentEvent, State
 from apps.notices.models import Notice
 from apps.review import services as review_services
 from apps.review.models import Demonstration
+from tests.review.conftest import confirmed
 
 
 def detail(a):
@@ -76,13 +77,15 @@ def test_city_returns_with_reason_and_comments(client_for, city_user, submitted,
     client.post(verdict_url(submitted, 12), {"c12-verdict": "not_confirmed", "c12-comment": "缺物业合同"})
     submitted.refresh_from_db()
     no_reason = client.post(
-        decide(submitted, "return"), {"expected_version": submitted.version, "reason": ""}
+        decide(submitted, "return"),
+        {**confirmed(submitted), "expected_version": submitted.version, "reason": ""},
     )
     assert no_reason.status_code == 400
     submitted.refresh_from_db()
     assert submitted.state == State.SUBMITTED
     response = client.post(
-        decide(submitted, "return"), {"expected_version": submitted.version, "reason": "材料不全"}
+        decide(submitted, "return"),
+        {**confirmed(submitted), "expected_version": submitted.version, "reason": "材料不全"},
     )
     assert response.status_code == 302
     submitted.refresh_from_db()
@@ -97,7 +100,10 @@ def test_city_returns_with_reason_and_comments(client_for, city_user, submitted,
 def test_full_walk_through_the_pages(client_for, city_user, province_user, submitted, community_user):
     city = client_for(city_user)
     assert (
-        city.post(decide(submitted, "recommend"), {"expected_version": submitted.version}).status_code == 302
+        city.post(
+            decide(submitted, "recommend"), {**confirmed(submitted), "expected_version": submitted.version}
+        ).status_code
+        == 302
     )
     submitted.refresh_from_db()
     assert submitted.state == State.RECOMMENDED
@@ -105,25 +111,29 @@ def test_full_walk_through_the_pages(client_for, city_user, province_user, submi
     page = province.get(detail(submitted))
     assert set(page.context["decision_forms"]) == {"approve", "return"}
     assert (
-        province.post(decide(submitted, "approve"), {"expected_version": submitted.version}).status_code
+        province.post(
+            decide(submitted, "approve"), {**confirmed(submitted), "expected_version": submitted.version}
+        ).status_code
         == 302
     )
     submitted.refresh_from_db()
     assert submitted.state == State.APPROVED
     designated = province.post(
         decide(submitted, "designate"),
-        {"expected_version": submitted.version, "citation": "垃圾分类成效显著"},
+        {**confirmed(submitted), "expected_version": submitted.version, "citation": "垃圾分类成效显著"},
     )
     assert designated.status_code == 302
     assert Demonstration.objects.get(assessment=submitted).citation == "垃圾分类成效显著"
     again = province.get(detail(submitted))
     assert again.context["decision_forms"]["designate"].initial["citation"] == "垃圾分类成效显著"
     no_reason = province.post(
-        decide(submitted, "revoke"), {"expected_version": submitted.version, "reason": " "}
+        decide(submitted, "revoke"),
+        {**confirmed(submitted), "expected_version": submitted.version, "reason": " "},
     )
     assert no_reason.status_code == 400
     revoked = province.post(
-        decide(submitted, "revoke"), {"expected_version": submitted.version, "reason": "复查不合格"}
+        decide(submitted, "revoke"),
+        {**confirmed(submitted), "expected_version": submitted.version, "reason": "复查不合格"},
     )
     assert revoked.status_code == 302
     submitted.refresh_from_db()
@@ -133,15 +143,18 @@ def test_full_walk_through_the_pages(client_for, city_user, province_user, submi
     actions = [
         e.action
         for e in AssessmentEvent.objects.filter(assessment=submitted).order_by("at", "id")
-        if e.action not in ("evidence_added", "evidence_removed")
+        if e.action not in ("evidence_added", "evidence_removed", "reviewed")
     ]
     assert actions == ["created", "submitted", "recommended", "approved", "designated", "revoked"]
+    # The city's 16 verdicts came with its recommendation; the province kept them unchanged.
+    assert AssessmentEvent.objects.filter(assessment=submitted, action="reviewed").count() == 16
 
 
 def test_province_returns_a_recommended_assessment(client_for, province_user, recommended):
     province = client_for(province_user)
     response = province.post(
-        decide(recommended, "return"), {"expected_version": recommended.version, "reason": "照片模糊"}
+        decide(recommended, "return"),
+        {**confirmed(recommended), "expected_version": recommended.version, "reason": "照片模糊"},
     )
     assert response.status_code == 302
     recommended.refresh_from_db()
@@ -153,10 +166,12 @@ def test_second_decision_on_a_stale_page_is_refused_and_changes_nothing(client_f
 
     colleague = UserFactory(username="xuhui-2", role="city", region=region("310104"))
     seen = submitted.version
-    first = client_for(city_user).post(decide(submitted, "recommend"), {"expected_version": seen})
+    first = client_for(city_user).post(
+        decide(submitted, "recommend"), {**confirmed(submitted), "expected_version": seen}
+    )
     assert first.status_code == 302
     second = client_for(colleague).post(
-        decide(submitted, "return"), {"expected_version": seen, "reason": "不同意"}
+        decide(submitted, "return"), {**confirmed(submitted), "expected_version": seen, "reason": "不同意"}
     )
     assert second.status_code == 409
     body = second.content.decode()
@@ -167,7 +182,8 @@ def test_second_decision_on_a_stale_page_is_refused_and_changes_nothing(client_f
 
 def test_stale_version_is_refused_as_a_form_error(client_for, province_user, recommended):
     response = client_for(province_user).post(
-        decide(recommended, "approve"), {"expected_version": recommended.version - 1}
+        decide(recommended, "approve"),
+        {**confirmed(recommended), "expected_version": recommended.version - 1},
     )
     assert response.status_code == 409
     assert "请刷新页面" in response.content.decode()
@@ -177,11 +193,16 @@ def test_stale_version_is_refused_as_a_form_error(client_for, province_user, rec
 
 def test_wrong_role_and_wrong_state_refusals(client_for, city_user, province_user, submitted):
     province = client_for(province_user)
-    early = province.post(decide(submitted, "approve"), {"expected_version": submitted.version})
+    early = province.post(
+        decide(submitted, "approve"), {**confirmed(submitted), "expected_version": submitted.version}
+    )
     assert early.status_code == 409
     assert "已有其他人先行处理" in early.content.decode() or "已提交" in early.content.decode()
     city = client_for(city_user)
-    not_mine = city.post(decide(submitted, "revoke"), {"expected_version": submitted.version, "reason": "x"})
+    not_mine = city.post(
+        decide(submitted, "revoke"),
+        {**confirmed(submitted), "expected_version": submitted.version, "reason": "x"},
+    )
     assert not_mine.status_code == 403
     assert "无权" in not_mine.content.decode()
     province = client_for(province_user)  # one test client: log the province back in
@@ -190,7 +211,10 @@ def test_wrong_role_and_wrong_state_refusals(client_for, city_user, province_use
     submitted.refresh_from_db()
     assert submitted.state == State.SUBMITTED
     assert not submitted.responses.exclude(verdict="").exists()
-    assert city.post(decide(submitted, "explode"), {"expected_version": 1}).status_code == 404
+    assert (
+        city.post(decide(submitted, "explode"), {**confirmed(submitted), "expected_version": 1}).status_code
+        == 404
+    )
 
 
 def test_review_urls_scope_for_every_role(
@@ -199,7 +223,15 @@ def test_review_urls_scope_for_every_role(
     urls_post = [
         (verdict_url(submitted, 1), {"c1-verdict": "confirmed"}),
         *[
-            (decide(submitted, a), {"expected_version": submitted.version, "reason": "x", "citation": "x"})
+            (
+                decide(submitted, a),
+                {
+                    **confirmed(submitted),
+                    "expected_version": submitted.version,
+                    "reason": "x",
+                    "citation": "x",
+                },
+            )
             for a in ("recommend", "return", "approve", "revoke", "designate")
         ],
     ]
@@ -218,7 +250,9 @@ def test_review_urls_scope_for_every_role(
     page = watcher.get(detail(submitted))
     assert page.status_code == 200 and page.context["decision_forms"] == {}
     assert (
-        watcher.post(decide(submitted, "recommend"), {"expected_version": submitted.version}).status_code
+        watcher.post(
+            decide(submitted, "recommend"), {**confirmed(submitted), "expected_version": submitted.version}
+        ).status_code
         == 403
     )
     client.logout()

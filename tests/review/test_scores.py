@@ -14,6 +14,7 @@ from apps.core.errors import ServiceError
 from apps.review import services as review_services
 from tests.assessments.test_scores import fill_scored
 from tests.factories import CommunityFactory, UserFactory
+from tests.review.conftest import confirmed
 from tests.standards.builders import variant_published
 
 
@@ -134,11 +135,11 @@ def test_approving_below_the_pass_mark_on_the_page_needs_a_reason(
     a = review_services.assessment_recommend(assessment=a, user=city_user)
     client = client_for(province_user)
     url = reverse("review:decide", args=[a.pk, "approve"])
-    res = client.post(url, {"expected_version": a.version, "reason": ""})
+    res = client.post(url, {**confirmed(a), "expected_version": a.version, "reason": ""})
     assert (
         res.status_code == 400 and "核定总分64低于达标分数线70：须写明理由才能批准。" in res.content.decode()
     )
-    res = client.post(url, {"expected_version": a.version, "reason": "已书面承诺整改。"})
+    res = client.post(url, {**confirmed(a), "expected_version": a.version, "reason": "已书面承诺整改。"})
     assert res.status_code == 302
     assert a.events.get(action=Action.APPROVED).reason == "已书面承诺整改。"
 
@@ -180,3 +181,29 @@ def test_the_queue_shows_sorts_and_filters_by_score(
     below = [n for n, t in totals.items() if t < 70]
     assert len(below) == 1 and below[0] in body
     assert all(n not in body for n in totals if n not in below)
+
+
+def test_the_one_review_form_confirms_and_corrects_scores(scored_submitted, city_user, client_for):
+    a = scored_submitted
+    client = client_for(city_user)
+    url = reverse("review:verdicts", args=[a.pk])
+    # Criterion 1 confirmed as shown (the self-score 4), criterion 2 corrected without a comment.
+    res = client.post(
+        url,
+        {"c1-verdict": "confirmed", "c1-comment": "", "c1-score": "4", "c2-verdict": "confirmed", "c2-score": "1"},
+        HTTP_X_REQUESTED_WITH="fetch",
+    )
+    assert res.status_code == 400
+    assert resp(a, 1).confirmed_score == Decimal(4)
+    assert resp(a, 2).confirmed_score is None
+    res = client.post(
+        url,
+        {"c2-verdict": "confirmed", "c2-comment": "台账不全。", "c2-score": "1"},
+        HTTP_X_REQUESTED_WITH="fetch",
+    )
+    assert res.status_code == 200, res.content
+    assert resp(a, 2).confirmed_score == Decimal(1)
+    a.refresh_from_db()
+    assert a.confirmed_total == sum(
+        (r.confirmed_score if r.confirmed_score is not None else r.self_score) for r in a.responses.all()
+    )

@@ -201,13 +201,24 @@ ROUTES: dict[str, Route] = {
     ),
     # Recommend: the city only. Province, ministry and admins get 403 on the review page they may
     # read, with the message saying their role may not do this.
+    # The review form posts every criterion's verdict with the decision, and its confirm step.
     "review:decide": Route(
         inside=every(403, anonymous=LOGIN, city=REDIRECT),
         refusal_shows_page=("street", "province", "ministry", "admin"),
         obj="submitted",
         kwargs={"pk": "pk", "action": "=recommend"},
         method="post",
+        data={"confirm": "1", **{f"c{n}-verdict": "confirmed" for n in range(1, 17)}},
         obj_data={"expected_version": "version"},
+    ),
+    # The review form's draft (all verdicts and comments at once): like a verdict on a criterion.
+    "review:verdicts": Route(
+        inside=every(403, anonymous=LOGIN, city=REDIRECT, province=REDIRECT),
+        refusal_shows_page=("street", "ministry", "admin"),
+        obj="submitted",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={"c1-verdict": "confirmed", "c1-comment": ""},
     ),
     # Step 1 of bulk approval (the confirmation listing the ticked ids): province staff only.
     "review:bulk-approve": Route(
@@ -261,6 +272,7 @@ ROUTES: dict[str, Route] = {
         obj="annual_report",
         kwargs={"pk": "pk"},
         method="post",
+        data={"confirm": "1"},
         obj_data={"version": "version"},
     ),
     "reports:return": Route(

@@ -1,0 +1,155 @@
+"""Issue 14, "one review form", in the browser: a reviewer's verdicts and comments on several
+criteria are one draft that saves itself; a return before every criterion has a verdict is refused
+naming the missing ones and loses nothing; the return asks for confirmation with a summary and takes
+the typed comments; in round 2 the changed criteria are marked with the round-1 verdict and comment
+beside them; evidence opens in a viewer on the page."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from apps.assessments import services
+from apps.assessments.models import AssessmentEvent, State
+from apps.review import services as review_services
+from tests.assessments.conftest import PDF_BYTES, fill, png_bytes
+from tests.review.conftest import TRANSACTIONAL_APPS
+
+from .conftest import PASSWORD, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, available_apps=TRANSACTIONAL_APPS)]
+
+AREA = "review-form"
+COMMENTS = {
+    3: "宣传栏照片清晰，予以确认。",
+    8: "节水器具改造只覆盖一个小区，请补充其余小区的改造记录。",
+    12: "物业服务覆盖率缺少证明材料，请补充物业合同。",
+}
+
+
+def _login(page, base, username):
+    page.context.clear_cookies()
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(base + "/")
+
+
+def test_reviewer_comments_on_several_criteria_survive_saves_and_the_return(
+    browser_page, phone_page, live_server, demo_accounts
+):
+    community, city = demo_accounts["community"], demo_accounts["city"]
+    assessment = services.assessment_create(community=community.community, year=2026, user=community)
+    fill(assessment, community)
+    services.evidence_add(
+        response=assessment.responses.get(criterion__number=1),
+        user=community,
+        uploaded_file=SimpleUploadedFile("宣传栏.png", png_bytes((400, 300)), content_type="image/png"),
+    )
+    review_services.assessment_submit(assessment=assessment, user=community)
+    page = browser_page
+    page.on("dialog", lambda d: d.accept())
+    base = live_server.url
+    _login(page, base, city.username)
+    page.goto(f"{base}/review/{assessment.pk}/")
+    assert page.locator("form#review-form").count() == 1
+    # The decisions come after the criteria.
+    assert page.evaluate(
+        "document.querySelector('#c16').compareDocumentPosition(document.querySelector('[data-testid=decisions]'))"
+        " & Node.DOCUMENT_POSITION_FOLLOWING"
+    )
+
+    # Verdicts on every criterion but 5, comments on three: no button pressed, it saves itself.
+    for n in range(1, 17):
+        if n == 5:
+            continue
+        label = "不认可" if n in (8, 12) else "认可"
+        page.locator(f"[data-testid=verdict-{n}]").get_by_label(label, exact=True).check()
+    for n, text in COMMENTS.items():
+        page.locator(f"#c{n} textarea[name=c{n}-comment]").fill(text)
+    page.locator("[data-testid=draft-status][data-kind=saved]").wait_for()
+    page.wait_for_function(
+        "document.querySelector('[data-testid=draft-status]').dataset.kind === 'saved'"
+        " && !window.GCDrafts.isDirty(document.getElementById('review-form'))"
+    )
+    saved = {r.criterion.number: r for r in assessment.responses.select_related("criterion")}
+    assert {n: saved[n].review_comment for n in COMMENTS} == COMMENTS
+    assert saved[8].verdict == "not_confirmed" and saved[5].verdict == ""
+
+    # A reload (as after a save elsewhere) loses nothing.
+    page.reload()
+    for n, text in COMMENTS.items():
+        assert page.locator(f"#c{n} textarea[name=c{n}-comment]").input_value() == text
+    assert page.locator("[data-testid=verdict-8]").get_by_label("不认可", exact=True).is_checked()
+
+    # Return before criterion 5 has a verdict: refused, naming it; nothing lost.
+    returning = page.locator("[data-testid=decide-return]")
+    returning.locator("textarea[name=reason]").fill("佐证材料不完整，请按意见补充后重新提交。")
+    returning.get_by_role("button", name="退回").click()
+    missing = page.locator("[data-decide-missing]")
+    missing.wait_for(state="visible")
+    assert "第5条" in missing.inner_text()
+    assert page.locator("[data-testid=decide-dialog]").is_hidden()
+    screenshot(page, AREA, "1-return-refused-missing-verdict-desktop")
+
+    # Criterion 5 confirmed; the return asks first, with the summary.
+    page.locator("[data-testid=verdict-5]").get_by_label("认可", exact=True).check()
+    page.locator("#c5 textarea[name=c5-comment]").fill("数据与台账一致。")
+    returning.get_by_role("button", name="退回").click()
+    dialog = page.locator("[data-testid=decide-dialog]")
+    dialog.wait_for(state="visible")
+    summary = dialog.inner_text()
+    assert "认可14项，不认可2项" in summary
+    assert "佐证材料不完整" in summary and "第8条" in summary and "第12条" in summary
+    assert "通知居委会" in summary
+    screenshot(page, AREA, "2-return-confirmation-desktop")
+    dialog.get_by_role("button", name="确认").click()
+    page.wait_for_selector("[data-testid=state]")
+    page.wait_for_function("document.querySelector('[data-testid=state]').textContent.trim() === '退回修改'")
+    assessment.refresh_from_db()
+    assert assessment.state == State.RETURNED
+    event = AssessmentEvent.objects.filter(assessment=assessment, action="returned").get()
+    assert event.data["comments"] == {"8": COMMENTS[8], "12": COMMENTS[12]}
+    saved = {r.criterion.number: r for r in assessment.responses.select_related("criterion")}
+    assert saved[5].review_comment == "数据与台账一致。" and saved[3].review_comment == COMMENTS[3]
+
+    # Round 2: the community changes criterion 8 and resubmits.
+    r8 = assessment.responses.get(criterion__number=8)
+    services.response_save(
+        response=r8, user=community, rating="met", statement="三个小区均已完成节水器具改造。"
+    )
+    services.evidence_add(
+        response=r8, user=community, uploaded_file=SimpleUploadedFile("改造记录.pdf", PDF_BYTES)
+    )
+    review_services.assessment_submit(assessment=assessment, user=community)
+    page.goto(f"{base}/review/{assessment.pk}/")
+    assert "社区此后修改了1项指标" in page.inner_text("[data-testid=changed-summary]")
+    assert page.locator("#c8 [data-testid=changed]").count() == 1
+    assert page.locator("[data-testid=changed]").count() == 1
+    previous = page.locator("#c8 [data-testid=previous-verdict]").inner_text()
+    assert "第1轮" in previous and "不认可" in previous and COMMENTS[8] in previous
+    assert "认可" in page.locator("#c3 [data-testid=previous-verdict]").inner_text()
+    page.locator("#c8").scroll_into_view_if_needed()
+    screenshot(page, AREA, "3-round-2-changed-desktop")
+
+    # Evidence opens on the page: the photo, then the next file (a PDF inline), previous/next.
+    page.locator("#c1 a[data-viewer=image]").first.click()
+    viewer = page.locator("[data-testid=evidence-viewer]")
+    viewer.wait_for(state="visible")
+    assert viewer.locator("img").count() == 1
+    screenshot(page, AREA, "4-evidence-viewer-image-desktop")
+    viewer.get_by_role("button", name="下一个文件").click()
+    assert viewer.locator("iframe").count() == 1
+    assert viewer.locator("iframe").get_attribute("src").endswith("?inline=1")
+    screenshot(page, AREA, "5-evidence-viewer-pdf-desktop")
+    viewer.get_by_role("button", name="上一个文件").click()
+    assert viewer.locator("img").count() == 1
+    viewer.get_by_role("button", name="关闭").click()
+    viewer.wait_for(state="hidden")
+
+    # The same page on a phone.
+    phone = phone_page
+    _login(phone, base, city.username)
+    phone.goto(f"{base}/review/{assessment.pk}/#c8")
+    screenshot(phone, AREA, "3-round-2-changed-phone")
+    phone.locator("[data-testid=decisions]").scroll_into_view_if_needed()
+    screenshot(phone, AREA, "6-decisions-phone")
