@@ -126,6 +126,7 @@ AXES_LOCKOUT_CALLABLE = "apps.core.security.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 
 # --- Internationalisation ---------------------------------------------------
+CSRF_FAILURE_VIEW = "apps.core.views.csrf_failure"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 # Each app keeps its own catalogue in apps/<app>/locale (listed first so that makemessages, run
