@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.capabilities import is_committee
+from apps.core import campaign
 from apps.core.errors import ConflictError, ServiceError
 
 from . import selectors, services
@@ -91,6 +92,7 @@ def _page(request, assessment, responses, *, overrides=None, status=200):
         "categories": _categories(assessment, responses, overrides),
         "editable": editable,
         "rounds": rounds,
+        "due": campaign.due(campaign.community_deadline(assessment.year)),
         "total": len(responses),
         "has_comments": any(r.review_comment for r in responses),
         "submit_form": SubmitForm(initial={"version": assessment.version}),

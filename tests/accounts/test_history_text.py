@@ -11,10 +11,16 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_rename_reads_name_old_arrow_new(client_for, province_user, ministry_user):
-    registry.community_save(user=province_user, code="310104003001", name="甲社区居委会", street_code="310104003")
+    registry.community_save(
+        user=province_user, code="310104003001", name="甲社区居委会", street_code="310104003"
+    )
     community = Community.objects.get(pk="310104003001")
     registry.community_save(
-        user=province_user, code="310104003001", name="乙社区居委会", street_code="310104003", community=community
+        user=province_user,
+        code="310104003001",
+        name="乙社区居委会",
+        street_code="310104003",
+        community=community,
     )
     body = client_for(ministry_user).get(reverse("history")).content.decode()
     assert "名称：甲社区居委会 → 乙社区居委会" in body
@@ -30,7 +36,9 @@ def test_account_changes_are_opened_up():
 
 
 def test_long_code_lists_are_shortened_and_digests_hidden():
-    lines = readable_changes({"added": 7, "added_codes": [str(i) for i in range(7)], "added_codes_sha256": "ab"})
+    lines = readable_changes(
+        {"added": 7, "added_codes": [str(i) for i in range(7)], "added_codes_sha256": "ab"}
+    )
     assert lines[0] == "新增：7"
     assert lines[1].startswith("新增代码：0、1、2、3、4") and "共 7 项" in lines[1]
     assert len(lines) == 2

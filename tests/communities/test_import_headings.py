@@ -16,7 +16,9 @@ def _preview(client, header, rows):
 def test_errors_name_the_chinese_headings_of_the_file(client_for, province_user, db):
     CommunityFactory(code="310104003001", street=region("310104003"))
     client = client_for(province_user)
-    page = _preview(client, "统计代码,名称,街道代码\n", "31010400300X,甲社区居委会,310104003\n310104003002,,310104003\n")
+    page = _preview(
+        client, "统计代码,名称,街道代码\n", "31010400300X,甲社区居委会,310104003\n310104003002,,310104003\n"
+    )
     errors = page.context["result"].errors
     assert {(e.row, e.shown_column) for e in errors} >= {(2, "统计代码"), (3, "名称")}
     table = page.content.decode().split('data-testid="import-errors"')[1].split("</table>")[0]
