@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.accounts.capabilities import is_committee
 from apps.core import campaign
 from apps.core.errors import ConflictError, ServiceError
+from apps.notices.services import notices_read_for
 
 from . import selectors, services
 from .forms import CriterionForm, SubmitForm
@@ -139,6 +140,7 @@ def assessment_open(request):
 @require_GET
 def assessment_detail(request, pk):
     assessment, responses = selectors.assessment_detail(user=request.user, pk=pk)
+    notices_read_for(user=request.user, assessment=assessment)
     return _page(request, assessment, responses)
 
 

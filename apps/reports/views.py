@@ -15,6 +15,7 @@ from apps.assessments.selectors import campaign_year
 from apps.core import campaign
 from apps.core.broker import broker_available
 from apps.core.errors import ForbiddenError, ServiceError
+from apps.notices.services import notices_read_for
 
 from . import charts, presenters, selectors, services, tasks
 from .forms import NarrativeForm, ReturnForm
@@ -50,6 +51,7 @@ def index(request):
 @require_GET
 def detail(request, pk):
     report = selectors.access_report(user=request.user, pk=pk)
+    notices_read_for(user=request.user, url=reverse("reports:detail", args=[report.pk]))
     can_edit = can_edit_report(request.user, report.province_id) and report.is_editable
     form = NarrativeForm(instance=report, initial={"version": report.version}) if can_edit else None
     return render(request, "reports/detail.html", _detail_context(request, report, form))
