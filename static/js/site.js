@@ -48,6 +48,34 @@
   }
 
   enhance(document);
+
+  // The header's menu button (shown at narrow widths by the stylesheet).
+  document.documentElement.classList.add("js");
+  var toggle = document.querySelector(".menu-toggle");
+  if (toggle) {
+    var bar = toggle.closest(".topbar");
+    toggle.addEventListener("click", function () {
+      var open = bar.classList.toggle("menu-open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && bar.classList.contains("menu-open")) {
+        bar.classList.remove("menu-open");
+        toggle.setAttribute("aria-expanded", "false");
+        toggle.focus();
+      }
+    });
+  }
+
+  // Wide tables scroll inside their box instead of stretching the page.
+  Array.prototype.forEach.call(document.querySelectorAll("table.table"), function (table) {
+    var parent = table.parentElement;
+    if (!parent || parent.classList.contains("table-wrap") || parent.classList.contains("table-scroll")) return;
+    var wrap = document.createElement("div");
+    wrap.className = "table-wrap";
+    parent.insertBefore(wrap, table);
+    wrap.appendChild(table);
+  });
   // Forms and inputs that a page's script adds later get the same treatment.
   if (window.MutationObserver) {
     new MutationObserver(function (records) {
