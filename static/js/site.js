@@ -76,6 +76,10 @@
     parent.insertBefore(wrap, table);
     wrap.appendChild(table);
   });
+  // A scrolling box is reachable from the keyboard (arrow keys scroll it once focused).
+  Array.prototype.forEach.call(document.querySelectorAll(".table-wrap, .table-scroll"), function (box) {
+    if (!box.hasAttribute("tabindex")) box.setAttribute("tabindex", "0");
+  });
   // Forms and inputs that a page's script adds later get the same treatment.
   if (window.MutationObserver) {
     new MutationObserver(function (records) {
