@@ -32,6 +32,14 @@ LABELS = {
     "changed_codes": gettext_lazy("Renamed or moved"),
     "retired_codes": gettext_lazy("Retired codes"),
     "ip_address": gettext_lazy("IP address"),
+    "year": gettext_lazy("Year"),
+    "before": gettext_lazy("Before"),
+    "after": gettext_lazy("After"),
+    "version": gettext_lazy("Version"),
+    "criteria": gettext_lazy("Criteria"),
+    "total_points": gettext_lazy("Total points"),
+    "pass_mark": gettext_lazy("Pass mark"),
+    "copied_from": gettext_lazy("Copied from"),
 }
 # Kept in the export, too technical for the page.
 HIDDEN = {"added_codes_sha256"}
