@@ -46,7 +46,9 @@ def world(demo_accounts, settings):
     from tests.factories import UserFactory
 
     community_user = demo_accounts["community"]
-    assessment = services.assessment_create(community=community_user.community, year=2026, user=community_user)
+    assessment = services.assessment_create(
+        community=community_user.community, year=2026, user=community_user
+    )
     fill(assessment, community_user)
     assessment = review_services.assessment_submit(assessment=assessment, user=community_user)
     report = reports.annual_report_ensure(province_code="310000000000", year=2026)
@@ -71,7 +73,13 @@ def pages_of(role: str, world) -> list[str]:
             "/standards/",
             "/history/",
         ],
-        "ministry": ["/", "/reports/national/2026/", "/review/?province=310000000000", "/standards/", "/history/"],
+        "ministry": [
+            "/",
+            "/reports/national/2026/",
+            "/review/?province=310000000000",
+            "/standards/",
+            "/history/",
+        ],
     }[role]
 
 
