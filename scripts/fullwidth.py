@@ -26,7 +26,9 @@ def main() -> int:
         if fixed != table:
             changed += sum(fixed[k] != table[k] for k in table)
             path.write_text(json.dumps(fixed, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    for po_path in sorted(ROOT.glob("locale/zh_Hans/LC_MESSAGES/*.po")):
+    for po_path in sorted(
+        [*ROOT.glob("locale/zh_Hans/LC_MESSAGES/*.po"), *ROOT.glob("apps/*/locale/zh_Hans/LC_MESSAGES/*.po")]
+    ):
         po = polib.pofile(str(po_path))
         dirty = False
         for entry in po:

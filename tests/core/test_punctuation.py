@@ -13,9 +13,14 @@ HALF_WIDTH = re.compile(CJK + r"\s*[,:;]\s*(?:" + CJK + r"|%\(|\{|$)")
 
 
 def chinese_catalogue() -> dict:
-    path = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.mo"
-    with path.open("rb") as fh:
-        return gettext.GNUTranslations(fh)._catalog
+    """Every compiled Chinese catalogue of the project: the root one and each app's."""
+    catalogue = {}
+    paths = [ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.mo"]
+    paths += sorted(ROOT.glob("apps/*/locale/zh_Hans/LC_MESSAGES/django.mo"))
+    for path in paths:
+        with path.open("rb") as fh:
+            catalogue.update(gettext.GNUTranslations(fh)._catalog)
+    return catalogue
 
 
 def test_compiled_chinese_strings_use_full_width_punctuation():
