@@ -34,8 +34,13 @@ run: setup
 	@echo "Serving http://127.0.0.1:$(PORT)/ (tasks run in process). Demo password: $${DEMO_PASSWORD:-greencommunity-demo}"
 	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(STAMP) system-packages browser-packages
+test: $(STAMP) system-packages browser-packages node_modules/axe-core/axe.min.js
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# axe-core for the accessibility browser test (package.json; no browser download).
+node_modules/axe-core/axe.min.js: package.json
+	npm install --no-audit --no-fund
+	@touch $@
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -14,6 +14,7 @@ from apps.core.exports import stream_csv
 from apps.core.models import TraceEvent, TraceKind
 
 from .capabilities import can_read_history
+from .history_text import readable_changes
 from .scoping import province_scope_q
 
 PAGE_SIZE = 50
@@ -36,6 +37,8 @@ def history(request):
     kind = request.GET.get("kind") or ""
     rows = history_for(request.user, kind)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for event in page:
+        event.changes = readable_changes(event.data)
     return render(
         request,
         "accounts/history.html",

@@ -1,30 +1,12 @@
 """Home panel of a community committee: this year's assessment (see apps.core.views.home_panels)."""
 
-import datetime
-from zoneinfo import ZoneInfo
-
-from django.utils import timezone
-
 from apps.accounts.capabilities import is_committee
+from apps.core import campaign
 from apps.standards.models import Category, Criterion
 from apps.standards.selectors import standard_for
 
 from . import selectors
 from .models import Assessment, Response, State
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-# The province's annual summary report is due on 30 November: the community's work must be in before.
-DEADLINE_MONTH, DEADLINE_DAY = 11, 30
-
-
-def deadline_of(year: int) -> datetime.date:
-    return datetime.date(year, DEADLINE_MONTH, DEADLINE_DAY)
-
-
-def days_left(year: int, *, today: datetime.date | None = None) -> int:
-    """Days from today (in China's time zone) to the province's deadline; negative once it passed."""
-    today = today or timezone.localdate(timezone=SHANGHAI)
-    return (deadline_of(year) - today).days
 
 
 def panels(request) -> list[dict]:
@@ -50,8 +32,8 @@ def panels(request) -> list[dict]:
             "template": "assessments/home_community.html",
             "year": year,
             "assessment": assessment,
-            "deadline": deadline_of(year),
-            "days_left": days_left(year),
+            "due": campaign.due(campaign.community_deadline(year)),
+            "late": assessment is not None and campaign.community_submission_late(assessment),
             "comments": comments,
             "total": Criterion.objects.filter(standard_id=standard_id).count(),
             "categories": Category.objects.filter(standard_id=standard_id).count(),

@@ -17,8 +17,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.capabilities import is_committee
+from apps.core import campaign
 from apps.core.drafts import draft_endpoint
 from apps.core.errors import ConflictError, ServiceError
+from apps.notices.services import notices_read_for
 
 from . import scores, selectors, services
 from .forms import CriterionForm, SubmitForm
@@ -103,6 +105,7 @@ def _page(request, assessment, responses, *, overrides=None, status=200):
         "categories": _categories(assessment, responses, overrides),
         "editable": editable,
         "rounds": rounds,
+        "due": campaign.due(campaign.community_deadline(assessment.year)),
         "total": len(responses),
         "has_comments": any(r.review_comment for r in responses),
         "submit_form": SubmitForm(initial={"version": assessment.version}),
@@ -149,6 +152,7 @@ def assessment_open(request):
 @require_GET
 def assessment_detail(request, pk):
     assessment, responses = selectors.assessment_detail(user=request.user, pk=pk)
+    notices_read_for(user=request.user, assessment=assessment)
     return _page(request, assessment, responses)
 
 

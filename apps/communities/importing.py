@@ -70,11 +70,17 @@ class RowError:
     column: str
     reason: str
     code: str = "invalid"  # machine-readable, as the API's error code
+    heading: str = ""  # the column's heading as the file typed it (统计代码), when known
+
+    @property
+    def shown_column(self) -> str:
+        """The column as the user knows it: the file's own heading, else our name for it."""
+        return self.heading or self.column
 
     def __str__(self):
         return _('Row %(row)s, column "%(column)s": %(reason)s') % {
             "row": self.row,
-            "column": self.column,
+            "column": self.shown_column,
             "reason": self.reason,
         }
 
@@ -152,6 +158,15 @@ def iter_table(source, *, filename: str = "", raw: bytes | None = None) -> Itera
             raise FileFormatError(_("The Excel file cannot be read: %(error)s") % {"error": exc}) from exc
     else:
         yield from _csv_rows(io.StringIO(csv_text(raw), newline=""))
+
+
+def file_headings(header: list[str]) -> dict[str, str]:
+    """Our column names → the headings as the file typed them ({"code": "统计代码", ...}), so that
+    errors name the columns the user sees in their own file."""
+    headings = {}
+    for typed, name in zip(header, _normalise_header(header), strict=False):
+        headings.setdefault(name, (typed or "").strip().lstrip("\ufeff"))
+    return headings
 
 
 def registry_positions(header: list[str]) -> dict[str, int]:

@@ -22,7 +22,9 @@ from .importing import (
     FileFormatError,
     RowError,
     csv_text,
+    file_headings,
     is_xlsx,
+    iter_table,
     parse_registry_columns,
     read_source,
     registry_positions,
@@ -451,6 +453,10 @@ def community_import(
         if connection.vendor != "postgresql":
             with connection.cursor() as cursor:  # PostgreSQL drops it at commit
                 cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
+        if result.errors:
+            headings = file_headings(next(iter_table(None, filename=filename, raw=raw), []))
+            for error in result.errors:
+                error.heading = headings.get(error.column, "")
     except FileFormatError as exc:
         raise ServiceError(str(exc), field="file") from exc
     except (UnicodeDecodeError, ValueError) as exc:

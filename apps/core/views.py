@@ -49,3 +49,9 @@ def healthz(request):
     status["broker"] = broker_status()
     code = 200 if status["database"] == "ok" else 503
     return JsonResponse(status, status=code)
+
+
+def csrf_failure(request, reason=""):
+    """settings.CSRF_FAILURE_VIEW: our own page (in the user's language, with a way back) instead of
+    Django's English one. The usual cause is a form left open past the session or a stale tab."""
+    return render(request, "403_csrf.html", status=403)

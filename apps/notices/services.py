@@ -19,6 +19,17 @@ def notice_mark_read(*, user, pk: int | None = None) -> int:
     return qs.update(read_at=timezone.now())
 
 
+def notices_read_for(*, user, assessment=None, url: str = "") -> int:
+    """The user opened the thing their notices are about (an assessment, through the community's
+    page or the review page, given as the object or its pk; a report, by its address): those
+    notices are read now."""
+    if not getattr(user, "is_authenticated", False) or (assessment is None and not url):
+        return 0
+    qs = Notice.objects.filter(recipient=user, read_at__isnull=True)
+    qs = qs.filter(assessment=assessment) if assessment is not None else qs.filter(url=url)
+    return qs.update(read_at=timezone.now())
+
+
 def notify_users(*, users, text: str, url: str, assessment=None) -> None:
     """An in-app notice to each user now, and one e-mail to those with an address after commit
     (so a rolled-back decision never mails)."""

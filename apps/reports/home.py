@@ -1,9 +1,8 @@
 """Home-page panels of the reports app: the province's report status, the ministry's progress."""
 
-from django.utils import timezone
-
 from apps.accounts.capabilities import can_see_national, is_province_staff
 from apps.assessments.selectors import campaign_year
+from apps.core import campaign
 
 from . import selectors
 from .models import AnnualReport
@@ -12,8 +11,8 @@ from .models import AnnualReport
 def panels(request) -> list[dict]:
     user = request.user
     year = campaign_year()
-    deadline = selectors.report_deadline(year)
-    days_left = (deadline - timezone.localdate()).days
+    due = campaign.due(campaign.report_deadline(year))
+    days_left = due.days_left
     if is_province_staff(user):
         report = AnnualReport.objects.visible_to(user).filter(year=year).first()
         return [
@@ -21,7 +20,7 @@ def panels(request) -> list[dict]:
                 "template": "reports/home_province.html",
                 "report": report,
                 "year": year,
-                "days_left": days_left,
+                "due": due,
                 "province": user.region_id,
             }
         ]

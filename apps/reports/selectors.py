@@ -39,14 +39,14 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.capabilities import can_see_national
 from apps.accounts.scoping import region_tree_q
 from apps.assessments.models import Assessment, State
 from apps.communities.models import Community
-from apps.core.campaign import FIRST_YEAR, NATIONAL_TARGET_YEAR, campaign_year
+from apps.core import campaign as _campaign
+from apps.core.campaign import FIRST_YEAR, NATIONAL_TARGET_YEAR, campaign_year, report_deadline
 from apps.core.errors import NotFoundError
 from apps.regions.models import Region, RegionLevel
 from apps.regions.selectors import provincial_units
@@ -71,11 +71,6 @@ FIGURES = (*COUNTS, "not_participating", *(f"waiting_{level}" for level in REVIE
 
 def year_start(year: int) -> dt.datetime:
     return dt.datetime(year, 1, 1, tzinfo=SHANGHAI)
-
-
-def report_deadline(year: int) -> dt.date:
-    """Reports are due on 30 November of their year (Asia/Shanghai); later is late."""
-    return dt.date(year, 11, 30)
 
 
 def target_share() -> float:
@@ -712,6 +707,8 @@ def report_status(*, year: int, today: dt.date) -> list[dict]:
                 "status": status,
                 "submitted_at": r["submitted_at"].isoformat() if r and r["submitted_at"] else None,
                 "days_left": (deadline - today).days if status == "not_yet" else None,
+                # Not submitted and past the deadline: how long overdue (已逾期 N 天).
+                "overdue_days": (today - deadline).days if status == "missing" and today > deadline else None,
             }
         )
     return rows
@@ -787,7 +784,7 @@ def campaign_calendar(*, today: dt.date | None = None) -> dict:
     """The campaign year and its deadlines (GET /api/v1/campaign/): the years that exist, the
     annual report's deadline of the campaign year with the days left (negative once it passed),
     in Asia/Shanghai, and the national target."""
-    today = today or timezone.localdate()
+    today = today or _campaign.today()
     year = campaign_year()
     deadline = report_deadline(year)
     return {

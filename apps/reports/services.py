@@ -17,6 +17,7 @@ from apps.accounts.capabilities import can_edit_report, can_see_national
 from apps.accounts.models import Role, User
 from apps.assessments.models import Assessment
 from apps.communities.models import Community
+from apps.core import campaign
 from apps.core.errors import ConflictError, ForbiddenError, ServiceError
 from apps.core.text import text_check
 from apps.notices.services import notify_users
@@ -77,7 +78,7 @@ def _record(
 
 
 def _today() -> dt.date:
-    return timezone.localdate()
+    return campaign.today()
 
 
 def annual_report_ensure(*, province_code: str, year: int) -> AnnualReport:
@@ -382,6 +383,13 @@ def annual_report_submit(
             ]
         )
         _record(locked, user, ReportAction.SUBMITTED, reason=_("late") if locked.is_late else "")
+        # The next level (the ministry) is told of every submission and resubmission.
+        text = (
+            _("%(province)s submitted its %(year)s annual report (late).")
+            if locked.is_late
+            else _("%(province)s submitted its %(year)s annual report.")
+        ) % {"province": locked.province.name, "year": locked.year}
+        _notify(User.objects.filter(role=Role.MINISTRY, is_active=True), text, f"/reports/{locked.pk}/")
     return locked
 
 

@@ -7,15 +7,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.capabilities import can_edit_report, can_see_national, is_province_staff
 from apps.assessments.selectors import campaign_year
+from apps.core import campaign
 from apps.core.broker import broker_available
 from apps.core.drafts import draft_endpoint
 from apps.core.errors import ForbiddenError, ServiceError
+from apps.notices.services import notices_read_for
 
 from . import charts, presenters, selectors, services, tasks
 from .forms import NarrativeForm, ReturnForm
@@ -51,6 +52,7 @@ def index(request):
 @require_GET
 def detail(request, pk):
     report = selectors.access_report(user=request.user, pk=pk)
+    notices_read_for(user=request.user, url=reverse("reports:detail", args=[report.pk]))
     can_edit = can_edit_report(request.user, report.province_id) and report.is_editable
     form = NarrativeForm(instance=report, initial={"version": report.version}) if can_edit else None
     return render(request, "reports/detail.html", _detail_context(request, report, form))
@@ -63,7 +65,7 @@ def _detail_context(request, report: AnnualReport, form, return_form=None) -> di
         .filter(kind=JobKind.PROVINCE, province_id=report.province_id, year=report.year)
         .first()
     )
-    today = timezone.localdate()
+    today = campaign.today()
     areas = figures.get("cities") if figures.get("has_cities", True) else figures.get("counties")
     return {
         "report": report,
@@ -77,6 +79,7 @@ def _detail_context(request, report: AnnualReport, form, return_form=None) -> di
         "narrative": presenters.narrative(report),
         "deadline": selectors.report_deadline(report.year),
         "days_left": (selectors.report_deadline(report.year) - today).days,
+        "due": campaign.due(selectors.report_deadline(report.year), on=today),
         "job": job,
         "broker_down": not broker_available(),
         "broker_down_message": _broker_down_message(),
@@ -280,7 +283,7 @@ def national(request, year: int):
     _require_national(request)
     snapshot = NationalSnapshot.objects.filter(year=year).first()
     figures, as_of = selectors.national_figures_live(year=year, snapshot=snapshot)
-    today = timezone.localdate()
+    today = campaign.today()
     status_rows = presenters.status_rows(selectors.report_status(year=year, today=today))
     status = {r["code"]: r for r in status_rows}
     rows = [
@@ -303,6 +306,7 @@ def national(request, year: int):
             "sort": sort,
             "deadline": selectors.report_deadline(year),
             "days_left": (selectors.report_deadline(year) - today).days,
+            "overdue_days": max(0, (today - selectors.report_deadline(year)).days),
             "status_counts": selectors.report_status_counts(status_rows),
             # The figures are live without the broker; the PDFs are rendered by the worker.
             "broker_down": not broker_available(),

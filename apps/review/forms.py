@@ -12,13 +12,24 @@ from apps.assessments.selectors import FIRST_YEAR, campaign_year
 from apps.standards.selectors import national_numbers
 
 from . import workflow
-from .selectors import QueueFilters, review_counties, review_streets, reviewer_level
+from .selectors import (
+    QueueFilters,
+    home_province_of,
+    picks_city,
+    review_cities,
+    review_counties,
+    review_provinces,
+    review_streets,
+    reviewer_level,
+)
 
 
 class QueueFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), required=False)
     level = forms.ChoiceField(label=_("Waiting at"), required=False)
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+    province = forms.ChoiceField(label=_("Provincial unit"), required=False)
+    city = forms.ChoiceField(label=_("City"), required=False)
     county = forms.ChoiceField(label=_("County"), required=False)
     street = forms.ChoiceField(label=_("Street"), required=False)
     not_met = forms.ChoiceField(label=_("Criterion rated not met"), required=False)
@@ -54,7 +65,23 @@ class QueueFilterForm(forms.Form):
         self.fields["year"].choices = [("", _("All"))] + [
             (y, str(y)) for y in range(campaign_year(), FIRST_YEAR - 1, -1)
         ]
-        counties = list(review_counties(user=user).values_list("code", "name"))
+        # Region pickers cascade province → city → county → street (static/js/cascade.js fetches
+        # the children of a choice): a picker lists only the children of the level above, never
+        # every county of the country at once.
+        provinces = review_provinces(user=user)
+        if provinces:
+            self.fields["province"].choices = [("", _("All")), *provinces]
+        else:
+            del self.fields["province"]
+        province = data.get("province") or (provinces[0][0] if len(provinces) == 1 else "")
+        if not provinces:
+            province = home_province_of(user)
+        if picks_city(user):
+            self.fields["city"].choices = [("", _("All")), *review_cities(user=user, province=province)]
+        else:
+            del self.fields["city"]
+        city = data.get("city") or ""
+        counties = list(review_counties(user=user, province=province, city=city).values_list("code", "name"))
         self.fields["county"].choices = [("", _("All")), *counties]
         county = data.get("county") or (counties[0][0] if len(counties) == 1 else "")
         streets = list(review_streets(user=user, county=county).values_list("code", "name")) if county else []
@@ -72,6 +99,8 @@ class QueueFilterForm(forms.Form):
             state=data.get("state") or "",
             level=data.get("level") or "",
             year=data.get("year"),
+            province=data.get("province") or "",
+            city=data.get("city") or "",
             county=data.get("county") or "",
             street=data.get("street") or "",
             not_met=data.get("not_met") or "",

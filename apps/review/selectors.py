@@ -133,6 +133,8 @@ def queue_waiting_q(user, year: int | None = None) -> Q:
 class QueueFilters:
     state: str = ""  # "" | "waiting" | a state
     year: int | None = None
+    province: str = ""
+    city: str = ""
     county: str = ""
     street: str = ""
     level: str = ""  # a level key: in review at that level
@@ -166,6 +168,10 @@ def review_queue(*, user, filters: QueueFilters) -> QuerySet[Assessment]:
         qs = qs.filter(state=filters.state)
     if filters.level in workflow.LEVEL:
         qs = qs.filter(state__in=workflow.IN_REVIEW, review_level=filters.level)
+    if filters.province:
+        qs = qs.filter(province_id=filters.province)
+    if filters.city:
+        qs = qs.filter(city_id=filters.city)
     if filters.county:
         qs = qs.filter(county_id=filters.county)
     if filters.street:
@@ -264,26 +270,76 @@ def _level_relevant(user, key: str) -> bool:
     return reviewer_level(user) == key or (key == "province" and is_province_staff(user))
 
 
-def review_counties(*, user) -> QuerySet[Region]:
-    """Counties the caller may filter the queue by."""
+def review_provinces(*, user) -> list[tuple[str, str]]:
+    """The provincial units a nationwide caller may pick in the queue's filter; [] for the others
+    (their province is fixed)."""
+    if not is_nationwide(user):
+        return []
+    return list(
+        Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code").values_list("code", "name")
+    )
+
+
+def home_province_of(user) -> str:
+    region = getattr(user, "region", None)
+    return (region.province_id or region.pk) if region is not None else ""
+
+
+def picks_city(user) -> bool:
+    """Whether the queue's filter offers a city: nationwide and provincial users."""
+    region = getattr(user, "region", None)
+    return is_nationwide(user) or (region is not None and region.level == RegionLevel.PROVINCE)
+
+
+def review_cities(*, user, province: str) -> list[tuple[str, str]]:
+    """The cities of `province` the caller may pick: for nationwide and provincial users (a city or
+    county department's city is fixed). [] when the province has no city level (municipalities)."""
+    if not province or not picks_city(user):
+        return []
+    if not is_nationwide(user) and province != user.region_id:
+        return []
+    return list(
+        Region.objects.filter(level=RegionLevel.CITY, province_id=province)
+        .order_by("code")
+        .values_list("code", "name")
+    )
+
+
+def review_counties(*, user, province: str = "", city: str = "") -> QuerySet[Region]:
+    """Counties the caller may filter the queue by, within the chosen province and city. A
+    nationwide caller sees none until a province is chosen (2,976 counties are no picker)."""
     if is_nationwide(user):
-        return Region.objects.filter(level=RegionLevel.COUNTY)
-    region = user.region
-    if region is None:
-        return Region.objects.none()
-    if region.level in (RegionLevel.COUNTY, RegionLevel.STREET):
-        return Region.objects.filter(pk=region.county_id or region.pk)
-    field = "city_id" if region.level == RegionLevel.CITY else "province_id"
-    return Region.objects.filter(level=RegionLevel.COUNTY, **{field: region.pk}).order_by("code")
+        if not province and not city:
+            return Region.objects.none()
+        qs = Region.objects.filter(level=RegionLevel.COUNTY)
+    else:
+        region = user.region
+        if region is None:
+            return Region.objects.none()
+        if region.level in (RegionLevel.COUNTY, RegionLevel.STREET):
+            return Region.objects.filter(pk=region.county_id or region.pk)
+        field = "city_id" if region.level == RegionLevel.CITY else "province_id"
+        qs = Region.objects.filter(level=RegionLevel.COUNTY, **{field: region.pk})
+    if province:
+        qs = qs.filter(province_id=province)
+    if city:
+        qs = qs.filter(city_id=city)
+    return qs.order_by("code")
 
 
 def review_streets(*, user, county: str) -> QuerySet[Region]:
-    if not county or not review_counties(user=user).filter(pk=county).exists():
+    if not county or not _county_in_scope(user, county):
         return Region.objects.none()
     streets = Region.objects.filter(level=RegionLevel.STREET, county_id=county).order_by("code")
     if user.region is not None and user.region.level == RegionLevel.STREET:
         streets = streets.filter(pk=user.region_id)
     return streets
+
+
+def _county_in_scope(user, county: str) -> bool:
+    if is_nationwide(user):
+        return Region.objects.filter(pk=county, level=RegionLevel.COUNTY).exists()
+    return review_counties(user=user).filter(pk=county).exists()
 
 
 def assessments_for_bulk(*, user, pks) -> list[Assessment]:

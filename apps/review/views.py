@@ -33,6 +33,7 @@ from apps.assessments.scores import below_pass_mark, score_text
 from apps.assessments.selectors import FIRST_YEAR, access_assessment, assessment_detail, campaign_year
 from apps.core.drafts import draft_endpoint
 from apps.core.errors import ServiceError
+from apps.notices.services import notices_read_for
 from apps.regions.models import Region
 
 from . import selectors, services, workflow
@@ -185,7 +186,10 @@ def _render_review(
 
 @reviewer_required
 def review_detail(request, pk):
-    return _render_review(request, pk)
+    response = _render_review(request, pk)
+    if response.status_code == 200:
+        notices_read_for(user=request.user, assessment=pk)  # pk: the page just proved access
+    return response
 
 
 @draft_endpoint(lambda request, pk, number: reverse("review:detail", args=[pk]) + f"#c{number}")

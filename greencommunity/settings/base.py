@@ -141,6 +141,7 @@ OTP_TOTP_ISSUER = "绿色社区创建行动"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Internationalisation ---------------------------------------------------
+CSRF_FAILURE_VIEW = "apps.core.views.csrf_failure"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 # Each app keeps its own catalogue in apps/<app>/locale (listed first so that makemessages, run

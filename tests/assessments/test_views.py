@@ -59,16 +59,6 @@ def test_only_a_committee_member_opens_an_assessment(client_for, city_user, xuhu
     assert not xuhui_community.assessments.exists()
 
 
-def test_days_left_counts_to_30_november_in_shanghai():
-    import datetime
-
-    from apps.assessments.home import days_left
-
-    assert days_left(2026, today=datetime.date(2026, 11, 29)) == 1
-    assert days_left(2026, today=datetime.date(2026, 11, 30)) == 0
-    assert days_left(2026, today=datetime.date(2026, 12, 1)) == -1
-
-
 def test_home_shows_the_returned_reason_first(client_for, submitted, community_user, city_user, settings):
     settings.CAMPAIGN_YEAR = submitted.year
     review_services.assessment_return(

@@ -128,3 +128,18 @@ def test_queue_is_for_reviewers(client_for, client, community_user, ministry_use
 def test_another_county_sees_nothing(client_for, huangpu_city_user, submitted):
     response = client_for(huangpu_city_user).get(QUEUE, {"state": "", "year": ""})
     assert rows_of(response) == []
+
+
+def test_ministry_filter_cascades_instead_of_listing_every_county(client_for, ministry_user, submitted):
+    client = client_for(ministry_user)
+    form = client.get(QUEUE).context["form"]
+    assert len(form.fields["county"].choices) == 1  # "All" only: no 2,976-county picker
+    assert len(form.fields["province"].choices) > 30
+    body = client.get(QUEUE).content.decode()
+    assert 'data-cascade="/regions/000000000000/children/"' in body
+    shanghai = client.get(QUEUE, {"province": "310000000000"})
+    counties = dict(shanghai.context["form"].fields["county"].choices)
+    assert "310104000000" in counties and "110101000000" not in counties
+    assert submitted in shanghai.context["page"].object_list
+    beijing = client.get(QUEUE, {"province": "110000000000"})
+    assert submitted not in beijing.context["page"].object_list

@@ -237,6 +237,12 @@ ROUTES: dict[str, Route] = {
     # Which rows appear is tested in tests/security/test_history.py (Beijing never for Shanghai).
     "history": Route(inside=every(403, anonymous=LOGIN, province=200, ministry=200, admin=200)),
     "history_export": Route(inside=every(403, anonymous=LOGIN, province=200, ministry=200, admin=200)),
+    # --- region pickers (JSON children of a region in scope) ---------------------------------
+    # The top of the picker (the provincial units) is for nationwide users only.
+    "regions:top": Route(inside=NATIONAL),
+    # The streets of the object's county: every signed-in role whose scope reaches it (a
+    # committee and a street office see their own street only); another region's county is 404.
+    "regions:children": Route(inside=SIGNED_IN, obj="community", kwargs={"code": "county_id"}),
     "notices:list": Route(inside=SIGNED_IN, lists="notice", lists_roles=("community",)),
     "notices:read-all": Route(inside=every(REDIRECT, anonymous=LOGIN), method="post"),
     # The notice is the inside committee member's: everyone else (whatever the role) 404.

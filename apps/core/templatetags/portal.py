@@ -14,3 +14,11 @@ def query_replace(context, **kwargs):
         else:
             query[key] = value
     return query.urlencode()
+
+
+@register.filter
+def submitted_late(assessment) -> bool:
+    """Whether a community's assessment was first submitted after its year's community deadline."""
+    from apps.core.campaign import community_submission_late
+
+    return community_submission_late(assessment)
