@@ -17,6 +17,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("apps.accounts.urls")),
     path("history/", history_views.history, name="history"),
     path("history/export.csv", history_views.history_export, name="history_export"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,5 +1,8 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+from apps.regions.models import Region
 
 
 class LoginForm(AuthenticationForm):
@@ -7,3 +10,53 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("Wrong username or password. Both are case-sensitive."),
         "inactive": _("This account is inactive."),
     }
+
+
+class AccountFilterForm(forms.Form):
+    """The filters of the account list. The region is a division code in the caller's scope."""
+
+    LEVEL_CHOICES = [
+        ("", _("Every level")),
+        ("community", _("Community committee")),
+        ("street", _("Street office")),
+        ("county", _("County department")),
+        ("city", _("City department")),
+        ("province", _("Provincial housing department")),
+        ("ministry", _("Ministry of Housing and Urban-Rural Development")),
+    ]
+    ACTIVE_CHOICES = [("", _("Active or not")), ("yes", _("Active")), ("no", _("Deactivated"))]
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    level = forms.ChoiceField(label=_("Level"), choices=LEVEL_CHOICES, required=False)
+    region = forms.CharField(label=_("Region code"), required=False, max_length=12)
+    active = forms.ChoiceField(label=_("State"), choices=ACTIVE_CHOICES, required=False)
+    never_logged_in = forms.BooleanField(label=_("Never signed in"), required=False)
+    locked = forms.BooleanField(label=_("Locked out"), required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_region(self):
+        code = (self.cleaned_data.get("region") or "").strip()
+        if not code:
+            return None
+        if not code.isdigit() or len(code) > 12:
+            raise forms.ValidationError(_("A region code is up to 12 digits."))
+        region = Region.objects.visible_to(self.user).filter(pk=code.ljust(12, "0")).first()
+        if region is None:
+            raise forms.ValidationError(_("No region with this code in your scope."))
+        return region
+
+
+class ContactForm(forms.Form):
+    """The user's own e-mail address and phone number for notices."""
+
+    email = forms.EmailField(label=_("E-mail"), required=False, max_length=254)
+    phone = forms.RegexField(
+        label=_("Phone"),
+        required=False,
+        max_length=20,
+        regex=r"^[0-9+\-() ]{5,20}$",
+        error_messages={"invalid": _("A phone number has 5 to 20 digits, spaces, +, - or brackets.")},
+    )

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("manage/", views.account_manage_list, name="manage"),
+    path("manage/<int:pk>/", views.account_detail, name="detail"),
+    path("manage/<int:pk>/reset/", views.account_reset, name="reset"),
+    path("manage/<int:pk>/active/", views.account_active, name="active"),
+    path("manage/<int:pk>/unlock/", views.account_unlock, name="unlock"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("contact/", views.contact, name="contact"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("password-reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+]
