@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Django merges every catalogue at run time, so a msgid has one translation everywhere. When two
 # areas translate one msgid differently, the file later in this list wins (the rest alphabetical).
-PRIORITY = ["api", "security", "reports", "review", "assessments", "foundation", "chains"]
+PRIORITY = ["accounts", "api", "security", "reports", "review", "assessments", "foundation", "chains"]
 
 
 def main(paths: list[str]) -> int:

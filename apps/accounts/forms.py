@@ -9,7 +9,27 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("Wrong username or password. Both are case-sensitive."),
         "inactive": _("This account is inactive."),
+        "one_time_expired": _(
+            "This one-time password has expired. Ask the level above you (your street office, county, "
+            "city or provincial housing department) for a new one."
+        ),
     }
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            # Say so when the one-time password was right but is too old (apps.accounts.onetime).
+            from . import onetime
+            from .models import User
+
+            username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+            user = User.objects.filter(username=username).first() if username and password else None
+            if user is not None and onetime.matches(user, password) and onetime.is_expired(user):
+                raise forms.ValidationError(
+                    self.error_messages["one_time_expired"], code="one_time_expired"
+                ) from None
+            raise
 
 
 class AccountFilterForm(forms.Form):
