@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.urls import reverse
 
 from apps.accounts import bulk, onetime
 from apps.accounts.models import Role, User
