@@ -80,3 +80,32 @@ class ContactForm(forms.Form):
         regex=r"^[0-9+\-() ]{5,20}$",
         error_messages={"invalid": _("A phone number has 5 to 20 digits, spaces, +, - or brackets.")},
     )
+
+
+class BulkForm(forms.Form):
+    """Bulk creation: a region in the caller's scope and what to create there."""
+
+    KIND_CHOICES = [
+        ("communities", _("Community committees")),
+        ("departments", _("Street offices and county departments")),
+    ]
+
+    region = forms.CharField(
+        label=_("Region code"),
+        max_length=12,
+        error_messages={"required": _("Give the code of a region in your scope.")},
+    )
+    kind = forms.ChoiceField(label=_("Accounts for"), choices=KIND_CHOICES, initial="communities")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_region(self):
+        code = (self.cleaned_data.get("region") or "").strip()
+        if not code.isdigit() or len(code) > 12:
+            raise forms.ValidationError(_("A region code is up to 12 digits."))
+        region = Region.objects.visible_to(self.user).filter(pk=code.ljust(12, "0")).first()
+        if region is None:
+            raise forms.ValidationError(_("No region with this code in your scope."))
+        return region

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import bulk_views, views
 
 app_name = "accounts"
 
@@ -10,6 +10,10 @@ urlpatterns = [
     path("manage/<int:pk>/reset/", views.account_reset, name="reset"),
     path("manage/<int:pk>/active/", views.account_active, name="active"),
     path("manage/<int:pk>/unlock/", views.account_unlock, name="unlock"),
+    path("bulk/", bulk_views.bulk_page, name="bulk"),
+    path("bulk/confirm/", bulk_views.bulk_confirm, name="bulk_confirm"),
+    path("bulk/sheet/<str:token>.<str:fmt>", bulk_views.bulk_sheet, name="bulk_sheet"),
+    path("bulk/sheet/<str:token>/forget/", bulk_views.bulk_sheet_forget, name="bulk_sheet_forget"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("contact/", views.contact, name="contact"),

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from apps.accounts import bulk, onetime
 from apps.accounts.models import Role, User
@@ -79,3 +80,55 @@ def test_scope_and_level(xuhui, registry):
     names = [p.username for p in preview.create]
     assert names[0] == "s310104003000" and len(names) == len(set(names)) > 5  # every street of 徐汇区
     assert {s.code: s.reason for s in preview.skipped} == {"310104000000": "已有账户"}  # xuhui-dept
+
+
+def test_pages_preview_confirm_download_and_sign_in(client, xuhui, registry):
+    import csv
+    import io
+
+    client.force_login(xuhui)
+    response = client.get(reverse("accounts:bulk"), {"region": "310104003", "kind": "communities"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "c310104003001" in body and "已从名录中撤销" in body
+    assert not User.objects.filter(username="c310104003001").exists()
+    response = client.post(
+        reverse("accounts:bulk_confirm"), {"region": "310104003", "kind": "communities", "expected": "2"}
+    )
+    assert response.status_code == 200
+    token = response.context["token"]
+    sheet = client.get(reverse("accounts:bulk_sheet", args=[token, "csv"]))
+    rows = list(csv.reader(io.StringIO(b"".join(sheet.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][0] == "用户名" and [r[0] for r in rows[1:]] == ["c310104003001", "c310104003002"]
+    xlsx = client.get(reverse("accounts:bulk_sheet", args=[token, "xlsx"]))
+    assert xlsx.status_code == 200 and b"".join(xlsx.streaming_content)[:2] == b"PK"
+    # Forgotten: the sheet is gone.
+    assert client.post(reverse("accounts:bulk_sheet_forget", args=[token])).status_code == 302
+    assert client.get(reverse("accounts:bulk_sheet", args=[token, "csv"])).status_code == 404
+    # One community signs in with its one-time password and must choose its own.
+    client.logout()
+    username, password = rows[1][0], rows[1][3]
+    assert client.post(reverse("login"), {"username": username, "password": password}).status_code == 302
+    response = client.get(reverse("assessments:current"))
+    assert response.status_code == 302 and response["Location"].startswith(
+        reverse("accounts:password_change")
+    )
+
+
+def test_a_stale_preview_creates_nothing_and_says_why(client, xuhui, registry):
+    client.force_login(xuhui)
+    response = client.post(
+        reverse("accounts:bulk_confirm"), {"region": "310104003", "kind": "communities", "expected": "7"}
+    )
+    assert response.status_code == 409
+    assert "预览已过时" in response.content.decode()
+    assert response.context["preview"] is not None
+    assert not User.objects.filter(username="c310104003001").exists()
+
+
+def test_a_region_outside_the_scope_is_refused_on_the_page(client, xuhui, registry):
+    client.force_login(xuhui)
+    response = client.get(reverse("accounts:bulk"), {"region": "110101", "kind": "communities"})
+    assert response.status_code == 400
+    assert "您的范围内没有这个代码的区划" in response.content.decode()
+    assert 'value="110101"' in response.content.decode()

@@ -248,6 +248,20 @@ ROUTES: dict[str, Route] = {
         kwargs={"pk": "pk"},
         method="post",
     ),
+    # Bulk creation: every manager for its own scope (the world's street office: its street);
+    # a sheet is in the caller's own session only: another token does not exist (404).
+    "accounts:bulk": Route(inside=every(200, anonymous=LOGIN, community=403), query="?region=310104003"),
+    "accounts:bulk_confirm": Route(
+        inside=every(200, anonymous=LOGIN, community=403),
+        method="post",
+        data={"region": "310104003", "kind": "communities"},
+    ),
+    "accounts:bulk_sheet": Route(
+        inside=every(404, anonymous=LOGIN, community=403), kwargs={"token": "=unknown", "fmt": "=csv"}
+    ),
+    "accounts:bulk_sheet_forget": Route(
+        inside=every(404, anonymous=LOGIN, community=403), kwargs={"token": "=unknown"}, method="post"
+    ),
     # Everyone's own account; password reset by e-mail is public (without EMAIL_URL: a page that
     # says it is not available; an unknown link: the page that says it expired).
     "accounts:password_change": Route(inside=SIGNED_IN),
