@@ -203,9 +203,9 @@ def bulk_create_accounts(
                 kind=TraceKind.ACCOUNT,
                 action=TraceAction.CREATED,
                 actor=actor,
-                subject=region.pk,
+                subject=region.pk if region else "",
                 subject_label=_("Bulk creation: %(n)s accounts in %(region)s")
-                % {"n": len(usernames), "region": region.name},
+                % {"n": len(usernames), "region": region.name if region else _("Nationwide")},
                 province_id=province_id,
                 data={
                     "bulk": kind,

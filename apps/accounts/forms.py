@@ -95,7 +95,9 @@ class BulkForm(forms.Form):
         max_length=12,
         error_messages={"required": _("Give the code of a region in your scope.")},
     )
-    kind = forms.ChoiceField(label=_("Accounts for"), choices=KIND_CHOICES, initial="communities")
+    kind = forms.ChoiceField(
+        label=_("Accounts for"), choices=KIND_CHOICES, initial="communities", required=False
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,3 +111,6 @@ class BulkForm(forms.Form):
         if region is None:
             raise forms.ValidationError(_("No region with this code in your scope."))
         return region
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or "communities"
