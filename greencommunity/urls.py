@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/security/", include("apps.api.security_urls")),
+    path("accounts/", include("apps.accounts.urls")),
     path("history/", history_views.history, name="history"),
     path("history/export.csv", history_views.history_export, name="history_export"),
     path("i18n/", include("django.conf.urls.i18n")),

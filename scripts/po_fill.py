@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Django merges every catalogue at run time, so a msgid has one translation everywhere. When two
 # areas translate one msgid differently, the file later in this list wins (the rest alphabetical).
 PRIORITY = [
+    "accounts",
     "ux",
     "forms",
     "scores",

@@ -15,8 +15,10 @@ class AccountsConfig(AppConfig):
             # An administrator lifted a lockout (admin delete or `axes_reset_username`): keep a trace.
             from django.conf import settings
 
-            from .services import account_unlocked
+            from .services import LIFTING_LOCKOUT, account_unlocked
 
+            if LIFTING_LOCKOUT.get():
+                return
             # Only a real lockout (a successful login also clears the failures, AXES_RESET_ON_SUCCESS).
             if instance.failures_since_start >= settings.AXES_FAILURE_LIMIT:
                 account_unlocked(actor=None, username=instance.username or "", ip_address=instance.ip_address)

@@ -6,6 +6,7 @@ chain and live in `apps.review.workflow` (`can_review`, `available_actions`).
 Templates read them through `apps.accounts.context_processors.capabilities` as `caps.<name>`.
 """
 
+from .managing import can_manage_accounts
 from .models import Role
 from .scoping import is_active_user, is_nationwide, regional_column
 
@@ -121,4 +122,5 @@ CAPABILITIES = {
     "can_explore_figures": can_explore_figures,
     "can_remind_reports": can_remind_reports,
     "is_nationwide": is_nationwide,
+    "can_manage_accounts": can_manage_accounts,
 }

@@ -1,9 +1,116 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+from apps.regions.models import Region
 
 
 class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("Wrong username or password. Both are case-sensitive."),
         "inactive": _("This account is inactive."),
+        "one_time_expired": _(
+            "This one-time password has expired. Ask the level above you (your street office, county, "
+            "city or provincial housing department) for a new one."
+        ),
     }
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            # Say so when the one-time password was right but is too old (apps.accounts.onetime).
+            from . import onetime
+            from .models import User
+
+            username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+            user = User.objects.filter(username=username).first() if username and password else None
+            if user is not None and onetime.matches(user, password) and onetime.is_expired(user):
+                raise forms.ValidationError(
+                    self.error_messages["one_time_expired"], code="one_time_expired"
+                ) from None
+            raise
+
+
+class AccountFilterForm(forms.Form):
+    """The filters of the account list. The region is a division code in the caller's scope."""
+
+    LEVEL_CHOICES = [
+        ("", _("Every level")),
+        ("community", _("Community committee")),
+        ("street", _("Street office")),
+        ("county", _("County department")),
+        ("city", _("City department")),
+        ("province", _("Provincial housing department")),
+        ("ministry", _("Ministry of Housing and Urban-Rural Development")),
+    ]
+    ACTIVE_CHOICES = [("", _("Active or not")), ("yes", _("Active")), ("no", _("Deactivated"))]
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    level = forms.ChoiceField(label=_("Level"), choices=LEVEL_CHOICES, required=False)
+    region = forms.CharField(label=_("Region code"), required=False, max_length=12)
+    active = forms.ChoiceField(label=_("State"), choices=ACTIVE_CHOICES, required=False)
+    never_logged_in = forms.BooleanField(label=_("Never signed in"), required=False)
+    locked = forms.BooleanField(label=_("Locked out"), required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_region(self):
+        code = (self.cleaned_data.get("region") or "").strip()
+        if not code:
+            return None
+        if not code.isdigit() or len(code) > 12:
+            raise forms.ValidationError(_("A region code is up to 12 digits."))
+        region = Region.objects.visible_to(self.user).filter(pk=code.ljust(12, "0")).first()
+        if region is None:
+            raise forms.ValidationError(_("No region with this code in your scope."))
+        return region
+
+
+class ContactForm(forms.Form):
+    """The user's own e-mail address and phone number for notices."""
+
+    email = forms.EmailField(label=_("E-mail"), required=False, max_length=254)
+    phone = forms.RegexField(
+        label=_("Phone"),
+        required=False,
+        max_length=20,
+        regex=r"^[0-9+\-() ]{5,20}$",
+        error_messages={"invalid": _("A phone number has 5 to 20 digits, spaces, +, - or brackets.")},
+    )
+
+
+class BulkForm(forms.Form):
+    """Bulk creation: a region in the caller's scope and what to create there."""
+
+    KIND_CHOICES = [
+        ("communities", _("Community committees")),
+        ("departments", _("Street offices and county departments")),
+    ]
+
+    region = forms.CharField(
+        label=_("Region code"),
+        max_length=12,
+        error_messages={"required": _("Give the code of a region in your scope.")},
+    )
+    kind = forms.ChoiceField(
+        label=_("Accounts for"), choices=KIND_CHOICES, initial="communities", required=False
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_region(self):
+        code = (self.cleaned_data.get("region") or "").strip()
+        if not code.isdigit() or len(code) > 12:
+            raise forms.ValidationError(_("A region code is up to 12 digits."))
+        region = Region.objects.visible_to(self.user).filter(pk=code.ljust(12, "0")).first()
+        if region is None:
+            raise forms.ValidationError(_("No region with this code in your scope."))
+        return region
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or "communities"

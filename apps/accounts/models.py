@@ -40,6 +40,14 @@ class User(AbstractUser):
         related_name="+",
     )
     display_name = models.CharField(_("Office or name"), max_length=100, blank=True)
+    phone = models.CharField(_("Phone"), max_length=20, blank=True, help_text=_("For notices"))
+    # Set by bulk creation and by a reset: the next sign-in must choose a new password first
+    # (apps.accounts.middleware.ForcePasswordChangeMiddleware).
+    must_change_password = models.BooleanField(_("Must choose a new password"), default=False)
+    # A one-time password handed out by the level above: only its HMAC-SHA256 under SECRET_KEY is
+    # kept, with its expiry (apps.accounts.onetime); cleared once the user has set a password.
+    one_time_hash = models.CharField(max_length=64, blank=True, editable=False)
+    one_time_expires = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("User")

@@ -1,7 +1,10 @@
 """History of accounts: every change an administrator makes to a user is appended to the
 hash-chained account history (`apps.core.history`)."""
 
+import contextvars
+
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TraceAction, TraceKind
 from apps.core.trace import trace_append
@@ -85,3 +88,112 @@ def account_unlocked(*, actor: User | None, username: str, ip_address: str | Non
         province_id=account_province_id(user) if user else None,
         data={"ip_address": ip_address},
     )
+
+
+# Set while a manager lifts a lockout: the AccessAttempt deletions then add no entries of their own.
+LIFTING_LOCKOUT = contextvars.ContextVar("lifting_lockout", default=False)
+
+
+# --- Everyday care by the account's user and by the level above (apps.accounts.managing) -------
+
+
+def _locked(user: User) -> User:
+    return User.objects.select_for_update().select_related("region", "community").get(pk=user.pk)
+
+
+def account_password_change(*, user: User, new_password: str) -> User:
+    """The user chose a new password (own change page, forced first change, e-mailed reset link):
+    hashed the usual way; a one-time password and the forced change end."""
+    from . import onetime
+
+    with transaction.atomic():
+        row = _locked(user)
+        row.set_password(new_password)
+        onetime.clear(row)
+        forced = row.must_change_password
+        row.must_change_password = False
+        row.save()
+        _append(
+            actor=user, user=row, action=TraceAction.CHANGED, data={"password": "changed", "forced": forced}
+        )
+    user.password = row.password
+    user.must_change_password = False
+    return row
+
+
+def account_reset_by_manager(*, actor: User, user: User) -> str:
+    """The level above gives the account a new one-time password (returned once, kept only as a
+    keyed hash); its password stops working and the next sign-in must choose a new one."""
+    from . import onetime
+    from .managing import account_manage_check
+
+    with transaction.atomic():
+        row = _locked(user)
+        account_manage_check(actor, row)
+        code = onetime.issue(row)
+        row.save()
+        _append(
+            actor=actor,
+            user=row,
+            action=TraceAction.PASSWORD_RESET,
+            data={"one_time_expires": row.one_time_expires.isoformat()},
+        )
+    return code
+
+
+def account_set_active(*, actor: User, user: User, active: bool) -> User:
+    """Deactivate or reactivate an account of the level below."""
+    from .managing import account_manage_check
+
+    with transaction.atomic():
+        row = _locked(user)
+        account_manage_check(actor, row)
+        if row.is_active == active:
+            return row
+        row.is_active = active
+        row.save(update_fields=["is_active"])
+        _append(
+            actor=actor,
+            user=row,
+            action=TraceAction.REACTIVATED if active else TraceAction.DEACTIVATED,
+            data={"changed": {"is_active": [not active, active]}},
+        )
+    return row
+
+
+def account_lift_lockout(*, actor: User, user: User) -> int:
+    """Lift the login lockout of an account of the level below (every address): django-axes'
+    attempts for its username are removed. Returns how many were."""
+    from axes.utils import reset
+
+    from .managing import account_manage_check
+
+    account_manage_check(actor, user)
+    token = LIFTING_LOCKOUT.set(True)  # one entry with the acting user, not one per attempt
+    try:
+        with transaction.atomic():
+            removed = reset(username=user.username)
+            account_unlocked(actor=actor, username=user.username)
+    finally:
+        LIFTING_LOCKOUT.reset(token)
+    return removed
+
+
+def account_contact_update(*, user: User, email: str, phone: str) -> User:
+    """The user's own e-mail address and phone number for notices."""
+    from apps.core.text import text_check
+
+    email = text_check(email, field="email", label=_("E-mail")).strip()
+    phone = text_check(phone, field="phone", label=_("Phone")).strip()
+    with transaction.atomic():
+        row = _locked(user)
+        changed = {
+            k: [getattr(row, k), v] for k, v in (("email", email), ("phone", phone)) if getattr(row, k) != v
+        }
+        if not changed:
+            return row
+        row.email, row.phone = email, phone
+        row.save(update_fields=["email", "phone"])
+        _append(actor=user, user=row, action=TraceAction.CHANGED, data={"changed": changed})
+    user.email, user.phone = email, phone
+    return row

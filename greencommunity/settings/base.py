@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "apps.accounts.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # An account that signed in with a one-time password chooses its own before anything else.
+    "apps.accounts.middleware.ForcePasswordChangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "apps.core.middleware.ServiceErrorMiddleware",
@@ -102,7 +104,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # A one-time password from the level above (apps.accounts.onetime), until the user sets one.
+    "apps.accounts.backends.OneTimePasswordBackend",
 ]
+# How long a one-time password handed out by a reset or a bulk creation works.
+ONE_TIME_PASSWORD_DAYS = env.int("ONE_TIME_PASSWORD_DAYS", default=30)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -204,6 +210,12 @@ DEFAULT_FROM_EMAIL = env(
     "DJANGO_DEFAULT_FROM_EMAIL", default="绿色社区创建行动 <noreply@greencommunity.local>"
 )
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+# With EMAIL_URL (e.g. smtp+tls://user:password@smtp.example.org:587) mail is sent through it and
+# users may reset a forgotten password by e-mail; without it the reset page says it is not available.
+PASSWORD_RESET_BY_EMAIL = bool(env("EMAIL_URL", default=""))
+if PASSWORD_RESET_BY_EMAIL:
+    vars().update(EMAIL_CONFIG)
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_HOURS", default=24) * 3600
 
 # --- REST framework ---------------------------------------------------------
 # Session auth for the site's own pages, token auth (`Authorization: Token ...`) for systems.

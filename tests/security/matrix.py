@@ -233,6 +233,57 @@ ROUTES: dict[str, Route] = {
         inside=PUBLIC, obj="approved", kwargs={"code": "province_id", "year": "year"}, outside=PUBLIC
     ),
     # --- notices: each user's own --------------------------------------------------------------
+    # --- accounts: the level above manages the accounts below it in its scope ------------------
+    # (apps.accounts.managing; which accounts each role manages: tests/accounts/test_managing.py).
+    # The committee manages nobody (403); the world's street office is the inside committee's.
+    "accounts:manage": Route(inside=every(200, anonymous=LOGIN, community=403)),
+    "accounts:detail": Route(
+        inside=every(200, anonymous=LOGIN, community=403), obj="committee_user", kwargs={"pk": "pk"}
+    ),
+    "accounts:reset": Route(
+        inside=every(200, anonymous=LOGIN, community=403),
+        obj="committee_user",
+        kwargs={"pk": "pk"},
+        method="post",
+    ),
+    "accounts:active": Route(
+        inside=every(REDIRECT, anonymous=LOGIN, community=403),
+        obj="committee_user",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={"active": "0"},
+    ),
+    "accounts:unlock": Route(
+        inside=every(REDIRECT, anonymous=LOGIN, community=403),
+        obj="committee_user",
+        kwargs={"pk": "pk"},
+        method="post",
+    ),
+    # Bulk creation: every manager for its own scope (the world's street office: its street);
+    # a sheet is in the caller's own session only: another token does not exist (404).
+    "accounts:bulk": Route(inside=every(200, anonymous=LOGIN, community=403), query="?region=310104003"),
+    "accounts:bulk_confirm": Route(
+        inside=every(200, anonymous=LOGIN, community=403),
+        method="post",
+        data={"region": "310104003", "kind": "communities"},
+    ),
+    "accounts:bulk_sheet": Route(
+        inside=every(404, anonymous=LOGIN, community=403), kwargs={"token": "=unknown", "fmt": "=csv"}
+    ),
+    "accounts:bulk_sheet_forget": Route(
+        inside=every(404, anonymous=LOGIN, community=403), kwargs={"token": "=unknown"}, method="post"
+    ),
+    # Everyone's own account; password reset by e-mail is public (without EMAIL_URL: a page that
+    # says it is not available; an unknown link: the page that says it expired).
+    "accounts:password_change": Route(inside=SIGNED_IN),
+    "accounts:password_change_done": Route(inside=SIGNED_IN),
+    "accounts:contact": Route(inside=SIGNED_IN),
+    "accounts:password_reset": Route(inside=PUBLIC),
+    "accounts:password_reset_done": Route(inside=PUBLIC),
+    "accounts:password_reset_confirm": Route(
+        inside=PUBLIC, kwargs={"uidb64": "=MQ", "token": "=set-password"}
+    ),
+    "accounts:password_reset_complete": Route(inside=PUBLIC),
     # --- registry and account history (province: its own rows; ministry/admin: all) -----------
     # Which rows appear is tested in tests/security/test_history.py (Beijing never for Shanghai).
     "history": Route(inside=every(403, anonymous=LOGIN, province=200, ministry=200, admin=200)),

@@ -196,3 +196,19 @@ def test_twofactor_reset_service_checks_the_actor(province_user, city_user):
     with pytest.raises(ForbiddenError):
         twofactor.twofactor_reset(actor=city_user, user=city_user)
     assert twofactor.twofactor_reset(actor=province_user, user=city_user) == 2
+
+
+def test_the_account_page_of_the_level_above_links_the_reset(client_for, province_user, settings):
+    settings.TWO_FACTOR_ROLES = []
+    from django.urls import reverse
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.factories import UserFactory, region
+
+    target = UserFactory(username="sh-city-2fa", role="city", region=region("310104"))
+    client = client_for(province_user)
+    page = client.get(reverse("accounts:detail", args=[target.pk]))
+    assert page.status_code == 200 and b'data-testid="twofactor-reset"' not in page.content
+    TOTPDevice.objects.create(user=target, name="phone", confirmed=True)
+    page = client.get(reverse("accounts:detail", args=[target.pk]))
+    assert reverse("security:twofactor-reset", args=[target.pk]).encode() in page.content

@@ -1,0 +1,19 @@
+"""Sign-in with a one-time password (apps.accounts.onetime): after Django's ModelBackend, for the
+accounts whose password is not usable yet. The session then must choose a new password."""
+
+from django.contrib.auth.backends import ModelBackend
+
+from . import onetime
+from .models import User
+
+
+class OneTimePasswordBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if not username or not password:
+            return None
+        user = User.objects.filter(username=username).first()
+        if user is None or not user.is_active or not onetime.matches(user, password):
+            return None
+        if onetime.is_expired(user):
+            return None
+        return user
