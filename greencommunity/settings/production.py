@@ -59,4 +59,6 @@ if AWS_STORAGE_BUCKET_NAME:
 # shared cache (e.g. redis://host:6379/2) when CACHE_URL is set, else per-process memory.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
-EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+# EMAIL_URL (base.py) names the mail server and its backend; without it, SMTP settings as Django's.
+if not PASSWORD_RESET_BY_EMAIL:  # noqa: F405
+    EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

@@ -73,3 +73,27 @@ def test_compose_dockerfile_and_makefile_agree():
     assert "greencommunity.wsgi:application" in dockerfile
     assert {"postgres", "redis", "web", "worker", "beat"} <= set(SERVICES)
     assert "celery -A greencommunity worker" in makefile
+
+
+def test_production_sends_mail_through_email_url():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "greencommunity.settings.production",
+        "DJANGO_SECRET_KEY": "x" * 60,
+        "DJANGO_ALLOWED_HOSTS": "portal.example.org",
+        "DATABASE_URL": "postgres://u@127.0.0.1:5432/db",
+    }
+    code = "import django; django.setup(); from django.conf import settings as s; print(s.EMAIL_BACKEND, s.EMAIL_HOST)"
+    root = Path(__file__).resolve().parents[2]
+
+    def mail_settings(email_url):
+        run_env = {**env, "EMAIL_URL": email_url} if email_url else env
+        return subprocess.run(  # noqa: S603
+            [sys.executable, "-c", code], env=run_env, capture_output=True, text=True, check=True, cwd=root
+        ).stdout.split()
+
+    assert mail_settings("memorymail://") == ["django.core.mail.backends.locmem.EmailBackend", "None"]
+    assert mail_settings("smtp+tls://mailer:secret@smtp.example.org:587") == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.example.org",
+    ]
