@@ -98,7 +98,7 @@ LIFTING_LOCKOUT = contextvars.ContextVar("lifting_lockout", default=False)
 
 
 def _locked(user: User) -> User:
-    return User.objects.select_for_update().select_related("region", "community").get(pk=user.pk)
+    return User.objects.select_for_update(of=("self",)).select_related("region", "community").get(pk=user.pk)
 
 
 def account_password_change(*, user: User, new_password: str) -> User:
