@@ -78,6 +78,12 @@ class TokenView(APIView):
         )
         if user is None or not user.is_active:
             raise ServiceError(_("Wrong username or password."), code="invalid_credentials")
+        if user.must_change_password:
+            # A one-time password (bulk creation, a reset) opens the portal's change page only.
+            raise ServiceError(
+                _("Sign in on the portal and choose your own password first; then ask for a token."),
+                code="password_change_required",
+            )
         if twofactor.required_for(user):
             if not twofactor.is_enrolled(user):
                 raise ServiceError(

@@ -164,3 +164,14 @@ def test_the_tokens_page_lists_issues_and_revokes_own_tokens(
     mine = ApiToken.objects.filter(user=community_user).first()
     assert client.post(reverse("security:token-revoke", args=[mine.pk])).status_code == 302
     assert not ApiToken.objects.filter(pk=mine.pk).exists()
+
+
+def test_a_one_time_password_gets_no_token_until_the_user_chose_a_password(community_user):
+    from apps.accounts import onetime
+
+    code = onetime.issue(community_user)
+    community_user.save()
+    r = APIClient().post(TOKEN, {"username": "committee", "password": code})
+    assert r.status_code == 400 and r.json()["code"] == "password_change_required"
+    assert "请先登录平台并设置自己的密码" in r.json()["message"]
+    assert not ApiToken.objects.filter(user=community_user).exists()
