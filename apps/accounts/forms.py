@@ -46,21 +46,82 @@ class AccountFilterForm(forms.Form):
     ]
     ACTIVE_CHOICES = [("", _("Active or not")), ("yes", _("Active")), ("no", _("Deactivated"))]
 
+    PICKERS = ("province", "city", "county", "street")
+
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     level = forms.ChoiceField(label=_("Level"), choices=LEVEL_CHOICES, required=False)
+    province = forms.ChoiceField(label=_("Provincial unit"), required=False)
+    city = forms.ChoiceField(label=_("City"), required=False)
+    county = forms.ChoiceField(label=_("County"), required=False)
+    street = forms.ChoiceField(label=_("Street"), required=False)
     region = forms.CharField(label=_("Region code"), required=False, max_length=12)
     active = forms.ChoiceField(label=_("State"), choices=ACTIVE_CHOICES, required=False)
     never_logged_in = forms.BooleanField(label=_("Never signed in"), required=False)
     locked = forms.BooleanField(label=_("Locked out"), required=False)
 
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, user=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
         self.user = user
+        self._cascade(data or {})
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs.setdefault("class", "select")
+
+    def _cascade(self, data):
+        """Region pickers that cascade province → city → county → street, like the endpoint
+        /regions/<code>/children/ that static/js/cascade.js calls: the top picker lists the
+        children of the caller's own region (the provincial units for nationwide users), each
+        picker below the children of the choice above, never every county of the country at once.
+        Without JavaScript the server narrows them on each search; a choice that no longer
+        belongs to the one above (a province changed without JavaScript) is dropped."""
+        from apps.accounts.scoping import is_nationwide, region_tree_q
+
+        self.picked = ""
+        scoped = (
+            Region.objects.filter(region_tree_q(self.user))
+            if self.user is not None
+            else Region.objects.none()
+        )
+        if self.user is not None and is_nationwide(self.user):
+            rows = list(scoped.filter(level="province").order_by("code").values_list("code", "name", "level"))
+        elif self.user is not None and self.user.region_id:
+            rows = list(
+                scoped.filter(parent_id=self.user.region_id)
+                .order_by("code")
+                .values_list("code", "name", "level")
+            )
+        else:
+            rows = []
+        top = self.PICKERS.index(rows[0][2]) if rows and rows[0][2] in self.PICKERS else len(self.PICKERS)
+        for name in self.PICKERS[:top]:
+            del self.fields[name]
+        for name in self.PICKERS[top:]:
+            self.fields[name].choices = [("", _("All"))]
+        while rows:
+            level = rows[0][2]
+            if level not in self.fields:
+                break
+            self.fields[level].choices = [("", _("All")), *[(c, n) for c, n, _lv in rows]]
+            chosen = data.get(level) or ""
+            if chosen not in {c for c, _n, _lv in rows}:
+                break
+            self.picked = chosen
+            rows = list(scoped.filter(parent_id=chosen).order_by("code").values_list("code", "name", "level"))
+        if hasattr(data, "copy") and self.is_bound:
+            # Stale choices below the last valid one are not errors: the picker shows "All".
+            self.data = data.copy()
+            for name in self.PICKERS:
+                if (
+                    name in self.fields
+                    and self.data.get(name)
+                    and self.data.get(name) not in dict(self.fields[name].choices)
+                ):
+                    self.data[name] = ""
 
     def clean_region(self):
         code = (self.cleaned_data.get("region") or "").strip()
         if not code:
-            return None
+            return Region.objects.get(pk=self.picked) if self.picked else None
         if not code.isdigit() or len(code) > 12:
             raise forms.ValidationError(_("A region code is up to 12 digits."))
         region = Region.objects.visible_to(self.user).filter(pk=code.ljust(12, "0")).first()

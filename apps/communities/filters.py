@@ -12,6 +12,7 @@ from .models import Community
 
 # Counties, and the cities without counties (东莞市, 中山市, 儋州市) that are their own county.
 COUNTY_LIKE = Q(level=RegionLevel.COUNTY) | Q(level=RegionLevel.CITY, county_id=F("code"))
+REGION_PICKERS = ("province", "city", "county", "street")
 
 
 class CommunityFilter(django_filters.FilterSet):
@@ -58,8 +59,11 @@ class CommunityFilter(django_filters.FilterSet):
             f["county"].queryset = scoped.filter(COUNTY_LIKE, province_id=province)
         else:
             f["county"].queryset = Region.objects.none()
-        county = data.get("county") or (
-            user.region_id if user and user.region_id and user.region.level == "county" else None
+        # A city without counties (东莞市) is its own county: its streets hang under the city.
+        county = (
+            data.get("county")
+            or (user.region_id if user and user.region_id and user.region.level == "county" else None)
+            or data.get("city")
         )
         f["street"].queryset = (
             scoped.filter(level=RegionLevel.STREET, county_id=county) if county else Region.objects.none()
@@ -111,9 +115,13 @@ class CommunityFilter(django_filters.FilterSet):
 
     @property
     def form(self):
+        # The region pickers cascade province → city → county → street (static/js/cascade.js fills
+        # a picker with the children of the choice above, in the caller's scope); without
+        # JavaScript, the server narrows them on each search. The other pickers reload the list.
         form = super().form
-        for field in form.fields.values():
+        for name, field in form.fields.items():
             if isinstance(field.widget, forms.Select):
                 field.widget.attrs.setdefault("class", "select")
-                field.widget.attrs.setdefault("data-autosubmit", "1")
+                if name not in REGION_PICKERS:
+                    field.widget.attrs.setdefault("data-autosubmit", "1")
         return form

@@ -47,7 +47,7 @@ def usernames(response):
 def test_the_list_shows_the_accounts_in_scope_with_the_coverage(
     client, xuhui, committees, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):  # 16: the street picker of the cascade
         response = client.get(reverse("accounts:manage"))
     assert response.status_code == 200
     assert usernames(response) == ["c-never", "c-off", "c-signed"]
@@ -64,7 +64,7 @@ def test_a_page_of_many_accounts_costs_the_same_queries(client, xuhui, django_as
     for _ in range(60):
         c = CommunityFactory(street=region("310104004"))
         UserFactory(username=f"c-{c.code}", role=Role.COMMUNITY, community=c, password=None)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):  # 16: the street picker of the cascade
         response = client.get(reverse("accounts:manage"))
     assert len(response.context["page"]) == 50
 
@@ -261,3 +261,46 @@ def test_email_url_configures_the_mail_backend():
         587,
         True,
     )
+
+
+CASCADE = 'data-cascade="/regions/000000000000/children/"'
+
+
+def picker(response, name):
+    return [c for c, _ in response.context["form"].fields[name].choices if c]
+
+
+def test_region_pickers_cascade_in_the_callers_scope(client, xuhui, committees):
+    response = client.get(reverse("accounts:manage"))
+    body = response.content.decode()
+    assert CASCADE in body and "js/cascade.js" in body
+    fields = response.context["form"].fields
+    assert "province" not in fields and "city" not in fields and "county" not in fields
+    streets = picker(response, "street")
+    assert "310104003000" in streets and all(c.startswith("310104") for c in streets)
+    # Without JavaScript the picker filters on the server.
+    assert usernames(client.get(reverse("accounts:manage"), {"street": "310104003000"})) == [
+        "c-never", "c-off", "c-signed",
+    ]  # fmt: skip
+    assert usernames(client.get(reverse("accounts:manage"), {"street": "310104004000"})) == []
+
+
+def test_ministry_pickers_wait_for_the_province_instead_of_listing_every_county(client, committees):
+    ministry = UserFactory(username="ministry-dept", role=Role.MINISTRY)
+    client.force_login(ministry)
+    url = reverse("accounts:manage")
+    response = client.get(url)
+    assert CASCADE in response.content.decode()
+    assert len(picker(response, "province")) > 30
+    assert picker(response, "city") == picker(response, "county") == picker(response, "street") == []
+    shanghai = client.get(url, {"province": "310000000000"})
+    counties = picker(shanghai, "county")
+    assert "310104000000" in counties and "110101000000" not in counties
+    assert picker(shanghai, "city") == []  # a municipality: districts hang under the province
+    xuhui = client.get(url, {"province": "310000000000", "county": "310104000000"})
+    assert "310104003000" in picker(xuhui, "street")
+    assert "c-beijing" not in usernames(xuhui) and "c-signed" in usernames(xuhui)
+    # A county left over from another province (changed without JavaScript) is dropped, not an error.
+    stale = client.get(url, {"province": "110000000000", "county": "310104000000"})
+    assert not stale.context["form"].errors and "c-signed" not in usernames(stale)
+    assert "c-beijing" in usernames(stale)

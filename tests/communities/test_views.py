@@ -73,3 +73,57 @@ def test_filters_above_the_users_level_are_not_offered(client_for, city_user, pr
     # Shanghai has no prefecture-level cities
     assert fields(province_user) == {"q", "county", "street", "status"}
     assert fields(ministry_user) == {"q", "province", "city", "county", "street", "status"}
+
+
+CASCADE = 'data-cascade="/regions/000000000000/children/"'
+
+
+def picker_codes(response, name):
+    return [str(c) for c in dict(response.context["filter"].form.fields[name].choices) if c]
+
+
+def test_ministry_region_filters_cascade_instead_of_listing_every_county(client_for, ministry_user):
+    a = CommunityFactory(street=region("310104003"))
+    b = CommunityFactory(street=region("110101001"))
+    client = client_for(ministry_user)
+    url = reverse("communities:list")
+    response = client.get(url)
+    body = response.content.decode()
+    assert CASCADE in body and "js/cascade.js" in body
+    # No 2,976-county picker: below the provinces, the pickers wait for the choice above.
+    assert len(picker_codes(response, "province")) > 30
+    assert picker_codes(response, "city") == picker_codes(response, "county") == []
+    assert picker_codes(response, "street") == []
+    # The region pickers wait for the search button (the cascade fills them); the rest reload.
+    form = response.context["filter"].form
+    assert all(
+        "data-autosubmit" not in form.fields[n].widget.attrs for n in ("province", "city", "county", "street")
+    )
+    assert form.fields["status"].widget.attrs.get("data-autosubmit") == "1"
+    # Without JavaScript the server narrows the pickers and filters.
+    shanghai = client.get(url, {"province": "310000000000"})
+    counties = picker_codes(shanghai, "county")
+    assert "310104000000" in counties and "110101000000" not in counties
+    assert [c.code for c in shanghai.context["page"]] == [a.code]
+    xuhui = client.get(url, {"province": "310000000000", "county": "310104000000"})
+    assert "310104003000" in picker_codes(xuhui, "street")
+    assert [c.code for c in client.get(url, {"province": "110000000000"}).context["page"]] == [b.code]
+
+
+def test_scoped_users_get_the_cascade_in_their_own_scope(client_for, province_user):
+    response = client_for(province_user).get(reverse("communities:list"))
+    assert CASCADE in response.content.decode()
+    counties = picker_codes(response, "county")
+    assert "310104000000" in counties and not [c for c in counties if not c.startswith("31")]
+    assert picker_codes(response, "street") == []  # filled once a county is chosen
+
+
+def test_a_city_without_counties_filters_by_its_streets(client_for, ministry_user):
+    # The cascade goes 广东省 → 东莞市 → its streets: 东莞 has no county level.
+    dongcheng = CommunityFactory(street=region("441900003"))
+    CommunityFactory(street=region("441900004"))
+    response = client_for(ministry_user).get(
+        reverse("communities:list"),
+        {"province": "440000000000", "city": "441900000000", "street": "441900003000"},
+    )
+    assert [c.code for c in response.context["page"]] == [dongcheng.code]
