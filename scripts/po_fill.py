@@ -28,6 +28,7 @@ PRIORITY = [
     "assessments",
     "foundation",
     "chains",
+    "late",
 ]
 
 

@@ -204,6 +204,9 @@ class FiguresRowSerializer(serializers.Serializer):
     approved = serializers.IntegerField(help_text="审核通过且未撤销 / Approved and not revoked since")
     revoked = serializers.IntegerField()
     meeting = serializers.IntegerField(help_text="累计达到创建要求 / Meeting the requirements (cumulative)")
+    late = serializers.IntegerField(
+        default=0, help_text="逾期提交自评(10月31日后首次提交)/ First submitted after 31 October"
+    )
     waiting = serializers.DictField(
         child=serializers.IntegerField(), help_text="各审核层级待审 / Waiting per level"
     )

@@ -14,7 +14,9 @@ revoked, meeting the requirements, share). In short:
 - meeting the requirements at the end of Y (cumulative): communities with an assessment approved
   before 1 January of Y+1 (Asia/Shanghai) and not revoked by then (a later revocation does not
   reach back);
-- share: meeting / registered, against the 60 % target of 2022.
+- share: meeting / registered, against the 60 % target of 2022;
+- late: assessments of Y first submitted after the community deadline (31 October of Y, Asia/Shanghai
+  dates; `apps.core.campaign.community_submission_late`), whatever their state since.
 
 Live figures: `units_figures_compute` computes provincial units in a fixed number of GROUP BY
 queries; the services store one row per unit and year (UnitFigures) after every decision; the
@@ -113,12 +115,12 @@ def _scope(year: int, province_codes=None, region_q: Q | None = None):
 
 
 def _zero() -> dict:
-    return {**dict.fromkeys(COUNTS, 0), "waiting": dict.fromkeys(REVIEW_LEVELS, 0)}
+    return {**dict.fromkeys(COUNTS, 0), "late": 0, "waiting": dict.fromkeys(REVIEW_LEVELS, 0)}
 
 
 def _add(into: dict, row: dict) -> dict:
-    for key in COUNTS:
-        into[key] += row.get(key, 0)
+    for key in (*COUNTS, "late"):
+        into[key] = into.get(key, 0) + row.get(key, 0)
     for level, n in row.get("waiting", {}).items():
         into["waiting"][level] = into["waiting"].get(level, 0) + n
     return into
@@ -130,9 +132,19 @@ def _finish(row: dict) -> dict:
     return row
 
 
+def _late_q(year: int) -> Q:
+    """Assessments first submitted after the community deadline of `year` (a Shanghai date): from
+    midnight after 31 October in Asia/Shanghai; the last submission when no first one is stamped
+    (as apps.core.campaign.community_submission_late reads it)."""
+    after = dt.datetime.combine(
+        _campaign.community_deadline(year) + dt.timedelta(days=1), dt.time(), tzinfo=SHANGHAI
+    )
+    return Q(first_submitted_at__gte=after) | Q(first_submitted_at__isnull=True, submitted_at__gte=after)
+
+
 def _area_counts(*, year: int, communities, assessments, keys: dict) -> dict[tuple, dict]:
-    """Registered, participating, submitted, approved, revoked, returned, waiting per level and
-    meeting, grouped by `keys` ({name: field or expression}): two GROUP BY queries."""
+    """Registered, participating, submitted, approved, revoked, returned, waiting per level,
+    meeting and late, grouped by `keys` ({name: field or expression}): two GROUP BY queries."""
     names = list(keys)
     groups: dict[tuple, dict] = defaultdict(_zero)
 
@@ -167,10 +179,11 @@ def _area_counts(*, year: int, communities, assessments, keys: dict) -> dict[tup
         revoked=Count("id", filter=this_year & Q(state=State.REVOKED)),
         returned=Count("id", filter=this_year & Q(state=State.RETURNED)),
         meeting=Count("community_id", distinct=True, filter=_meeting_q(year)),
+        late=Count("id", filter=this_year & _late_q(year)),
         **waiting,
     ):
         group = groups[key_of(row)]
-        for key in ("participating", "submitted", "approved", "revoked", "returned", "meeting"):
+        for key in ("participating", "submitted", "approved", "revoked", "returned", "meeting", "late"):
             group[key] = row[key]
         group["waiting"] = {level: row[f"w_{level}"] for level in REVIEW_LEVELS}
     return groups
@@ -247,10 +260,15 @@ def _lists(assessments, year: int) -> dict[str, dict]:
             "street__name",
             "state",
             "revoked_at",
+            "first_submitted_at",
+            "submitted_at",
         )
     )
-    for province, code, name, county, street, state, revoked_at in decided:
+    deadline = _campaign.community_deadline(year)
+    for province, code, name, county, street, state, revoked_at, first, last in decided:
         entry = {"code": code, "name": name, "county": county, "street": street}
+        if _campaign.is_late(first or last, deadline):
+            entry["late"] = True
         if state == State.REVOKED:
             entry["revoked_on"] = _local_date(revoked_at)
             out[province]["revoked_list"].append(entry)
@@ -452,7 +470,7 @@ def national_figures_compose(*, year: int, summaries: dict[str, dict]) -> dict:
             {
                 "code": code,
                 "name": name,
-                **{k: t.get(k, 0) for k in COUNTS},
+                **{k: t.get(k, 0) for k in (*COUNTS, "late")},
                 "waiting": t.get("waiting", {}),
                 "share": t.get("share"),
                 "participation": t.get("participation"),

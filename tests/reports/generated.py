@@ -31,6 +31,9 @@ STREETS = {
 # Around midnight of 31 December 2025 in Shanghai: the first still counts for 2025, the second not.
 LAST_SECOND_2025 = dt.datetime(2025, 12, 31, 23, 59, 59, tzinfo=SH)
 MIDNIGHT_2026 = dt.datetime(2026, 1, 1, 0, 0, 0, tzinfo=SH)
+# Around the community deadline of 2025 (31 October) in Shanghai.
+LAST_SECOND_OCT_2025 = dt.datetime(2025, 10, 31, 23, 59, 59, tzinfo=SH)
+MIDNIGHT_NOV_2025 = dt.datetime(2025, 11, 1, 0, 0, 0, tzinfo=SH)
 NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=SH)
 LEVELS = {"submitted": ("street", "county", "city"), "recommended": ("province",)}
 
@@ -122,6 +125,53 @@ def build(seed: int = 15) -> dict:
                 revoked_at=revoked_at,
             )
         )
+        special[name] = community.code
+    # Around the community deadline (31 October, Shanghai dates): the last second is on time,
+    # midnight after it is late (16:00 UTC on 31 October); lateness is the first submission's.
+    deadline_cases = {
+        "submitted_last_second_of_deadline": (
+            by_code["310101002010"],
+            2025,
+            "submitted",
+            LAST_SECOND_OCT_2025,
+            {"review_level": "county"},
+        ),
+        "approved_midnight_after_deadline": (
+            by_code["310101002011"],
+            2025,
+            "approved",
+            MIDNIGHT_NOV_2025,
+            {"approved_at": dt.datetime(2025, 11, 20, 10, tzinfo=SH)},
+        ),
+        "returned_late": (
+            by_code["320102002010"],
+            2025,
+            "returned",
+            dt.datetime(2025, 11, 5, 9, tzinfo=SH),
+            {"returned_at": dt.datetime(2025, 11, 10, 9, tzinfo=SH)},
+        ),
+        "revoked_late": (
+            by_code["110101001010"],
+            2024,
+            "revoked",
+            dt.datetime(2024, 12, 2, 9, tzinfo=SH),
+            {
+                "approved_at": dt.datetime(2024, 12, 20, 9, tzinfo=SH),
+                "revoked_at": dt.datetime(2025, 3, 1, tzinfo=SH),
+            },
+        ),
+        "resubmitted_late_first_on_time": (
+            by_code["320102003005"],
+            2025,
+            "submitted",
+            dt.datetime(2025, 10, 20, 9, tzinfo=SH),
+            {"submitted_at": dt.datetime(2025, 11, 10, 9, tzinfo=SH), "review_level": "street"},
+        ),
+    }
+    for name, (community, year, state, first, stamps) in deadline_cases.items():
+        assessments = [a for a in assessments if not (a.community_id == community.code and a.year == year)]
+        stamps = {"submitted_at": first, **stamps}
+        assessments.append(_row(community, year, standard, state, first_submitted_at=first, **stamps))
         special[name] = community.code
     # Assessments of the retired and added communities in years they did not exist.
     for code in (merged.code, abolished.code, old.code, added.code):

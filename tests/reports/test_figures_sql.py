@@ -41,7 +41,16 @@ def _one(sql: str, params: dict) -> int:
 
 def expected_sql(year: int, where: str = "1 = 1", params: dict | None = None) -> dict:
     """The figures of `year` for the communities matching `where` (on alias c), by plain SQL."""
-    p = {"end": dt.date(year, 12, 31), "year": year, "next": _start(year + 1), **(params or {})}
+    p = {
+        "end": dt.date(year, 12, 31),
+        "year": year,
+        "next": _start(year + 1),
+        # Midnight after 31 October in Shanghai, as the database stores moments (UTC on SQLite).
+        "after_deadline": connection.ops.adapt_datetimefield_value(
+            dt.datetime(year, 11, 1, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+        ),
+        **(params or {}),
+    }
     base = (
         "FROM assessments_assessment a JOIN communities_community c ON c.code = a.community_id "
         f"WHERE {REGISTERED} AND ({where})"
@@ -65,6 +74,12 @@ def expected_sql(year: int, where: str = "1 = 1", params: dict | None = None) ->
             "AND (a.revoked_at IS NULL OR a.revoked_at >= %(next)s)",
             p,
         ),
+        # First submitted after 31 October (Shanghai): from midnight of 1 November there.
+        "late": _one(
+            f"SELECT count(*) {this_year} AND COALESCE(a.first_submitted_at, a.submitted_at) "  # noqa: S608
+            ">= %(after_deadline)s",
+            p,
+        ),
         "waiting": {
             level: _one(
                 f"SELECT count(*) {this_year} AND a.state IN ('submitted', 'recommended') "  # noqa: S608
@@ -79,7 +94,17 @@ def expected_sql(year: int, where: str = "1 = 1", params: dict | None = None) ->
 
 
 def _counts(row: dict) -> dict:
-    keys = ("registered", "participating", "submitted", "approved", "revoked", "returned", "meeting", "share")
+    keys = (
+        "registered",
+        "participating",
+        "submitted",
+        "approved",
+        "revoked",
+        "returned",
+        "meeting",
+        "late",
+        "share",
+    )
     return {**{k: row[k] for k in keys}, "waiting": dict(row["waiting"])}
 
 
@@ -216,6 +241,7 @@ def test_dashboard_page_and_api(world, client):
     assert f'data-testid="national-approved">{nation["approved"]}<' in html
     assert f'data-testid="national-revoked">{nation["revoked"]}<' in html
     assert f'data-testid="national-meeting">{nation["meeting"]}<' in html
+    assert f'data-testid="national-late">{nation["late"]}<' in html
     assert f"{nation['share'] * 100:.1f}%" in html
     api = client.get("/api/v1/reports/national/2025/").json()
     assert _counts(api["figures"]["totals"]) == nation
@@ -265,4 +291,53 @@ def test_report_page_and_pdf(world, client, province_user):
     assert f"本年度审核通过（此后未摘牌） {sql['approved']}" in flat
     assert f"已摘牌（本年度审核通过后被摘牌） {sql['revoked']}" in flat
     assert f"城市社区总数（登记） {sql['registered']}" in flat
+    assert sql["late"] > 0
+    assert f'data-testid="total-late">{sql["late"]}<' in html
+    assert f"逾期提交自评（10月31日后首次提交） {sql['late']}" in flat
+    assert f"本年度逾期提交自评：{sql['late']} 个社区" in flat
+    # The approved community first submitted at midnight after the deadline is marked in the list.
+    assert re.search(r"第11社区居委会 ?310101002011 ?（逾期提交）", flat), flat
+    # On-time approvals carry no mark (Tianping Road's are all first submitted before October).
+    assert not re.search(r"310104003\d{3} ?（逾期提交）", flat)
     assert "累计达到创建要求" in flat and str(sql["meeting"]) in flat
+
+
+def test_late_submissions_around_the_community_deadline(world):
+    """Late: first submitted after 31 October of its year, on Shanghai dates (23:59:59 on time,
+    00:00 on 1 November late), whatever happened since; a late resubmission after an on-time first
+    one is not late. The figures equal a direct count with apps.core.campaign's rule, every unit's
+    lists mark the late ones, and the nation sums the units."""
+    from apps.assessments.models import Assessment
+    from apps.communities.models import Community
+    from apps.core.campaign import community_submission_late
+
+    def late_of(code, year):
+        return expected_sql(year, "c.code = %(c)s", {"c": code})["late"]
+
+    assert late_of(world["submitted_last_second_of_deadline"], 2025) == 0
+    assert late_of(world["approved_midnight_after_deadline"], 2025) == 1
+    assert late_of(world["returned_late"], 2025) == 1
+    assert late_of(world["revoked_late"], 2024) == 1
+    assert late_of(world["resubmitted_late_first_on_time"], 2025) == 0
+    for year in YEARS:
+        computed = selectors.units_figures_compute(year=year)
+        registered = set(Community.objects.registered_in(year).values_list("code", flat=True))
+        direct = {code: 0 for code in UNITS}
+        for a in Assessment.objects.filter(year=year, community_id__in=registered):
+            direct[a.province_id] += community_submission_late(a)
+        for code in UNITS:
+            assert computed[code]["totals"]["late"] == direct[code], (code, year)
+            decided = {
+                a.community_id: community_submission_late(a)
+                for a in Assessment.objects.filter(
+                    year=year, province_id=code, state__in=["approved", "revoked"]
+                )
+            }
+            for entry in computed[code]["approved_list"] + computed[code]["revoked_list"]:
+                assert entry.get("late", False) is decided[entry["code"]], entry
+        nation, _as_of = selectors.national_figures_live(year=year)
+        assert nation["totals"]["late"] == sum(direct.values())
+        assert year not in (2024, 2025) or nation["totals"]["late"] > 0
+        assert {u["code"]: u["late"] for u in nation["units"] if u["code"] in UNITS} == direct
+    lists = selectors.unit_figures_compute(year=2024, province_code="110000000000")["revoked_list"]
+    assert next(e for e in lists if e["code"] == world["revoked_late"])["late"] is True

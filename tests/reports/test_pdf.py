@@ -38,7 +38,14 @@ def test_national_pdf(small_world):
     snapshot = services.national_snapshot_compile(year=2025)
     snapshot = services.national_render_pdf(year=2025)
     text, fonts = _text_and_fonts(snapshot.pdf.path)
-    for expected in ("全国", "北京市", "新疆生产建设兵团", "57.1%", "报告报送情况"):
+    for expected in (
+        "全国",
+        "北京市",
+        "新疆生产建设兵团",
+        "57.1%",
+        "报告报送情况",
+        "逾期提交自评（10月31日后首次提交）",
+    ):
         assert expected in text, expected
     assert "Noto-Sans-CJK-SC" in fonts
 
