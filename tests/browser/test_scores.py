@@ -74,14 +74,15 @@ def test_self_score_and_confirmed_score(browser_page, phone_page, live_server, s
     assert verdict.locator("#id_c2-score").input_value() == "4"
     verdict.get_by_label("认可", exact=True).check()
     verdict.locator("#id_c2-score").fill("1")
-    verdict.get_by_role("button", name="保存审核意见").click()
-    page.wait_for_load_state()
+    # The review is one form (issue 14): its save button posts every criterion.
+    with page.expect_navigation():
+        page.get_by_test_id("save-verdicts").click()
     assert "第2条的得分由4改为1，请说明理由。" in page.locator("[data-testid=verdict-2]").inner_text()
     assert page.locator("#id_c2-score").input_value() == "1"
     verdict = page.locator("[data-testid=verdict-2]")
     verdict.locator("textarea").fill("垃圾分类台账缺两个月，扣3分。")
-    verdict.get_by_role("button", name="保存审核意见").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_test_id("save-verdicts").click()
     assert page.get_by_test_id("confirmed-total").inner_text() == "69.5"
     assert "达标分数线70" in page.get_by_test_id("score-total").inner_text()
     screenshot(page, "scores", "review-corrected")
