@@ -97,26 +97,35 @@ def _report_page(request, pk) -> str:
     return reverse("reports:detail", args=[pk])
 
 
+def _narrative_save(request, report):
+    """Save the posted narrative: (the saved report, its form) or (None, the form as typed with its
+    errors), for the narrative's own button and for the submit that saves it first."""
+    form = NarrativeForm(request.POST, instance=AnnualReport.objects.get(pk=report.pk))
+    if not form.is_valid():
+        return None, form
+    try:
+        saved = services.annual_report_update_narrative(
+            report=report,
+            user=request.user,
+            data=form.cleaned_data,
+            expected_version=form.cleaned_data["version"],
+        )
+    except ForbiddenError:
+        # Readers of the report (the ministry) may not change it: 403, not a pretended 404.
+        raise PermissionDenied from None
+    except ServiceError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return None, form
+    return saved, form
+
+
 @draft_endpoint(_report_page)
 def narrative(request, pk):
     report = selectors.access_report(user=request.user, pk=pk)
-    form = NarrativeForm(request.POST, instance=AnnualReport.objects.get(pk=report.pk))
-    if form.is_valid():
-        try:
-            services.annual_report_update_narrative(
-                report=report,
-                user=request.user,
-                data=form.cleaned_data,
-                expected_version=form.cleaned_data["version"],
-            )
-        except ForbiddenError:
-            # Readers of the report (the ministry) may not change it: 403, not a pretended 404.
-            raise PermissionDenied from None
-        except ServiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, _("The narrative was saved."))
-            return redirect("reports:detail", pk=report.pk)
+    saved, form = _narrative_save(request, report)
+    if saved is not None:
+        messages.success(request, _("The narrative was saved."))
+        return redirect("reports:detail", pk=report.pk)
     return render(request, "reports/detail.html", _detail_context(request, report, form), status=400)
 
 
@@ -163,21 +172,10 @@ def submit(request, pk):
     saved_now = False
     version = int(request.POST.get("version", "")) if (request.POST.get("version") or "").isdigit() else None
     if any(name in request.POST for name in NARRATIVE_FIELDS):
-        form = NarrativeForm(request.POST, instance=AnnualReport.objects.get(pk=report.pk))
-        if not form.is_valid():
+        saved, form = _narrative_save(request, report)
+        if saved is None:
             return render(request, "reports/detail.html", _detail_context(request, report, form), status=400)
-        try:
-            report = services.annual_report_update_narrative(
-                report=report,
-                user=request.user,
-                data=form.cleaned_data,
-                expected_version=form.cleaned_data["version"],
-            )
-        except ForbiddenError:
-            raise PermissionDenied from None
-        except ServiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            return render(request, "reports/detail.html", _detail_context(request, report, form), status=400)
+        report = saved
         version = report.version
         saved_now = True
         # The page shown from here on carries the saved text and the new version.
