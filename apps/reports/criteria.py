@@ -10,9 +10,11 @@ and the assessments export uses the same mapping and the same rule (`weakest_rat
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Avg, Case, Count, F, IntegerField, Min, Q, QuerySet, Value, When
 
 from apps.assessments.models import Rating, Response, State, Verdict
+from apps.standards.models import Criterion
 from apps.standards.selectors import national_criteria, standard_for
 
 # The national criterion a response counts under: its criterion's mapping (a national criterion
@@ -77,6 +79,84 @@ def _stats_rows(criteria: list[dict], stats: dict, base: int) -> list[dict]:
 SHARES = {"met_share": ("met", "approved"), "confirmed_share": ("confirmed", "approved")}
 
 
+def _shared_criteria() -> list[int]:
+    """Local criteria that share their national criterion with another criterion of the same
+    standard (a split national criterion): only their responses need a pass per assessment."""
+    shared = (
+        Criterion.objects.order_by()
+        .values("standard_id", "national_criterion_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+    )
+    keys = {(row["standard_id"], row["national_criterion_id"]) for row in shared}
+    if not keys:
+        return []
+    return [
+        pk
+        for pk, standard, national in Criterion.objects.filter(
+            standard_id__in={standard for standard, _n in keys}
+        ).values_list("id", "standard_id", "national_criterion_id")
+        if (standard, national) in keys
+    ]
+
+
+def _per_assessment(approved: QuerySet, *, by_unit: bool) -> list[tuple]:
+    """(unit, national number, answered, not met, not confirmed) for the assessments of `approved`.
+
+    An assessment has one response per criterion of its standard, so where a national criterion
+    is one local criterion (the national standard, and most of every local one) the counts are
+    plain counts of responses, grouped like the ratings themselves. Only the responses of a split
+    national criterion (several local criteria of one standard counted under it) take a pass per
+    assessment and national criterion first (met = every one rated met, confirmed = every one
+    confirmed, as 1/0), then the same counts; an assessment's responses under one national
+    criterion are all in one part or all in the other."""
+    unit = F("assessment__province_id") if by_unit else Value("")
+    responses = Response.objects.filter(assessment__in=approved.values("id")).order_by()
+    shared = _shared_criteria()
+    rows = list(
+        responses.exclude(criterion_id__in=shared)
+        .annotate(unit=unit, n=F(NATIONAL_NUMBER))
+        .values("unit", "n")
+        .annotate(
+            answered=Count("id"),
+            not_met=Count("id", filter=~Q(rating=Rating.MET)),
+            not_confirmed=Count("id", filter=~Q(verdict=Verdict.CONFIRMED)),
+        )
+        .values_list("unit", "n", "answered", "not_met", "not_confirmed")
+    )
+    if not shared:
+        return rows
+    per_assessment = (
+        responses.filter(criterion_id__in=shared)
+        .values("assessment_id")
+        .annotate(
+            unit=unit,
+            n=F(NATIONAL_NUMBER),
+            met=Min(Case(When(rating=Rating.MET, then=Value(1)), default=Value(0))),
+            confirmed=Min(Case(When(verdict=Verdict.CONFIRMED, then=Value(1)), default=Value(0))),
+        )
+        .values_list("assessment_id", "unit", "n", "met", "confirmed")
+    )
+    sql, params = per_assessment.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.unit, t.n, COUNT(*), SUM(1 - t.met), SUM(1 - t.confirmed) "  # noqa: S608
+            f"FROM ({sql}) t GROUP BY t.unit, t.n",
+            params,
+        )
+        return rows + cursor.fetchall()
+
+
+def _stats(rows) -> dict:
+    stats: dict = defaultdict(dict)
+    for unit, n, answered, not_met, not_confirmed in rows:
+        row = stats[unit].setdefault(n, {"answered": 0, "not_met": 0, "not_confirmed": 0})
+        row["answered"] += answered
+        row["not_met"] += not_met
+        row["not_confirmed"] += not_confirmed
+    return stats
+
+
 def national_criterion_figures_by_unit(*, assessments: QuerySet, year: int, codes) -> dict[str, list[dict]]:
     """One row per national criterion for each provincial unit of `codes`: of the APPROVED
     assessments of `year` among `assessments`, how many met it (every local criterion mapped onto
@@ -88,21 +168,7 @@ def national_criterion_figures_by_unit(*, assessments: QuerySet, year: int, code
     BY over the responses by unit and national criterion, the national criteria."""
     approved = assessments.filter(year=year, state=State.APPROVED)
     bases = dict(approved.order_by().values_list("province_id").annotate(n=Count("id")))
-    # An assessment meets national criterion N unless one of its responses counted under N is
-    # not rated met: met = assessments answering N - those with a response under N not met.
-    stats: dict = defaultdict(dict)
-    for row in (
-        Response.objects.filter(assessment__in=approved.values("id"))
-        .order_by()
-        .annotate(n=F(NATIONAL_NUMBER), unit=F("assessment__province_id"))
-        .values("unit", "n")
-        .annotate(
-            answered=Count("assessment_id", distinct=True),
-            not_met=Count("assessment_id", distinct=True, filter=~Q(rating=Rating.MET)),
-            not_confirmed=Count("assessment_id", distinct=True, filter=~Q(verdict=Verdict.CONFIRMED)),
-        )
-    ):
-        stats[row["unit"]][row["n"]] = row
+    stats = _stats(_per_assessment(approved, by_unit=True))
     criteria = list(national_criteria().values("number", "text_zh"))
     return {code: _stats_rows(criteria, stats[code], bases.get(code, 0)) for code in codes}
 
@@ -110,18 +176,7 @@ def national_criterion_figures_by_unit(*, assessments: QuerySet, year: int, code
 def national_criterion_figures(*, assessments: QuerySet, year: int) -> list[dict]:
     """The same rows over all of `assessments` at once (one base, not one per unit)."""
     approved = assessments.filter(year=year, state=State.APPROVED)
-    stats = {
-        row["n"]: row
-        for row in Response.objects.filter(assessment__in=approved.values("id"))
-        .order_by()
-        .annotate(n=F(NATIONAL_NUMBER))
-        .values("n")
-        .annotate(
-            answered=Count("assessment_id", distinct=True),
-            not_met=Count("assessment_id", distinct=True, filter=~Q(rating=Rating.MET)),
-            not_confirmed=Count("assessment_id", distinct=True, filter=~Q(verdict=Verdict.CONFIRMED)),
-        )
-    }
+    stats = _stats(_per_assessment(approved, by_unit=False))[""]
     return _stats_rows(list(national_criteria().values("number", "text_zh")), stats, approved.count())
 
 
@@ -132,10 +187,13 @@ def _number(value) -> float | None:
 BINS = 10
 
 
-def province_standard_figures(*, assessments: QuerySet, year: int, province_code: str) -> dict:
-    """What a provincial report adds about its standard: which one applied ("standard") and, for a
-    scored one, its score figures ("scores", None otherwise)."""
-    standard = standard_for(province=province_code, year=year)
+def province_standard_figures(
+    *, assessments: QuerySet, year: int, province_code: str, standard=None
+) -> dict:
+    """What a provincial report adds about its standard: which one applied ("standard", looked up
+    unless given) and, for a scored one, its score figures ("scores", None otherwise)."""
+    if standard is None:
+        standard = standard_for(province=province_code, year=year)
     return {
         "standard": {
             "code": standard.code,

@@ -30,8 +30,10 @@ from collections import Counter, defaultdict
 
 from django.conf import settings
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -54,8 +56,8 @@ from apps.regions.models import Region, RegionLevel
 from apps.regions.selectors import provincial_units
 from apps.review import workflow
 from apps.review.models import Demonstration
-from apps.review.selectors import chain_for
-from apps.standards.selectors import local_standards_in_force
+from apps.review.selectors import chains_for
+from apps.standards.selectors import local_standards_in_force, standards_for
 
 from . import criteria
 from .models import AnnualReport, CompileJob, NationalSnapshot, UnitFigures
@@ -251,6 +253,7 @@ def _lists(assessments, year: int) -> dict[str, dict]:
     )
     decided = (
         assessments.filter(year=year, state__in=[State.APPROVED, State.REVOKED])
+        .annotate(late=ExpressionWrapper(_late_q(year), output_field=BooleanField()))
         .order_by("province_id", "county_id", "community_id")
         .values_list(
             "province_id",
@@ -260,14 +263,12 @@ def _lists(assessments, year: int) -> dict[str, dict]:
             "street__name",
             "state",
             "revoked_at",
-            "first_submitted_at",
-            "submitted_at",
+            "late",
         )
     )
-    deadline = _campaign.community_deadline(year)
-    for province, code, name, county, street, state, revoked_at, first, last in decided:
+    for province, code, name, county, street, state, revoked_at, late in decided:
         entry = {"code": code, "name": name, "county": county, "street": street}
-        if _campaign.is_late(first or last, deadline):
+        if late:
             entry["late"] = True
         if state == State.REVOKED:
             entry["revoked_on"] = _local_date(revoked_at)
@@ -350,6 +351,8 @@ def units_figures_compute(*, year: int, province_codes: list[str] | None = None)
     per_criterion = criteria.national_criterion_figures_by_unit(
         assessments=assessments, year=year, codes=codes
     )
+    chains = chains_for(province_ids=codes, year=year)
+    standards = standards_for(provinces=codes, year=year)
     out = {}
     for unit in units:
         code = unit.code
@@ -368,8 +371,10 @@ def units_figures_compute(*, year: int, province_codes: list[str] | None = None)
             "totals": unit_totals,
             # Per national criterion through the mapping, on the approved assessments.
             "criteria": per_criterion[code],
-            "chain": list(chain_for(province_id=code, year=year)),
-            **criteria.province_standard_figures(assessments=assessments, year=year, province_code=code),
+            "chain": list(chains[code]),
+            **criteria.province_standard_figures(
+                assessments=assessments, year=year, province_code=code, standard=standards[code]
+            ),
             "turnaround_hist": dict(sorted(hist[code].items(), key=lambda kv: int(kv[0]))),
             "cities": _rows(cities[code], names),
             "counties": _rows(counties[code], names, parents),

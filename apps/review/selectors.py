@@ -35,6 +35,16 @@ def chain_for(*, province_id: str, year: int) -> tuple[str, ...]:
     return workflow.chain_from_text(levels or "")
 
 
+def chains_for(*, province_ids, year: int) -> dict[str, tuple[str, ...]]:
+    """`chain_for` of many provincial units at once (one query)."""
+    own = dict(
+        ReviewChain.objects.filter(province_id__in=list(province_ids), year=year).values_list(
+            "province_id", "levels"
+        )
+    )
+    return {code: workflow.chain_from_text(own.get(code) or "") for code in province_ids}
+
+
 def chain_is_frozen(*, province_id: str, year: int) -> bool:
     """A chain is fixed once any assessment of that province and year has been submitted."""
     return Assessment.objects.filter(

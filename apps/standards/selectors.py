@@ -32,6 +32,18 @@ def standard_for(*, province, year: int) -> StandardVersion:
     )
 
 
+def standards_for(*, provinces, year: int) -> dict[str, StandardVersion]:
+    """`standard_for` of many provincial units at once (two queries whatever their number)."""
+    codes = [getattr(p, "pk", p) for p in provinces]
+    national = national_standard()
+    chosen = dict.fromkeys(codes, national)
+    for standard in StandardVersion.objects.filter(
+        province_id__in=codes, year=year, state=StandardState.PUBLISHED
+    ).order_by("province_id", "version"):
+        chosen[standard.province_id] = standard  # the latest version wins
+    return chosen
+
+
 def year_is_frozen(*, province, year: int) -> bool:
     """Once any assessment of the province and year was opened, that year's standard is frozen."""
     from apps.assessments.models import Assessment
