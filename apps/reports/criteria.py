@@ -187,9 +187,7 @@ def _number(value) -> float | None:
 BINS = 10
 
 
-def province_standard_figures(
-    *, assessments: QuerySet, year: int, province_code: str, standard=None
-) -> dict:
+def province_standard_figures(*, assessments: QuerySet, year: int, province_code: str, standard=None) -> dict:
     """What a provincial report adds about its standard: which one applied ("standard", looked up
     unless given) and, for a scored one, its score figures ("scores", None otherwise)."""
     if standard is None:

@@ -190,7 +190,13 @@ def test_the_one_review_form_confirms_and_corrects_scores(scored_submitted, city
     # Criterion 1 confirmed as shown (the self-score 4), criterion 2 corrected without a comment.
     res = client.post(
         url,
-        {"c1-verdict": "confirmed", "c1-comment": "", "c1-score": "4", "c2-verdict": "confirmed", "c2-score": "1"},
+        {
+            "c1-verdict": "confirmed",
+            "c1-comment": "",
+            "c1-score": "4",
+            "c2-verdict": "confirmed",
+            "c2-score": "1",
+        },
         HTTP_X_REQUESTED_WITH="fetch",
     )
     assert res.status_code == 400
