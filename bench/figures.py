@@ -66,26 +66,63 @@ def _ms(seconds: float) -> str:
 # --- 1. Registry import against COPY -------------------------------------------------------
 
 
-def registry_import() -> Row:
+def registry_import() -> list[Row]:
     """import_communities of the national file into an empty registry, against COPY of the same
-    rows into a bare table. The empty registry is a fresh table of the same shape (indexes and
-    foreign keys included) swapped in inside a transaction that is rolled back, so the figure is
-    the same on a fresh database and on one that already holds the data."""
+    rows into a bare table, each the best of three runs. The empty registry is a fresh table of
+    the same shape (indexes and foreign keys included) swapped in inside a transaction that is
+    rolled back, so the figure is the same on a fresh database and on one that already holds the
+    data. Then what the import leaves for after its commit, timed on the last run."""
     raw = gzip.decompress(REGISTRY.read_bytes())
     rows = raw.count(b"\n") - 1
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMP TABLE bench_registry_copy (code text, name text, street_code text, "
-            "area_code text, city_code text, province_code text)"
-        )
-        started = time.perf_counter()
-        cursor.cursor.copy_expert(
-            "COPY bench_registry_copy FROM STDIN WITH (FORMAT csv, HEADER true)", io.BytesIO(raw)
-        )
-        copy_seconds = time.perf_counter() - started
-        cursor.execute("SELECT count(*) FROM bench_registry_copy")
-        copied = cursor.fetchone()[0]
-        cursor.execute("DROP TABLE bench_registry_copy")
+    copies = []
+    for _ in range(3):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMP TABLE bench_registry_copy (code text, name text, street_code text, "
+                "area_code text, city_code text, province_code text)"
+            )
+            started = time.perf_counter()
+            cursor.cursor.copy_expert(
+                "COPY bench_registry_copy FROM STDIN WITH (FORMAT csv, HEADER true)", io.BytesIO(raw)
+            )
+            copies.append(time.perf_counter() - started)
+            cursor.execute("SELECT count(*) FROM bench_registry_copy")
+            copied = cursor.fetchone()[0]
+            cursor.execute("DROP TABLE bench_registry_copy")
+    runs = [_import_into_empty_registry() for _ in range(3)]
+    copy_seconds, import_seconds = min(copies), min(run["import_s"] for run in runs)
+    last = runs[-1]
+    ratio = import_seconds / copy_seconds
+    return [
+        Row(
+            "1. registry import (import_communities, national file) vs COPY",
+            f"{import_seconds:.2f} s",
+            floor=f"{copy_seconds:.2f} s",
+            ratio=ratio,
+            goal="<= 30x COPY",
+            met=ratio <= 30,
+            details={
+                "rows": rows,
+                "copied": copied,
+                "imported": last["imported"],
+                "import_runs_s": [round(run["import_s"], 3) for run in runs],
+                "copy_runs_s": [round(c, 3) for c in copies],
+            },
+        ),
+        Row(
+            "1b. then, after its commit, in the worker: "
+            f"{', '.join(last['finished']['built']) or 'no index'} built, "
+            f"{len(last['finished']['validated'])} foreign keys validated",
+            f"{last['finish_s']:.2f} s",
+            goal="(readers and writers go on meanwhile)",
+            details=last["finished"],
+        ),
+    ]
+
+
+def _import_into_empty_registry() -> dict:
+    from apps.communities.services import registry_indexes_finish
+    from apps.reports import services as reports
 
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
@@ -97,27 +134,29 @@ def registry_import() -> Row:
         cursor.execute("CREATE TABLE communities_community (LIKE bench_community_saved INCLUDING ALL)")
         for name, definition in foreign_keys:
             cursor.execute(f"ALTER TABLE communities_community ADD CONSTRAINT {name}_bench {definition}")
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'communities_community'")
+        indexes_before = {row[0] for row in cursor.fetchall()}
         started = time.perf_counter()
         call_command("import_communities", str(REGISTRY), stdout=StringIO())
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the deferred foreign-key checks, timed
         import_seconds = time.perf_counter() - started
         cursor.execute("SELECT count(*) FROM communities_community")
         imported = cursor.fetchone()[0]
+        # What the import leaves for after its commit (the worker builds it concurrently, nobody
+        # waits for it): timed here too, inside this transaction, so without CONCURRENTLY.
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'communities_community'")
+        deferred = sorted(indexes_before - {row[0] for row in cursor.fetchall()})
+        started = time.perf_counter()
+        finished = registry_indexes_finish(definitions=deferred)
+        finish_seconds = time.perf_counter() - started
         transaction.set_rollback(True)
-    from apps.reports import services as reports
-
     reports._pending.units = {}  # the refresh its rolled-back commit would have run (see figure 6)
-
-    ratio = import_seconds / copy_seconds
-    return Row(
-        "1. registry import (import_communities, national file) vs COPY",
-        f"{import_seconds:.2f} s",
-        floor=f"{copy_seconds:.2f} s",
-        ratio=ratio,
-        goal="<= 30x COPY",
-        met=ratio <= 30,
-        details={"rows": rows, "copied": copied, "imported": imported},
-    )
+    return {
+        "import_s": import_seconds,
+        "imported": imported,
+        "finish_s": finish_seconds,
+        "finished": finished,
+    }
 
 
 # --- 2. Compiling the figures of all units against one SQL query ---------------------------

@@ -238,7 +238,7 @@ def main(argv=None) -> int:
     rows = []
     if 1 in wanted:
         say("figure 1: registry import vs COPY ...")
-        rows.append(figures.registry_import())
+        rows.extend(figures.registry_import())
     if 2 in wanted:
         say("figure 2: compile figures vs one SQL query ...")
         rows.append(figures.compile_figures(args.year))
