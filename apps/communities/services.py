@@ -51,6 +51,8 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     applied: bool = False
     effective_on: dt.date | None = None
+    # Indexes a bulk import left for after its commit (registry_indexes_finish builds them).
+    deferred_indexes: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -610,6 +612,7 @@ def _import_staged(staged, *, filename, province_code, apply, user, effective_on
             cursor,
             effective_on=effective_on,
             rows=len(result.added) + len(result.changed) + len(result.retired),
+            deferred=result.deferred_indexes,
         )
     _record_import(result, filename=filename, province_code=province_code, provinces=provinces, user=user)
     _refresh_figures_after_import(result, provinces)
@@ -634,7 +637,7 @@ BULK_ROWS = 20_000
 
 
 @contextlib.contextmanager
-def _bulk_load(cursor, rows: int):
+def _bulk_load(cursor, rows: int, deferred: list[str]):
     if connection.vendor != "postgresql" or rows < BULK_ROWS:
         yield False
         return
@@ -657,7 +660,8 @@ def _bulk_load(cursor, rows: int):
         cursor.execute(f'DROP INDEX "{name}"')
     yield True  # the registry is locked (ACCESS EXCLUSIVE) until the import commits
     cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-    later = [definition for _name, definition in indexes if " USING gin " in definition]
+    deferred.extend(definition for _name, definition in indexes if " USING gin " in definition)
+    later = list(deferred)
     for _name, definition in indexes:
         if definition not in later:
             cursor.execute(definition)
@@ -705,7 +709,7 @@ def registry_indexes_finish(*, definitions: list[str]) -> dict:
     return {"built": built, "validated": validated}
 
 
-def _apply_staged(cursor, *, effective_on, rows: int) -> list[str]:
+def _apply_staged(cursor, *, effective_on, rows: int, deferred: list[str]) -> list[str]:
     """The writes of an import: one INSERT for the added and changed rows (a plain one into an
     empty, locked registry, else INSERT ... ON CONFLICT), one UPDATE for the retirements. Returns
     the provincial units written to."""
@@ -715,7 +719,7 @@ def _apply_staged(cursor, *, effective_on, rows: int) -> list[str]:
     if connection.vendor != "postgresql":
         now = now.replace(tzinfo=None).isoformat(" ")  # SQLite keeps naive UTC text
     established = effective_on.isoformat() if effective_on else None
-    with _bulk_load(cursor, rows) as locked:
+    with _bulk_load(cursor, rows, deferred) as locked:
         empty = False
         if locked:
             cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {Community._meta.db_table})")  # noqa: S608

@@ -248,8 +248,31 @@ def unit_figures_refresh_on_commit(*, province_id: str, year: int) -> None:
 def _refresh_pending() -> None:
     pending = getattr(_pending, "units", None) or {}
     _pending.units = {}
-    for province_id, year in sorted(pending.items()):
+    if len(pending) == 1:
+        ((province_id, year),) = pending.items()
         unit_figures_refresh(province_id=province_id, years=figures_years_from(year))
+    elif pending:
+        units_figures_refresh(pending=pending)
+
+
+def units_figures_refresh(*, pending: dict[str, int]) -> None:
+    """The refresh of several units at once ({unit: first year}, e.g. after a national import):
+    per year, ONE grouped pass over the units that year concerns (not one per unit), stored under
+    their row locks taken first (in code order, so two such refreshes cannot deadlock), then the
+    national figures of that year composed once."""
+    by_year: dict[int, list[str]] = defaultdict(list)
+    for province_id, first in pending.items():
+        for year in figures_years_from(first):
+            by_year[year].append(province_id)
+    for year, codes in sorted(by_year.items()):
+        codes = sorted(codes)
+        with transaction.atomic():
+            for code in codes:
+                _lock_unit(code, year)
+            computed = selectors.units_figures_compute(year=year, province_codes=codes)
+            for code in codes:
+                _store_unit(province_id=code, year=year, figures=computed[code])
+        national_snapshot_compile(year=year)
 
 
 def figures_refresh_all(*, years=None) -> int:

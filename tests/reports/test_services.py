@@ -194,3 +194,42 @@ def test_a_rolled_back_decision_leaves_no_refresh_for_the_next_commit(django_cap
             services.unit_figures_refresh_on_commit(province_id="310000000000", year=2024)
     assert [c.kwargs["province_id"] for c in refresh.call_args_list] == ["310000000000"]
     assert refresh.call_args.kwargs["years"][0] == 2024
+
+
+def test_an_import_across_units_refreshes_each_in_one_pass_per_year(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    """A registry import touching two units stores both units' figures for every year from the
+    first one it can move, each equal to a direct count of the registry, with one grouped
+    computation per year (not one per unit and year)."""
+    from apps.communities.models import Community
+    from apps.communities.services import community_import
+    from apps.reports import selectors
+    from apps.reports.models import UnitFigures
+
+    path = tmp_path / "registry.csv"
+    path.write_text(
+        "code,name,streetCode\n310104003001,甲社区居委会,310104003\n310104003002,乙社区居委会,310104003\n"
+        "110101001001,多福巷社区居委会,110101001\n",
+        encoding="utf-8",
+    )
+    with (
+        mock.patch.object(
+            selectors, "units_figures_compute", wraps=selectors.units_figures_compute
+        ) as grouped,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        community_import(source=path)
+    years = services.figures_years_from(2020)
+    # (The national composition computes the units never stored yet on its own.)
+    ours = [
+        c
+        for c in grouped.call_args_list
+        if sorted(c.kwargs.get("province_codes") or []) == ["110000000000", SH]
+    ]
+    assert sorted(c.kwargs["year"] for c in ours) == years
+    for code in ("110000000000", SH):
+        for year in years:
+            stored = UnitFigures.objects.get(province_id=code, year=year).summary["totals"]["registered"]
+            assert stored == Community.objects.filter(province_id=code).count()
+    assert NationalSnapshot.objects.get(year=years[-1]).figures["totals"]["registered"] == 3
