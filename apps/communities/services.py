@@ -749,16 +749,13 @@ def _write_staged(cursor, *, established, now, empty: bool) -> list[str]:
             f"county_id = EXCLUDED.county_id, city_id = EXCLUDED.city_id, "
             f"province_id = EXCLUDED.province_id, updated_at = EXCLUDED.updated_at"
         )
-    provinces = set()
+    # The units written to come back from the INSERT itself (on PostgreSQL distinct already).
     if connection.vendor == "postgresql":
-        cursor.execute(
-            f"WITH written AS ({insert} RETURNING province_id) SELECT DISTINCT province_id FROM written",  # noqa: S608
-            [established, now],
-        )
-        provinces.update(row[0] for row in cursor.fetchall())
+        insert = f"WITH written AS ({insert} RETURNING province_id) SELECT DISTINCT province_id FROM written"  # noqa: S608
     else:
-        cursor.execute(insert + " RETURNING province_id", [established, now])
-        provinces.update(row[0] for row in cursor.fetchall())
+        insert += " RETURNING province_id"
+    cursor.execute(insert, [established, now])
+    provinces = {row[0] for row in cursor.fetchall()}
     cursor.execute(
         f"UPDATE {community} SET retired_on = s.retired_on, retirement = s.kind, "  # noqa: S608
         f"successor_id = CASE WHEN s.successor = '' THEN NULL ELSE s.successor END, "

@@ -188,15 +188,37 @@ def _store_unit(*, province_id: str, year: int, figures: dict) -> UnitFigures:
     return row
 
 
-def _lock_unit(province_id: str, year: int) -> None:
-    """Serialize the refreshes of one unit and year: a refresh that waited computes after the
-    previous one committed, so the last write is never computed from older data."""
-    UnitFigures.objects.get_or_create(
-        province_id=province_id, year=year, defaults={"computed_at": timezone.now() - dt.timedelta(days=3650)}
+def _lock_units(codes: list[str], year: int) -> None:
+    """Serialize the refreshes of these units and year: a refresh that waited computes after the
+    previous one committed, so the last write is never computed from older data. Rows missing
+    are created first; the locks are taken in one query, in code order (two refreshes of
+    overlapping units cannot deadlock)."""
+    stale = timezone.now() - dt.timedelta(days=3650)
+    UnitFigures.objects.bulk_create(
+        [UnitFigures(province_id=code, year=year, computed_at=stale) for code in codes], ignore_conflicts=True
     )
-    UnitFigures.objects.select_for_update().filter(province_id=province_id, year=year).values_list(
-        "pk"
-    ).first()
+    list(
+        UnitFigures.objects.select_for_update()
+        .filter(province_id__in=codes, year=year)
+        .order_by("province_id")
+        .values_list("pk", flat=True)
+    )
+
+
+def _refresh_year(year: int, codes: list[str] | None = None) -> int:
+    """One year's figures of `codes` (every unit when None), in one transaction: locked, computed
+    in ONE grouped pass, stored (with their draft reports). Returns the units stored."""
+    with transaction.atomic():
+        locked = (
+            sorted(codes) if codes is not None else list(provincial_units().values_list("code", flat=True))
+        )
+        _lock_units(locked, year)
+        computed = selectors.units_figures_compute(
+            year=year, province_codes=None if codes is None else locked
+        )
+        for code in locked:
+            _store_unit(province_id=code, year=year, figures=computed[code])
+    return len(locked)
 
 
 def unit_figures_refresh(*, province_id: str, years, compose_national: bool = True) -> None:
@@ -207,10 +229,7 @@ def unit_figures_refresh(*, province_id: str, years, compose_national: bool = Tr
     national snapshot while it is composed). Anyone's decision may trigger it: it reads and
     writes figures only. A year's figures are computed and stored in one transaction."""
     for year in sorted(set(years)):
-        with transaction.atomic():
-            _lock_unit(province_id, year)
-            figures = selectors.unit_figures_compute(year=year, province_code=province_id)
-            _store_unit(province_id=province_id, year=year, figures=figures)
+        _refresh_year(year, [province_id])
         if compose_national:
             national_snapshot_compile(year=year)
 
@@ -257,21 +276,14 @@ def _refresh_pending() -> None:
 
 def units_figures_refresh(*, pending: dict[str, int]) -> None:
     """The refresh of several units at once ({unit: first year}, e.g. after a national import):
-    per year, ONE grouped pass over the units that year concerns (not one per unit), stored under
-    their row locks taken first (in code order, so two such refreshes cannot deadlock), then the
+    per year, ONE grouped pass over the units that year concerns (not one per unit), then the
     national figures of that year composed once."""
     by_year: dict[int, list[str]] = defaultdict(list)
     for province_id, first in pending.items():
         for year in figures_years_from(first):
             by_year[year].append(province_id)
     for year, codes in sorted(by_year.items()):
-        codes = sorted(codes)
-        with transaction.atomic():
-            for code in codes:
-                _lock_unit(code, year)
-            computed = selectors.units_figures_compute(year=year, province_codes=codes)
-            for code in codes:
-                _store_unit(province_id=code, year=year, figures=computed[code])
+        _refresh_year(year, codes)
         national_snapshot_compile(year=year)
 
 
@@ -281,12 +293,7 @@ def figures_refresh_all(*, years=None) -> int:
     `manage.py refresh_figures`, the demo data and the bench. Returns the rows written."""
     written = 0
     for year in sorted(set(years or selectors.figure_years())):
-        computed = selectors.units_figures_compute(year=year)
-        for province_id, figures in computed.items():
-            with transaction.atomic():
-                _lock_unit(province_id, year)
-                _store_unit(province_id=province_id, year=year, figures=figures)
-            written += 1
+        written += _refresh_year(year)
         national_snapshot_compile(year=year)
     return written
 

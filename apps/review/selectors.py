@@ -27,22 +27,16 @@ from .models import ReviewChain
 
 def chain_for(*, province_id: str, year: int) -> tuple[str, ...]:
     """The review levels of a provincial unit and year: its own chain, else the national default."""
-    levels = (
-        ReviewChain.objects.filter(province_id=province_id, year=year)
-        .values_list("levels", flat=True)
-        .first()
-    )
-    return workflow.chain_from_text(levels or "")
+    return chains_for(province_ids=[province_id], year=year)[province_id]
 
 
 def chains_for(*, province_ids, year: int) -> dict[str, tuple[str, ...]]:
     """`chain_for` of many provincial units at once (one query)."""
+    codes = list(province_ids)
     own = dict(
-        ReviewChain.objects.filter(province_id__in=list(province_ids), year=year).values_list(
-            "province_id", "levels"
-        )
+        ReviewChain.objects.filter(province_id__in=codes, year=year).values_list("province_id", "levels")
     )
-    return {code: workflow.chain_from_text(own.get(code) or "") for code in province_ids}
+    return {code: workflow.chain_from_text(own.get(code) or "") for code in codes}
 
 
 def chain_is_frozen(*, province_id: str, year: int) -> bool:

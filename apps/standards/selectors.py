@@ -22,9 +22,7 @@ def standard_for(*, province, year: int) -> StandardVersion:
     """The standard a community of `province` fills for `year`: the province's published local
     standard of that year (its latest version), else the national trial standard. One query."""
     province_id = getattr(province, "pk", province)
-    local = (
-        Q(province_id=province_id, year=year, state=StandardState.PUBLISHED) if province_id else Q(pk__in=[])
-    )
+    local = _in_force_q([province_id], year) if province_id else Q(pk__in=[])
     return (
         StandardVersion.objects.filter(local | Q(code=NATIONAL_CODE))
         .order_by(F("province").asc(nulls_last=True), "-version")
@@ -32,15 +30,21 @@ def standard_for(*, province, year: int) -> StandardVersion:
     )
 
 
+def _in_force_q(province_ids, year: int) -> Q:
+    """The local standards a province's communities may fill for `year`: its published versions of
+    that year (the latest of them is in force); of every province when `province_ids` is None."""
+    provinces = Q(province__isnull=False) if province_ids is None else Q(province_id__in=province_ids)
+    return provinces & Q(year=year, state=StandardState.PUBLISHED)
+
+
 def standards_for(*, provinces, year: int) -> dict[str, StandardVersion]:
     """`standard_for` of many provincial units at once (two queries whatever their number)."""
     codes = [getattr(p, "pk", p) for p in provinces]
-    national = national_standard()
-    chosen = dict.fromkeys(codes, national)
-    for standard in StandardVersion.objects.filter(
-        province_id__in=codes, year=year, state=StandardState.PUBLISHED
-    ).order_by("province_id", "version"):
-        chosen[standard.province_id] = standard  # the latest version wins
+    chosen = dict.fromkeys(codes, national_standard())
+    for standard in StandardVersion.objects.filter(_in_force_q(codes, year)).order_by(
+        "province_id", "version"
+    ):
+        chosen[standard.province_id] = standard  # ascending versions: the latest wins
     return chosen
 
 
@@ -119,7 +123,7 @@ def local_standards_in_force(*, year: int) -> list[dict]:
     """Every province's local standard in force for `year` (its latest published version), as
     plain JSON for the national snapshot: which provinces use one, and their pass marks."""
     rows = (
-        StandardVersion.objects.filter(year=year, state=StandardState.PUBLISHED, province__isnull=False)
+        StandardVersion.objects.filter(_in_force_q(None, year))
         .order_by("province_id", "-version")
         .annotate(criteria_count=criteria_count())
         .values(
