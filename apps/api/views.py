@@ -49,7 +49,10 @@ class TokenView(APIView):
     """POST: exchange a username and password for a new API token, valid API_TOKEN_DAYS days (the key
     is shown once). DELETE: revoke the token of this request (with a session: all your tokens)."""
 
-    throttle_classes = [TokenThrottle]
+    def get_throttles(self):
+        # Sign-ins are throttled per address; revoking one's token never shares their count (a
+        # client locked out by guesses at its address can still revoke a leaked token).
+        return [TokenThrottle()] if self.request.method == "POST" else []
 
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
@@ -84,7 +87,8 @@ class TokenView(APIView):
                 _("Sign in on the portal and choose your own password first; then ask for a token."),
                 code="password_change_required",
             )
-        if twofactor.required_for(user):
+        two_factor = twofactor.required_for(user)
+        if two_factor:
             if not twofactor.is_enrolled(user):
                 raise ServiceError(
                     _("Set up two-factor sign-in on the portal first, then send its code as otp."),
@@ -96,7 +100,9 @@ class TokenView(APIView):
                     code="otp_required",
                     field="otp",
                 )
-        token, key = token_services.issue_token(user=user, name=data.validated_data.get("name", ""))
+        token, key = token_services.issue_token(
+            user=user, name=data.validated_data.get("name", ""), two_factor=two_factor
+        )
         return Response({"token": key, "expires": token.expires})
 
     @extend_schema(
