@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts import twofactor
+from apps.accounts.capabilities import can_manage_registry
 from apps.assessments import selectors as assessment_selectors
 from apps.assessments import services as assessment_services
 from apps.assessments.evidence_views import evidence_file_response
@@ -27,7 +28,7 @@ from apps.assessments.models import Assessment, Evidence
 from apps.communities import services as community_services
 from apps.communities.models import Community
 from apps.core.converters import CODE_REGEX, ID_REGEX, NUMBER_REGEX
-from apps.core.errors import ServiceError
+from apps.core.errors import ForbiddenError, ServiceError
 from apps.core.viewsets import ScopedViewSet
 from apps.regions.models import Region
 from apps.reports import selectors as report_selectors
@@ -268,6 +269,9 @@ class CommunityViewSet(
     @action(detail=True, methods=["post"], url_path="retire")
     def retire(self, request, code=None, **kwargs):
         community = self.get_object()
+        # Who may retire it is answered before what was sent is checked (403 before any 400).
+        if not can_manage_registry(request.user, community.province_id):
+            raise ForbiddenError(_("Only provincial staff can change the community registry."))
         data = s.CommunityRetireSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         community = community_services.community_retire(
