@@ -296,6 +296,10 @@ def test_a_token_issued_before_the_user_enrolled_stops_working(who, xuhui_commun
     assert _token_works(after) == 200
     assert ApiToken.objects.get(user=user, name="after").two_factor
     assert not ApiToken.objects.get(user=user, name="before").two_factor
+    # The token endpoint asks the enrolled user for the code too.
+    creds = {"username": user.username, "password": PASSWORD}
+    refused = APIClient().post("/api/v1/auth/token/", creds)
+    assert refused.status_code == 400 and refused.json()["code"] == "otp_required"
 
 
 # Who may reset whose two-factor sign-in: the level above, by the rule of the account pages.
