@@ -26,3 +26,7 @@ class AccountsConfig(AppConfig):
         post_delete.connect(
             record_unlock, sender=AccessAttempt, weak=False, dispatch_uid="accounts.record_unlock"
         )
+
+        from .twofactor import connect_device_receivers
+
+        connect_device_receivers()

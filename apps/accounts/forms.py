@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.regions.models import Region
 
+ONE_TIME_BACKEND = "apps.accounts.backends.OneTimePasswordBackend"
+
 
 class LoginForm(AuthenticationForm):
     error_messages = {
@@ -19,17 +21,35 @@ class LoginForm(AuthenticationForm):
         try:
             return super().clean()
         except forms.ValidationError:
-            # Say so when the one-time password was right but is too old (apps.accounts.onetime).
+            # Say so when the one-time password was right but is used up or too old
+            # (apps.accounts.onetime), and whom to ask for a new one.
             from . import onetime
             from .models import User
+            from .services import ONE_TIME_USED_MESSAGE
 
             username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
             user = User.objects.filter(username=username).first() if username and password else None
-            if user is not None and onetime.matches(user, password) and onetime.is_expired(user):
-                raise forms.ValidationError(
-                    self.error_messages["one_time_expired"], code="one_time_expired"
-                ) from None
+            if user is not None and onetime.matches(user, password):
+                if onetime.is_used(user):
+                    raise forms.ValidationError(ONE_TIME_USED_MESSAGE, code="one_time_used") from None
+                if onetime.is_expired(user):
+                    raise forms.ValidationError(
+                        self.error_messages["one_time_expired"], code="one_time_expired"
+                    ) from None
             raise
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if getattr(user, "backend", "") == ONE_TIME_BACKEND:
+            # This sign-in uses the one-time password up: it signs in once.
+            from apps.core.errors import ServiceError
+
+            from .services import account_one_time_sign_in
+
+            try:
+                account_one_time_sign_in(user=user)
+            except ServiceError as error:
+                raise forms.ValidationError(error.message, code=error.code) from None
 
 
 class AccountFilterForm(forms.Form):

@@ -48,6 +48,13 @@ class User(AbstractUser):
     # kept, with its expiry (apps.accounts.onetime); cleared once the user has set a password.
     one_time_hash = models.CharField(max_length=64, blank=True, editable=False)
     one_time_expires = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the one-time password signed in: it signs in once (apps.accounts.onetime.consume).
+    one_time_used = models.DateTimeField(null=True, blank=True, editable=False)
+    # Since when the user has a confirmed two-factor device (null: none). Kept by every device write
+    # (apps.accounts.twofactor): the sign-in gate reads it without a query on every request.
+    two_factor_since = models.DateTimeField(
+        _("Two-factor sign-in since"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("User")

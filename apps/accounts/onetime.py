@@ -38,6 +38,7 @@ def issue(user, code: str | None = None, *, now=None) -> str:
     code = code or new_code()
     user.one_time_hash = code_hash(code)
     user.one_time_expires = (now or timezone.now()) + timedelta(days=one_time_days())
+    user.one_time_used = None
     user.set_unusable_password()
     user.must_change_password = True
     return code
@@ -47,6 +48,10 @@ def matches(user, code: str) -> bool:
     return bool(user.one_time_hash) and hmac.compare_digest(user.one_time_hash, code_hash(code or ""))
 
 
+def is_used(user) -> bool:
+    return user.one_time_used is not None
+
+
 def is_expired(user, *, now=None) -> bool:
     return user.one_time_expires is None or user.one_time_expires <= (now or timezone.now())
 
@@ -54,3 +59,4 @@ def is_expired(user, *, now=None) -> bool:
 def clear(user) -> None:
     user.one_time_hash = ""
     user.one_time_expires = None
+    user.one_time_used = None

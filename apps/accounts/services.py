@@ -6,10 +6,16 @@ import contextvars
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.errors import ServiceError
 from apps.core.models import TraceAction, TraceKind
 from apps.core.trace import trace_append
 
 from .models import User
+
+ONE_TIME_USED_MESSAGE = _(
+    "This one-time password has already been used to sign in: it works only once. Ask the level above "
+    "you (your street office, county, city or provincial housing department) for a new one."
+)
 
 SCOPE_FIELDS = ("role", "region_id", "community_id", "is_staff", "is_superuser")
 TRACKED_FIELDS = ("username", "display_name", "email", "first_name", "last_name", *SCOPE_FIELDS)
@@ -119,6 +125,24 @@ def account_password_change(*, user: User, new_password: str) -> User:
     user.password = row.password
     user.must_change_password = False
     return row
+
+
+def account_one_time_sign_in(*, user: User) -> None:
+    """The one-time password of `user` just signed in: it is used up (a second sign-in with it is
+    refused). One conditional UPDATE, so that two sign-ins racing with the same password cannot both
+    pass: the loser gets ServiceError(code="one_time_used"). Called by the sign-in form only (not by
+    the token endpoint, which refuses such accounts without using their password up)."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    updated = (
+        User.objects.filter(pk=user.pk, one_time_used__isnull=True)
+        .exclude(one_time_hash="")
+        .update(one_time_used=now)
+    )
+    if not updated:
+        raise ServiceError(ONE_TIME_USED_MESSAGE, code="one_time_used")
+    user.one_time_used = now
 
 
 def account_reset_by_manager(*, actor: User, user: User) -> str:

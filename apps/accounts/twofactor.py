@@ -1,10 +1,18 @@
-"""Two-factor sign-in (django-otp, TOTP plus ten single-use recovery codes) for the roles listed in
-settings.TWO_FACTOR_ROLES (empty: off). When on, such users (and every staff user, for the admin
-site) must enrol a TOTP device and enter a code after their password; until then the only pages
-they reach are the enrolment/verification pages, the logout and the language switch.
+"""Two-factor sign-in (django-otp, TOTP plus ten single-use recovery codes).
 
-`twofactor_reset(*, actor, user)` deletes a user's devices (they enrol again at the next sign-in)
-and records it in the account history."""
+Who is asked for a code: every user who enrolled (whatever their role), and, when
+settings.TWO_FACTOR_ROLES lists roles, the users of those roles and every staff user (for the admin
+site), who must enrol first. Until they have given the code, the only pages they reach are the
+enrolment/verification pages, the logout and the language switch; an API token issued without a
+code stops working (apps.api.authentication).
+
+Whether a user is enrolled is read on every request: the column `User.two_factor_since` holds it,
+kept by every write of a device (the services below, the admin, a shell) through the receivers at
+the end of this module, so that the gate costs no query and no device escapes it.
+
+`twofactor_reset(*, actor, user, code)` deletes a user's devices: the level above for an account
+below it (apps.accounts.managing), the user for their own only with a current code or a recovery
+code. Recorded in the account history."""
 
 import io
 from urllib.parse import quote
@@ -21,10 +29,10 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from apps.core.errors import ForbiddenError, NotFoundError, ServiceError, error_body
+from apps.core.errors import ServiceError, error_body
 from apps.core.models import TraceAction
 
-from .models import Role, User
+from .models import User
 from .services import _append
 
 RECOVERY_CODES = 10
@@ -40,11 +48,17 @@ def roles() -> set[str]:
     return {r.strip() for r in getattr(settings, "TWO_FACTOR_ROLES", []) if r.strip()}
 
 
+def role_requires(user) -> bool:
+    """Does TWO_FACTOR_ROLES require a second factor of this user (its role, or staff)?"""
+    return enabled() and (user.role in roles() or user.is_staff)
+
+
 def required_for(user) -> bool:
-    """Does this signed-in user need a second factor?"""
-    if not enabled() or not getattr(user, "is_authenticated", False):
+    """Does this signed-in user need a second factor? Yes once enrolled, whatever the settings;
+    otherwise when the role requires it. No query (User.two_factor_since)."""
+    if not getattr(user, "is_authenticated", False):
         return False
-    return user.role in roles() or user.is_staff
+    return user.two_factor_since is not None or role_requires(user)
 
 
 def is_enrolled(user) -> bool:
@@ -145,43 +159,68 @@ def verify_code(user, code: str) -> bool:
     return any(d.verify_token(code) for d in devices_for_user(user, confirmed=True, for_verify=True))
 
 
-# --- reset by the level above ---------------------------------------------------------------
+# --- reset: by the level above, or one's own with a code -------------------------------------
+
+
+def reset_check(actor, user) -> None:
+    """The rule for resetting `user`'s two-factor sign-in, as the account pages manage accounts
+    (apps.accounts.managing): outside the actor's scope NotFoundError, in scope at or above the
+    actor's level (a peer, the level above) ForbiddenError. One's own account is not refused here:
+    it needs a code (`twofactor_reset`)."""
+    if actor.pk == user.pk:
+        return
+    from .managing import account_manage_check
+
+    account_manage_check(actor, user)
 
 
 def may_reset(actor, user) -> bool:
-    """An administrator, or the provincial department of the user's province."""
-    if actor.role == Role.ADMIN:
-        return True
-    if actor.role != Role.PROVINCE or not actor.region_id:
+    """May `actor` reset another account's two-factor sign-in (the level above it)?"""
+    if actor.pk == user.pk:
         return False
-    from .services import account_province_id
+    try:
+        reset_check(actor, user)
+    except ServiceError:
+        return False
+    return True
 
-    return account_province_id(user) == actor.region_id
 
-
-@transaction.atomic
-def twofactor_reset(*, actor, user: User) -> int:
-    """Delete every OTP device of `user` (they enrol again at their next sign-in); recorded in the
-    account history with the acting user. Refused (ForbiddenError) outside the actor's rights."""
-    if not may_reset(actor, user):
-        if actor.role == Role.PROVINCE:
-            raise NotFoundError(_("No such account."))
-        raise ForbiddenError(_("You may not reset two-factor sign-in."))
-    deleted = 0
-    for device in devices_for_user(user, confirmed=None):
-        device.delete()
-        deleted += 1
-    _append(
-        actor=actor, user=user, action=TraceAction.CHANGED, data={"two_factor": "reset", "devices": deleted}
-    )
+def twofactor_reset(*, actor, user: User, code: str = "") -> int:
+    """Delete every OTP device of `user` (asked again at their next sign-in only if their role
+    requires it); recorded in the account history with the acting user, in one transaction.
+    Another account: the level above only (NotFoundError outside its scope, ForbiddenError at or
+    above its level). One's own: only with a current code or a recovery code (ServiceError on the
+    field `code`; checked before the transaction, so that a wrong code still counts towards the
+    device's throttle)."""
+    reset_check(actor, user)
+    if actor.pk == user.pk and not verify_code(user, code):
+        raise ServiceError(
+            _(
+                "Enter the current code from your authenticator app or one of your recovery codes: "
+                "without it your two-factor sign-in cannot be reset."
+            ),
+            code="invalid_otp",
+            field="code",
+        )
+    with transaction.atomic():
+        deleted = 0
+        for device in devices_for_user(user, confirmed=None):
+            device.delete()
+            deleted += 1
+        _append(
+            actor=actor,
+            user=user,
+            action=TraceAction.CHANGED,
+            data={"two_factor": "reset", "devices": deleted},
+        )
     return deleted
 
 
 # --- the gate -------------------------------------------------------------------------------
 
+TWO_FACTOR_PAGES = ("/accounts/security/twofactor/setup/", "/accounts/security/twofactor/verify/")
 ALWAYS_ALLOWED = (
-    "/accounts/security/twofactor/setup/",
-    "/accounts/security/twofactor/verify/",
+    *TWO_FACTOR_PAGES,
     "/accounts/logout/",
     "/i18n/",
     "/static/",
@@ -219,3 +258,33 @@ class TwoFactorMiddleware:
         ):
             target += "?next=" + quote(nxt)
         return redirect(target)
+
+
+# --- the column the gate reads ----------------------------------------------------------------
+
+
+def _device_saved(sender, instance, **kwargs):
+    if instance.confirmed:
+        from django.utils import timezone
+
+        User.objects.filter(pk=instance.user_id, two_factor_since__isnull=True).update(
+            two_factor_since=timezone.now()
+        )
+    else:
+        _device_deleted(sender, instance)
+
+
+def _device_deleted(sender, instance, **kwargs):
+    user = User.objects.filter(pk=instance.user_id, two_factor_since__isnull=False).first()
+    if user is not None and not is_enrolled(user):
+        User.objects.filter(pk=user.pk).update(two_factor_since=None)
+
+
+def connect_device_receivers() -> None:
+    """Keep User.two_factor_since in step with the confirmed devices, whoever writes them."""
+    from django.db.models.signals import post_delete, post_save
+
+    for model in (TOTPDevice, StaticDevice):
+        name = model._meta.label_lower
+        post_save.connect(_device_saved, sender=model, dispatch_uid=f"twofactor_since_save_{name}")
+        post_delete.connect(_device_deleted, sender=model, dispatch_uid=f"twofactor_since_delete_{name}")

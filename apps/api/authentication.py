@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
+from apps.accounts import twofactor
+
 from .models import ApiToken, hash_key
 
 # last_used is written at most this often per token.
@@ -33,6 +35,15 @@ class ExpiringTokenAuthentication(TokenAuthentication):
             )
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("This account is deactivated."))
+        if not token.two_factor and twofactor.required_for(token.user):
+            # Issued before two-factor sign-in applied to the user (the role was switched on in
+            # TWO_FACTOR_ROLES, or the user enrolled): a password alone no longer makes a token.
+            raise exceptions.AuthenticationFailed(
+                _(
+                    "This token was issued without a two-factor code and two-factor sign-in now applies "
+                    "to this account: obtain a new one at POST /api/v1/auth/token/ with your code as otp."
+                )
+            )
         # One conditional UPDATE on every request (the same query count whatever the last use was);
         # it writes only when the stored time is older than LAST_USED_PRECISION.
         ApiToken.objects.filter(

@@ -24,6 +24,9 @@ class ApiToken(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     expires = models.DateTimeField(_("expires"))
     last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+    # Issued after a second factor (the token endpoint's otp, or a verified session): a token issued
+    # without one stops working once two-factor sign-in applies to its user (apps.api.authentication).
+    two_factor = models.BooleanField(_("issued with two-factor sign-in"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("API token")

@@ -1,4 +1,5 @@
-"""Schema post-processing: every operation documents the JSON error shape for each error status."""
+"""Schema post-processing: every operation documents the JSON error shape for each error status, and
+every file download is also described as application/octet-stream."""
 
 ERROR_STATUSES = {
     "400": ("请求无效(含字段错误)/ Invalid request, with the fields at fault", True),
@@ -45,8 +46,60 @@ def _mark_required_bodies(operation: dict, components: dict) -> None:
         body["required"] = True
 
 
+BINARY = {"type": "string", "format": "binary"}
+OCTET_STREAM = "application/octet-stream"
+
+
+def _describe_downloads_as_bytes(responses: dict) -> None:
+    """A response whose every media type is a binary file (a PDF, an evidence photo or document) is
+    also listed as application/octet-stream, the one binary type every client generator knows (they
+    skip application/pdf or image/png, leaving a download without a function to call). The server
+    still answers with the file's own type, which stays listed first."""
+    for response in responses.values():
+        content = response.get("content") if isinstance(response, dict) else None
+        if (
+            content
+            and OCTET_STREAM not in content
+            and all(m.get("schema") == BINARY for m in content.values())
+        ):
+            content[OCTET_STREAM] = {"schema": dict(BINARY)}
+
+
+def _walk(node):
+    """Every schema object inside `node` (properties, items, parts), depth first."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)
+
+
+def _strict_nullable_references(result: dict, components: dict) -> None:
+    """drf-spectacular writes a nullable reference as {"allOf": [{"$ref": X}], "nullable": true}.
+    OpenAPI 3.0.3 says `nullable` adds null only to the values of a schema's own `type`: strict
+    validators then refuse null there (X has no null). Written as oneOf [X, NullEnum] instead, which
+    every reading accepts, as drf-spectacular itself writes nullable choice fields."""
+    rewritten = False
+    for node in _walk(result):
+        parts = node.get("allOf")
+        if (
+            node.get("nullable") is True
+            and isinstance(parts, list)
+            and len(parts) == 1
+            and "$ref" in parts[0]
+        ):
+            del node["allOf"]
+            node["oneOf"] = [parts[0], {"$ref": "#/components/schemas/NullEnum"}]
+            rewritten = True
+    if rewritten:
+        components.setdefault("NullEnum", {"enum": [None]})
+
+
 def add_error_responses(result, generator, request, public):
     components = result.setdefault("components", {}).setdefault("schemas", {})
+    _strict_nullable_references(result, components)
     components["Error"] = ERROR_SCHEMA
     ref = {"$ref": "#/components/schemas/Error"}
     for methods in result.get("paths", {}).values():
@@ -55,6 +108,7 @@ def add_error_responses(result, generator, request, public):
                 continue
             _mark_required_bodies(operation, components)
             responses = operation["responses"]
+            _describe_downloads_as_bytes(responses)
             for code, (text, writes_only) in ERROR_STATUSES.items():
                 if writes_only and method == "get" and code != "400":
                     continue

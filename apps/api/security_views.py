@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts import twofactor
-from apps.accounts.models import Role, User
+from apps.accounts.managing import can_manage_accounts
+from apps.accounts.models import User
 from apps.core.errors import NotFoundError, ServiceError
 
 from . import selectors, services
@@ -33,7 +34,10 @@ def tokens(request):
     new_key = None
     if request.method == "POST" and form.is_valid():
         try:
-            _token, new_key = services.issue_token(user=request.user, name=form.cleaned_data["name"])
+            # A session that gave its second factor issues tokens that keep working under it.
+            _token, new_key = services.issue_token(
+                user=request.user, name=form.cleaned_data["name"], two_factor=request.user.is_verified()
+            )
             form = TokenForm()
         except ServiceError as error:
             form.add_error(error.field, error.message)
@@ -85,7 +89,9 @@ def twofactor_setup(request):
     """Enrol a TOTP device: QR code (inline SVG) and the secret as text; the first code confirms it
     and the ten recovery codes are shown once."""
     user = request.user
-    if twofactor.is_enrolled(user) and not (user.is_verified() or not twofactor.required_for(user)):
+    enrolled = twofactor.is_enrolled(user)
+    if enrolled and not user.is_verified():
+        # Replacing the authenticator needs the current one first.
         return redirect("security:twofactor-verify")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -103,7 +109,8 @@ def twofactor_setup(request):
         "qr_svg": twofactor.qr_svg(device),
         "secret": twofactor.secret_text(device),
         "next": _next_url(request),
-        "enrolled": twofactor.is_enrolled(user),
+        "enrolled": enrolled,
+        "role_requires": twofactor.role_requires(user),
     }
     return render(request, "security/twofactor_setup.html", context)
 
@@ -126,20 +133,41 @@ def twofactor_verify(request):
     return render(request, "security/twofactor_verify.html", {"form": form, "next": _next_url(request)})
 
 
+class ResetCodeForm(CodeForm):
+    """One's own reset: the current code or a recovery code."""
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def twofactor_reset(request, pk):
-    """An administrator, or the provincial department of the user's province, resets a user's
-    two-factor sign-in (another province's account: 404; other roles: 403)."""
+    """Reset an account's two-factor sign-in: the level above for an account below it, by the rule
+    of the account pages (outside the scope 404; a peer or an account above 403); one's own with a
+    current code or a recovery code."""
     actor = request.user
-    if actor.role not in (Role.ADMIN, Role.PROVINCE):
-        raise PermissionDenied
-    target = get_object_or_404(User.objects.select_related("region", "community"), pk=pk)
-    if not twofactor.may_reset(actor, target):
+    own = pk == actor.pk
+    target = actor if own else User.objects.select_related("region", "community").filter(pk=pk).first()
+    if target is None:
+        if not can_manage_accounts(actor):
+            raise PermissionDenied
         raise Http404
-    if request.method == "POST":
-        twofactor.twofactor_reset(actor=actor, user=target)
-        messages.success(request, _("Two-factor sign-in of %(user)s was reset.") % {"user": target.username})
-        return redirect("security:twofactor-reset", pk=target.pk)
-    context = {"target": target, "enrolled": twofactor.is_enrolled(target)}
-    return render(request, "security/twofactor_reset.html", context)
+    twofactor.reset_check(actor, target)  # NotFoundError: 404, ForbiddenError: 403 (middleware)
+    form = ResetCodeForm(request.POST or None) if own else None
+    status = 200
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            twofactor.twofactor_reset(actor=actor, user=target, code=form.cleaned_data["code"] if own else "")
+        except ServiceError as error:
+            form.add_error(error.field, error.message)
+            status = 400
+        else:
+            if own:
+                messages.success(request, _("Your two-factor sign-in was reset."))
+                return redirect("security:twofactor-setup")
+            messages.success(
+                request, _("Two-factor sign-in of %(user)s was reset.") % {"user": target.username}
+            )
+            return redirect("security:twofactor-reset", pk=target.pk)
+    elif request.method == "POST":
+        status = 400
+    context = {"target": target, "own": own, "form": form, "enrolled": twofactor.is_enrolled(target)}
+    return render(request, "security/twofactor_reset.html", context, status=status)

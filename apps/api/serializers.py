@@ -213,7 +213,9 @@ class CommunitySerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field({"type": "string", "enum": list(Retirement.values), "nullable": True})
+    # Strict OpenAPI 3.0.3 validators: a nullable enum lists null among its values (drf-spectacular
+    # then writes oneOf [the enum, NullEnum]).
+    @extend_schema_field({"type": "string", "enum": [*Retirement.values, None], "nullable": True})
     def get_retirement(self, obj):
         return obj.retirement or None
 
@@ -330,7 +332,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
     def get_state_label(self, obj) -> str:
         return workflow.status_label(obj)
 
-    @extend_schema_field({"type": "string", "enum": list(workflow.LEVEL_KEYS), "nullable": True})
+    @extend_schema_field({"type": "string", "enum": [*workflow.LEVEL_KEYS, None], "nullable": True})
     def get_review_level(self, obj):
         return obj.review_level or None
 

@@ -13,8 +13,10 @@ from apps.core.text import text_check
 from .models import ApiToken, hash_key
 
 
-def issue_token(*, user, name: str = "") -> tuple[ApiToken, str]:
-    """A new token for the user; returns it with its key (shown once, never stored)."""
+def issue_token(*, user, name: str = "", two_factor: bool = False) -> tuple[ApiToken, str]:
+    """A new token for the user; returns it with its key (shown once, never stored). `two_factor`:
+    the caller checked a second factor (a code, a verified session); a token issued without one
+    stops working once two-factor sign-in applies to the user (apps.api.authentication)."""
     name = text_check(name, field="name", label=_("Token name")).strip()[:100]
     key = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
@@ -22,6 +24,7 @@ def issue_token(*, user, name: str = "") -> tuple[ApiToken, str]:
         name=name,
         key_hash=hash_key(key),
         prefix=key[:8],
+        two_factor=two_factor,
         expires=timezone.now() + timedelta(days=settings.API_TOKEN_DAYS),
     )
     return token, key

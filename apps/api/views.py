@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts import twofactor
+from apps.accounts.capabilities import can_manage_registry
 from apps.assessments import selectors as assessment_selectors
 from apps.assessments import services as assessment_services
 from apps.assessments.evidence_views import evidence_file_response
@@ -27,7 +28,7 @@ from apps.assessments.models import Assessment, Evidence
 from apps.communities import services as community_services
 from apps.communities.models import Community
 from apps.core.converters import CODE_REGEX, ID_REGEX, NUMBER_REGEX
-from apps.core.errors import ServiceError
+from apps.core.errors import ForbiddenError, ServiceError
 from apps.core.viewsets import ScopedViewSet
 from apps.regions.models import Region
 from apps.reports import selectors as report_selectors
@@ -49,7 +50,10 @@ class TokenView(APIView):
     """POST: exchange a username and password for a new API token, valid API_TOKEN_DAYS days (the key
     is shown once). DELETE: revoke the token of this request (with a session: all your tokens)."""
 
-    throttle_classes = [TokenThrottle]
+    def get_throttles(self):
+        # Sign-ins are throttled per address; revoking one's token never shares their count (a
+        # client locked out by guesses at its address can still revoke a leaked token).
+        return [TokenThrottle()] if self.request.method == "POST" else []
 
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
@@ -84,7 +88,8 @@ class TokenView(APIView):
                 _("Sign in on the portal and choose your own password first; then ask for a token."),
                 code="password_change_required",
             )
-        if twofactor.required_for(user):
+        two_factor = twofactor.required_for(user)
+        if two_factor:
             if not twofactor.is_enrolled(user):
                 raise ServiceError(
                     _("Set up two-factor sign-in on the portal first, then send its code as otp."),
@@ -96,7 +101,9 @@ class TokenView(APIView):
                     code="otp_required",
                     field="otp",
                 )
-        token, key = token_services.issue_token(user=user, name=data.validated_data.get("name", ""))
+        token, key = token_services.issue_token(
+            user=user, name=data.validated_data.get("name", ""), two_factor=two_factor
+        )
         return Response({"token": key, "expires": token.expires})
 
     @extend_schema(
@@ -262,6 +269,9 @@ class CommunityViewSet(
     @action(detail=True, methods=["post"], url_path="retire")
     def retire(self, request, code=None, **kwargs):
         community = self.get_object()
+        # Who may retire it is answered before what was sent is checked (403 before any 400).
+        if not can_manage_registry(request.user, community.province_id):
+            raise ForbiddenError(_("Only provincial staff can change the community registry."))
         data = s.CommunityRetireSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         community = community_services.community_retire(

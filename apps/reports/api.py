@@ -50,7 +50,145 @@ class AnnualReportListSerializer(serializers.ModelSerializer):
         ]
 
 
+# --- The figures of a report (selectors.units_figures_compute; docs/figures.md) -----------------
+# For the schema only: the stored dict is returned as it is (ReportFiguresField). Every key may be
+# missing from a report never compiled ({}), so none is required.
+
+
+class FiguresUnitSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="省级单位代码 / Unit code")
+    name = serializers.CharField()
+
+
+class FiguresTotalsSerializer(serializers.Serializer):
+    registered = serializers.IntegerField(help_text="名录中的社区 / Communities in the registry that year")
+    participating = serializers.IntegerField(help_text="参与创建(自评已提交)/ Participating")
+    submitted = serializers.IntegerField()
+    approved = serializers.IntegerField(help_text="审核通过且未撤销 / Approved and not revoked since")
+    revoked = serializers.IntegerField()
+    returned = serializers.IntegerField()
+    meeting = serializers.IntegerField(help_text="累计达到创建要求 / Meeting the requirements (cumulative)")
+    late = serializers.IntegerField(help_text="逾期提交 / First submitted after 31 October")
+    waiting = serializers.DictField(
+        child=serializers.IntegerField(), help_text="各审核层级待审 / Waiting per level"
+    )
+    share = serializers.FloatField(allow_null=True, help_text="达标占比 / Meeting ÷ registered")
+    participation = serializers.FloatField(allow_null=True, help_text="参与率 / Participating ÷ registered")
+    demonstrations = serializers.IntegerField(
+        help_text="示范社区 / Demonstration communities", required=False
+    )
+    median_days = serializers.FloatField(
+        allow_null=True, help_text="审核用时中位数(天)/ Median days", required=False
+    )
+    decided = serializers.IntegerField(help_text="已计入用时的审核 / Approvals timed", required=False)
+
+
+class FiguresAreaSerializer(FiguresTotalsSerializer):
+    code = serializers.CharField(allow_null=True)
+    name = serializers.CharField()
+    parent = serializers.CharField(
+        allow_null=True, help_text="上级地区代码 / Parent area code", required=False
+    )
+
+
+class FiguresCriterionSerializer(serializers.Serializer):
+    number = serializers.IntegerField(help_text="全国标准条目编号 / National criterion number")
+    text = serializers.CharField()
+    approved = serializers.IntegerField(help_text="当年审核通过的自评 / Approved assessments (the base)")
+    met = serializers.IntegerField()
+    met_share = serializers.FloatField(allow_null=True)
+    confirmed = serializers.IntegerField()
+    confirmed_share = serializers.FloatField(allow_null=True)
+
+
+class FiguresStandardSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
+    local = serializers.BooleanField(help_text="省级地方标准 / A provincial local standard")
+    version = serializers.IntegerField()
+    total_points = serializers.FloatField(allow_null=True)
+    pass_mark = serializers.FloatField(allow_null=True)
+
+
+class FiguresScoreBinSerializer(serializers.Serializer):
+    # "from" is a Python keyword: declared through the fields mapping.
+    def get_fields(self):
+        return {
+            "from": serializers.FloatField(),
+            "to": serializers.FloatField(),
+            "count": serializers.IntegerField(),
+        }
+
+
+class FiguresScoreCriterionSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    text = serializers.CharField()
+    national = serializers.IntegerField(allow_null=True)
+    points = serializers.FloatField(allow_null=True)
+    mean = serializers.FloatField(allow_null=True)
+    scored = serializers.IntegerField()
+
+
+class FiguresScoresSerializer(serializers.Serializer):
+    total_points = serializers.FloatField(allow_null=True)
+    pass_mark = serializers.FloatField(allow_null=True)
+    assessed = serializers.IntegerField()
+    below_pass = serializers.IntegerField()
+    mean_total = serializers.FloatField(allow_null=True)
+    distribution = FiguresScoreBinSerializer(many=True)
+    criteria = FiguresScoreCriterionSerializer(many=True)
+
+
+class FiguresListEntrySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    county = serializers.CharField(allow_null=True)
+    street = serializers.CharField(allow_null=True, required=False)
+    late = serializers.BooleanField(required=False)
+    revoked_on = serializers.DateField(allow_null=True, required=False)
+    citation = serializers.CharField(allow_blank=True, required=False)
+
+
+class ReportFiguresSerializer(serializers.Serializer):
+    """The compiled figures of a provincial unit and year (docs/figures.md); {} until compiled."""
+
+    year = serializers.IntegerField(required=False)
+    target = serializers.FloatField(help_text="全国目标占比 / The national target share", required=False)
+    target_year = serializers.IntegerField(required=False)
+    province = FiguresUnitSerializer(required=False)
+    has_cities = serializers.BooleanField(required=False)
+    registry_imported = serializers.BooleanField(required=False)
+    totals = FiguresTotalsSerializer(required=False)
+    criteria = FiguresCriterionSerializer(
+        many=True, help_text="按全国标准条目 / Per national criterion", required=False
+    )
+    chain = serializers.ListField(
+        child=serializers.CharField(), help_text="审核链 / The review chain", required=False
+    )
+    standard = FiguresStandardSerializer(required=False)
+    scores = FiguresScoresSerializer(
+        allow_null=True, help_text="计分标准的得分统计 / Scored standards only", required=False
+    )
+    turnaround_hist = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="审核用时直方图(十分之一天)/ Days to approval, in tenths",
+        required=False,
+    )
+    cities = FiguresAreaSerializer(many=True, required=False)
+    counties = FiguresAreaSerializer(many=True, required=False)
+    approved_list = FiguresListEntrySerializer(many=True, required=False)
+    revoked_list = FiguresListEntrySerializer(many=True, required=False)
+    demonstration_list = FiguresListEntrySerializer(many=True, required=False)
+
+
+@extend_schema_field(ReportFiguresSerializer)
+class ReportFiguresField(serializers.JSONField):
+    """The stored figures, returned as they are; the schema describes them."""
+
+
 class AnnualReportSerializer(AnnualReportListSerializer):
+    figures = ReportFiguresField(read_only=True)
+
     class Meta(AnnualReportListSerializer.Meta):
         fields = [
             *AnnualReportListSerializer.Meta.fields,

@@ -289,6 +289,21 @@ def verdicts_save(*, assessment: Assessment, user: User, items: dict[int, dict])
     return errors
 
 
+def _check_open(locked: Assessment, user: User, action: str) -> None:
+    """Is `action` open to `user` on the locked assessment now? Not visible: NotFoundError; not for
+    the role: ForbiddenError; not in this state or level: ConflictError `wrong_state`."""
+    if not locked.is_visible_to(user):
+        raise NotFoundError(_("This assessment does not exist."))
+    if action not in workflow.available_actions(user, locked):
+        if not workflow.role_may(user, locked, action):
+            raise ForbiddenError(_("Your role may not do this."))
+        raise ConflictError(
+            _("The assessment is already %(state)s: someone acted on it before you. Nothing was changed.")
+            % {"state": workflow.status_label(locked)},
+            code="wrong_state",
+        )
+
+
 def _decide(
     assessment: Assessment,
     user: User,
@@ -306,16 +321,7 @@ def _decide(
     """Lock, check that `action` is open to `user` now (workflow.available_actions), apply it, and
     record it. Callers are inside a transaction."""
     locked = assessment_services.assessment_lock(assessment)
-    if not locked.is_visible_to(user):
-        raise NotFoundError(_("This assessment does not exist."))
-    if action not in workflow.available_actions(user, locked):
-        if not workflow.role_may(user, locked, action):
-            raise ForbiddenError(_("Your role may not do this."))
-        raise ConflictError(
-            _("The assessment is already %(state)s: someone acted on it before you. Nothing was changed.")
-            % {"state": workflow.status_label(locked)},
-            code="wrong_state",
-        )
+    _check_open(locked, user, action)
     assessment_services.check_version(locked, expected_version)
     from_state, from_level = locked.state, locked.review_level
     locked.state = to_state
@@ -451,9 +457,10 @@ def assessment_approve(
     reason = text_check(reason, field="reason", label=_("Reason"), multiline=True).strip()
     with transaction.atomic():
         current = assessment_services.assessment_lock(assessment)
-        if current.is_visible_to(user) and assessment_scores.below_pass_mark(
-            current, current.confirmed_total
-        ):
+        # Who may approve and whether it is at the province come first: a reason is asked for only
+        # of an approval that could happen now (not yet at the province: 409 wrong_state).
+        _check_open(current, user, "approve")
+        if assessment_scores.below_pass_mark(current, current.confirmed_total):
             if not reason:
                 raise ServiceError(
                     _(

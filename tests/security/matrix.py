@@ -579,9 +579,14 @@ ROUTES: dict[str, Route] = {
     # TWO_FACTOR_ROLES, off in the tests); the code page sends a user without a device to enrol.
     "security:twofactor-setup": Route(inside=SIGNED_IN),
     "security:twofactor-verify": Route(inside=every(REDIRECT, anonymous=LOGIN)),
-    # The reset: administrators, and the provincial department of the account's province (another
-    # province's account: 404); every other role 403.
+    # The reset: the level above, by the rule of the account pages (apps.accounts.managing): every
+    # level above the committee in its scope; the committee's own page asks for its code (200).
+    # Another province's committee: 404 for the scoped levels, 403 for a committee (manages nobody).
+    # Peers and the levels above: tests/security/test_twofactor.py.
     "security:twofactor-reset": Route(
-        inside=every(403, anonymous=LOGIN, province=200, admin=200), obj="committee_user", kwargs={"pk": "pk"}
+        inside=every(200, anonymous=LOGIN),
+        obj="committee_user",
+        kwargs={"pk": "pk"},
+        outside=every(404, anonymous=LOGIN, community=403, ministry=200, admin=200),
     ),
 }
