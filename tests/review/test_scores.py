@@ -135,11 +135,17 @@ def test_approving_below_the_pass_mark_on_the_page_needs_a_reason(
     a = review_services.assessment_recommend(assessment=a, user=city_user)
     client = client_for(province_user)
     url = reverse("review:decide", args=[a.pk, "approve"])
-    res = client.post(url, {**confirmed(a), "expected_version": a.version, "reason": ""})
+    # The one review form posts both boxes: the approval's reason and the return's (empty).
+    res = client.post(
+        url, {**confirmed(a), "expected_version": a.version, "approve_reason": "", "reason": ""}
+    )
     assert (
         res.status_code == 400 and "核定总分64低于达标分数线70：须写明理由才能批准。" in res.content.decode()
     )
-    res = client.post(url, {**confirmed(a), "expected_version": a.version, "reason": "已书面承诺整改。"})
+    res = client.post(
+        url,
+        {**confirmed(a), "expected_version": a.version, "approve_reason": "已书面承诺整改。", "reason": ""},
+    )
     assert res.status_code == 302
     assert a.events.get(action=Action.APPROVED).reason == "已书面承诺整改。"
 
