@@ -305,14 +305,8 @@ def verdicts_save(*, assessment: Assessment, user: User, items: dict[int, dict])
     return errors
 
 
-def _repeats_own_decision(
-    locked: Assessment, user: User, history_action: str, *, reason: str, expected_version: int | None
-) -> bool:
-    """Whether this request only repeats the decision `user` took last on the assessment (a double
-    click, 确认 again from a page reached with the back button, a client's retry): the assessment's
-    last change of state is that very decision by that user, taken on the version the request was
-    made from (the decision moved it one version on), with the same reason where the decision has
-    one. Callers hold the row lock."""
+def _own_last_decision(locked: Assessment, user: User, history_action: str) -> AssessmentEvent | None:
+    """The assessment's last change of state when it was `history_action` taken by `user`."""
     last = (
         AssessmentEvent.objects.filter(assessment=locked)
         .exclude(to_state="")
@@ -321,6 +315,20 @@ def _repeats_own_decision(
         .first()
     )
     if last is None or last.action != history_action or last.actor_id != user.pk:
+        return None
+    return last
+
+
+def _repeats_own_decision(
+    locked: Assessment, user: User, history_action: str, *, reason: str, expected_version: int | None
+) -> bool:
+    """Whether this request only repeats the decision `user` took last on the assessment (a double
+    click, 确认 again from a page reached with the back button, a client's retry): the assessment's
+    last change of state is that very decision by that user, taken on the version the request was
+    made from (the decision moved it one version on), with the same reason where the decision kept
+    one. Callers hold the row lock."""
+    last = _own_last_decision(locked, user, history_action)
+    if last is None:
         return False
     if expected_version is not None and locked.version != int(expected_version) + 1:
         return False
@@ -352,9 +360,19 @@ def _decision_open(
         ):
             locked.decision_repeated = True
             return locked, True
+        state = workflow.status_label(locked)
+        if _own_last_decision(locked, user, history_action) is not None:
+            # The user's own decision, from an older page or with another text: nobody else to blame.
+            raise ConflictError(
+                _(
+                    "You already took this decision on the assessment; it is now %(state)s. Nothing was changed."
+                )
+                % {"state": state},
+                code="wrong_state",
+            )
         raise ConflictError(
             _("The assessment is already %(state)s: someone acted on it before you. Nothing was changed.")
-            % {"state": workflow.status_label(locked)},
+            % {"state": state},
             code="wrong_state",
         )
     assessment_services.check_version(locked, expected_version)

@@ -497,7 +497,8 @@ def standard_problems(*, standard: StandardVersion) -> list[Problem]:
             if message:
                 problems.append(
                     Problem(
-                        criterion_field(c.pk, name), _("Criterion %(n)s:") % {"n": c.number} + " " + message
+                        criterion_field(c.pk, name),
+                        _("Criterion %(n)s: %(problem)s") % {"n": c.number, "problem": message},
                     )
                 )
         if c.is_figure and not c.figure_label_zh.strip():
