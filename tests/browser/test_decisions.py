@@ -3,8 +3,9 @@
 - item 1: the province approves at or above the pass mark without any reason box; below it, the
   approval's own reason box is asked for (and is the text the history keeps);
 - item 2: the "below the pass mark" notes appear only when true (community page and review page);
-- item 6: a decision confirmed again (double click, a page reached with the back button or left
-  open in another tab) answers the outcome of the first; back shows the current state.
+- item 6 (under the national standard): a decision confirmed again (double click, a page reached
+  with the back button or left open in another tab) answers the outcome of the first; back shows
+  the current state.
 
 Screenshots at 1280 and 390 px land in artifacts/screenshots/decisions/."""
 
@@ -57,7 +58,7 @@ def test_below_the_pass_mark_the_approval_asks_for_its_own_reason(browser_page, 
     page = browser_page
     login(page, live_server, "demo-province")
     page.goto(f"{live_server.url}/review/{a.pk}/")
-    expect(page.get_by_test_id("below-pass")).to_have_text("核定分低于达标分数线")
+    expect(page.get_by_test_id("below-pass")).to_contain_text("低于达标分数线")
     for radio in page.locator("#review-form input[type=radio][value=confirmed]").all():
         radio.check()
     approve = page.get_by_test_id("decide-approve")
@@ -133,8 +134,22 @@ def test_below_pass_mark_notes_only_when_true(browser_page, phone_page, live_ser
     screenshot(phone, "decisions", "community-approved-phone")
 
 
-def test_a_decision_confirmed_again_answers_the_first_outcome(browser_page, live_server, scored_demo):
-    a = _at_province(scored_demo)
+@pytest.fixture
+def national_demo(demo_accounts):
+    """The demo community's assessment under the national standard (no points), filled."""
+    from apps.assessments import services
+    from tests.assessments.conftest import fill
+
+    community = demo_accounts["community"]
+    assessment = services.assessment_create(community=community.community, year=2026, user=community)
+    return {**demo_accounts, "assessment": fill(assessment, community)}
+
+
+def test_a_decision_confirmed_again_answers_the_first_outcome(browser_page, live_server, national_demo):
+    a = review_services.assessment_submit(
+        assessment=national_demo["assessment"], user=national_demo["community"]
+    )
+    a = review_services.assessment_recommend(assessment=a, user=national_demo["city"])
     page = browser_page
     login(page, live_server, "demo-province")
     url = f"{live_server.url}/review/{a.pk}/"
@@ -169,18 +184,21 @@ def test_a_decision_confirmed_again_answers_the_first_outcome(browser_page, live
 
 
 def test_the_committee_submitting_again_from_an_open_page_is_told_it_is_submitted(
-    browser_page, live_server, scored_demo
+    browser_page, live_server, national_demo
 ):
-    a = scored_demo["assessment"]
+    a = national_demo["assessment"]
     page = browser_page
     login(page, live_server, "demo-community")
     url = f"{live_server.url}/assessments/{a.pk}/submit/"
     other = page.context.new_page()
     other.goto(url)
     page.goto(url)
+    posts = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
     with page.expect_navigation():
-        page.get_by_test_id("confirm-submit").click()
+        page.get_by_test_id("confirm-submit").dblclick()
     expect(page.locator(".messages")).to_contain_text("已提交审核")
+    assert len(posts) == 1  # the double click sent one submission
     with other.expect_navigation():
         other.get_by_test_id("confirm-submit").click()
     expect(other.locator(".msg-info")).to_contain_text("未重复提交")
