@@ -324,13 +324,14 @@ def _repeats_own_decision(
 ) -> bool:
     """Whether this request only repeats the decision `user` took last on the assessment (a double
     click, 确认 again from a page reached with the back button, a client's retry): the assessment's
-    last change of state is that very decision by that user, taken on the version the request was
-    made from (the decision moved it one version on), with the same reason where the decision kept
-    one. Callers hold the row lock."""
+    last change of state is that very decision by that user, taken on the version the request says
+    it was made from (the decision moved it one version on), with the same reason where the
+    decision kept one. A request without a version cannot say so: it gets the conflict. Callers
+    hold the row lock."""
+    if expected_version is None or locked.version != int(expected_version) + 1:
+        return False
     last = _own_last_decision(locked, user, history_action)
     if last is None:
-        return False
-    if expected_version is not None and locked.version != int(expected_version) + 1:
         return False
     # An approval at or above the pass mark keeps no reason: a reason repeated with it is no change.
     return not last.reason or last.reason == reason
@@ -427,8 +428,8 @@ def assessment_recommend(
     *, assessment: Assessment, user: User, expected_version: int | None = None
 ) -> Assessment:
     """A level below the province recommends the assessment to the next level of its chain.
-    Repeating one's own recommendation (double click, retry) changes nothing and answers the
-    assessment as it stands (`decision_repeated` set)."""
+    Repeating one's own recommendation from the same version (double click, retry) changes nothing
+    and answers the assessment as it stands (`decision_repeated` set)."""
     with transaction.atomic():
         current, repeated = _decision_open(
             assessment,
@@ -467,8 +468,8 @@ def assessment_return(
 ) -> Assessment:
     """Return to the community for revision, from any level of the chain. A reason is required;
     per-criterion comments (criterion number -> text) are shown next to each. The next submission
-    starts at the first level again. Repeating one's own return with the same reason changes
-    nothing (`decision_repeated` set)."""
+    starts at the first level again. Repeating one's own return from the same version with the same
+    reason changes nothing (`decision_repeated` set)."""
     reason = text_check(reason, field="reason", label=_("Reason for return"), multiline=True).strip()
     comments = _criterion_comments(assessment, comments or {})
     for number, text in comments.items():
@@ -541,8 +542,8 @@ def assessment_approve(
     (达到创建要求) from now on. Under a scored standard, an assessment whose score is below the pass
     mark (the confirmed total; before any level confirmed a score, the self total:
     assessments.scores.standing) is approved only with a written reason, which the history keeps; at
-    or above it no reason is asked for (one given is not kept). Repeating one's own approval
-    (double click, retry) changes nothing (`decision_repeated` set)."""
+    or above it no reason is asked for (one given is not kept). Repeating one's own approval from the
+    same version (double click, retry) changes nothing (`decision_repeated` set)."""
     reason = text_check(reason, field="reason", label=_("Reason"), multiline=True).strip()
     with transaction.atomic():
         current = assessment_services.assessment_lock(assessment)
@@ -627,7 +628,8 @@ def assessment_revoke(
 ) -> Assessment:
     """Revoke (摘牌) an approval after a failed re-check: the community stops counting as meeting the
     requirements from now on; the approval itself stays in the history. Provincial staff only.
-    Repeating one's own revocation with the same reason changes nothing (`decision_repeated` set)."""
+    Repeating one's own revocation from the same version with the same reason changes nothing
+    (`decision_repeated` set)."""
     reason = text_check(reason, field="reason", label=_("Reason for revocation"), multiline=True).strip()
     if not reason:
         raise ServiceError(_("Give a reason for the revocation."), code="reason_required", field="reason")

@@ -116,18 +116,22 @@ def test_the_api_answers_a_repeated_decision_with_the_assessment_as_decided(
         return client
 
     base = f"/api/v1/assessments/{submitted.pk}/"
-    for _ in range(2):
-        r = api(city_user).post(base + "recommend/", {"version": submitted.version}, format="json")
-        assert r.status_code == 200 and r.json()["state"] == "recommended"
-    for _ in range(2):
-        r = api(province_user).post(base + "approve/", {}, format="json")
-        assert r.status_code == 200 and r.json()["state"] == "approved"
-    for _ in range(2):
-        r = api(province_user).post(base + "revoke/", {"reason": "复查不合格。"}, format="json")
-        assert r.status_code == 200 and r.json()["state"] == "revoked"
-    # Another reason is another decision: refused, without blaming anyone else.
-    r = api(province_user).post(base + "revoke/", {"reason": "另一个理由。"}, format="json")
-    assert r.status_code == 409 and "其他人" not in r.json()["message"]
+    steps = [
+        (city_user, "recommend", {}, "recommended"),
+        (province_user, "approve", {}, "approved"),
+        (province_user, "revoke", {"reason": "复查不合格。"}, "revoked"),
+    ]
+    for user, action, body, state in steps:
+        seen = api(user).get(base).json()["version"]
+        for _ in range(2):  # a client's retry of the same request
+            r = api(user).post(base + f"{action}/", {**body, "version": seen}, format="json")
+            assert r.status_code == 200 and r.json()["state"] == state, r.content
+    # Another reason is another decision; without a version a repeat cannot be told: both refused
+    # (409), neither blaming anyone else.
+    for body in ({"reason": "另一个理由。", "version": seen}, {"reason": "复查不合格。"}):
+        r = api(province_user).post(base + "revoke/", body, format="json")
+        assert r.status_code == 409 and "其他人" not in r.json()["message"]
+        assert "您已对这份自评作出过该决定" in r.json()["message"]
     assert [_events(submitted, a) for a in (Action.RECOMMENDED, Action.APPROVED, Action.REVOKED)] == [1, 1, 1]
 
 

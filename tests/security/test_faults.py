@@ -188,13 +188,22 @@ def test_a_double_decision_has_the_effect_of_one(db, request, fixture, role, act
 
 
 def test_a_double_return_has_the_effect_of_one(submitted, city_user):
-    review_services.assessment_return(assessment=submitted, user=city_user, reason="缺照片")
-    assert review_services.assessment_return(
-        assessment=submitted, user=city_user, reason="缺照片"
-    ).decision_repeated
-    # Another text is another decision: refused, the first one stands.
+    version = submitted.version
+    review_services.assessment_return(
+        assessment=submitted, user=city_user, reason="缺照片", expected_version=version
+    )
+    again = review_services.assessment_return(
+        assessment=submitted, user=city_user, reason="缺照片", expected_version=version
+    )
+    assert again.decision_repeated
+    # Another text is another decision, and a request without a version cannot say it repeats one:
+    # refused, the first one stands.
     with pytest.raises(ConflictError):
-        review_services.assessment_return(assessment=submitted, user=city_user, reason="另一个理由")
+        review_services.assessment_return(
+            assessment=submitted, user=city_user, reason="另一个理由", expected_version=version
+        )
+    with pytest.raises(ConflictError):
+        review_services.assessment_return(assessment=submitted, user=city_user, reason="缺照片")
     assert AssessmentEvent.objects.filter(assessment=submitted, action="returned").count() == 1
 
 
@@ -237,8 +246,8 @@ def _race(n: int, work) -> list:
 @pytest.mark.services
 def test_concurrent_double_submits_and_decisions_on_postgresql(committed_db):
     """Four simultaneous submits (double click on two tabs), then four simultaneous recommends: the row
-    lock lets exactly one through each time; the others, the same user's same decision, answer its
-    outcome without taking it again (issue 20)."""
+    lock lets exactly one through each time; the others, the same user's same decision from the same
+    version, answer its outcome without taking it again (issue 20)."""
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL")
     from apps.accounts.models import Role
@@ -251,10 +260,21 @@ def test_concurrent_double_submits_and_decisions_on_postgresql(committed_db):
 
     assessment = services.assessment_create(community=xuhui_community, year=2026, user=community_user)
     fill(assessment, community_user)
-    results = _race(4, lambda: review_services.assessment_submit(assessment=assessment, user=community_user))
+    seen = Assessment.objects.get(pk=assessment.pk).version
+    results = _race(
+        4,
+        lambda: review_services.assessment_submit(
+            assessment=assessment, user=community_user, expected_version=seen
+        ),
+    )
     assert all(isinstance(r, Assessment) for r in results), results
     assert sorted(r.decision_repeated for r in results) == [False, True, True, True]
-    results = _race(4, lambda: review_services.assessment_recommend(assessment=assessment, user=city_user))
+    results = _race(
+        4,
+        lambda: review_services.assessment_recommend(
+            assessment=assessment, user=city_user, expected_version=seen + 1
+        ),
+    )
     assert all(isinstance(r, Assessment) for r in results), results
     assert sorted(r.decision_repeated for r in results) == [False, True, True, True]
     counts = {
