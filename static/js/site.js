@@ -89,3 +89,27 @@
     }).observe(body, { childList: true, subtree: true });
   }
 })();
+
+/* A decision's button marked data-once sends its form once: a double click (or a second click while
+   the answer is on its way) sends nothing more. The server answers a repeat with the outcome of the
+   first anyway; this spares the second request. */
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    var button = event.submitter;
+    if (!button || !button.hasAttribute("data-once")) return;
+    var form = event.target;
+    if (form.hasAttribute("data-sent")) {
+      event.preventDefault();
+      return;
+    }
+    form.setAttribute("data-sent", "");
+  });
+  // A page shown again from the back-forward cache may be sent again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("form[data-sent]").forEach(function (form) {
+      form.removeAttribute("data-sent");
+    });
+  });
+})();

@@ -6,34 +6,11 @@ Screenshots at 1280 and 390 px land in artifacts/screenshots/scores/."""
 
 import pytest
 
-from apps.assessments import services
-from apps.assessments.models import Assessment, AssessmentEvent, Evidence, Response
+from apps.assessments.models import Response
 from apps.review import services as review_services
-from apps.standards.models import Category, Criterion, StandardVersion
-from tests.assessments.test_scores import fill_scored
 from tests.browser.conftest import BROWSER_DB, login, screenshot
-from tests.standards.builders import variant_published
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
-
-
-@pytest.fixture
-def scored_demo(demo_accounts):
-    variant_published(demo_accounts["province"], year=2026)
-    community = demo_accounts["community"]
-    assessment = services.assessment_create(community=community.community, year=2026, user=community)
-    fill_scored(assessment, community, score="4")
-    yield {**demo_accounts, "assessment": assessment}
-    # The standards are reference data kept between browser tests: remove the local one, and first
-    # what protects it (the append-only history goes by a raw delete, as the flush would do).
-    AssessmentEvent.objects.all()._raw_delete("default")
-    Evidence.objects.all().delete()
-    Response.objects.all().delete()
-    Assessment.objects.all().delete()
-    local = StandardVersion.objects.filter(province__isnull=False)
-    Criterion.objects.filter(standard__in=local).delete()
-    Category.objects.filter(standard__in=local).delete()
-    local.delete()
 
 
 def test_self_score_and_confirmed_score(browser_page, phone_page, live_server, scored_demo):
