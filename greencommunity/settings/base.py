@@ -98,7 +98,17 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
+    # The embedded default serves several requests at once (runserver threads, eager tasks): WAL lets
+    # readers go on while one writer writes, and BEGIN IMMEDIATE takes the write lock when a
+    # transaction starts, so a writer waits its turn (busy timeout) instead of failing half-way with
+    # "database is locked" when a read lock cannot be upgraded.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000"),
+        }
+    )
 
 # --- Authentication ---------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
