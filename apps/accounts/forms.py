@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,12 @@ class LoginForm(AuthenticationForm):
         ),
     }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An empty field says which one is missing, under that field (the page shows field errors).
+        self.fields["username"].error_messages["required"] = _("Enter your username.")
+        self.fields["password"].error_messages["required"] = _("Enter your password.")
+
     def clean(self):
         try:
             return super().clean()
@@ -30,6 +37,24 @@ class LoginForm(AuthenticationForm):
                     self.error_messages["one_time_expired"], code="one_time_expired"
                 ) from None
             raise
+
+
+class _PasswordRulesUnderTheNewPassword:
+    """The password rules' reasons (too short, too common, ...) are about the new password: show
+    them under that field, not under its confirmation (where Django puts them)."""
+
+    def clean(self):
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(self.user, "new_password1")
+        return forms.Form.clean(self)
+
+
+class SetPasswordForm(_PasswordRulesUnderTheNewPassword, auth_forms.SetPasswordForm):
+    pass
+
+
+class PasswordChangeForm(_PasswordRulesUnderTheNewPassword, auth_forms.PasswordChangeForm):
+    pass
 
 
 class AccountFilterForm(forms.Form):

@@ -121,7 +121,8 @@ AUTHENTICATION_BACKENDS = [
 ONE_TIME_PASSWORD_DAYS = env.int("ONE_TIME_PASSWORD_DAYS", default=30)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    # Django's rule with a message that has its Chinese (see the class).
+    {"NAME": "apps.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
