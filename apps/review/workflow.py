@@ -161,6 +161,18 @@ def can_review(user, assessment) -> bool:
     return acts_at(user, chain_of(assessment)) == assessment.review_level
 
 
+def can_approve_in_bulk(user, assessment) -> bool:
+    """Bulk approval offers an assessment that the province can approve now as it is: waiting at the
+    province, and needing no written reason (not below the pass mark, see assessment_approve)."""
+    from apps.assessments.scores import below_pass_mark
+
+    return (
+        can_review(user, assessment)
+        and assessment.review_level == FINAL
+        and not below_pass_mark(assessment, assessment.confirmed_total)
+    )
+
+
 def role_may(user, assessment, action: str) -> bool:
     """Whether `user` could ever take `action` on this assessment, whatever its state now: refused
     with 403 when not, with a conflict when it is only not the moment."""

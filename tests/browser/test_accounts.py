@@ -63,7 +63,8 @@ def test_demo_city_creates_its_communities_accounts(live_server, browser_page, p
     path = download_info.value.path()
     rows = list(csv.reader(io.StringIO(Path(path).read_text(encoding="utf-8-sig"))))
     assert len(rows) == 1 + 312
-    username, _name, code, password = rows[1]
+    username, _name, code, password = rows[1][:4]
+    assert rows[1][4].endswith("/accounts/login/")  # where to sign in, and what to do first
     assert username == f"c{code}" and len(password) == 12
     screenshot(page, "accounts", "bulk-result-1280")
 
@@ -89,6 +90,10 @@ def test_demo_city_creates_its_communities_accounts(live_server, browser_page, p
     page.click("main form button[type=submit]")
     # Django's reasons, in Chinese: waited for (the page answers after the click), never counted at once.
     expect(page.locator(".error").first).to_be_visible()
+    # In Chinese, under the new password they are about (issue 20).
+    expect(page.locator("[data-error-for=new_password1]").first).to_contain_text(
+        "密码太短", use_inner_text=True
+    )
     page.fill("#id_new_password1", "green-leaves-2026")
     page.fill("#id_new_password2", "green-leaves-2026")
     page.click("main form button[type=submit]")

@@ -103,6 +103,10 @@ def test_compose_and_publish_a_local_standard(browser_page, phone_page, live_ser
     screenshot(page, "standards", "preview")
     with page.expect_navigation():
         page.get_by_test_id("publish").click()
+        # Publishing asks first and says what will happen (issue 20).
+        dialog = page.get_by_test_id("confirm-dialog")
+        expect(dialog).to_contain_text("发布后不能再修改", use_inner_text=True)
+        dialog.get_by_test_id("confirm-ok").click()
     expect(page.get_by_test_id("standard-state")).to_contain_text("已发布", use_inner_text=True)
     expect(page.get_by_test_id("in-force")).to_have_count(1)
     screenshot(page, "standards", "published", full_page=True)
