@@ -64,6 +64,14 @@ class RegionCascadeMixin:
 
     PICKERS = ("province", "city", "county", "street")
 
+    def __init__(self, data=None, *args, user=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.user = user
+        self._cascade(data or {})
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs.setdefault("class", "select")
+
     def _cascade(self, data):
         """Region pickers that cascade province → city → county → street, like the endpoint
         /regions/<code>/children/ that static/js/cascade.js calls: the top picker lists the
@@ -152,14 +160,6 @@ class AccountFilterForm(RegionCascadeMixin, forms.Form):
     never_logged_in = forms.BooleanField(label=_("Never signed in"), required=False)
     locked = forms.BooleanField(label=_("Locked out"), required=False)
 
-    def __init__(self, data=None, *args, user=None, **kwargs):
-        super().__init__(data, *args, **kwargs)
-        self.user = user
-        self._cascade(data or {})
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.Select):
-                field.widget.attrs.setdefault("class", "select")
-
 
 class ContactForm(forms.Form):
     """The user's own e-mail address and phone number for notices."""
@@ -192,14 +192,6 @@ class BulkForm(RegionCascadeMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("Accounts for"), choices=KIND_CHOICES, initial="communities", required=False
     )
-
-    def __init__(self, data=None, *args, user=None, **kwargs):
-        super().__init__(data, *args, **kwargs)
-        self.user = user
-        self._cascade(data or {})
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.Select):
-                field.widget.attrs.setdefault("class", "select")
 
     def clean_region(self):
         region = super().clean_region()
