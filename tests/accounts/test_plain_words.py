@@ -76,6 +76,7 @@ def test_history_reads_chain_levels_local_times_and_bulk_kinds():
         {"bulk": "communities", "region": "310104000000", "count": 2, "usernames": ["c1", "c2"]}, "account"
     )
     assert bulk == ["批量创建：社区居委会", "所属区划：310104000000", "账户数：2", "用户名列表：c1、c2"]
+    assert readable_changes({"retirement": "merged"}, "registry") == ["撤销方式：合并（并入其他社区）"]
     assert readable_changes({"password": "changed", "forced": True}, "account") == [
         "密码：已修改",
         "使用一次性密码登录后：是",
