@@ -31,10 +31,13 @@ def test_the_bulk_page_has_the_cascading_pickers(client, shanghai):
     assert '<select name="county"' in body and '<option value="310104000000">徐汇区</option>' in body
 
 
-def test_the_pickers_name_the_region_of_the_preview(client, shanghai):
-    response = client.get(
-        reverse("accounts:bulk"), {"county": "310104000000", "street": "310104003000", "kind": "communities"}
-    )
+def test_the_pickers_name_the_region_of_the_preview(client, shanghai, django_assert_max_num_queries):
+    # 19 whatever the number of communities: the pickers' levels, the preview's checks and the page.
+    with django_assert_max_num_queries(19):
+        response = client.get(
+            reverse("accounts:bulk"),
+            {"county": "310104000000", "street": "310104003000", "kind": "communities"},
+        )
     assert response.status_code == 200
     preview = response.context["preview"]
     assert preview.region.pk == "310104003000"
