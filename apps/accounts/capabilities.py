@@ -93,6 +93,12 @@ def can_read_history(user) -> bool:
     return is_province_staff(user) or is_nationwide(user)
 
 
+def offers_api_docs(user) -> bool:
+    """The API documentation (数据接口) in the menu: departments and nationwide users, who connect
+    their systems. Community committees work in the browser; the link would only puzzle them."""
+    return is_active_user(user) and not is_committee(user)
+
+
 class Capabilities:
     """The capabilities of one user, as attributes for templates (`caps.can_see_national`)."""
 
@@ -110,6 +116,7 @@ class Capabilities:
 
 CAPABILITIES = {
     "is_committee": is_committee,
+    "offers_api_docs": offers_api_docs,
     "is_reviewer": is_reviewer,
     "can_watch_reviews": can_watch_reviews,
     "is_province_staff": is_province_staff,

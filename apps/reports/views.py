@@ -84,7 +84,13 @@ def _detail_context(request, report: AnnualReport, form, return_form=None) -> di
         "broker_down": not broker_available(),
         "broker_down_message": _broker_down_message(),
         "events": report.events.select_related("actor").order_by("-at", "-id")[:20],
-        "city_chart": charts.bar_chart(presenters.share_items(areas or []), target=figures.get("target"))
+        "city_chart": charts.bar_chart(
+            presenters.share_items(areas or []),
+            target=figures.get("target"),
+            label=_("Share meeting the requirements by city")
+            if figures.get("has_cities") is not False
+            else _("Share meeting the requirements by district"),
+        )
         if figures
         else "",
         "criteria_chart": presenters.criteria_chart(figures) if figures else "",

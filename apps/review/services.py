@@ -182,6 +182,16 @@ def assessment_submit(
             if from_state == State.RETURNED
             else _("%(community)s submitted its %(year)s self-assessment for your review."),
         )
+        # The committee's receipt: what was received and who decides next.
+        _notify_community(
+            locked,
+            _(
+                "Your %(year)s self-assessment was received (round %(round)s) and now waits for the "
+                "%(level)s. You will be told of the decision."
+            ),
+            round=locked.round,
+            level=workflow.level_name(locked.review_level, chain),
+        )
     return locked
 
 
@@ -701,8 +711,13 @@ def demonstration_designate(
 # --- Notices ------------------------------------------------------------------------------------
 
 
-def _notify_community(assessment: Assessment, template: str, reason: str = "") -> None:
-    text = template % {"year": assessment.year, "reason": reason, "community": assessment.community.name}
+def _notify_community(assessment: Assessment, template: str, reason: str = "", **values) -> None:
+    text = template % {
+        "year": assessment.year,
+        "reason": reason,
+        "community": assessment.community.name,
+        **values,
+    }
     users = User.objects.filter(role=Role.COMMUNITY, community_id=assessment.community_id, is_active=True)
     notify_users(users=users, assessment=assessment, text=text, url=f"/assessments/{assessment.pk}/")
 

@@ -68,8 +68,14 @@ def review_queue(request):
     filters = form.filters()
     rows = selectors.review_queue(user=user, filters=filters)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The province approves in bulk from the list of what waits for it: a row offers its checkbox
+    # only when it can be approved now as it is.
+    can_bulk = is_province_staff(user) and (
+        filters.state in ("waiting", State.RECOMMENDED) or filters.level == workflow.FINAL
+    )
     for a in page:
         a.status_label = workflow.status_label(a)
+        a.bulk_ok = can_bulk and workflow.can_approve_in_bulk(user, a)
     level = selectors.reviewer_level(user)
     return render(
         request,
@@ -80,9 +86,8 @@ def review_queue(request):
             "page": page,
             "counts": selectors.review_queue_counts(user=user, year=filters.year),
             "title": workflow.queue_title(level),
-            # The province approves in bulk from the list of what waits for it.
-            "can_bulk": is_province_staff(user)
-            and (filters.state in ("waiting", State.RECOMMENDED) or filters.level == workflow.FINAL),
+            "can_bulk": can_bulk,
+            "bulk_rows": sum(1 for a in page if a.bulk_ok),
         },
     )
 
