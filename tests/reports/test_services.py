@@ -130,7 +130,8 @@ def test_schedule_rows_from_migration():
     }
     requeue = PeriodicTask.objects.select_related("interval").get(task="reports.requeue_pending_jobs")
     assert (requeue.interval.every, requeue.interval.period, requeue.enabled) == (5, "minutes", True)
-    sweep = PeriodicTask.objects.select_related("interval").get(task="reports.refresh_stale_figures")
+    sweep = PeriodicTask.objects.select_related("interval").get(task="reports.heal_figures")
+    assert not PeriodicTask.objects.filter(task="reports.refresh_stale_figures").exists()
     assert (sweep.interval.every, sweep.interval.period, sweep.enabled) == (5, "minutes", True)
     assert set(rows) == {
         "reports.scheduled_compile@1",
