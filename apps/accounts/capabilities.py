@@ -93,6 +93,12 @@ def can_read_history(user) -> bool:
     return is_province_staff(user) or is_nationwide(user)
 
 
+def can_read_naming(user) -> bool:
+    """The naming pages (procedure, batches, objections with the objectors' contacts): provincial
+    departments (their own unit) and nationwide users (read-only)."""
+    return is_province_staff(user) or is_nationwide(user)
+
+
 class Capabilities:
     """The capabilities of one user, as attributes for templates (`caps.can_see_national`)."""
 
@@ -123,4 +129,5 @@ CAPABILITIES = {
     "can_remind_reports": can_remind_reports,
     "is_nationwide": is_nationwide,
     "can_manage_accounts": can_manage_accounts,
+    "can_read_naming": can_read_naming,
 }

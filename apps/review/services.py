@@ -23,6 +23,7 @@ from apps.core.events import figures_changed
 from apps.core.models import TraceAction, TraceKind
 from apps.core.text import text_check
 from apps.core.trace import trace_append
+from apps.naming import selectors as naming_selectors
 from apps.notices.services import notify_users
 
 from . import selectors, workflow
@@ -444,8 +445,10 @@ def _criterion_comments(assessment: Assessment, comments: dict) -> dict[int, str
 def assessment_approve(
     *, assessment: Assessment, user: User, reason: str = "", expected_version: int | None = None
 ) -> Assessment:
-    """The province, the last level of every chain, approves: the community meets the requirements
-    (达到创建要求) from now on. Under a scored standard, an assessment whose confirmed total is
+    """The province, the last level of every chain, approves. Where the province has a naming
+    procedure for the year (apps.naming.procedure) the assessment becomes proposed (拟认定) and is
+    named later with its batch; otherwise the community meets the requirements (达到创建要求) from
+    now on, as before the procedure existed. Under a scored standard, an assessment whose confirmed total is
     below the pass mark (no confirmed total counts as 0) is approved only with a written reason,
     which the history keeps."""
     reason = text_check(reason, field="reason", label=_("Reason"), multiline=True).strip()
@@ -468,13 +471,14 @@ def assessment_approve(
                 )
         else:
             reason = ""
+        decision = naming_selectors.final_decision(province_id=current.province_id, year=current.year)
         locked = _decide(
             assessment,
             user,
             "approve",
-            history_action=Action.APPROVED,
-            to_state=State.APPROVED,
-            stamp="approved_at",
+            history_action=decision.action,
+            to_state=decision.state,
+            stamp=decision.stamp,
             reason=reason,
             expected_version=expected_version,
             data=(
@@ -486,9 +490,17 @@ def assessment_approve(
                 else None
             ),
         )
-        _notify_community(
-            locked, _("Your %(year)s self-assessment was approved: the community meets the requirements.")
-        )
+        if decision.proposes:
+            _notify_community(
+                locked,
+                _(
+                    "Your %(year)s self-assessment passed the last review level: the community is proposed (拟认定) and will be named after the public notice (公示)."
+                ),
+            )
+        else:
+            _notify_community(
+                locked, _("Your %(year)s self-assessment was approved: the community meets the requirements.")
+            )
     return locked
 
 
