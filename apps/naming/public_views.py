@@ -13,16 +13,16 @@ from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from apps.accounts.proxies import client_address
 from apps.core.errors import ServiceError
 
 from . import documents, procedure, public_cache, selectors, services
 from .forms import ObjectionForm
+from .throttling import objection_refusal
 from .views import _criteria, _form_error
 
 
@@ -66,33 +66,6 @@ def public_batch(request, pk):
     )
 
 
-def _throttled(request, batch) -> str | None:
-    """The refusal of one more objection from this address (per hour) or for this batch (per day),
-    or None, counting this one."""
-    now = timezone.localtime()
-    address = client_address(request) or "unknown"
-    per_address = f"naming:objections:addr:{address}:{now:%Y%m%d%H}"
-    per_batch = f"naming:objections:batch:{batch.pk}:{now:%Y%m%d}"
-    for key, limit, message in (
-        (
-            per_address,
-            settings.OBJECTION_PER_ADDRESS_HOUR,
-            _("Too many objections from your network in the last hour: please try again later."),
-        ),
-        (
-            per_batch,
-            settings.OBJECTION_PER_BATCH_DAY,
-            _(
-                "This batch has received the most objections it takes online today: please try again tomorrow, or write to the provincial department."
-            ),
-        ),
-    ):
-        cache.add(key, 0, 2 * 24 * 3600)
-        if cache.incr(key) > limit:
-            return message
-    return None
-
-
 @require_http_methods(["GET", "POST"])
 def public_objection(request, pk):
     """The objection form of a batch in public notice; after the period it says when it closed."""
@@ -116,7 +89,7 @@ def public_objection(request, pk):
         elif not form.is_valid():
             status = 400
         else:
-            refusal = _throttled(request, batch)
+            refusal = objection_refusal(request, batch)
             if refusal:
                 form.add_error(None, refusal)
                 status = 429

@@ -276,6 +276,7 @@ SPECTACULAR_SETTINGS = {
         "CriterionKindEnum": "apps.standards.models.CriterionKind",
         "ReviewLevelEnum": "apps.review.workflow.LEVEL_KEYS",
         "StandardStateEnum": "apps.standards.models.StandardState",
+        "BatchStateEnum": "apps.naming.procedure.BatchState",
     },
     "TITLE": "绿色社区创建行动 API (Green Community Portal API)",
     "DESCRIPTION": (

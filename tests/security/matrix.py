@@ -82,6 +82,8 @@ JSON_BODY = {"rating": "met", "statement": "已完成。"}
 NAMING_READERS = every(403, anonymous=LOGIN, province=200, ministry=200, admin=200)
 NAMING_WRITER_PAGE = every(403, anonymous=LOGIN, province=200)
 NAMING_WRITER = every(403, anonymous=LOGIN, province=REDIRECT)
+API_NAMING_READERS = every(404, anonymous=API_ANONYMOUS, province=200, ministry=200, admin=200)
+API_NAMING_WRITER = every(404, anonymous=API_ANONYMOUS, province=200, ministry=403, admin=403)
 
 
 @dataclass(frozen=True)
@@ -609,6 +611,41 @@ ROUTES: dict[str, Route] = {
         inside=every(200, anonymous=API_ANONYMOUS, community=403, street=404),
         obj="community",
         kwargs={"year": "=2026", "code": "county_id"},
+    ),
+    # --- API: naming ---------------------------------------------------------------------------------
+    # The unit's provincial department and nationwide readers; everyone else is refused the list and
+    # finds no batch (404). Objectors' contacts: tests/naming/test_api.py.
+    "api:naming_api:batch-list": Route(
+        inside=every(403, anonymous=API_ANONYMOUS, province=200, ministry=200, admin=200),
+        lists="batch",
+        query="?year=2026",
+    ),
+    "api:naming_api:batch-detail": Route(inside=API_NAMING_READERS, obj="batch", kwargs={"pk": "pk"}),
+    "api:naming_api:batch-objections": Route(inside=API_NAMING_READERS, obj="batch", kwargs={"pk": "pk"}),
+    "api:naming_api:batch-publish": Route(
+        inside=API_NAMING_WRITER, obj="draft_batch", kwargs={"pk": "pk"}, method="post"
+    ),
+    # While the notice runs the department is told (409).
+    "api:naming_api:batch-name": Route(
+        inside=every(404, anonymous=API_ANONYMOUS, province=409, ministry=403, admin=403),
+        obj="batch",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={"document_number": "沪建〔2026〕1号", "document_date": "2026-12-31"},
+    ),
+    "api:naming_api:objection-resolve": Route(
+        inside=API_NAMING_WRITER,
+        obj="objection",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={"outcome": "dismissed", "reason": "经核查不属实。"},
+    ),
+    # Public: every published batch of every province, without an account.
+    "api:naming_api:public-batches": Route(inside=every(200)),
+    # Public objections: an empty body is refused as invalid for everyone (what a valid one does and
+    # its throttling: tests/naming/test_api.py).
+    "api:naming_api:public-objection": Route(
+        inside=every(400), obj="batch", kwargs={"pk": "pk"}, method="post", outside=every(400)
     ),
     # --- the user's own security pages (issue 13): API tokens -------------------------------------
     "security:tokens": Route(inside=SIGNED_IN),
