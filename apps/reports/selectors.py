@@ -175,7 +175,9 @@ def _area_counts(*, year: int, communities, assessments, keys: dict) -> dict[tup
         submitted=Count(
             "id",
             filter=this_year
-            & Q(state__in=[State.SUBMITTED, State.RECOMMENDED, State.PROPOSED, State.APPROVED, State.REVOKED]),
+            & Q(
+                state__in=[State.SUBMITTED, State.RECOMMENDED, State.PROPOSED, State.APPROVED, State.REVOKED]
+            ),
         ),
         approved=Count("id", filter=this_year & Q(state=State.APPROVED)),
         revoked=Count("id", filter=this_year & Q(state=State.REVOKED)),
