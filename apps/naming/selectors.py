@@ -187,30 +187,32 @@ def public_batch(pk: int) -> Batch | None:
 
 
 def naming_counts(*, year: int, province_id: str | None = None) -> dict[str, int]:
-    """Proposed (in no published batch), in 公示, held and named (by a naming) assessments of a
-    year, one GROUP BY over the active entries plus one count. Named is counted as approved
-    assessments that a batch named (apps.reports counts them as meeting the requirements)."""
-    assessments = Assessment.objects.filter(year=year)
-    entries = BatchEntry.objects.filter(assessment__year=year)
+    """Proposed (every assessment of the year in state proposed: outside a batch, in a draft, in
+    公示 or held), in 公示 (listed in a published batch), held (an open objection) and named (by a
+    batch) assessments of a year: one query over the year's proposed and approved assessments."""
+    assessments = Assessment.objects.filter(
+        year=year, state__in=[State.PROPOSED, State.APPROVED, State.REVOKED]
+    )
     if province_id:
         assessments = assessments.filter(province_id=province_id)
-        entries = entries.filter(batch__province_id=province_id)
-    by = dict(
-        entries.filter(
-            Q(state__in=ACTIVE_ENTRY_STATES, batch__state=BatchState.PUBLISHED) | Q(state=EntryState.NAMED)
-        )
-        .order_by()
-        .values_list("state")
-        .annotate(n=Count("id"))
+
+    def entry(**kw):
+        return Exists(BatchEntry.objects.filter(assessment=OuterRef("pk"), **kw))
+
+    published = {"batch__state": BatchState.PUBLISHED}
+    counts = assessments.aggregate(
+        proposed=Count("id", filter=Q(state=State.PROPOSED)),
+        in_notice=Count(
+            "id", filter=Q(state=State.PROPOSED) & Q(entry(state=EntryState.LISTED, **published))
+        ),
+        held=Count("id", filter=Q(state=State.PROPOSED) & Q(entry(state=EntryState.HELD, **published))),
+        named=Count("id", filter=~Q(state=State.PROPOSED) & Q(entry(state=EntryState.NAMED))),
     )
-    proposed = assessments.filter(state=State.PROPOSED).count()
-    in_notice = by.get(EntryState.LISTED, 0)
-    held = by.get(EntryState.HELD, 0)
     return {
-        NamingStage.PROPOSED: proposed,
-        NamingStage.IN_NOTICE: in_notice,
-        NamingStage.HELD: held,
-        NamingStage.NAMED: by.get(EntryState.NAMED, 0),
+        NamingStage.PROPOSED: counts["proposed"],
+        NamingStage.IN_NOTICE: counts["in_notice"],
+        NamingStage.HELD: counts["held"],
+        NamingStage.NAMED: counts["named"],
     }
 
 
