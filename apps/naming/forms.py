@@ -20,7 +20,7 @@ class ProcedureForm(forms.Form):
 class BatchForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     notice_start = forms.DateField(
-        label=_("Public notice from"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Public notice from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     assessments = forms.TypedMultipleChoiceField(label=_("Communities"), coerce=int, choices=())
 
@@ -31,7 +31,9 @@ class BatchForm(forms.Form):
 
 class NameForm(forms.Form):
     document_number = forms.CharField(label=_("Document number (文号)"), max_length=60)
-    document_date = forms.DateField(label=_("Document date"), widget=forms.DateInput(attrs={"type": "date"}))
+    document_date = forms.DateField(
+        label=_("Document date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
