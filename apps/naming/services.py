@@ -394,20 +394,19 @@ def batch_name(
             state=State.APPROVED, approved_at=now, version=F("version") + 1, updated_at=now
         )
         reason = f"{document_number}（{document_date}）"
-        for a in assessments:
-            assessment_services.history_append(
-                a,
-                user,
-                Action.NAMED,
-                from_state=State.PROPOSED,
-                to_state=State.APPROVED,
-                reason=reason,
-                data={
-                    "batch": locked.pk,
-                    "document_number": document_number,
-                    "document_date": str(document_date),
-                },
-            )
+        assessment_services.history_append_many(
+            assessments,
+            user,
+            Action.NAMED,
+            from_state=State.PROPOSED,
+            to_state=State.APPROVED,
+            reason=reason,
+            data={
+                "batch": locked.pk,
+                "document_number": document_number,
+                "document_date": str(document_date),
+            },
+        )
         BatchEntry.objects.filter(batch=locked, state=EntryState.LISTED).update(state=EntryState.NAMED)
         for entry in held:
             entry.state = EntryState.LEFT

@@ -55,6 +55,11 @@ def test_propose_publish_object_resolve_and_name(
     decide(page, "approve", "认定达标")
     assert Assessment.objects.get(pk=recommended.pk).state == State.PROPOSED
 
+    # The procedure page says what follows the last level.
+    page.goto(f"{live_server.url}/naming/procedure/?year=2026")
+    expect(page.get_by_test_id("procedure-current")).to_contain_text("公示")
+    screenshot(page, "naming", "procedure-1280")
+
     # The province makes the batch from every proposed community, previews and publishes it.
     page.goto(f"{live_server.url}/naming/batches/new/?year=2026")
     expect(page.get_by_text("上海新村居委会")).to_be_visible()
@@ -129,6 +134,7 @@ def test_propose_publish_object_resolve_and_name(
     phone.goto(f"{live_server.url}/public/batches/{batch.pk}/")
     expect(phone.get_by_test_id("public-named")).to_contain_text("沪建管〔2026〕88号")
     expect(phone.get_by_text("上海新村居委会")).to_have_count(0)
+    screenshot(phone, "naming", "public-batch-named-390", full_page=True)
     pdf = phone.request.get(f"{live_server.url}/public/batches/{batch.pk}/naming.pdf")
     path = tmp_path / "naming.pdf"
     path.write_bytes(pdf.body())

@@ -323,3 +323,16 @@ def test_the_erasure_runs_daily_from_beat(published):
 
     assert PeriodicTask.objects.filter(task="naming.erase_objection_contacts", enabled=True).exists()
     assert erase_objection_contacts.apply().get() == 0
+
+
+def test_the_naming_keeps_every_history_chain_intact(published, proposed_many, province_user, today):
+    import io
+
+    from django.core.management import call_command
+
+    today.set(published.notice_end + dt.timedelta(days=1))
+    services.batch_name(
+        user=province_user, batch=published, document_number="沪建〔2026〕1号", document_date=today.value
+    )
+    assert AssessmentEvent.objects.filter(action="named").count() == 5
+    call_command("verify_history", stdout=io.StringIO())

@@ -259,3 +259,8 @@ def test_naming_through_the_page_and_the_pdfs(
     assert "公示" in notice and proposed_many[0].community.name in notice
     public = client.get(reverse("public:batch", kwargs={"pk": published.pk})).content.decode()
     assert "沪建〔2026〕88号" in public and proposed_many[0].community.name not in public
+
+
+def test_the_procedure_and_the_batches_are_in_the_history(client_for, province_user, published):
+    html = client_for(province_user).get(reverse("history")).content.decode()
+    assert "设置命名程序" in html and "批次已发布公示" in html
