@@ -20,7 +20,7 @@ def test_measure_naming_1603(procedure, province_user, today, django_capture_on_
     from apps.regions.models import Region
 
     streets = [r.code[:9] for r in Region.objects.filter(parent_id="310104000000").order_by("code")[:7]]
-    for i, street in enumerate(streets):
+    for street in streets:
         rows += make_assessments(229, state=State.PROPOSED, street_code=street, start=100)
     assert len(rows) == 1603
     batch = services.batch_create(
