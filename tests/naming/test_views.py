@@ -264,3 +264,14 @@ def test_naming_through_the_page_and_the_pdfs(
 def test_the_procedure_and_the_batches_are_in_the_history(client_for, province_user, published):
     html = client_for(province_user).get(reverse("history")).content.decode()
     assert "设置命名程序" in html and "批次已发布公示" in html
+
+
+def test_the_review_page_says_approving_proposes_under_a_procedure(
+    client_for, procedure, recommended, province_user
+):
+    html = (
+        client_for(province_user)
+        .get(reverse("review:detail", kwargs={"pk": recommended.pk}))
+        .content.decode()
+    )
+    assert "拟认定" in html and "经批次公示后予以命名" in html
