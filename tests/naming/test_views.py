@@ -275,3 +275,32 @@ def test_the_review_page_says_approving_proposes_under_a_procedure(
         .content.decode()
     )
     assert "拟认定" in html and "经批次公示后予以命名" in html
+
+
+def test_the_cached_public_list_changes_with_the_batch(
+    client, province_user, published, proposed_many, today, django_capture_on_commit_callbacks
+):
+    url = reverse("public:batch", kwargs={"pk": published.pk})
+    assert proposed_many[0].community.name in client.get(url).content.decode()
+    from apps.naming import services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.objection_submit(
+            batch=published, assessment_id=proposed_many[0].pk, text="异议", name="张三", phone="13812345678"
+        )
+    today.set(published.notice_end + dt.timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.batch_name(
+            user=province_user, batch=published, document_number="沪建〔2026〕9号", document_date=today.value
+        )
+    html = client.get(url).content.decode()
+    assert proposed_many[0].community.name not in html and proposed_many[1].community.name in html
+
+
+def test_the_pdfs_embed_a_cjk_font(client, published, tmp_path):
+    path = tmp_path / "notice.pdf"
+    path.write_bytes(
+        client.get(reverse("public:batch-pdf", kwargs={"pk": published.pk, "kind": "notice"})).content
+    )
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout  # noqa: S603, S607
+    assert "CJK" in fonts and " yes " in fonts  # embedded (subset)
