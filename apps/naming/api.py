@@ -5,14 +5,15 @@ per address, capped per batch and day). The objector's contact appears only in a
 staff of the batch's province."""
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, Throttled
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from apps.accounts.capabilities import can_read_naming, is_province_staff
+from apps.accounts.capabilities import can_read_naming, is_nationwide, is_province_staff
 from apps.api.fields import LineField, TextField, VersionField
 from apps.api.parsers import BoundedJSONParser
 from apps.core.viewsets import ScopedListView, ScopedRetrieveView
@@ -370,3 +371,41 @@ class PublicObjection(ScopedListView):
         )
         # Nothing of the objection is answered back (no id to probe, no contact).
         return Response({"received": True}, status=status.HTTP_201_CREATED)
+
+
+class StagesSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    province = serializers.CharField(allow_null=True)
+    proposed = serializers.IntegerField()
+    in_notice = serializers.IntegerField()
+    held = serializers.IntegerField()
+    named = serializers.IntegerField()
+
+
+class NamingStages(APIView):
+    """The year's proposed, in-公示, held and named counts (docs/figures.md, "The naming after
+    review"): a provincial department's own unit; nationwide users the nation or ?province=."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses={200: StagesSerializer},
+        summary="命名进度 / Proposed, in public notice, held and named",
+        parameters=[
+            OpenApiParameter("province", str, description="Provincial unit: 12-digit code (nationwide users)")
+        ],
+    )
+    def get(self, request, year):
+        user = request.user
+        if is_province_staff(user):
+            province = user.region_id
+        elif is_nationwide(user):
+            province = request.query_params.get("province") or None
+            if province is not None and not (
+                province.isascii() and province.isdigit() and len(province) == 12
+            ):
+                raise Http404
+        else:
+            raise PermissionDenied
+        counts = selectors.naming_counts(year=year, province_id=province)
+        return Response(StagesSerializer({"year": year, "province": province, **counts}).data)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("batches/<id:pk>/name/", api.BatchName.as_view(), name="batch-name"),
     path("batches/<id:pk>/objections/", api.BatchObjections.as_view(), name="batch-objections"),
     path("objections/<id:pk>/resolve/", api.ObjectionResolve.as_view(), name="objection-resolve"),
+    path("stages/<year:year>/", api.NamingStages.as_view(), name="stages"),
     path("public/batches/", api.PublicBatchList.as_view(), name="public-batches"),
     path("public/batches/<id:pk>/objections/", api.PublicObjection.as_view(), name="public-objection"),
 ]

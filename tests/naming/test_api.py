@@ -130,3 +130,15 @@ def test_a_draft_is_not_public(batch):
     assert api().post(f"{BASE}/public/batches/{batch.pk}/objections/", {}, format="json").status_code == 404
     assert api().get(f"{BASE}/public/batches/").json()["results"] == []
     assert Batch.objects.count() == 1
+
+
+def test_stages_are_the_units_for_its_department_and_any_for_the_ministry(
+    province_user, ministry_user, city_user, published
+):
+    own = api(province_user).get(f"{BASE}/stages/2026/").json()
+    assert (own["province"], own["proposed"], own["in_notice"], own["named"]) == ("310000000000", 5, 5, 0)
+    nation = api(ministry_user).get(f"{BASE}/stages/2026/").json()
+    assert nation["in_notice"] == 5 and nation["province"] is None
+    beijing = api(ministry_user).get(f"{BASE}/stages/2026/?province=110000000000").json()
+    assert beijing["in_notice"] == 0
+    assert api(city_user).get(f"{BASE}/stages/2026/").status_code == 403

@@ -640,6 +640,11 @@ ROUTES: dict[str, Route] = {
         method="post",
         data={"outcome": "dismissed", "reason": "经核查不属实。"},
     ),
+    # The year's naming counts: the unit's department (its own) and nationwide users.
+    "api:naming_api:stages": Route(
+        inside=every(403, anonymous=API_ANONYMOUS, province=200, ministry=200, admin=200),
+        kwargs={"year": "=2026"},
+    ),
     # Public: every published batch of every province, without an account.
     "api:naming_api:public-batches": Route(inside=every(200)),
     # Public objections: an empty body is refused as invalid for everyone (what a valid one does and
