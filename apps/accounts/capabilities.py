@@ -99,6 +99,12 @@ def offers_api_docs(user) -> bool:
     return is_active_user(user) and not is_committee(user)
 
 
+def can_read_naming(user) -> bool:
+    """The naming pages (procedure, batches, objections with the objectors' contacts): provincial
+    departments (their own unit) and nationwide users (read-only)."""
+    return is_province_staff(user) or is_nationwide(user)
+
+
 class Capabilities:
     """The capabilities of one user, as attributes for templates (`caps.can_see_national`)."""
 
@@ -130,4 +136,5 @@ CAPABILITIES = {
     "can_remind_reports": can_remind_reports,
     "is_nationwide": is_nationwide,
     "can_manage_accounts": can_manage_accounts,
+    "can_read_naming": can_read_naming,
 }

@@ -179,7 +179,9 @@ def _area_counts(*, year: int, communities, assessments, keys: dict) -> dict[tup
         submitted=Count(
             "id",
             filter=this_year
-            & Q(state__in=[State.SUBMITTED, State.RECOMMENDED, State.APPROVED, State.REVOKED]),
+            & Q(
+                state__in=[State.SUBMITTED, State.RECOMMENDED, State.PROPOSED, State.APPROVED, State.REVOKED]
+            ),
         ),
         approved=Count("id", filter=asof.approved_in_q(year)),
         revoked=Count("id", filter=asof.revoked_in_q(year)),
@@ -690,7 +692,7 @@ def figure_communities(*, user, year: int, region: Region, figure: str) -> Query
     )
     participating = this_year.exclude(state=State.DRAFT)
     states = {
-        "submitted": [State.SUBMITTED, State.RECOMMENDED, State.APPROVED, State.REVOKED],
+        "submitted": [State.SUBMITTED, State.RECOMMENDED, State.PROPOSED, State.APPROVED, State.REVOKED],
         "returned": [State.RETURNED],
     }
     as_of = {

@@ -31,6 +31,7 @@ from apps.core.events import figures_changed
 from apps.core.models import TraceAction, TraceKind
 from apps.core.text import text_check
 from apps.core.trace import trace_append
+from apps.naming import selectors as naming_selectors
 from apps.notices.services import notify_users
 
 from . import selectors, workflow
@@ -548,9 +549,11 @@ def _criterion_comments(assessment: Assessment, comments: dict) -> dict[int, str
 def assessment_approve(
     *, assessment: Assessment, user: User, reason: str = "", expected_version: int | None = None
 ) -> Assessment:
-    """The province, the last level of every chain, approves: the community meets the requirements
-    (达到创建要求) from now on. Under a scored standard, an assessment whose score is below the pass
-    mark (the confirmed total; before any level confirmed a score, the self total:
+    """The province, the last level of every chain, approves. Where the province has a naming
+    procedure for the year (apps.naming.procedure) the assessment becomes proposed (拟认定) and is
+    named later with its batch; otherwise the community meets the requirements (达到创建要求) from
+    now on, as before the procedure existed. Under a scored standard, an assessment whose score is
+    below the pass mark (the confirmed total; before any level confirmed a score, the self total:
     assessments.scores.standing) is approved only with a written reason, which the history keeps; at
     or above it no reason is asked for (one given is not kept). Repeating one's own approval from the
     same version (double click, retry) changes nothing (`decision_repeated` set)."""
@@ -560,11 +563,12 @@ def assessment_approve(
         score = assessment_scores.standing(current) if current.is_visible_to(user) else None
         if not (score and score.below):
             reason = ""
+        decision = naming_selectors.final_decision(province_id=current.province_id, year=current.year)
         current, repeated = _decision_open(
             current,
             user,
             "approve",
-            history_action=Action.APPROVED,
+            history_action=decision.action,
             reason=reason,
             expected_version=expected_version,
         )
@@ -591,9 +595,9 @@ def assessment_approve(
         locked = _decide(
             current,
             user,
-            history_action=Action.APPROVED,
-            to_state=State.APPROVED,
-            stamp="approved_at",
+            history_action=decision.action,
+            to_state=decision.state,
+            stamp=decision.stamp,
             reason=reason,
             data=(
                 {
@@ -604,9 +608,17 @@ def assessment_approve(
                 else None
             ),
         )
-        _notify_community(
-            locked, _("Your %(year)s self-assessment was approved: the community meets the requirements.")
-        )
+        if decision.proposes:
+            _notify_community(
+                locked,
+                _(
+                    "Your %(year)s self-assessment passed the last review level: the community is proposed (拟认定) and will be named after the public notice (公示)."
+                ),
+            )
+        else:
+            _notify_community(
+                locked, _("Your %(year)s self-assessment was approved: the community meets the requirements.")
+            )
     return locked
 
 

@@ -33,6 +33,7 @@ from apps.assessments.scores import score_text, standing
 from apps.assessments.selectors import FIRST_YEAR, access_assessment, assessment_detail, campaign_year
 from apps.core.drafts import draft_endpoint
 from apps.core.errors import ServiceError
+from apps.naming import selectors as naming_selectors
 from apps.notices.services import notices_read_for
 from apps.regions.models import Region
 
@@ -191,6 +192,11 @@ def _render_review(
             "other_actions": [a for a in decision_forms if a not in REVIEW_ACTIONS],
             "confirming": confirming,
             "changed_count": sum(1 for v in before.values() if v["changed"]),
+            # Where the province has a naming procedure for the year, approving proposes (拟认定).
+            "proposes": "approve" in decision_forms
+            and naming_selectors.final_decision(
+                province_id=assessment.province_id, year=assessment.year
+            ).proposes,
         },
         status=status,
     )

@@ -7,6 +7,7 @@ from .base import BASE_DIR, env
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+PERSONAL_DATA_KEYS = ["dGVzdC1rZXktZm9yLXBlcnNvbmFsLWRhdGEtMDEyMzQ="]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / ".test-media")))
