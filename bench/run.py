@@ -211,7 +211,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--figures", default="1,2,3,4,5,6,7,8,9", help="which figures to run, e.g. 1,4")
+    parser.add_argument("--figures", default="1,2,3,4,5,6,7,8,9,10", help="which figures to run, e.g. 1,4")
     parser.add_argument("--year", type=int, default=2022, help="campaign year of figures 2, 3 and the plans")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default 2 x cores)")
     parser.add_argument("--no-plans", action="store_true", help="skip EXPLAIN ANALYZE of the heavy queries")
@@ -266,6 +266,13 @@ def main(argv=None) -> int:
         say("figure 9: the healing task repairs a unit-year changed behind its back; verify_figures ...")
         rows.extend(figures.figures_heal_repair())
         rows.append(figures.figures_verify_all())
+    if 10 in wanted:
+        from bench.naming import public_batch_page
+
+        say(
+            f"figure 10: the public page of a 1,603-community batch, 200 anonymous readers ({workers} workers) ..."
+        )
+        rows.extend(public_batch_page(results_dir=RESULTS, workers=workers, year=args.year))
     plans = ""
     if not args.no_plans and 4 in wanted:
         say("query plans ...")

@@ -8,7 +8,7 @@ Templates read them through `apps.accounts.context_processors.capabilities` as `
 
 from .managing import can_manage_accounts
 from .models import Role
-from .scoping import is_active_user, is_nationwide, regional_column
+from .scoping import is_active_user, is_nationwide, prefecture_city_id, regional_column
 
 REVIEWER_ROLES = (Role.STREET, Role.CITY, Role.PROVINCE)
 
@@ -101,8 +101,15 @@ def offers_api_docs(user) -> bool:
 
 def can_read_naming(user) -> bool:
     """The naming pages (procedure, batches, objections with the objectors' contacts): provincial
-    departments (their own unit) and nationwide users (read-only)."""
-    return is_province_staff(user) or is_nationwide(user)
+    departments (their own unit), nationwide users (read-only), and the departments of prefecture-
+    level cities, which see (and name) only the batches of their city where the province delegated
+    the naming to its cities (scope: apps.naming.models.BatchQuerySet.visible_to)."""
+    return is_province_staff(user) or is_nationwide(user) or is_city_department(user)
+
+
+def is_city_department(user) -> bool:
+    """The housing department of a prefecture-level city (a province may delegate naming to it)."""
+    return prefecture_city_id(user) is not None
 
 
 class Capabilities:
@@ -137,4 +144,5 @@ CAPABILITIES = {
     "is_nationwide": is_nationwide,
     "can_manage_accounts": can_manage_accounts,
     "can_read_naming": can_read_naming,
+    "is_city_department": is_city_department,
 }

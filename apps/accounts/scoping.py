@@ -45,6 +45,14 @@ def regional_column(user) -> str | None:
     return column if user.region.level in expected[user.role] else None
 
 
+def prefecture_city_id(user) -> str | None:
+    """The prefecture-level city of a city department (role city at a city, not a county), to which
+    a province may delegate the naming (apps.naming); None for everyone else."""
+    if not is_active_user(user) or user.role != Role.CITY or user.region is None:
+        return None
+    return user.region_id if user.region.level == "city" else None
+
+
 def region_scope_q(user, path: str = "", *, community_field: str | None = None) -> Q:
     """Community-owned rows in the user's scope. `path` prefixes the region columns; a community
     user matches on `community_field` (default: `<path>code`, the community's own key)."""

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.scoping import province_scope_q
+from apps.accounts.scoping import prefecture_city_id, province_scope_q
 from apps.core.crypto import EncryptedTextField
 
 from .procedure import BatchState, DayKind, EntryState, Namer, ObjectionSource, Outcome
@@ -51,8 +51,22 @@ class NamingProcedure(models.Model):
 class BatchQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Staff of the provincial unit and nationwide users (the public reads published batches
-        through apps.naming.selectors.public_batches)."""
-        return self.filter(province_scope_q(user))
+        through apps.naming.selectors.public_batches); the department of a prefecture-level city
+        sees the batches delegated to it: of a year whose procedure has the cities name, and whose
+        communities are all of its city."""
+        city = prefecture_city_id(user)
+        if city is None:
+            return self.filter(province_scope_q(user))
+        delegated = NamingProcedure.objects.filter(
+            province_id=models.OuterRef("province_id"), year=models.OuterRef("year"), namer=Namer.CITY
+        )
+        entries = BatchEntry.objects.filter(batch=models.OuterRef("pk"))
+        return self.filter(
+            models.Exists(delegated),
+            models.Exists(entries.filter(assessment__city_id=city)),
+            ~models.Exists(entries.exclude(assessment__city_id=city)),
+            province_id=user.region.province_id,
+        )
 
 
 class Batch(models.Model):

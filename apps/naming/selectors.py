@@ -9,10 +9,12 @@ from itertools import groupby
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from apps.accounts.capabilities import is_province_staff
+from apps.accounts.scoping import prefecture_city_id
 from apps.assessments.models import Action, Assessment, State
 
 from .models import Batch, BatchEntry, NamingProcedure, Objection
-from .procedure import ACTIVE_ENTRY_STATES, DEFAULTS, BatchState, EntryState, NamingStage, Outcome
+from .procedure import ACTIVE_ENTRY_STATES, DEFAULTS, BatchState, EntryState, Namer, NamingStage, Outcome
 
 # --- The procedure ----------------------------------------------------------------------------
 
@@ -23,6 +25,21 @@ def procedure_for(*, province_id: str, year: int) -> NamingProcedure | None:
 
 def procedure_defaults() -> dict:
     return dict(DEFAULTS)
+
+
+def may_name(*, user, batch: Batch) -> bool:
+    """The namer of the year's procedure: the province, or, where it delegated, the province and the
+    department of the batch's city (every community of the batch in that prefecture-level city)."""
+    if is_province_staff(user, batch.province_id):
+        return True
+    city = prefecture_city_id(user)
+    if city is None or user.region.province_id != batch.province_id:
+        return False
+    proc = procedure_for(province_id=batch.province_id, year=batch.year)
+    if proc is None or proc.namer != Namer.CITY:
+        return False
+    cities = set(BatchEntry.objects.filter(batch=batch).values_list("assessment__city_id", flat=True))
+    return cities == {city}
 
 
 def procedure_is_frozen(*, province_id: str, year: int) -> bool:
@@ -186,34 +203,41 @@ def public_batch(pk: int) -> Batch | None:
 # --- Figures ------------------------------------------------------------------------------------
 
 
-def naming_counts(*, year: int, province_id: str | None = None) -> dict[str, int]:
-    """Proposed (every assessment of the year in state proposed: outside a batch, in a draft, in
-    公示 or held), in 公示 (listed in a published batch), held (an open objection) and named (by a
-    batch) assessments of a year: one query over the year's proposed and approved assessments."""
-    assessments = Assessment.objects.filter(
-        year=year, state__in=[State.PROPOSED, State.APPROVED, State.REVOKED]
-    )
-    if province_id:
-        assessments = assessments.filter(province_id=province_id)
+def stage_aggregates(*, within: Q | None = None) -> dict[str, Count]:
+    """The aggregate expressions of the naming stages over assessments (the one definition used by
+    `naming_counts` and by the figures of apps.reports, which fold them into their own pass):
+    proposed (every assessment in state proposed: outside a batch, in a draft, in 公示 or held), in
+    公示 (listed in a published batch), held (an open objection) and named (by a batch). `within`
+    narrows every count (e.g. to the assessments of one year)."""
+    base = within if within is not None else Q()
 
     def entry(**kw):
         return Exists(BatchEntry.objects.filter(assessment=OuterRef("pk"), **kw))
 
     published = {"batch__state": BatchState.PUBLISHED}
-    counts = assessments.aggregate(
-        proposed=Count("id", filter=Q(state=State.PROPOSED)),
-        in_notice=Count(
-            "id", filter=Q(state=State.PROPOSED) & Q(entry(state=EntryState.LISTED, **published))
-        ),
-        held=Count("id", filter=Q(state=State.PROPOSED) & Q(entry(state=EntryState.HELD, **published))),
-        named=Count("id", filter=~Q(state=State.PROPOSED) & Q(entry(state=EntryState.NAMED))),
-    )
+    proposed = base & Q(state=State.PROPOSED)
     return {
-        NamingStage.PROPOSED: counts["proposed"],
-        NamingStage.IN_NOTICE: counts["in_notice"],
-        NamingStage.HELD: counts["held"],
-        NamingStage.NAMED: counts["named"],
+        NamingStage.PROPOSED.value: Count("id", filter=proposed),
+        NamingStage.IN_NOTICE.value: Count(
+            "id", filter=proposed & Q(entry(state=EntryState.LISTED, **published))
+        ),
+        NamingStage.HELD.value: Count("id", filter=proposed & Q(entry(state=EntryState.HELD, **published))),
+        NamingStage.NAMED.value: Count(
+            "id", filter=base & ~Q(state=State.PROPOSED) & Q(entry(state=EntryState.NAMED))
+        ),
     }
+
+
+def naming_counts(*, year: int, province_id: str | None = None) -> dict[str, int]:
+    """Proposed, in 公示, held and named assessments of a year (see `stage_aggregates`): one query
+    over the year's proposed and approved assessments."""
+    assessments = Assessment.objects.filter(
+        year=year, state__in=[State.PROPOSED, State.APPROVED, State.REVOKED]
+    )
+    if province_id:
+        assessments = assessments.filter(province_id=province_id)
+    counts = assessments.aggregate(**stage_aggregates())
+    return {stage: counts[stage.value] for stage in NamingStage}
 
 
 def batches_in_progress_by_province() -> list[dict]:

@@ -442,15 +442,7 @@ def batch_name(
 
 
 def _may_name(user: User, batch: Batch) -> bool:
-    """The namer of the year's procedure: the province, or, where it delegated, the province and the
-    departments of the batch's cities."""
-    if is_province_staff(user, batch.province_id):
-        return True
-    proc = selectors.procedure_for(province_id=batch.province_id, year=batch.year)
-    if proc is None or proc.namer != Namer.CITY or user.role != Role.CITY:
-        return False
-    cities = set(BatchEntry.objects.filter(batch=batch).values_list("assessment__city_id", flat=True))
-    return cities == {user.region_id}
+    return selectors.may_name(user=user, batch=batch)
 
 
 # --- Objections ---------------------------------------------------------------------------------------

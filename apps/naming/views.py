@@ -133,9 +133,12 @@ def batch_list(request):
             province_id=user.region_id, year=year
         ).count()
         context["counts"] = _stage_counts(year=year, province_id=user.region_id)
-    else:
+    elif is_nationwide(user):
         context["in_progress"] = selectors.batches_in_progress_by_province()
         context["counts"] = _stage_counts(year=year)
+    else:
+        # A prefecture-level city's department: the batches delegated to it, nothing else.
+        context["counts"] = []
     return render(request, "naming/batches.html", context)
 
 
@@ -218,8 +221,13 @@ def _batch_context(request, batch: Batch, **extra) -> dict:
         "groups": selectors.grouped_by_area(rows),
         "objections": objections,
         "open_objections": sum(1 for o in objections if o.outcome == procedure.Outcome.OPEN),
-        "actions": procedure.batch_actions(batch, today) if staff else [],
+        "actions": procedure.batch_actions(batch, today)
+        if staff
+        else [a for a in procedure.batch_actions(batch, today) if a == "name"]
+        if selectors.may_name(user=request.user, batch=batch)
+        else [],
         "staff": staff,
+        "namer": staff or selectors.may_name(user=request.user, batch=batch),
         "today": today,
         "running": procedure.notice_running(batch, today),
         "scored": any(r.confirmed_total is not None for r in rows),

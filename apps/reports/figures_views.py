@@ -23,6 +23,8 @@ from . import presenters, selectors
 
 PAGE_SIZE = 50
 COLUMNS = ("registered", "participating", "submitted", "returned", "approved", "revoked", "meeting")
+# Beside "meeting the requirements": the year's proposed, in-公示 and held counts (issue 22).
+NAMING_COLUMNS = ("proposed", "in_notice", "held")
 
 
 def _year(year) -> int:
@@ -59,6 +61,7 @@ def _header(levels: list[str], first: str) -> list[str]:
         *(presenters.figure_label(k) for k in COLUMNS[:4]),
         *(presenters.figure_label(f"waiting_{lvl}") for lvl in levels),
         *(presenters.figure_label(k) for k in COLUMNS[4:]),
+        *(presenters.figure_label(k) for k in NAMING_COLUMNS),
         presenters.figure_label("share"),
         presenters.figure_label("participation"),
     ]
@@ -71,6 +74,7 @@ def _cells(row: dict, levels: list[str]) -> list:
         *(row.get(k, 0) for k in COLUMNS[:4]),
         *((row.get("waiting") or {}).get(lvl, 0) for lvl in levels),
         *(row.get(k, 0) for k in COLUMNS[4:]),
+        *(row.get(k, 0) for k in NAMING_COLUMNS),
         "" if row.get("share") is None else row["share"],
         "" if row.get("participation") is None else row["participation"],
     ]

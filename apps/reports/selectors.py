@@ -52,6 +52,7 @@ from apps.communities.models import Community
 from apps.core import campaign as _campaign
 from apps.core.campaign import FIRST_YEAR, NATIONAL_TARGET_YEAR, campaign_year, report_deadline
 from apps.core.errors import NotFoundError
+from apps.naming.selectors import stage_aggregates
 from apps.regions.models import Region, RegionLevel
 from apps.regions.selectors import provincial_units
 from apps.review import workflow
@@ -78,6 +79,9 @@ COUNTS = (
     "returned",
     "meeting",
 )
+# The naming stages shown beside "meeting the requirements" (counts of the year's assessments as
+# they stand, from apps.naming.selectors.stage_aggregates; named communities are in "meeting").
+NAMING_COUNTS = ("proposed", "in_notice", "held")
 # The figures a list of communities can be asked for (drill-down "the communities behind a figure").
 FIGURES = (*COUNTS, "not_participating", *(f"waiting_{level}" for level in REVIEW_LEVELS))
 
@@ -121,11 +125,16 @@ def _scope(year: int, province_codes=None, region_q: Q | None = None):
 
 
 def _zero() -> dict:
-    return {**dict.fromkeys(COUNTS, 0), "late": 0, "waiting": dict.fromkeys(REVIEW_LEVELS, 0)}
+    return {
+        **dict.fromkeys(COUNTS, 0),
+        "late": 0,
+        **dict.fromkeys(NAMING_COUNTS, 0),
+        "waiting": dict.fromkeys(REVIEW_LEVELS, 0),
+    }
 
 
 def _add(into: dict, row: dict) -> dict:
-    for key in (*COUNTS, "late"):
+    for key in (*COUNTS, "late", *NAMING_COUNTS):
         into[key] = into.get(key, 0) + row.get(key, 0)
     for level, n in row.get("waiting", {}).items():
         into["waiting"][level] = into["waiting"].get(level, 0) + n
@@ -189,10 +198,11 @@ def _area_counts(*, year: int, communities, assessments, keys: dict) -> dict[tup
         returned=Count("id", filter=this_year & Q(state=State.RETURNED)),
         meeting=Count("community_id", distinct=True, filter=_meeting_q(year)),
         late=Count("id", filter=this_year & _late_q(year)),
+        **{k: v for k, v in stage_aggregates(within=this_year).items() if k in NAMING_COUNTS},
         **waiting,
     ):
         group = groups[key_of(row)]
-        for key in (*COUNTS[1:], "late"):
+        for key in (*COUNTS[1:], "late", *NAMING_COUNTS):
             group[key] = row[key]
         group["waiting"] = {level: row[f"w_{level}"] for level in REVIEW_LEVELS}
     return groups
@@ -490,7 +500,7 @@ def national_figures_compose(*, year: int, summaries: dict[str, dict]) -> dict:
             {
                 "code": code,
                 "name": name,
-                **{k: t.get(k, 0) for k in (*COUNTS, "late")},
+                **{k: t.get(k, 0) for k in (*COUNTS, "late", *NAMING_COUNTS)},
                 "waiting": t.get("waiting", {}),
                 "share": t.get("share"),
                 "participation": t.get("participation"),

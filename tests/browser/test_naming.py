@@ -145,3 +145,65 @@ def test_propose_publish_object_resolve_and_name(
     client.force_login(ministry)
     html = client.get("/reports/national/2026/").content.decode()
     assert 'data-stage="named">2<' in html
+
+
+def test_the_province_works_the_batch_on_a_phone(phone_page, live_server, demo_accounts):
+    """The province's pages at 390 px (issue 22, done-when): batch creation, publish, resolving an
+    objection and naming, each without sideways scrolling."""
+    province = demo_accounts["province"]
+    naming_services.naming_procedure_set(
+        user=province,
+        province_id="310000000000",
+        year=2026,
+        notice_days=7,
+        day_kind="calendar",
+        namer="province",
+    )
+    proposed = make_assessments(3, state=State.PROPOSED)
+    Assessment.objects.filter(pk__in=[a.pk for a in proposed]).update(review_chain="county,province")
+    page = phone_page
+    assert page.viewport_size["width"] == 390
+
+    def fits() -> None:
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.url
+
+    login(page, live_server, province.username)
+    page.goto(f"{live_server.url}/naming/?year=2026")
+    page.get_by_test_id("batch-new-link").click()
+    expect(page.get_by_text(proposed[0].community.name)).to_be_visible()
+    fits()
+    screenshot(page, "naming", "batch-new-390", full_page=True)
+    page.get_by_test_id("batch-create").click()
+    expect(page.get_by_test_id("batch-state")).to_be_visible()
+    fits()
+    page.get_by_test_id("publish").click()
+    expect(page.get_by_test_id("publish")).to_have_count(0)
+    batch = Batch.objects.get()
+    assert batch.state == "published"
+    fits()
+
+    objection = naming_services.objection_submit(
+        batch=batch, assessment_id=proposed[0].pk, text="反映材料不实。", name="王五", phone="13912345678"
+    )
+    page.reload()
+    expect(page.get_by_test_id(f"objection-{objection.pk}")).to_contain_text("王五")
+    form = page.get_by_test_id(f"resolve-{objection.pk}")
+    form.locator("input[value=dismissed]").check()
+    form.locator("textarea").fill("经核查，反映情况不属实。")
+    form.get_by_role("button").click()
+    expect(page.get_by_test_id(f"resolve-{objection.pk}")).to_have_count(0)
+    fits()
+    screenshot(page, "naming", "batch-resolved-390", full_page=True)
+    assert Objection.objects.get(pk=objection.pk).outcome == "dismissed"
+
+    today = timezone.localdate()
+    Batch.objects.filter(pk=batch.pk).update(
+        notice_start=today - dt.timedelta(days=8), notice_end=today - dt.timedelta(days=1)
+    )
+    page.goto(f"{live_server.url}/naming/batches/{batch.pk}/")
+    page.fill("#id_document_number", "沪建管〔2026〕90号")
+    page.get_by_test_id("name").click()
+    expect(page.get_by_test_id("batch-docno")).to_have_text("沪建管〔2026〕90号")
+    fits()
+    screenshot(page, "naming", "batch-named-390", full_page=True)
+    assert Assessment.objects.filter(pk__in=[a.pk for a in proposed], state=State.APPROVED).count() == 3

@@ -78,7 +78,10 @@ STANDARD_WRITER = every(403, anonymous=LOGIN, province=REDIRECT)
 # An API write only the committee makes.
 API_COMMITTEE = every(403, anonymous=API_ANONYMOUS, community=200)
 JSON_BODY = {"rating": "met", "statement": "已完成。"}
-# The naming's pages: the unit's provincial department, and nationwide users reading.
+# The naming's pages: the unit's provincial department, and nationwide users reading. The world's
+# city role is a county-level department (徐汇区, 东城区): never a namer, it keeps 403/404. A
+# prefecture-level city's department sees and names only the batches its province delegated to it
+# (procedure namer = city, every community of the batch in its city): tests/naming/test_delegation.py.
 NAMING_READERS = every(403, anonymous=LOGIN, province=200, ministry=200, admin=200)
 NAMING_WRITER_PAGE = every(403, anonymous=LOGIN, province=200)
 NAMING_WRITER = every(403, anonymous=LOGIN, province=REDIRECT)
