@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "apps.notices",
     "apps.public",
     "apps.reports",
+    "apps.targets",
     "apps.api",
     "apps.demo",
     "apps.core",

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "targets"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<year:year>/", views.year_page, name="year"),
+    path("<year:year>/import/", views.import_page, name="import"),
+    path("<year:year>/export.<str:fmt>", views.export, name="export"),
+    path("<year:year>/list/", views.creation_list, name="list"),
+    path("<year:year>/list/<code:code>/remove/", views.creation_list_remove, name="list_remove"),
+    path("<year:year>/<code:code>/", views.area_page, name="area"),
+]
