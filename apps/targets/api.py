@@ -116,13 +116,17 @@ class NationalProgress(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: ProgressRowSerializer(many=True)}, summary="各省目标完成情况 / Units against target")
+    @extend_schema(
+        responses={200: ProgressRowSerializer(many=True)}, summary="各省目标完成情况 / Units against target"
+    )
     def get(self, request, year):
         from apps.accounts.capabilities import can_see_national
 
         if not can_see_national(request.user):
             raise Http404
-        return Response(ProgressRowSerializer(selectors.progress_rows(year=year, parent=None), many=True).data)
+        return Response(
+            ProgressRowSerializer(selectors.progress_rows(year=year, parent=None), many=True).data
+        )
 
 
 @extend_schema_view(get=extend_schema(summary="创建名单 / Creation lists"))

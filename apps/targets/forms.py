@@ -7,7 +7,9 @@ class TargetForm(forms.Form):
 
     participation = forms.CharField(label=_("Target share participating (%)"), required=False, max_length=20)
     meeting = forms.CharField(label=_("Target share meeting the requirements (%)"), max_length=20)
-    pilots_per_street = forms.CharField(label=_("Pilot communities per street"), required=False, max_length=10)
+    pilots_per_street = forms.CharField(
+        label=_("Pilot communities per street"), required=False, max_length=10
+    )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
@@ -22,5 +24,4 @@ class CreationListForm(forms.Form):
         help_text=_("One 12-digit code per line (or separated by commas)"),
         required=False,
     )
-    pick = forms.MultipleChoiceField(required=False, choices=())
     file = forms.FileField(label=_("Or a file of codes (.xlsx, first column)"), required=False)

@@ -48,7 +48,9 @@ class Target(models.Model):
     participation = models.DecimalField(
         _("Target share participating (%)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
-    meeting = models.DecimalField(_("Target share meeting the requirements (%)"), max_digits=5, decimal_places=2)
+    meeting = models.DecimalField(
+        _("Target share meeting the requirements (%)"), max_digits=5, decimal_places=2
+    )
     pilots_per_street = models.PositiveSmallIntegerField(
         _("Pilot communities per street"), null=True, blank=True
     )
@@ -118,6 +120,9 @@ class TargetEvent(AppendOnlyMixin, models.Model):
         verbose_name_plural = _("Target history")
         ordering = ["-id"]
 
+    def __str__(self):
+        return f"{self.area_id} · {self.year} {self.action}"
+
     @property
     def chain(self) -> str:
         return "targets"
@@ -147,7 +152,9 @@ class CreationListEntry(models.Model):
         "communities.Community", verbose_name=_("Community"), on_delete=models.PROTECT, related_name="+"
     )
     # The city or county whose list it is.
-    area = models.ForeignKey("regions.Region", verbose_name=_("Area"), on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey(
+        "regions.Region", verbose_name=_("Area"), on_delete=models.PROTECT, related_name="+"
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -165,4 +172,3 @@ class CreationListEntry(models.Model):
 
     def __str__(self):
         return f"{self.community_id} · {self.year}"
-

@@ -59,9 +59,7 @@ def child_areas(region: Region | None):
         return Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code")
     if region.level == RegionLevel.PROVINCE:
         cities = Region.objects.filter(level=RegionLevel.CITY, province_id=region.code)
-        direct = Region.objects.filter(
-            level=RegionLevel.COUNTY, province_id=region.code, city__isnull=True
-        )
+        direct = Region.objects.filter(level=RegionLevel.COUNTY, province_id=region.code, city__isnull=True)
         return (cities | direct).order_by("code")
     if region.level == RegionLevel.CITY:
         return Region.objects.filter(level=RegionLevel.COUNTY, city_id=region.code).order_by("code")

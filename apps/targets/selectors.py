@@ -170,4 +170,6 @@ def creation_list_candidates(*, user, year: int, area: Region, street: str = "")
 
 
 def community_on_list(*, community_id: str, year: int) -> CreationListEntry | None:
-    return CreationListEntry.objects.filter(community_id=community_id, year=year).select_related("area").first()
+    return (
+        CreationListEntry.objects.filter(community_id=community_id, year=year).select_related("area").first()
+    )

@@ -49,7 +49,9 @@ def parse_count(value) -> int | None:
     if text == "":
         return None
     if not text.isdigit() or int(text) > 1000:
-        raise ValueError(_("The number of pilot communities per street must be a whole number from 0 to 1000."))
+        raise ValueError(
+            _("The number of pilot communities per street must be a whole number from 0 to 1000.")
+        )
     return int(text)
 
 
@@ -161,7 +163,8 @@ class ImportRejected(ServiceError):
     def __init__(self, problems: list[tuple[int, str]]):
         self.problems = problems
         super().__init__(
-            _("Nothing was imported: %(n)s problem(s) in the file.") % {"n": len(problems)}, code="import_rejected"
+            _("Nothing was imported: %(n)s problem(s) in the file.") % {"n": len(problems)},
+            code="import_rejected",
         )
 
 
@@ -202,16 +205,29 @@ def targets_import(*, user, year: int, rows: list[tuple[int, list]]) -> int:
         code_text = normalise_number(code).ljust(12, "0") if code not in (None, "") else ""
         area = areas.get(code_text)
         if area is None:
-            problems.append((number, _("Row %(row)s: no area with code “%(code)s”.") % {"row": number, "code": code or ""}))
+            problems.append(
+                (
+                    number,
+                    _("Row %(row)s: no area with code “%(code)s”.") % {"row": number, "code": code or ""},
+                )
+            )
             continue
         if not can_set_target(user, area):
             problems.append(
-                (number, _("Row %(row)s: %(area)s is not an area whose targets you set.") % {"row": number, "area": area.name})
+                (
+                    number,
+                    _("Row %(row)s: %(area)s is not an area whose targets you set.")
+                    % {"row": number, "area": area.name},
+                )
             )
             continue
         if area.code in seen:
             problems.append(
-                (number, _("Row %(row)s: %(area)s already appears in row %(first)s.") % {"row": number, "area": area.name, "first": seen[area.code]})
+                (
+                    number,
+                    _("Row %(row)s: %(area)s already appears in row %(first)s.")
+                    % {"row": number, "area": area.name, "first": seen[area.code]},
+                )
             )
             continue
         seen[area.code] = number
@@ -268,7 +284,8 @@ def creation_list_add(*, user, year: int, codes: list[str]) -> int:
     missing = [c for c in wanted if c not in found]
     if missing:
         raise ServiceError(
-            _("Not a community of %(area)s: %(codes)s") % {"area": area.name, "codes": "、".join(missing[:20])},
+            _("Not a community of %(area)s: %(codes)s")
+            % {"area": area.name, "codes": "、".join(missing[:20])},
             field="codes",
         )
     taken = dict(
@@ -278,10 +295,13 @@ def creation_list_add(*, user, year: int, codes: list[str]) -> int:
     )
     if taken:
         raise ConflictError(
-            _("Already on another area's list: %(codes)s") % {"codes": "、".join(sorted(taken))}, field="codes"
+            _("Already on another area's list: %(codes)s") % {"codes": "、".join(sorted(taken))},
+            field="codes",
         )
     existing = set(
-        CreationListEntry.objects.filter(year=year, community_id__in=found).values_list("community_id", flat=True)
+        CreationListEntry.objects.filter(year=year, community_id__in=found).values_list(
+            "community_id", flat=True
+        )
     )
     new = [
         CreationListEntry(year=year, community_id=code, area=area, added_by=user)

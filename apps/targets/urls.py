@@ -11,4 +11,5 @@ urlpatterns = [
     path("<year:year>/list/", views.creation_list, name="list"),
     path("<year:year>/list/<code:code>/remove/", views.creation_list_remove, name="list_remove"),
     path("<year:year>/<code:code>/", views.area_page, name="area"),
+    path("<year:year>/<code:code>/set/", views.area_set, name="set"),
 ]

@@ -21,7 +21,14 @@ from apps.regions.models import Region
 from . import selectors, services
 from .forms import CreationListForm, ImportForm, TargetForm
 from .models import Target, TargetEvent, area_visible_q
-from .rules import can_read_targets, can_set_target, child_areas, keeps_creation_list, sets_targets, setter_region
+from .rules import (
+    can_read_targets,
+    can_set_target,
+    child_areas,
+    keeps_creation_list,
+    sets_targets,
+    setter_region,
+)
 
 MAX_UPLOAD = 2 * 1024 * 1024
 
@@ -76,35 +83,31 @@ def year_page(request, year: int):
     )
 
 
+def _render_area(request, area: Region, year: int, form: TargetForm | None):
+    user = request.user
+    events = TargetEvent.objects.visible_to(user).filter(area=area, year=year).select_related("actor")[:50]
+    return render(
+        request,
+        "targets/area.html",
+        {
+            "year": year,
+            "area": area,
+            "row": selectors.area_progress(year=year, area=area),
+            "form": form,
+            "events": events,
+            "children": selectors.progress_rows(year=year, parent=area) if child_areas(area).exists() else [],
+        },
+    )
+
+
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_GET
 def area_page(request, year: int, code: str):
     """One area's target of a year: its actual and state, its history; the level above edits it."""
     area = _area_or_404(request, code)
-    user = request.user
-    editable = can_set_target(user, area)
-    target = Target.objects.filter(area=area, year=year).first()
-    if request.method == "POST":
-        if not editable:
-            raise PermissionDenied
-        form = TargetForm(request.POST)
-        if form.is_valid():
-            try:
-                services.target_set(
-                    user=user,
-                    area=area,
-                    year=year,
-                    participation=form.cleaned_data["participation"],
-                    meeting=form.cleaned_data["meeting"],
-                    pilots_per_street=form.cleaned_data["pilots_per_street"],
-                    expected_version=form.cleaned_data.get("version"),
-                )
-            except ServiceError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                messages.success(request, _("The targets of %(area)s were saved.") % {"area": area.name})
-                return redirect("targets:area", year=year, code=area.code)
-    else:
+    form = None
+    if can_set_target(request.user, area):
+        target = Target.objects.filter(area=area, year=year).first()
         initial = {}
         if target is not None:
             initial = {
@@ -114,21 +117,35 @@ def area_page(request, year: int, code: str):
                 "version": target.version,
             }
         form = TargetForm(initial=initial)
-    events = TargetEvent.objects.visible_to(user).filter(area=area, year=year).select_related("actor")[:50]
-    return render(
-        request,
-        "targets/area.html",
-        {
-            "year": year,
-            "area": area,
-            "row": selectors.area_progress(year=year, area=area),
-            "form": form if editable else None,
-            "events": events,
-            "children": selectors.progress_rows(year=year, parent=area)
-            if list(child_areas(area)[:1])
-            else [],
-        },
-    )
+    return _render_area(request, area, year, form)
+
+
+@login_required
+@require_POST
+def area_set(request, year: int, code: str):
+    """Set an area's targets: the level above only (the area itself and everyone else 403)."""
+    area = _area_or_404(request, code)
+    user = request.user
+    if not can_set_target(user, area):
+        raise PermissionDenied
+    form = TargetForm(request.POST)
+    if form.is_valid():
+        try:
+            services.target_set(
+                user=user,
+                area=area,
+                year=year,
+                participation=form.cleaned_data["participation"],
+                meeting=form.cleaned_data["meeting"],
+                pilots_per_street=form.cleaned_data["pilots_per_street"],
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("The targets of %(area)s were saved.") % {"area": area.name})
+            return redirect("targets:area", year=year, code=area.code)
+    return _render_area(request, area, year, form)
 
 
 @login_required
@@ -242,10 +259,16 @@ def creation_list(request, year: int):
             form.add_error("codes", exc.message)
         else:
             messages.success(request, _("%(n)s community(ies) added to the list.") % {"n": added})
-            return redirect(reverse("targets:list", kwargs={"year": year}) + (f"?street={street}" if street else ""))
+            return redirect(
+                reverse("targets:list", kwargs={"year": year}) + (f"?street={street}" if street else "")
+            )
     entries = list(selectors.creation_list(user=user, year=year, area=area))
     candidates = selectors.creation_list_candidates(user=user, year=year, area=area, street=street)[:200]
-    streets = Region.objects.filter(level="street", county_id=area.code) if area.level == "county" else Region.objects.filter(level="street", city_id=area.code)
+    streets = (
+        Region.objects.filter(level="street", county_id=area.code)
+        if area.level == "county"
+        else Region.objects.filter(level="street", city_id=area.code)
+    )
     return render(
         request,
         "targets/list.html",

@@ -566,6 +566,47 @@ ROUTES: dict[str, Route] = {
         obj="community",
         kwargs={"year": "=2026", "code": "county_id"},
     ),
+    # --- targets (issue 24): the level above sets, every regional department and the nationwide roles
+    # read; 徐汇区 (the matrix's city user) is a district of a municipality: Shanghai sets its targets.
+    "targets:index": Route(inside=every(REDIRECT, anonymous=LOGIN, community=403)),
+    "targets:year": Route(inside=every(200, anonymous=LOGIN, community=403), kwargs={"year": "=2026"}),
+    "targets:export": Route(
+        inside=every(200, anonymous=LOGIN, community=403), kwargs={"year": "=2026", "fmt": "=csv"}
+    ),
+    # Only those who set targets import them (the ministry, a province, a city with counties).
+    "targets:import": Route(
+        inside=every(403, anonymous=LOGIN, province=200, ministry=200), kwargs={"year": "=2026"}
+    ),
+    # An area's target: its own department, the street offices below it and everyone above read it.
+    "targets:area": Route(
+        inside=every(200, anonymous=LOGIN, community=403),
+        obj="community",
+        kwargs={"year": "=2026", "code": "county_id"},
+    ),
+    # Setting it: the level above only; 徐汇区 itself may not edit its own targets (403).
+    "targets:set": Route(
+        inside=every(403, anonymous=LOGIN, province=REDIRECT),
+        obj="community",
+        kwargs={"year": "=2026", "code": "county_id"},
+        method="post",
+        data={"meeting": "50"},
+    ),
+    # The creation list: kept by a city or county department for its own area.
+    "targets:list": Route(inside=every(403, anonymous=LOGIN, city=200), kwargs={"year": "=2026"}),
+    "targets:list_remove": Route(
+        inside=every(403, anonymous=LOGIN, city=REDIRECT),
+        obj="creation_list_entry",
+        kwargs={"year": "=2026", "code": "community_id"},
+        method="post",
+    ),
+    "api:targets_api:list": Route(inside=API_SIGNED_IN),
+    "api:targets_api:lists": Route(inside=API_SIGNED_IN),
+    "api:targets_api:national": Route(inside=API_NATIONAL, kwargs={"year": "=2026"}, regional=False),
+    "api:targets_api:progress": Route(
+        inside=every(200, anonymous=API_ANONYMOUS, community=403),
+        obj="community",
+        kwargs={"year": "=2026", "code": "county_id"},
+    ),
     # --- the user's own security pages (issue 13): API tokens -------------------------------------
     "security:tokens": Route(inside=SIGNED_IN),
     "security:token-revoke": Route(

@@ -259,7 +259,23 @@ def build_api_token(world, side):
     return issue_token(user=world.get("committee_user", side), name=f"matrix-{side}")[0]
 
 
+def build_creation_list_entry(world, side):
+    """The side's community on its district's creation list of 2026 (reused when it exists)."""
+    from apps.targets import services as target_services
+    from apps.targets.models import CreationListEntry
+
+    community = world.get("community", side)
+    entry = CreationListEntry.objects.filter(community=community, year=2026).first()
+    if entry is None:
+        target_services.creation_list_add(
+            user=reviewer(world, side, "city"), year=2026, codes=[community.code]
+        )
+        entry = CreationListEntry.objects.get(community=community, year=2026)
+    return entry
+
+
 BUILDERS = {
+    "creation_list_entry": build_creation_list_entry,
     "api_token": build_api_token,
     "community": build_community,
     "committee_user": build_committee_user,

@@ -49,11 +49,15 @@ def world(db):
     huangpu = [CommunityFactory(street=region("310101002"), code=f"31010100200{i}") for i in range(1, 5)]
     make_assessment(xuhui[0], 2025, "approved", first_submitted_at=at(2025, 5, 1), approved_at=at(2025, 6, 1))
     make_assessment(xuhui[1], YEAR, "approved", first_submitted_at=at(YEAR, 5, 1), approved_at=at(YEAR, 6, 1))
-    make_assessment(xuhui[2], YEAR, "submitted", first_submitted_at=at(YEAR, 5, 1), submitted_at=at(YEAR, 5, 1))
+    make_assessment(
+        xuhui[2], YEAR, "submitted", first_submitted_at=at(YEAR, 5, 1), submitted_at=at(YEAR, 5, 1)
+    )
     make_assessment(xuhui[3], YEAR, "draft")
     for c in huangpu[:3]:
         make_assessment(c, YEAR, "approved", first_submitted_at=at(YEAR, 5, 1), approved_at=at(YEAR, 6, 1))
-    make_assessment(huangpu[3], YEAR, "submitted", first_submitted_at=at(YEAR, 5, 1), submitted_at=at(YEAR, 5, 1))
+    make_assessment(
+        huangpu[3], YEAR, "submitted", first_submitted_at=at(YEAR, 5, 1), submitted_at=at(YEAR, 5, 1)
+    )
     report_services.unit_figures_refresh(province_id=SHANGHAI, years=[2025, YEAR])
     return {"xuhui": xuhui, "huangpu": huangpu}
 

@@ -54,7 +54,9 @@ def test_full_width_digits_are_read_and_history_is_chained(users):
     )
     assert target.meeting == Decimal("60.50") and target.participation == Decimal("80.00")
     assert not target.set_late
-    services.target_set(user=users["shanghai"], area=region("310104"), year=YEAR, participation="", meeting="65")
+    services.target_set(
+        user=users["shanghai"], area=region("310104"), year=YEAR, participation="", meeting="65"
+    )
     events = list(TargetEvent.objects.order_by("id"))
     assert [e.action for e in events] == ["set", "changed"]
     assert events[1].data["before"]["meeting"] == "60.50" and events[1].data["after"]["meeting"] == "65.00"
@@ -64,16 +66,22 @@ def test_full_width_digits_are_read_and_history_is_chained(users):
 @pytest.mark.parametrize("meeting", ["101", "-1", "abc", "", "100.5"])
 def test_a_share_outside_0_100_is_refused_and_nothing_saved(users, meeting):
     with pytest.raises(ServiceError) as exc:
-        services.target_set(user=users["shanghai"], area=region("310104"), year=YEAR, participation="", meeting=meeting)
+        services.target_set(
+            user=users["shanghai"], area=region("310104"), year=YEAR, participation="", meeting=meeting
+        )
     assert exc.value.field == "meeting"
     assert not Target.objects.exists() and not TargetEvent.objects.exists()
 
 
 def test_the_area_itself_and_another_province_are_refused(users):
     with pytest.raises(ForbiddenError):
-        services.target_set(user=users["xuhui"], area=region("310104"), year=YEAR, participation="", meeting="50")
+        services.target_set(
+            user=users["xuhui"], area=region("310104"), year=YEAR, participation="", meeting="50"
+        )
     with pytest.raises(ForbiddenError):
-        services.target_set(user=users["beijing"], area=region("310104"), year=YEAR, participation="", meeting="50")
+        services.target_set(
+            user=users["beijing"], area=region("310104"), year=YEAR, participation="", meeting="50"
+        )
     assert not Target.objects.exists()
 
 
@@ -111,13 +119,15 @@ def test_import_is_all_or_nothing_with_every_row_number(users):
 
 
 def test_a_city_reads_but_cannot_edit_its_own_targets(client, users):
-    services.target_set(user=users["shanghai"], area=region("310104"), year=YEAR, participation="", meeting="40")
+    services.target_set(
+        user=users["shanghai"], area=region("310104"), year=YEAR, participation="", meeting="40"
+    )
     url = reverse("targets:area", kwargs={"year": YEAR, "code": "310104000000"})
     client.force_login(users["xuhui"])
     page = client.get(url)
     assert page.status_code == 200
     assert 'data-testid="read-only"' in page.content.decode() and "target-form" not in page.content.decode()
-    assert client.post(url, {"meeting": "5"}).status_code == 403
+    assert client.post(url + "set/", {"meeting": "5"}).status_code == 403
     assert Target.objects.get().meeting == Decimal("40.00")
     client.force_login(users["beijing"])
     assert client.get(url).status_code == 404
@@ -126,13 +136,13 @@ def test_a_city_reads_but_cannot_edit_its_own_targets(client, users):
 def test_the_page_keeps_what_was_typed_and_says_why(client, users):
     url = reverse("targets:area", kwargs={"year": YEAR, "code": "310104000000"})
     client.force_login(users["shanghai"])
-    page = client.post(url, {"meeting": "１５０", "participation": "70"})
+    page = client.post(url + "set/", {"meeting": "１５０", "participation": "70"})
     body = page.content.decode()
     assert page.status_code == 200
     assert "１５０" in body and 'value="70"' in body
     assert "0 到 100" in body or "0 and 100" in body
     assert not Target.objects.exists()
-    assert client.post(url, {"meeting": "６０", "participation": ""}).status_code == 302
+    assert client.post(url + "set/", {"meeting": "６０", "participation": ""}).status_code == 302
     assert Target.objects.get().meeting == Decimal("60.00")
 
 
@@ -149,12 +159,24 @@ def test_the_import_page_lists_every_problem(client, users):
 
 
 def test_stale_version_is_refused(users):
-    target = services.target_set(user=users["shanghai"], area=region("310104"), year=YEAR, participation="", meeting="40")
+    target = services.target_set(
+        user=users["shanghai"], area=region("310104"), year=YEAR, participation="", meeting="40"
+    )
     services.target_set(
-        user=users["shanghai"], area=region("310104"), year=YEAR, participation="", meeting="45", expected_version=target.version
+        user=users["shanghai"],
+        area=region("310104"),
+        year=YEAR,
+        participation="",
+        meeting="45",
+        expected_version=target.version,
     )
     with pytest.raises(ServiceError) as exc:
         services.target_set(
-            user=users["shanghai"], area=region("310104"), year=YEAR, participation="", meeting="50", expected_version=target.version
+            user=users["shanghai"],
+            area=region("310104"),
+            year=YEAR,
+            participation="",
+            meeting="50",
+            expected_version=target.version,
         )
     assert exc.value.code == "stale"
