@@ -19,7 +19,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from apps.assessments.models import Assessment, State
 from apps.communities.models import Community
 from apps.regions.models import Region, RegionLevel
-from apps.reports import selectors as figures
+from apps.reports import selectors as report_figures
 
 from .models import CreationListEntry, Target
 from .rules import child_areas
@@ -69,7 +69,10 @@ def _row(area_code, name, level, counts: dict | None, target: Target | None, clo
 
 def _unit_areas(*, year: int, province_code: str) -> dict:
     """The stored figures of one unit ({"totals", "cities", "counties"} rows by code)."""
-    unit = figures.unit_figures_live(year=year, province_code=province_code)
+    return _areas_of(report_figures.unit_figures_live(year=year, province_code=province_code))
+
+
+def _areas_of(unit: dict) -> dict:
     return {
         "totals": unit.get("totals") or {},
         "cities": {r["code"]: r for r in unit.get("cities") or []},
@@ -77,17 +80,22 @@ def _unit_areas(*, year: int, province_code: str) -> dict:
     }
 
 
-def progress_rows(*, year: int, parent: Region | None) -> list[dict]:
+def progress_rows(*, year: int, parent: Region | None, figures: dict | None = None) -> list[dict]:
     """The areas `parent` sets targets for (the nation's units when None), each with its target,
-    actual and state for `year`: one query for the targets, the stored figures for the actuals."""
+    actual and state for `year`: one query for the targets, the stored figures for the actuals
+    (`figures`: a unit's figures already read, e.g. a submitted report's)."""
     areas = list(child_areas(parent).only("code", "name", "level"))
     targets = {t.area_id: t for t in Target.objects.filter(year=year, area__in=[a.code for a in areas])}
     closed = year_is_closed(year)
     if parent is None:
-        summaries = figures.unit_summaries(year=year)
+        summaries = report_figures.unit_summaries(year=year)
         counts = {code: (s.get("totals") or {}) for code, s in summaries.items()}
     else:
-        unit = _unit_areas(year=year, province_code=parent.province_id or parent.code)
+        unit = (
+            _areas_of(figures)
+            if figures is not None
+            else _unit_areas(year=year, province_code=parent.province_id or parent.code)
+        )
         counts = {}
         for area in areas:
             if area.level == RegionLevel.CITY:
@@ -130,7 +138,9 @@ def creation_list(*, user, year: int, area: Region):
         .annotate(
             participated=Exists(this_year.exclude(state=State.DRAFT)),
             meets=Exists(
-                Assessment.objects.filter(figures._meeting_q(year), community_id=OuterRef("community_id"))
+                Assessment.objects.filter(
+                    report_figures._meeting_q(year), community_id=OuterRef("community_id")
+                )
             ),
         )
         .order_by("community_id")
@@ -141,7 +151,7 @@ def creation_list_figures(*, year: int, area: Region) -> dict:
     """How many of the planned communities participated in `year` and meet the requirements at its
     end: one aggregate query."""
     this_year = Assessment.objects.filter(community_id=OuterRef("community_id"), year=year)
-    meets = Assessment.objects.filter(figures._meeting_q(year), community_id=OuterRef("community_id"))
+    meets = Assessment.objects.filter(report_figures._meeting_q(year), community_id=OuterRef("community_id"))
     return (
         CreationListEntry.objects.filter(year=year, area=area)
         .annotate(p=Exists(this_year.exclude(state=State.DRAFT)), m=Exists(meets))

@@ -169,7 +169,7 @@ def test_creation_list_figures_match_sql(world, users, client):
     )
     client.force_login(users["xuhui"])
     body = client.get(reverse("targets:list", kwargs={"year": YEAR})).content.decode()
-    assert "4 planned" in body or "计划 4" in body or ">4<" in body or "4 " in body
+    assert "计划 4 个 · 已参与 2 个 · 达到创建要求 2 个" in body
     # The community's home says it is on the list.
     committee = UserFactory(username="t-committee", role="community", community=xuhui[0])
     client.force_login(committee)
@@ -200,3 +200,34 @@ def test_creation_list_refuses_outside_codes_and_keeps_nothing(world, users, cli
     remove = reverse("targets:list_remove", kwargs={"year": YEAR, "code": world["xuhui"][0].code})
     assert client.post(remove).status_code == 404
     assert selectors.creation_list_figures(year=YEAR, area=region("310104"))["planned"] == 2
+
+
+def test_national_dashboard_drill_down_report_and_pdf_show_the_targets(targets, client, users):
+    from apps.reports import services as report_services
+    from apps.reports.pdf import render_annual_report
+
+    client.force_login(users["ministry"])
+    national = client.get(reverse("reports:national", kwargs={"year": YEAR})).content.decode()
+    section = national.split('data-testid="target-section"')[1].split("</section>")[0]
+    row = section.split(f'data-code="{SHANGHAI}"')[1].split("</tr>")[0]
+    assert "55.6 %" in row and "60 %" in row and "tgt-on-track" in row
+    client.force_login(users["shanghai"])
+    drill = client.get(
+        reverse("reports:figures_region", kwargs={"year": YEAR, "code": SHANGHAI})
+    ).content.decode()
+    row = drill.split('data-testid="target-section"')[1].split(f'data-code="{XUHUI}"')[1].split("</tr>")[0]
+    assert "40.0 %" in row and "tgt-behind" in row
+    report = report_services.annual_report_compile(province_code=SHANGHAI, year=YEAR, user=users["shanghai"])
+    detail = client.get(reverse("reports:detail", kwargs={"pk": report.pk})).content.decode()
+    assert 'data-testid="target-section"' in detail
+    pdf = render_annual_report(report)
+    text = _pdf_text(pdf)
+    assert "目标完成情况" in text and "徐汇区" in text and "落后" in text
+
+
+def _pdf_text(pdf: bytes) -> str:
+    import subprocess
+
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
