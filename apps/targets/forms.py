@@ -25,3 +25,18 @@ class CreationListForm(forms.Form):
         required=False,
     )
     file = forms.FileField(label=_("Or a file of codes (.xlsx, first column)"), required=False)
+
+
+class PlanForm(forms.Form):
+    document_number = forms.CharField(label=_("Document number"), max_length=60)
+    issued_on = forms.DateField(label=_("Date issued"), widget=forms.DateInput(attrs={"type": "date"}))
+    co_issuers = forms.CharField(label=_("Co-issuing departments"), max_length=500, required=False)
+    period_from = forms.IntegerField(label=_("Period from"), min_value=2020, max_value=2035)
+    period_to = forms.IntegerField(label=_("Period to"), min_value=2020, max_value=2035)
+    file = forms.FileField(label=_("The plan (PDF or Word)"))
+
+
+class PlanDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=(("accepted", _("Accept")), ("returned", _("Return with comments"))))
+    comments = forms.CharField(label=_("Comments"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)

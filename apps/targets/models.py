@@ -88,6 +88,9 @@ class TargetAction(models.TextChoices):
     SET = "set", _("Target set")
     CHANGED = "changed", _("Target changed")
     IMPORTED = "imported", _("Target imported")
+    PLAN_FILED = "plan_filed", _("Implementation plan filed")
+    PLAN_RETURNED = "plan_returned", _("Implementation plan returned with comments")
+    PLAN_ACCEPTED = "plan_accepted", _("Implementation plan accepted")
 
 
 class TargetEventQuerySet(AppendOnlyQuerySet):
@@ -104,7 +107,7 @@ class TargetEvent(AppendOnlyMixin, models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    action = models.CharField(_("Action"), max_length=10, choices=TargetAction.choices)
+    action = models.CharField(_("Action"), max_length=20, choices=TargetAction.choices)
     # The values before and after ({"meeting": "60.00", ...}).
     data = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64, blank=True)
@@ -172,3 +175,95 @@ class CreationListEntry(models.Model):
 
     def __str__(self):
         return f"{self.community_id} · {self.year}"
+
+
+# --- implementation plans ----------------------------------------------------------------------
+
+
+class PlanRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(models.Q(setter__isnull=True) | area_visible_q(user, "setter__"))
+
+
+class PlanRequest(models.Model):
+    """A level above asks the areas below it for an implementation plan by a deadline (no setter:
+    the ministry asking the provincial units; its deadline was 31 August 2020)."""
+
+    setter = models.OneToOneField(
+        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due_on = models.DateField(_("Deadline"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = PlanRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Request for implementation plans")
+        verbose_name_plural = _("Requests for implementation plans")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["due_on"], condition=models.Q(setter__isnull=True), name="plan_request_one_national"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.setter_id or 'ministry'} · {self.due_on}"
+
+
+class PlanStatus(models.TextChoices):
+    FILED = "filed", _("Filed")
+    RETURNED = "returned", _("Returned with comments")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+def plan_path(instance, filename):
+    import uuid
+
+    return f"plans/{instance.area_id}-{uuid.uuid4().hex[:8]}.{instance.file_kind}"
+
+
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(area_visible_q(user))
+
+
+class ImplementationPlan(models.Model):
+    """An area's implementation plan (实施方案), filed upward to the level that asked for it."""
+
+    area = models.OneToOneField(
+        "regions.Region", verbose_name=_("Area"), on_delete=models.PROTECT, related_name="+"
+    )
+    document_number = models.CharField(_("Document number"), max_length=60)
+    issued_on = models.DateField(_("Date issued"))
+    co_issuers = models.CharField(_("Co-issuing departments"), max_length=500, blank=True)
+    period_from = models.PositiveSmallIntegerField(_("Period from"))
+    period_to = models.PositiveSmallIntegerField(_("Period to"))
+    file = models.FileField(upload_to=plan_path, max_length=200)
+    file_kind = models.CharField(max_length=8)
+    file_name = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(
+        _("Status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.FILED
+    )
+    comments = models.TextField(_("Comments"), blank=True)
+    filed_at = models.DateTimeField(_("Filed"))
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField(_("Deadline"))
+    on_time = models.BooleanField(_("On time"))
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Implementation plan")
+        verbose_name_plural = _("Implementation plans")
+        ordering = ["area_id"]
+
+    def __str__(self):
+        return f"{self.area_id} {self.document_number}"

@@ -183,3 +183,19 @@ def community_on_list(*, community_id: str, year: int) -> CreationListEntry | No
     return (
         CreationListEntry.objects.filter(community_id=community_id, year=year).select_related("area").first()
     )
+
+
+# --- implementation plans ------------------------------------------------------------------------
+
+
+def plan_rows(*, user, parent: Region | None) -> list[dict]:
+    """The areas `parent` asked for a plan (the nation's units when None), each with its plan
+    (scoped; None when not filed): who filed, when, on time, status. Two queries."""
+    from .models import ImplementationPlan
+
+    areas = list(child_areas(parent).only("code", "name", "level"))
+    plans = {
+        p.area_id: p
+        for p in ImplementationPlan.objects.visible_to(user).filter(area__in=[a.code for a in areas])
+    }
+    return [{"area": a, "plan": plans.get(a.code)} for a in areas]

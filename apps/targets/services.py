@@ -317,3 +317,132 @@ def creation_list_remove(*, user, year: int, code: str) -> None:
     deleted, _rows = CreationListEntry.objects.filter(year=year, community_id=code, area=area).delete()
     if not deleted:
         raise NotFoundError(_("This community is not on the list."))
+
+
+# --- implementation plans ----------------------------------------------------------------------
+
+PLAN_KINDS = ("pdf", "docx")
+
+
+def plan_request_for(area: Region):
+    """The request of `area`'s level above for a plan (None: nobody asked this area)."""
+    from .models import PlanRequest
+    from .rules import setter_of
+
+    setter = setter_of(area)
+    if setter is None:
+        return None
+    _role, code = setter
+    if code is None:
+        return PlanRequest.objects.filter(setter__isnull=True).first()
+    return PlanRequest.objects.filter(setter_id=code).first()
+
+
+def _plan_event(*, plan, actor, action: str, data: dict) -> None:
+    lock_chain("targets")
+    previous = TargetEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+    event = TargetEvent(
+        area_id=plan.area_id,
+        year=plan.period_from,
+        at=timezone.now(),
+        actor=actor,
+        action=action,
+        data=data,
+        prev_hash=previous or "",
+    )
+    event.hash = event.compute_hash()
+    event.save()
+
+
+@transaction.atomic
+def plan_file(
+    *,
+    user,
+    uploaded_file,
+    document_number: str,
+    issued_on,
+    co_issuers: str,
+    period_from: int,
+    period_to: int,
+):
+    """File (or file again) the implementation plan of the user's own area with the level above.
+    The file is checked like evidence (size, type by content: PDF or Word only)."""
+    from apps.assessments import files
+
+    from .models import ImplementationPlan, PlanStatus, TargetAction
+
+    area = getattr(user, "region", None)
+    if area is None or user.role not in ("province", "city") or area.level == "street":
+        raise ForbiddenError(_("Only a provincial, city or county department files its implementation plan."))
+    request = plan_request_for(area)
+    if request is None:
+        raise ServiceError(
+            _("The level above has not asked %(area)s for an implementation plan.") % {"area": area.name}
+        )
+    if not document_number.strip():
+        raise ServiceError(_("The document number is required."), field="document_number")
+    if period_to < period_from:
+        raise ServiceError(_("The period ends before it starts."), field="period_to")
+    files.check_size(uploaded_file.size)
+    kind = files.sniff(uploaded_file)
+    if kind not in PLAN_KINDS:
+        raise ServiceError(_("An implementation plan is a PDF or Word (docx) document."), field="file")
+    now = timezone.now()
+    plan = ImplementationPlan.objects.select_for_update().filter(area=area).first()
+    if plan is not None and plan.status == PlanStatus.ACCEPTED:
+        raise ConflictError(_("The plan was accepted: it can no longer be replaced."))
+    if plan is None:
+        plan = ImplementationPlan(area=area)
+    else:
+        plan.version += 1
+    plan.document_number = document_number.strip()
+    plan.issued_on = issued_on
+    plan.co_issuers = co_issuers.strip()
+    plan.period_from, plan.period_to = period_from, period_to
+    plan.file_kind = kind
+    plan.file_name = (uploaded_file.name or "")[:200]
+    plan.sha256 = files.sha256_of(uploaded_file)
+    plan.status = PlanStatus.FILED
+    plan.filed_at, plan.filed_by = now, user
+    plan.due_on = request.due_on
+    plan.on_time = timezone.localtime(now, campaign.SHANGHAI).date() <= request.due_on
+    plan.file.save(plan.file_name or f"plan.{kind}", uploaded_file, save=False)
+    plan.save()
+    _plan_event(
+        plan=plan,
+        actor=user,
+        action=TargetAction.PLAN_FILED,
+        data={"document_number": plan.document_number, "sha256": plan.sha256, "on_time": plan.on_time},
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_decide(*, user, plan, decision: str, comments: str = "", expected_version: int | None = None):
+    """The level above accepts a filed plan or returns it with comments."""
+    from .models import ImplementationPlan, PlanStatus, TargetAction
+
+    plan = ImplementationPlan.objects.select_for_update().get(pk=plan.pk)
+    if not can_set_target(user, plan.area):
+        raise ForbiddenError(
+            _("Only the level above %(area)s decides on its plan.") % {"area": plan.area.name}
+        )
+    if expected_version is not None and plan.version != expected_version:
+        raise ConflictError(_("The plan was filed again meanwhile: reload it first."), code="stale")
+    if plan.status != PlanStatus.FILED:
+        raise ConflictError(_("Only a filed plan can be accepted or returned."), code="wrong_state")
+    if decision == "returned" and not comments.strip():
+        raise ServiceError(_("Say what must change when returning a plan."), field="comments")
+    if decision not in ("accepted", "returned"):
+        raise ServiceError(_("Unknown decision."), field="decision")
+    plan.status = decision
+    plan.comments = comments.strip()
+    plan.decided_at, plan.decided_by = timezone.now(), user
+    plan.save()
+    _plan_event(
+        plan=plan,
+        actor=user,
+        action=TargetAction.PLAN_ACCEPTED if decision == "accepted" else TargetAction.PLAN_RETURNED,
+        data={"comments": plan.comments},
+    )
+    return plan

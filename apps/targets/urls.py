@@ -5,6 +5,10 @@ from . import views
 app_name = "targets"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("plans/", views.plans, name="plans"),
+    path("plans/file/", views.plan_file, name="plan_file"),
+    path("plans/<id:pk>/decide/", views.plan_decide, name="plan_decide"),
+    path("plans/<id:pk>/download/", views.plan_download, name="plan_download"),
     path("<year:year>/", views.year_page, name="year"),
     path("<year:year>/import/", views.import_page, name="import"),
     path("<year:year>/export.<str:fmt>", views.export, name="export"),

@@ -299,3 +299,124 @@ def creation_list_remove(request, year: int, code: str):
     else:
         messages.success(request, _("Removed from the list."))
     return redirect("targets:list", year=year)
+
+
+# --- implementation plans ----------------------------------------------------------------------
+
+
+def _plan_or_404(request, pk: int):
+    from .models import ImplementationPlan
+
+    _require_reader(request)
+    try:
+        return ImplementationPlan.objects.visible_to(request.user).select_related("area").get(pk=pk)
+    except ImplementationPlan.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+@require_GET
+def plans(request):
+    """The caller's own plan (and its form, when asked) and the plans of the areas it asked."""
+    from .forms import PlanForm
+    from .models import ImplementationPlan
+
+    _require_reader(request)
+    user = request.user
+    region = getattr(user, "region", None)
+    own = ImplementationPlan.objects.filter(area=region).first() if region is not None else None
+    request_for_own = (
+        services.plan_request_for(region) if region is not None and region.level != "street" else None
+    )
+    rows = selectors.plan_rows(user=user, parent=setter_region(user)) if sets_targets(user) else []
+    return render(
+        request,
+        "targets/plans.html",
+        {
+            "own": own,
+            "own_request": request_for_own,
+            "form": PlanForm() if request_for_own and user.role in ("province", "city") else None,
+            "rows": rows,
+            "filed": sum(1 for r in rows if r["plan"]),
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_file(request):
+    from .forms import PlanForm
+
+    user = request.user
+    if user.role not in ("province", "city") or getattr(user, "region", None) is None:
+        raise PermissionDenied
+    form = PlanForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.plan_file(
+                user=user,
+                uploaded_file=data["file"],
+                document_number=data["document_number"],
+                issued_on=data["issued_on"],
+                co_issuers=data["co_issuers"],
+                period_from=data["period_from"],
+                period_to=data["period_to"],
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The implementation plan was filed."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("targets:plans")
+
+
+@login_required
+@require_POST
+def plan_decide(request, pk: int):
+    from .forms import PlanDecisionForm
+
+    plan = _plan_or_404(request, pk)
+    if not can_set_target(request.user, plan.area):
+        raise PermissionDenied
+    form = PlanDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_decide(
+                user=request.user,
+                plan=plan,
+                decision=form.cleaned_data["decision"],
+                comments=form.cleaned_data["comments"],
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, _("The decision on the plan of %(area)s was saved.") % {"area": plan.area.name}
+            )
+    else:
+        messages.error(request, _("Choose accept or return."))
+    return redirect("targets:plans")
+
+
+@login_required
+@require_GET
+def plan_download(request, pk: int):
+    from django.http import FileResponse
+
+    plan = _plan_or_404(request, pk)
+    content_type = (
+        "application/pdf"
+        if plan.file_kind == "pdf"
+        else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    return FileResponse(
+        plan.file.open("rb"),
+        as_attachment=True,
+        filename=plan.file_name or f"plan.{plan.file_kind}",
+        content_type=content_type,
+    )

@@ -599,6 +599,31 @@ ROUTES: dict[str, Route] = {
         kwargs={"year": "=2026", "code": "community_id"},
         method="post",
     ),
+    # Implementation plans: each department files its own when asked (Shanghai by the ministry;
+    # 徐汇区 was not asked: told so on the page); the level above decides; readers download.
+    "targets:plans": Route(inside=every(200, anonymous=LOGIN, community=403)),
+    "targets:plan_file": Route(
+        inside=every(403, anonymous=LOGIN, province=REDIRECT, city=REDIRECT),
+        method="post",
+        data={
+            "document_number": "沪建〔2020〕1号",
+            "issued_on": "2020-08-20",
+            "co_issuers": "",
+            "period_from": "2020",
+            "period_to": "2022",
+        },
+        upload="file",
+    ),
+    "targets:plan_decide": Route(
+        inside=every(403, anonymous=LOGIN, ministry=REDIRECT),
+        obj="plan",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={"decision": "returned", "comments": "请补充。"},
+    ),
+    "targets:plan_download": Route(
+        inside=every(200, anonymous=LOGIN, community=403), obj="plan", kwargs={"pk": "pk"}
+    ),
     "api:targets_api:list": Route(inside=API_SIGNED_IN),
     "api:targets_api:lists": Route(inside=API_SIGNED_IN),
     "api:targets_api:national": Route(inside=API_NATIONAL, kwargs={"year": "=2026"}, regional=False),

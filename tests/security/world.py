@@ -274,7 +274,29 @@ def build_creation_list_entry(world, side):
     return entry
 
 
+def build_plan(world, side):
+    """The side's province's implementation plan, filed with the ministry (reused when it exists)."""
+    import datetime as dt
+
+    from apps.targets import services as target_services
+    from apps.targets.models import ImplementationPlan
+
+    plan = ImplementationPlan.objects.filter(area_id=PROVINCES[side]).first()
+    if plan is None:
+        plan = target_services.plan_file(
+            user=reviewer(world, side, "province"),
+            uploaded_file=SimpleUploadedFile("plan.pdf", pdf_bytes(f"plan-{side}")),
+            document_number=f"矩阵〔2020〕{side}号",
+            issued_on=dt.date(2020, 8, 1),
+            co_issuers="",
+            period_from=2020,
+            period_to=2022,
+        )
+    return plan
+
+
 BUILDERS = {
+    "plan": build_plan,
     "creation_list_entry": build_creation_list_entry,
     "api_token": build_api_token,
     "community": build_community,

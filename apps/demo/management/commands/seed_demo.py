@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.demo import accounts, campaign, reports, standard
+from apps.demo import accounts, campaign, reports, standard, targets
 
 
 class Command(BaseCommand):
@@ -26,6 +26,7 @@ class Command(BaseCommand):
         standard.seed(accounts=users, stdout=self.stdout)
         campaign.seed(accounts=users, stdout=self.stdout)
         reports.seed(accounts=users, stdout=self.stdout)
+        targets.seed(accounts=users, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password: {accounts.demo_password()}):"))
         for user in users.values():
             self.stdout.write(f"  {user.username:16} {user.get_role_display()} · {user.scope_label}")
