@@ -119,9 +119,9 @@ def area_progress(*, year: int, area: Region) -> dict:
 
 
 def state_counts(rows: list[dict]) -> dict:
-    out = {BEHIND: 0, ON_TRACK: 0, MET: 0, None: 0}
+    out = {BEHIND: 0, ON_TRACK: 0, MET: 0, "none": 0}
     for row in rows:
-        out[row["state"]] += 1
+        out[row["state"] or "none"] += 1
     return out
 
 

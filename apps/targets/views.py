@@ -420,3 +420,34 @@ def plan_download(request, pk: int):
         filename=plan.file_name or f"plan.{plan.file_kind}",
         content_type=content_type,
     )
+
+
+# --- the annual bulletin (通报) -------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def bulletin_pdf(request, year: int):
+    """The ranking of the caller's areas for a year as an official notice (PDF)."""
+    from django.http import HttpResponse
+
+    from . import bulletin
+
+    if not sets_targets(request.user):
+        raise PermissionDenied
+    data = bulletin.render(year=year, parent=setter_region(request.user))
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="bulletin-{year}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def bulletin_publish(request, year: int):
+    from . import bulletin
+
+    if not sets_targets(request.user):
+        raise PermissionDenied
+    told = bulletin.bulletin_publish(user=request.user, year=year, parent=setter_region(request.user))
+    messages.success(request, _("The bulletin was published to %(n)s department(s).") % {"n": told})
+    return redirect("targets:year", year=year)

@@ -624,6 +624,15 @@ ROUTES: dict[str, Route] = {
     "targets:plan_download": Route(
         inside=every(200, anonymous=LOGIN, community=403), obj="plan", kwargs={"pk": "pk"}
     ),
+    # The annual bulletin (通报): who sets targets renders and publishes the ranking of its areas.
+    "targets:bulletin": Route(
+        inside=every(403, anonymous=LOGIN, province=200, ministry=200), kwargs={"year": "=2026"}
+    ),
+    "targets:bulletin_publish": Route(
+        inside=every(403, anonymous=LOGIN, province=REDIRECT, ministry=REDIRECT),
+        kwargs={"year": "=2026"},
+        method="post",
+    ),
     "api:targets_api:list": Route(inside=API_SIGNED_IN),
     "api:targets_api:lists": Route(inside=API_SIGNED_IN),
     "api:targets_api:national": Route(inside=API_NATIONAL, kwargs={"year": "=2026"}, regional=False),

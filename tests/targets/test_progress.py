@@ -96,16 +96,20 @@ def test_dashboard_shows_a_district_below_its_target(targets, client, users):
     body = client.get(reverse("home")).content.decode()
     assert 'data-testid="home-targets"' in body
     row = body.split(f'data-code="{XUHUI}"')[1].split("</tr>")[0]
-    assert "40.0 %" in row and "70 %" in row and "tgt-behind" in row
+    assert "40.0&nbsp;%" in row and "70&nbsp;%" in row and "tgt-behind" in row
     page = client.get(reverse("targets:year", kwargs={"year": YEAR})).content.decode()
     row = page.split(f'data-code="{HUANGPU}"')[1].split("</tr>")[0]
-    assert "75.0 %" in row and "tgt-met" in row
+    assert "75.0&nbsp;%" in row and "tgt-met" in row
 
 
 def test_the_district_sees_its_own_target(targets, client, users):
     client.force_login(users["xuhui"])
     body = client.get(reverse("targets:year", kwargs={"year": YEAR})).content.decode()
-    assert 'data-testid="own-target"' in body and "40.0 %" in body and "tgt-behind" in body
+    assert (
+        'data-testid="own-target"' in body
+        and "40.0 %" in body.replace("&nbsp;", " ")
+        and "tgt-behind" in body
+    )
     assert 'data-testid="child-targets"' not in body
 
 
@@ -210,13 +214,13 @@ def test_national_dashboard_drill_down_report_and_pdf_show_the_targets(targets, 
     national = client.get(reverse("reports:national", kwargs={"year": YEAR})).content.decode()
     section = national.split('data-testid="target-section"')[1].split("</section>")[0]
     row = section.split(f'data-code="{SHANGHAI}"')[1].split("</tr>")[0]
-    assert "55.6 %" in row and "60 %" in row and "tgt-on-track" in row
+    assert "55.6&nbsp;%" in row and "60&nbsp;%" in row and "tgt-on-track" in row
     client.force_login(users["shanghai"])
     drill = client.get(
         reverse("reports:figures_region", kwargs={"year": YEAR, "code": SHANGHAI})
     ).content.decode()
     row = drill.split('data-testid="target-section"')[1].split(f'data-code="{XUHUI}"')[1].split("</tr>")[0]
-    assert "40.0 %" in row and "tgt-behind" in row
+    assert "40.0&nbsp;%" in row and "tgt-behind" in row
     report = report_services.annual_report_compile(province_code=SHANGHAI, year=YEAR, user=users["shanghai"])
     detail = client.get(reverse("reports:detail", kwargs={"pk": report.pk})).content.decode()
     assert 'data-testid="target-section"' in detail
@@ -231,3 +235,23 @@ def _pdf_text(pdf: bytes) -> str:
     return subprocess.run(
         ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
     ).stdout.decode()
+
+
+def test_the_bulletin_ranks_the_districts_and_is_published_to_them(targets, client, users):
+    from apps.notices.models import Notice
+
+    client.force_login(users["shanghai"])
+    response = client.get(reverse("targets:bulletin", kwargs={"year": YEAR}))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = _pdf_text(response.content)
+    assert "第1页共2页" in text.replace(" ", "")
+    lines = [line for line in text.splitlines() if "黄浦区" in line or "徐汇区" in line]
+    # 黄浦区 (75 %, met) ranks before 徐汇区 (40 %, behind).
+    assert "黄浦区" in lines[0] and "达到" in lines[0]
+    assert "徐汇区" in lines[1] and "落后" in lines[1] and "70%" in lines[1]
+    assert client.post(reverse("targets:bulletin_publish", kwargs={"year": YEAR})).status_code == 302
+    notice = Notice.objects.get(recipient=users["xuhui"])
+    assert "排第 2 名" in notice.text and "落后" in notice.text
+    assert notice.url == reverse("targets:area", kwargs={"year": YEAR, "code": XUHUI})
+    client.force_login(users["xuhui"])
+    assert client.get(reverse("targets:bulletin", kwargs={"year": YEAR})).status_code == 403
