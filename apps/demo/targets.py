@@ -53,7 +53,33 @@ def seed(*, accounts, stdout=None) -> None:
         )
         if codes:
             services.creation_list_add(user=city, year=year, codes=codes)
+    _plan(accounts)
     if stdout is not None:
         stdout.write(
             f"targets: ministry targets 2020-2022 and {year}, Shanghai's 16 districts, 徐汇区's list"
         )
+
+
+def _plan(accounts) -> None:
+    """Shanghai's implementation plan, filed with the ministry and accepted (once)."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apps.demo.campaign import _pdf
+    from apps.targets.models import ImplementationPlan
+
+    if ImplementationPlan.objects.filter(area_id=SHANGHAI).exists():
+        return
+    plan = services.plan_file(
+        user=accounts["province"],
+        uploaded_file=SimpleUploadedFile(
+            "上海市绿色社区创建行动实施方案.pdf", _pdf("上海市绿色社区创建行动实施方案")
+        ),
+        document_number="沪建房管联〔2020〕512号",
+        issued_on=dt.date(2020, 8, 25),
+        co_issuers="市发展改革委、市民政局、市公安局、市生态环境局、市市场监管局",
+        period_from=2020,
+        period_to=2022,
+    )
+    services.plan_decide(user=accounts["ministry"], plan=plan, decision="accepted")

@@ -87,7 +87,10 @@ def progress_rows(*, year: int, parent: Region | None, figures: dict | None = No
     areas = list(child_areas(parent).only("code", "name", "level"))
     targets = {t.area_id: t for t in Target.objects.filter(year=year, area__in=[a.code for a in areas])}
     closed = year_is_closed(year)
-    if parent is None:
+    if parent is None and figures is not None:
+        # The national figures already read by the page (one row per unit).
+        counts = {u["code"]: u for u in figures.get("units") or []}
+    elif parent is None:
         summaries = report_figures.unit_summaries(year=year)
         counts = {code: (s.get("totals") or {}) for code, s in summaries.items()}
     else:

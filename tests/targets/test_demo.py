@@ -4,7 +4,7 @@ import pytest
 
 from apps.demo import targets as demo
 from apps.demo.accounts import seed_demo_accounts
-from apps.targets.models import CreationListEntry, Target, TargetEvent
+from apps.targets.models import CreationListEntry, ImplementationPlan, Target, TargetEvent
 from tests.review.test_demo import shanghai_registry
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +26,8 @@ def test_demo_targets_and_list_are_seeded_once(settings):
         Target.objects.filter(year=2026, area__province_id="310000000000", area__level="county").count() == 16
     )
     assert CreationListEntry.objects.filter(year=2026, area_id="310104000000").count() == 12
+    plan = ImplementationPlan.objects.get(area_id="310000000000")
+    assert plan.status == "accepted" and plan.file_kind == "pdf"
     events = TargetEvent.objects.count()
     demo.seed(accounts=seed_demo_accounts(), stdout=io.StringIO())
     assert TargetEvent.objects.count() == events
