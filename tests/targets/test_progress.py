@@ -255,3 +255,21 @@ def test_the_bulletin_ranks_the_districts_and_is_published_to_them(targets, clie
     assert notice.url == reverse("targets:area", kwargs={"year": YEAR, "code": XUHUI})
     client.force_login(users["xuhui"])
     assert client.get(reverse("targets:bulletin", kwargs={"year": YEAR})).status_code == 403
+
+
+def test_lists_do_not_grow_with_rows(targets, world, users, api, client, django_assert_max_num_queries):
+    from apps.targets.services import target_set
+
+    for code in ("310105", "310106", "310107", "310109", "310110"):
+        target_set(user=users["shanghai"], area=region(code), year=YEAR, participation="", meeting="50")
+    services.creation_list_add(user=users["xuhui"], year=YEAR, codes=[c.code for c in world["xuhui"]])
+    client_api = api(users["shanghai"])
+    with django_assert_max_num_queries(8):
+        assert len(client_api.get("/api/v1/targets/", {"year": YEAR}).json()["results"]) == 8
+    client.force_login(users["xuhui"])
+    with django_assert_max_num_queries(16):
+        body = client.get(reverse("targets:list", kwargs={"year": YEAR})).content.decode()
+    assert body.count('<tr data-code="3101040030') == 5
+    client.force_login(users["shanghai"])
+    with django_assert_max_num_queries(16):
+        client.get(reverse("targets:year", kwargs={"year": YEAR}))
