@@ -6,14 +6,15 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test bench lint system-packages setup messages clean worker
+.PHONY: run debug test bench lint system-packages setup messages clean worker
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed (python3.11 not found)."; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@echo "      pip prints each package it collects; the first time takes a few minutes."
+	$(PY) -m pip install --progress-bar off -e '.[dev]' | grep --line-buffered -E '^(Collecting|Successfully)' || true
+	$(PY) -c "import django, weasyprint" && touch $(STAMP)
 
 # Debian packages for WeasyPrint, Chinese PDFs and the browser tests. Installed when we are
 # root with apt-get; otherwise we say what to run.
@@ -25,13 +26,27 @@ system-packages:
 browser-packages:
 	@bash scripts/system-packages.sh $(BROWSER_PACKAGES)
 
-setup: $(STAMP) system-packages
-	$(PY) manage.py migrate --no-input -v0
+# Every step says what it does before it does it (the first run takes a few minutes: no silent minute).
+setup:
+	@echo "[1/5] Python packages into $(VENV)…"
+	@$(MAKE) --no-print-directory $(STAMP)
+	@echo "[2/5] Debian packages for PDFs (pango, Noto CJK fonts)…"
+	@bash scripts/system-packages.sh $(SYSTEM_PACKAGES)
+	@echo "[3/5] Database (SQLite db.sqlite3): migrations with the division tree and the trial standard…"
+	$(PY) manage.py migrate --no-input -v1
+	@echo "[4/5] Registry of Shanghai's communities (4,949)…"
 	$(PY) manage.py import_communities fixtures/divisions/residents-committees.csv.gz --province 31
-	DJANGO_DEBUG=true $(PY) manage.py seed_demo
+	@echo "[5/5] Demo accounts, Shanghai's standard and chain, demo assessments and reports…"
+	$(PY) manage.py seed_demo --force
 
+# The portal as its users see it: DEBUG off, the Chinese error pages, static files by WhiteNoise.
 run: setup
 	@echo "Serving http://127.0.0.1:$(PORT)/ (tasks run in process). Demo password: $${DEMO_PASSWORD:-greencommunity-demo}"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The same with Django's debug pages and auto-reload, for developing.
+debug: setup
+	@echo "Serving http://127.0.0.1:$(PORT)/ with DEBUG on (Django's debug pages)."
 	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP) system-packages browser-packages node_modules/axe-core/axe.min.js

@@ -543,5 +543,94 @@ def retirement_import() -> Row:
     )
 
 
+# --- 9. Figures that heal, and their verification -----------------------------------------------
+
+HEAL_GOAL_S = 2.0
+VERIFY_GOAL_S = 30.0
+
+
+def figures_heal_repair(year: int = 2025) -> list[Row]:
+    """9a: one unit-year made wrong behind the portal's back (an assessment of the largest province
+    approved by SQL, with its historical time and updated_at left alone, as a restore or a hand fix
+    would), then ONE run of the healing task (`services.figures_heal`, what beat runs every 5
+    minutes): the time until it has found the unit-years whose inputs changed and stored them
+    recomputed (with the national figures of those years). Checked against a recount, undone
+    after. Also the cost of a run that finds nothing (every beat period, usually)."""
+    import datetime as dt
+    import zoneinfo
+
+    from apps.assessments.models import Assessment, State
+    from apps.reports import selectors, services
+    from apps.reports.models import UnitFigures
+
+    name = "9a. healing task: find and repair a unit-year changed behind its back (one beat run)"
+    idle_name = "9a'. healing task run that finds nothing (every beat period)"
+    goal = f"< {HEAL_GOAL_S:g} s"
+    services.figures_heal()  # start from current figures
+    started = time.perf_counter()
+    assert services.figures_heal() == []
+    idle_s = time.perf_counter() - started
+    province = hooks._largest_province()
+    target = (
+        Assessment.objects.filter(province_id=province, year=year, state=State.RECOMMENDED)
+        .order_by("id")
+        .values("id", "state", "approved_at", "review_level")
+        .first()
+    )
+    when = dt.datetime(year, 12, 20, 10, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    before = UnitFigures.objects.get(province_id=province, year=year).summary["totals"]["approved"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE assessments_assessment SET state = 'approved', approved_at = %s, review_level = '' "
+            "WHERE id = %s",
+            [when, target["id"]],
+        )
+    try:
+        started = time.perf_counter()
+        repaired = services.figures_heal()
+        seconds = time.perf_counter() - started
+        stored = UnitFigures.objects.get(province_id=province, year=year).summary["totals"]["approved"]
+        recount = selectors.unit_figures_compute(year=year, province_code=province)["totals"]["approved"]
+        if not (stored == recount == before + 1 and (province, year) in repaired):
+            raise RuntimeError(f"healing did not repair {province} {year}: {before} {stored} {recount}")
+    finally:
+        Assessment.objects.filter(pk=target["id"]).update(
+            state=target["state"], approved_at=target["approved_at"], review_level=target["review_level"]
+        )
+        services.figures_heal()
+    where = ", ".join(f"{code} {y}" for code, y in repaired)
+    return [
+        Row(
+            name,
+            f"{seconds:.2f} s (repaired {where})",
+            goal=goal,
+            met=seconds < HEAL_GOAL_S,
+            details={"seconds": seconds, "repaired": repaired, "idle_s": idle_s},
+        ),
+        Row(idle_name, f"{idle_s:.2f} s", goal="(within one 5-minute beat period)"),
+    ]
+
+
+def figures_verify_all() -> Row:
+    """9b: `manage.py verify_figures` of every stored year 2020-2026 of the nation: every unit's
+    stored figures and the national ones against a full recount (fails the bench on a difference)."""
+    from apps.reports import fingerprint, selectors
+
+    years = selectors.figure_years()
+    name = f"9b. verify_figures: every stored figure of {years[0]}-{years[-1]} against a recount"
+    started = time.perf_counter()
+    problems = fingerprint.figures_verify(years=years)
+    seconds = time.perf_counter() - started
+    if problems:
+        raise RuntimeError("stored figures differ from a recount:\n" + "\n".join(problems[:20]))
+    return Row(
+        name,
+        f"{seconds:.1f} s ({len(years)} years, no difference)",
+        goal=f"< {VERIFY_GOAL_S:g} s",
+        met=seconds < VERIFY_GOAL_S,
+        details={"seconds": seconds, "years": years},
+    )
+
+
 def new_secret() -> str:
     return secrets.token_urlsafe(64)

@@ -27,6 +27,7 @@ urlpatterns = [
     path("assessments/", include(submission_patterns)),
     path("review/", include("apps.review.urls")),
     path("public/", include("apps.public.urls")),
+    path("naming/", include("apps.naming.urls")),
     path("notices/", include("apps.notices.urls")),
     path("regions/", include("apps.regions.urls")),
     path("reports/", include("apps.reports.urls")),

@@ -4,19 +4,22 @@ until the user says it is saved."""
 
 import contextlib
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.errors import ServiceError
 from apps.core.exports import export_response
 
-from . import bulk
+from . import bulk, onetime
 from .forms import BulkForm
 from .managing import can_manage_accounts
 
@@ -72,16 +75,42 @@ def bulk_confirm(request):
         return render(request, "accounts/bulk.html", {"form": form, "preview": preview}, status=error.status)
     token = secrets.token_urlsafe(16)
     sheets = request.session.get(SESSION_KEY, {})
-    sheets[token] = {"region": region.name, "rows": sheet}
+    expires = timezone.localdate() + timedelta(days=onetime.one_time_days())
+    sheets[token] = {"region": region.name, "rows": sheet, "expires": expires.isoformat()}
     request.session[SESSION_KEY] = sheets
     response = render(
-        request, "accounts/bulk_result.html", {"sheet": sheet, "token": token, "region": region}
+        request,
+        "accounts/bulk_result.html",
+        {
+            "sheet": sheet,
+            "token": token,
+            "region": region,
+            "sign_in_url": request.build_absolute_uri(reverse("login")),
+            "expires": expires,
+        },
     )
     response["Cache-Control"] = "no-store"
     return response
 
 
-SHEET_HEADER = ("Username", "Name", "Code", "One-time password")
+# Marked for extraction; translated when the sheet is written, in the user's language.
+SHEET_HEADER = (
+    gettext_noop("Username"),
+    gettext_noop("Name"),
+    gettext_noop("Code"),
+    gettext_noop("One-time password"),
+    gettext_noop("Sign in at"),
+    gettext_noop("What to do first"),
+)
+
+
+def first_steps(expires: str) -> str:
+    """What the sheet tells each community, on its own line (the line is cut out and handed over)."""
+    return _(
+        "Open the sign-in address, sign in with this username and one-time password, then choose "
+        "your own password (at least 10 characters) before anything else. The one-time password "
+        "works until %(date)s; after that ask the level above for a new one."
+    ) % {"date": expires}
 
 
 @login_required
@@ -91,7 +120,9 @@ def bulk_sheet(request, token, fmt):
     entry = request.session.get(SESSION_KEY, {}).get(token)
     if entry is None or fmt not in ("csv", "xlsx"):
         raise Http404
-    rows = ([r["username"], r["name"], r["code"], r["password"]] for r in entry["rows"])
+    sign_in_url = request.build_absolute_uri(reverse("login"))
+    steps = first_steps(entry.get("expires", ""))
+    rows = ([r["username"], r["name"], r["code"], r["password"], sign_in_url, steps] for r in entry["rows"])
     return export_response(
         fmt=fmt,
         basename=f"accounts-{timezone.localdate():%Y%m%d}",

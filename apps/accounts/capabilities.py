@@ -93,6 +93,18 @@ def can_read_history(user) -> bool:
     return is_province_staff(user) or is_nationwide(user)
 
 
+def offers_api_docs(user) -> bool:
+    """The API documentation (数据接口) in the menu: departments and nationwide users, who connect
+    their systems. Community committees work in the browser; the link would only puzzle them."""
+    return is_active_user(user) and not is_committee(user)
+
+
+def can_read_naming(user) -> bool:
+    """The naming pages (procedure, batches, objections with the objectors' contacts): provincial
+    departments (their own unit) and nationwide users (read-only)."""
+    return is_province_staff(user) or is_nationwide(user)
+
+
 class Capabilities:
     """The capabilities of one user, as attributes for templates (`caps.can_see_national`)."""
 
@@ -110,6 +122,7 @@ class Capabilities:
 
 CAPABILITIES = {
     "is_committee": is_committee,
+    "offers_api_docs": offers_api_docs,
     "is_reviewer": is_reviewer,
     "can_watch_reviews": can_watch_reviews,
     "is_province_staff": is_province_staff,
@@ -123,4 +136,5 @@ CAPABILITIES = {
     "can_remind_reports": can_remind_reports,
     "is_nationwide": is_nationwide,
     "can_manage_accounts": can_manage_accounts,
+    "can_read_naming": can_read_naming,
 }

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,12 @@ class LoginForm(AuthenticationForm):
             "city or provincial housing department) for a new one."
         ),
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An empty field says which one is missing, under that field (the page shows field errors).
+        self.fields["username"].error_messages["required"] = _("Enter your username.")
+        self.fields["password"].error_messages["required"] = _("Enter your password.")
 
     def clean(self):
         try:
@@ -52,32 +59,30 @@ class LoginForm(AuthenticationForm):
                 raise forms.ValidationError(error.message, code=error.code) from None
 
 
-class AccountFilterForm(forms.Form):
-    """The filters of the account list. The region is a division code in the caller's scope."""
+class _PasswordRulesUnderTheNewPassword:
+    """The password rules' reasons (too short, too common, ...) are about the new password: show
+    them under that field, not under its confirmation (where Django puts them)."""
 
-    LEVEL_CHOICES = [
-        ("", _("Every level")),
-        ("community", _("Community committee")),
-        ("street", _("Street office")),
-        ("county", _("County department")),
-        ("city", _("City department")),
-        ("province", _("Provincial housing department")),
-        ("ministry", _("Ministry of Housing and Urban-Rural Development")),
-    ]
-    ACTIVE_CHOICES = [("", _("Active or not")), ("yes", _("Active")), ("no", _("Deactivated"))]
+    def clean(self):
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(self.user, "new_password1")
+        return forms.Form.clean(self)
+
+
+class SetPasswordForm(_PasswordRulesUnderTheNewPassword, auth_forms.SetPasswordForm):
+    pass
+
+
+class PasswordChangeForm(_PasswordRulesUnderTheNewPassword, auth_forms.PasswordChangeForm):
+    pass
+
+
+class RegionCascadeMixin:
+    """Region pickers province → city → county → street (static/js/cascade.js, data-cascade on the
+    form) for any form with those four ChoiceFields and a `region` code field: `picked` is the
+    deepest valid choice, `clean_region` the region a typed code or the pickers name."""
 
     PICKERS = ("province", "city", "county", "street")
-
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    level = forms.ChoiceField(label=_("Level"), choices=LEVEL_CHOICES, required=False)
-    province = forms.ChoiceField(label=_("Provincial unit"), required=False)
-    city = forms.ChoiceField(label=_("City"), required=False)
-    county = forms.ChoiceField(label=_("County"), required=False)
-    street = forms.ChoiceField(label=_("Street"), required=False)
-    region = forms.CharField(label=_("Region code"), required=False, max_length=12)
-    active = forms.ChoiceField(label=_("State"), choices=ACTIVE_CHOICES, required=False)
-    never_logged_in = forms.BooleanField(label=_("Never signed in"), required=False)
-    locked = forms.BooleanField(label=_("Locked out"), required=False)
 
     def __init__(self, data=None, *args, user=None, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -150,6 +155,32 @@ class AccountFilterForm(forms.Form):
         return region
 
 
+class AccountFilterForm(RegionCascadeMixin, forms.Form):
+    """The filters of the account list. The region is a division code in the caller's scope."""
+
+    LEVEL_CHOICES = [
+        ("", _("Every level")),
+        ("community", _("Community committee")),
+        ("street", _("Street office")),
+        ("county", _("County department")),
+        ("city", _("City department")),
+        ("province", _("Provincial housing department")),
+        ("ministry", _("Ministry of Housing and Urban-Rural Development")),
+    ]
+    ACTIVE_CHOICES = [("", _("Active or not")), ("yes", _("Active")), ("no", _("Deactivated"))]
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    level = forms.ChoiceField(label=_("Level"), choices=LEVEL_CHOICES, required=False)
+    province = forms.ChoiceField(label=_("Provincial unit"), required=False)
+    city = forms.ChoiceField(label=_("City"), required=False)
+    county = forms.ChoiceField(label=_("County"), required=False)
+    street = forms.ChoiceField(label=_("Street"), required=False)
+    region = forms.CharField(label=_("Region code"), required=False, max_length=12)
+    active = forms.ChoiceField(label=_("State"), choices=ACTIVE_CHOICES, required=False)
+    never_logged_in = forms.BooleanField(label=_("Never signed in"), required=False)
+    locked = forms.BooleanField(label=_("Locked out"), required=False)
+
+
 class ContactForm(forms.Form):
     """The user's own e-mail address and phone number for notices."""
 
@@ -163,34 +194,31 @@ class ContactForm(forms.Form):
     )
 
 
-class BulkForm(forms.Form):
-    """Bulk creation: a region in the caller's scope and what to create there."""
+class BulkForm(RegionCascadeMixin, forms.Form):
+    """Bulk creation: a region in the caller's scope, picked with the cascading pickers of every
+    other page (or typed as a code), and what to create there. Nothing picked: the caller's own
+    region."""
 
     KIND_CHOICES = [
         ("communities", _("Community committees")),
         ("departments", _("Street offices and county departments")),
     ]
 
-    region = forms.CharField(
-        label=_("Region code"),
-        max_length=12,
-        error_messages={"required": _("Give the code of a region in your scope.")},
-    )
+    province = forms.ChoiceField(label=_("Provincial unit"), required=False)
+    city = forms.ChoiceField(label=_("City"), required=False)
+    county = forms.ChoiceField(label=_("County"), required=False)
+    street = forms.ChoiceField(label=_("Street"), required=False)
+    region = forms.CharField(label=_("Region code"), required=False, max_length=12)
     kind = forms.ChoiceField(
         label=_("Accounts for"), choices=KIND_CHOICES, initial="communities", required=False
     )
 
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-
     def clean_region(self):
-        code = (self.cleaned_data.get("region") or "").strip()
-        if not code.isdigit() or len(code) > 12:
-            raise forms.ValidationError(_("A region code is up to 12 digits."))
-        region = Region.objects.visible_to(self.user).filter(pk=code.ljust(12, "0")).first()
+        region = super().clean_region()
+        if region is None and self.user is not None and self.user.region_id:
+            region = Region.objects.get(pk=self.user.region_id)  # "All": the caller's own region
         if region is None:
-            raise forms.ValidationError(_("No region with this code in your scope."))
+            raise forms.ValidationError(_("Choose a region in your scope."))
         return region
 
     def clean_kind(self):

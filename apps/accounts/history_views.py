@@ -38,7 +38,7 @@ def history(request):
     rows = history_for(request.user, kind)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for event in page:
-        event.changes = readable_changes(event.data)
+        event.changes = readable_changes(event.data, event.kind)
     return render(
         request,
         "accounts/history.html",

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -20,7 +19,7 @@ from apps.core.errors import ServiceError
 from apps.core.models import TraceEvent, TraceKind
 
 from . import services, twofactor
-from .forms import AccountFilterForm, ContactForm
+from .forms import AccountFilterForm, ContactForm, PasswordChangeForm, SetPasswordForm
 from .managing import account_manage_check, can_manage_accounts
 from .models import User
 from .selectors import account_coverage, account_list, locked_usernames
@@ -200,6 +199,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
+    form_class = SetPasswordForm
     success_url = reverse_lazy("accounts:password_reset_complete")
 
     def form_valid(self, form):

@@ -514,7 +514,7 @@ class ReturnSerializer(VersionSerializer):
     )
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(VersionSerializer):
     reason = TextField(max_length=5000, label=_("Reason for revocation"))
 
 

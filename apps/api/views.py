@@ -559,7 +559,12 @@ class AssessmentViewSet(
         assessment = self.get_object()
         v = self._valid(s.ReasonSerializer)
         return self._state(
-            review_services.assessment_revoke(assessment=assessment, user=request.user, reason=v["reason"])
+            review_services.assessment_revoke(
+                assessment=assessment,
+                user=request.user,
+                reason=v["reason"],
+                expected_version=v.get("version"),
+            )
         )
 
     @extend_schema(

@@ -2,6 +2,7 @@
 typed; the rules (statement required, figure against rating, file checks) live in services.py."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import Rating
@@ -17,6 +18,10 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         return None
+
+
+# {name}, {size} and {limit} (MB) are filled in by the page's script.
+TOO_LARGE = _("{name} is too large ({size} MB); each file may be at most {limit} MB. It was not added.")
 
 
 class CriterionForm(forms.Form):
@@ -57,6 +62,10 @@ class CriterionForm(forms.Form):
         kwargs.setdefault("auto_id", f"c{criterion.number}_%s")
         super().__init__(*args, **kwargs)
         self.criterion = criterion
+        # A file over the limit is refused when chosen, before the upload (static/js/site.js).
+        self.fields["files"].widget.attrs.update(
+            {"data-max-bytes": settings.EVIDENCE_MAX_BYTES, "data-too-large": TOO_LARGE}
+        )
         if criterion.kind == "percent":
             self.fields["figure"].label = _("%(label)s (%%)") % {"label": criterion.figure_label}
             self.fields["figure"].widget.attrs["placeholder"] = "0–100"

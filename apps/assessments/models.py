@@ -13,6 +13,9 @@ class State(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     RETURNED = "returned", _("Returned for revision")
     RECOMMENDED = "recommended", _("Recommended to the next level")
+    # After the last level, where the province has a naming procedure for the year
+    # (apps.naming.procedure): proposed (拟认定) until a batch names it, then approved (= named).
+    PROPOSED = "proposed", _("Proposed")
     APPROVED = "approved", _("Approved")
     REVOKED = "revoked", _("Revoked")
 
@@ -75,6 +78,7 @@ class Assessment(models.Model):
     first_submitted_at = models.DateTimeField(_("First submitted"), null=True, blank=True)
     recommended_at = models.DateTimeField(_("Recommended at"), null=True, blank=True)
     returned_at = models.DateTimeField(_("Returned at"), null=True, blank=True)
+    proposed_at = models.DateTimeField(_("Proposed at"), null=True, blank=True)
     approved_at = models.DateTimeField(_("Approved at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("Revoked at"), null=True, blank=True)
     return_reason = models.TextField(_("Reason for return"), blank=True)
@@ -263,6 +267,11 @@ class Action(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
     REVIEWED = "reviewed", _("Criterion reviewed")
     DESIGNATED = "designated", _("Designated a demonstration community")
+    PROPOSED = "proposed", _("Proposed (拟认定)")
+    NAMED = "named", _("Named (命名)")
+    OBJECTION = "objection", _("Objection received")
+    OBJECTION_UPHELD = "objection_upheld", _("Objection upheld: back in review")
+    LEFT_BATCH = "left_batch", _("Left the batch")
     EVIDENCE_ADDED = "evidence_added", _("Evidence added")
     EVIDENCE_REMOVED = "evidence_removed", _("Evidence removed")
 

@@ -8,6 +8,7 @@ yet counts with its self-score), None before. Both are None when the standard ha
 Services call these; the messages say, in the user's language, what was wrong with what was typed
 (the forms keep the typed text)."""
 
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import Count, Sum
@@ -108,3 +109,26 @@ def below_pass_mark(assessment, total: Decimal | None) -> bool:
     if not standard.is_scored or standard.pass_mark is None:
         return False
     return (total or Decimal(0)) < standard.pass_mark
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a scored assessment stands against its pass mark now."""
+
+    total: Decimal  # the confirmed total, or the self total while no level has confirmed a score
+    confirmed: bool  # True: `total` is the confirmed total
+    below: bool  # `total` is under the pass mark
+
+
+def standing(assessment) -> Standing | None:
+    """The score that counts now: the confirmed total once a review level confirmed scores, the
+    community's self total before (no score at all counts as 0), against the pass mark, as the
+    queue sorts and filters (apps.review.selectors.queue_score). None without points or pass mark.
+    A missing confirmed total is never read as 0: before any level confirmed, the self total
+    stands."""
+    standard = assessment.standard
+    if not standard.is_scored or standard.pass_mark is None:
+        return None
+    confirmed = assessment.confirmed_total is not None
+    total = (assessment.confirmed_total if confirmed else assessment.self_total) or Decimal(0)
+    return Standing(total=total, confirmed=confirmed, below=total < standard.pass_mark)

@@ -78,7 +78,12 @@ def registry_import_upload(request):
     return render(
         request,
         "communities/import_upload.html",
-        {"error": error, "effective_on": effective_raw, "effective_error": effective_error},
+        {
+            "error": error,
+            "effective_on": effective_raw,
+            "effective_error": effective_error,
+            "max_bytes": IMPORT_MAX_BYTES,
+        },
         status=status,
     )
 
@@ -126,7 +131,12 @@ def registry_import_preview(request, token):
         result = _run(request, entry, apply=apply)
     except ServiceError as exc:
         _discard(request, token, entry)
-        return render(request, "communities/import_upload.html", {"error": exc.message}, status=exc.status)
+        return render(
+            request,
+            "communities/import_upload.html",
+            {"error": exc.message, "max_bytes": IMPORT_MAX_BYTES},
+            status=exc.status,
+        )
     if result.applied:
         _discard(request, token, entry)
         messages.success(

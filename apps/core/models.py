@@ -10,6 +10,7 @@ class TraceKind(models.TextChoices):
     REGISTRY = "registry", _("Community registry")
     CHAIN = "chain", _("Review chain")
     STANDARD = "standard", _("Local standard")
+    NAMING = "naming", _("Naming procedure")
 
 
 class TraceAction(models.TextChoices):
@@ -34,6 +35,10 @@ class TraceAction(models.TextChoices):
     STANDARD_DRAFTED = "standard_drafted", _("Local standard draft started")
     STANDARD_PUBLISHED = "standard_published", _("Local standard published")
     STANDARD_DISCARDED = "standard_discarded", _("Local standard draft discarded")
+    # naming procedures and batches (apps.naming)
+    PROCEDURE_SET = "procedure_set", _("Naming procedure set")
+    BATCH_PUBLISHED = "batch_published", _("Batch published for public notice")
+    BATCH_NAMED = "batch_named", _("Batch named")
 
 
 class TraceEvent(AppendOnlyMixin, models.Model):

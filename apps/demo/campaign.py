@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Case, Value, When
 from django.test.utils import override_settings
 from django.utils import timezone
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from apps.accounts.models import Role, User
 from apps.assessments import services
@@ -65,11 +65,23 @@ STATEMENTS = {
 }
 
 
-def _png(text: str) -> bytes:
-    image = Image.new("RGB", (320, 200), (232, 244, 238))
+# The font the PDFs use (fonts-noto-cjk, installed by `make run`): the demo photos carry Chinese text.
+CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+
+
+def _font(size: int):
+    try:
+        return ImageFont.truetype(CJK_FONT, size)
+    except OSError:  # the font is missing: Pillow's own font still draws a valid image
+        return ImageFont.load_default(size)
+
+
+def _png(*lines: str) -> bytes:
+    image = Image.new("RGB", (480, 300), (232, 244, 238))
     draw = ImageDraw.Draw(image)
-    draw.rectangle((10, 10, 310, 190), outline=(31, 122, 77), width=4)
-    draw.text((24, 90), text, fill=(21, 88, 58))
+    draw.rectangle((10, 10, 470, 290), outline=(31, 122, 77), width=4)
+    for i, line in enumerate(lines):
+        draw.text((32, 70 + i * 56), line, fill=(21, 88, 58), font=_font(34 if i == 0 else 26))
     buf = io.BytesIO()
     image.save(buf, "PNG")
     return buf.getvalue()
@@ -107,7 +119,7 @@ def _evidence_file(number: int) -> SimpleUploadedFile:
     # Photos for a few criteria, PDFs for the rest; generated once per run.
     if number in (5, 13):
         if number not in _FILES:
-            _FILES[number] = _png(f"Criterion {number} - site photo")
+            _FILES[number] = _png(f"第{number}条 现场照片", "绿色社区创建行动", "（演示数据）")
         return SimpleUploadedFile(f"现场照片-{number}.png", _FILES[number], content_type="image/png")
     if "pdf" not in _FILES:
         _FILES["pdf"] = _pdf("Green community - meeting minutes")
@@ -328,6 +340,8 @@ def seed(*, accounts, stdout) -> None:
         # Other districts get a first-level account each (no password: not for logging in).
         plans = [(XUHUI, XUHUI_PLAN), *OTHER_PLANS.items()]
         for county, plan in plans:
+            stdout.write(f"Assessments of {year}: {Region.objects.get(pk=county).name} ({len(plan)})…")
+            stdout.flush()
             communities = _communities(county, len(plan), skip=[mine.pk], street_first=mine.street_id)
             for i, (community, target) in enumerate(zip(communities, plan, strict=False)):
                 if Assessment.objects.filter(community=community, year=year).exists():
@@ -335,6 +349,8 @@ def seed(*, accounts, stdout) -> None:
                 _drive(community, target, year=year, accounts=accounts, seed=i)
                 done += 1
         for county, count in PREVIOUS_YEAR_PLAN.items():
+            stdout.write(f"Assessments of {previous}: {Region.objects.get(pk=county).name} ({count})…")
+            stdout.flush()
             for i, community in enumerate(_communities(county, count, skip=[mine.pk])):
                 if Assessment.objects.filter(community=community, year=previous).exists():
                     continue

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from apps.assessments.selectors import FIRST_YEAR, campaign_year
+from apps.naming import selectors as naming_selectors
 from apps.regions.models import Region, RegionLevel
 
 from . import selectors
@@ -22,6 +23,8 @@ def public_index(request):
         "public/index.html",
         {
             "provinces": selectors.public_provinces(),
+            # Batches in public notice first (open to objections), then the named ones.
+            "batches": list(naming_selectors.public_batches()[:50]),
             "year": year,
             "years": range(year, FIRST_YEAR - 1, -1),
         },

@@ -339,8 +339,13 @@ class FiguresRowSerializer(serializers.Serializer):
     participating = serializers.IntegerField()
     submitted = serializers.IntegerField()
     returned = serializers.IntegerField()
-    approved = serializers.IntegerField(help_text="审核通过且未撤销 / Approved and not revoked since")
-    revoked = serializers.IntegerField()
+    approved = serializers.IntegerField(
+        help_text="本年度审核通过(年底前未摘牌)/ Approved during the year, not revoked by its end"
+    )
+    revoked = serializers.IntegerField(help_text="本年度摘牌 / Revocations during the year")
+    revoked_since = serializers.IntegerField(
+        default=0, help_text="其中年底后已摘牌(截至今日)/ Of the approved, revoked after the year (today)"
+    )
     meeting = serializers.IntegerField(help_text="累计达到创建要求 / Meeting the requirements (cumulative)")
     late = serializers.IntegerField(
         default=0, help_text="逾期提交自评(10月31日后首次提交)/ First submitted after 31 October"
@@ -475,6 +480,7 @@ class AnnualReportPdf(APIView):
         report = selectors.access_report(user=request.user, pk=pk)
         if not report.compiled_at:
             raise Http404
+        report = services.annual_report_make_current(report=report)
         return _pdf_response(
             report,
             f"report-{report.year}-{report.province_id}.pdf",
@@ -541,6 +547,8 @@ class NationalPdf(APIView):
 
     @extend_schema(responses=PDF_RESPONSES, summary="全国进展 PDF / National progress PDF")
     def get(self, request, year):
+        if can_see_national(request.user) and year in selectors.figure_years():
+            services.national_snapshot_make_current(year=year)
         snapshot = _snapshot_or_404(request, year)
         return _pdf_response(snapshot, f"national-{year}.pdf", tasks.render_national_pdf, year)
 

@@ -24,16 +24,19 @@ def bar_chart(
     bar_height: int = 16,
     gap: int = 6,
     title: str = "",
+    label: str = "",
 ) -> SafeString:
-    """Shares (0..1) as horizontal bars, one per label, with a dashed line at `target`."""
+    """Shares (0..1) as horizontal bars, one per label, with a dashed line at `target`. `label` names
+    the chart for screen readers when it has no visible `title` (the page's heading says it)."""
     top = 28 if title else 8
     axis = 22
     plot = width - label_width - 60
     height = top + len(items) * (bar_height + gap) + axis
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(_alt(title, items))}" '
-        f'font-family="Noto Sans CJK SC, sans-serif" font-size="11">'
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(_alt(title or label, items))}" '
+        f'font-family="Noto Sans CJK SC, sans-serif" font-size="11">',
+        f"<title>{escape(_alt(title or label, items))}</title>",
     ]
     if title:
         parts.append(

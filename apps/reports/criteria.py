@@ -13,9 +13,11 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Avg, Case, Count, F, IntegerField, Min, Q, QuerySet, Value, When
 
-from apps.assessments.models import Rating, Response, State, Verdict
+from apps.assessments.models import Rating, Response, Verdict
 from apps.standards.models import Criterion
 from apps.standards.selectors import national_criteria, standard_for
+
+from . import asof
 
 # The national criterion a response counts under: its criterion's mapping (a national criterion
 # maps onto itself, so this holds for assessments of the national standard too).
@@ -158,15 +160,15 @@ def _stats(rows) -> dict:
 
 
 def national_criterion_figures_by_unit(*, assessments: QuerySet, year: int, codes) -> dict[str, list[dict]]:
-    """One row per national criterion for each provincial unit of `codes`: of the APPROVED
-    assessments of `year` among `assessments`, how many met it (every local criterion mapped onto
+    """One row per national criterion for each provincial unit of `codes`: of the assessments
+    APPROVED in `year` among `assessments` (as of its end, apps/reports/asof.py), how many met it (every local criterion mapped onto
     it rated met) and how many the reviewers confirmed (every one confirmed), and both as shares
     of the approved assessments. The one per-criterion rule of every report, snapshot, dashboard,
     PDF and API answer.
 
     Three queries whatever the number of units and rows: the approved count per unit, one GROUP
     BY over the responses by unit and national criterion, the national criteria."""
-    approved = assessments.filter(year=year, state=State.APPROVED)
+    approved = assessments.filter(asof.approved_in_q(year))
     bases = dict(approved.order_by().values_list("province_id").annotate(n=Count("id")))
     stats = _stats(_per_assessment(approved, by_unit=True))
     criteria = list(national_criteria().values("number", "text_zh"))
@@ -175,7 +177,7 @@ def national_criterion_figures_by_unit(*, assessments: QuerySet, year: int, code
 
 def national_criterion_figures(*, assessments: QuerySet, year: int) -> list[dict]:
     """The same rows over all of `assessments` at once (one base, not one per unit)."""
-    approved = assessments.filter(year=year, state=State.APPROVED)
+    approved = assessments.filter(asof.approved_in_q(year))
     stats = _stats(_per_assessment(approved, by_unit=False))[""]
     return _stats_rows(list(national_criteria().values("number", "text_zh")), stats, approved.count())
 
@@ -213,9 +215,7 @@ def score_figures(*, assessments: QuerySet, year: int, standard) -> dict | None:
     if not standard.is_scored:
         return None
     total_points, pass_mark = standard.total_points, standard.pass_mark
-    scored = assessments.filter(
-        year=year, state=State.APPROVED, standard=standard, confirmed_total__isnull=False
-    )
+    scored = assessments.filter(asof.approved_in_q(year), standard=standard, confirmed_total__isnull=False)
     # Few distinct totals: grouped in the database, binned here.
     by_total = scored.order_by().values("confirmed_total").annotate(n=Count("id"))
     width = total_points / BINS

@@ -232,7 +232,8 @@ class UnitFigures(models.Model):
     """The live figures of one provincial unit and year (docs/figures.md), as of the last decision.
 
     Recomputed after every decision, import and designation that touches the unit
-    (`services.unit_figures_refresh_on_commit`), and by the beat sweep when a refresh was missed.
+    (`services.unit_figures_refresh_on_commit`), and by the healing task (`services.figures_heal`,
+    beat) whenever its inputs no longer match the fingerprint it was computed from.
     The national figures are composed from the 32 units' `summary`, never by reading every
     assessment again. Split in three columns so that the national composition reads the small
     summaries only, not every unit's list of approved communities."""
@@ -248,6 +249,10 @@ class UnitFigures(models.Model):
     # approved, revoked and demonstration communities of the year.
     lists = models.JSONField(default=dict)
     computed_at = models.DateTimeField(_("Computed"))
+    # What the figures were computed from (selectors.units_fingerprints: counts, latest ids and
+    # change times of the unit's registry, assessments up to the year and demonstrations), read
+    # before them under the row lock. The healing task recomputes a row whose inputs differ.
+    fingerprint = models.CharField(max_length=64, blank=True)
 
     objects = UnitFiguresQuerySet.as_manager()
 

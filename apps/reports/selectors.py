@@ -9,11 +9,12 @@ revoked, meeting the requirements, share). In short:
 - participating in Y: communities whose assessment of Y left draft (including those sent back);
 - submitted: assessments of Y with a reviewer or decided (submitted, recommended, approved,
   revoked), i.e. participating minus those returned to the community;
-- approved in Y: assessments of Y the province approved and did not revoke since; the revoked ones
-  are a figure of their own, never inside this count;
-- meeting the requirements at the end of Y (cumulative): communities with an assessment approved
-  before 1 January of Y+1 (Asia/Shanghai) and not revoked by then (a later revocation does not
-  reach back);
+- as of the end of Y (apps/reports/asof.py, the one place): approved in Y = assessments of Y
+  approved during Y and not revoked by 31 December of Y (Asia/Shanghai); revoked in Y =
+  revocations during Y (of an approval of any year); revoked since = approved in Y, revoked after
+  it (today's state, shown apart); meeting the requirements at the end of Y (cumulative) =
+  communities with an assessment approved before 1 January of Y+1 and not revoked by then. A
+  decision taken after Y changes none of them;
 - share: meeting / registered, against the 60 % target of 2022;
 - late: assessments of Y first submitted after the community deadline (31 October of Y, Asia/Shanghai
   dates; `apps.core.campaign.community_submission_late`), whatever their state since.
@@ -25,7 +26,6 @@ reading every assessment again.
 """
 
 import datetime as dt
-import zoneinfo
 from collections import Counter, defaultdict
 
 from django.conf import settings
@@ -59,22 +59,30 @@ from apps.review.models import Demonstration
 from apps.review.selectors import chains_for
 from apps.standards.selectors import local_standards_in_force, standards_for
 
-from . import criteria
+from . import asof, criteria
 from .models import AnnualReport, CompileJob, NationalSnapshot, UnitFigures
 
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+SHANGHAI = asof.SHANGHAI
 CORPS = "660000000000"
 TARGET_YEAR = NATIONAL_TARGET_YEAR
 # The review levels an assessment may wait at (apps.review.workflow once the review app exists).
 REVIEW_LEVELS = workflow.LEVEL_KEYS
 IN_REVIEW = (State.SUBMITTED, State.RECOMMENDED)
-COUNTS = ("registered", "participating", "submitted", "approved", "revoked", "returned", "meeting")
+COUNTS = (
+    "registered",
+    "participating",
+    "submitted",
+    "approved",
+    "revoked",
+    "revoked_since",
+    "returned",
+    "meeting",
+)
 # The figures a list of communities can be asked for (drill-down "the communities behind a figure").
 FIGURES = (*COUNTS, "not_participating", *(f"waiting_{level}" for level in REVIEW_LEVELS))
 
 
-def year_start(year: int) -> dt.datetime:
-    return dt.datetime(year, 1, 1, tzinfo=SHANGHAI)
+year_start = asof.year_start
 
 
 def target_share() -> float:
@@ -90,11 +98,7 @@ def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def _meeting_q(year: int, path: str = "") -> Q:
-    end = year_start(year + 1)
-    return Q(**{f"{path}approved_at__lt": end}) & (
-        Q(**{f"{path}revoked_at__isnull": True}) | Q(**{f"{path}revoked_at__gte": end})
-    )
+_meeting_q = asof.meeting_q
 
 
 def _scope(year: int, province_codes=None, region_q: Q | None = None):
@@ -168,24 +172,27 @@ def _area_counts(*, year: int, communities, assessments, keys: dict) -> dict[tup
         f"w_{level}": Count("id", filter=this_year & Q(review_level=level, state__in=IN_REVIEW))
         for level in REVIEW_LEVELS
     }
-    # One pass over the assessments for the year's counts and the cumulative one.
+    # One pass over the assessments for the year's counts, its revocations and the cumulative one.
     for row in grouped(
-        assessments.filter(this_year | _meeting_q(year)),
+        assessments.filter(this_year | _meeting_q(year) | asof.revoked_in_q(year)),
         participating=Count("id", filter=this_year & ~Q(state=State.DRAFT)),
         submitted=Count(
             "id",
             filter=this_year
-            & Q(state__in=[State.SUBMITTED, State.RECOMMENDED, State.APPROVED, State.REVOKED]),
+            & Q(
+                state__in=[State.SUBMITTED, State.RECOMMENDED, State.PROPOSED, State.APPROVED, State.REVOKED]
+            ),
         ),
-        approved=Count("id", filter=this_year & Q(state=State.APPROVED)),
-        revoked=Count("id", filter=this_year & Q(state=State.REVOKED)),
+        approved=Count("id", filter=asof.approved_in_q(year)),
+        revoked=Count("id", filter=asof.revoked_in_q(year)),
+        revoked_since=Count("id", filter=asof.revoked_since_q(year)),
         returned=Count("id", filter=this_year & Q(state=State.RETURNED)),
         meeting=Count("community_id", distinct=True, filter=_meeting_q(year)),
         late=Count("id", filter=this_year & _late_q(year)),
         **waiting,
     ):
         group = groups[key_of(row)]
-        for key in ("participating", "submitted", "approved", "revoked", "returned", "meeting", "late"):
+        for key in (*COUNTS[1:], "late"):
             group[key] = row[key]
         group["waiting"] = {level: row[f"w_{level}"] for level in REVIEW_LEVELS}
     return groups
@@ -233,8 +240,8 @@ def _turnaround_hist(assessments, year: int) -> dict[str, Counter]:
     tenths of a day: composable (the nation's median from the units' histograms)."""
     hist: dict[str, Counter] = defaultdict(Counter)
     rows = (
-        assessments.filter(year=year, first_submitted_at__isnull=False, approved_at__isnull=False)
-        .annotate(tenths=_TenthsOfDays("approved_at", "first_submitted_at"))
+        assessments.filter(asof.approved_during_q(year), first_submitted_at__isnull=False)
+        .annotate(tenths=_TenthsOfDays(asof.COUNTS_FROM, "first_submitted_at"))
         .order_by()
         .values("province_id", "tenths")
         .annotate(n=Count("id"))
@@ -246,34 +253,42 @@ def _turnaround_hist(assessments, year: int) -> dict[str, Counter]:
 
 
 def _lists(assessments, year: int) -> dict[str, dict]:
-    """Per unit: the approved, the revoked and the demonstration communities of `year` (two
-    queries, names joined: for the whole nation a third of the time of fetching them by key)."""
+    """Per unit: the communities approved in `year` (as of its end; one revoked after it carries
+    its `revoked_on`, today's state), those revoked during `year` (with the year of the approval
+    revoked) and the demonstration communities of `year` (two queries, names joined)."""
     out: dict[str, dict] = defaultdict(
         lambda: {"approved_list": [], "revoked_list": [], "demonstration_list": []}
     )
+    end = asof.year_end(year)
     decided = (
-        assessments.filter(year=year, state__in=[State.APPROVED, State.REVOKED])
+        assessments.filter(asof.approved_during_q(year) | asof.revoked_in_q(year))
         .annotate(late=ExpressionWrapper(_late_q(year), output_field=BooleanField()))
-        .order_by("province_id", "county_id", "community_id")
+        .order_by("province_id", "county_id", "community_id", "year")
         .values_list(
             "province_id",
             "community_id",
             "community__name",
             "county__name",
             "street__name",
-            "state",
-            "revoked_at",
+            "year",
+            asof.COUNTS_UNTIL,
             "late",
         )
     )
-    for province, code, name, county, street, state, revoked_at, late in decided:
+    for province, code, name, county, street, of_year, revoked_at, late in decided:
         entry = {"code": code, "name": name, "county": county, "street": street}
-        if late:
-            entry["late"] = True
-        if state == State.REVOKED:
+        if revoked_at is not None and revoked_at < end:
             entry["revoked_on"] = _local_date(revoked_at)
+            if of_year != year:
+                entry["approved_year"] = of_year
+            elif late:
+                entry["late"] = True
             out[province]["revoked_list"].append(entry)
         else:
+            if late:
+                entry["late"] = True
+            if revoked_at is not None:
+                entry["revoked_since"] = _local_date(revoked_at)
             out[province]["approved_list"].append(entry)
     demos = (
         Demonstration.objects.filter(year=year, assessment__in=assessments.values("id"))
@@ -677,12 +692,18 @@ def figure_communities(*, user, year: int, region: Region, figure: str) -> Query
     )
     participating = this_year.exclude(state=State.DRAFT)
     states = {
-        "submitted": [State.SUBMITTED, State.RECOMMENDED, State.APPROVED, State.REVOKED],
-        "approved": [State.APPROVED],
-        "revoked": [State.REVOKED],
+        "submitted": [State.SUBMITTED, State.RECOMMENDED, State.PROPOSED, State.APPROVED, State.REVOKED],
         "returned": [State.RETURNED],
     }
-    if figure == "participating":
+    as_of = {
+        "approved": this_year.filter(asof.approved_in_q(year)),
+        "revoked_since": this_year.filter(asof.revoked_since_q(year)),
+        # Revocations during the year, of an approval of any year.
+        "revoked": Assessment.objects.filter(asof.revoked_in_q(year), community_id=OuterRef("code")),
+    }
+    if figure in as_of:
+        qs = qs.filter(Exists(as_of[figure]))
+    elif figure == "participating":
         qs = qs.filter(Exists(participating))
     elif figure == "not_participating":
         qs = qs.exclude(Exists(participating))

@@ -8,24 +8,20 @@ from collections import defaultdict
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from apps.accounts.capabilities import can_edit_report, can_see_national
 from apps.accounts.models import Role, User
-from apps.assessments.models import Assessment
-from apps.communities.models import Community
 from apps.core import campaign
 from apps.core.errors import ConflictError, ForbiddenError, ServiceError
 from apps.core.text import text_check
 from apps.notices.services import notify_users
 from apps.regions.models import Region
 from apps.regions.selectors import provincial_units
-from apps.review.models import Demonstration
 
-from . import selectors
+from . import fingerprint, selectors
 from .models import (
     NARRATIVE_FIELDS,
     AnnualReport,
@@ -159,22 +155,25 @@ def national_snapshot_compile(*, year: int) -> NationalSnapshot:
 # --- Live figures --------------------------------------------------------------
 
 
-def _store_unit(*, province_id: str, year: int, figures: dict) -> UnitFigures:
-    """Store one unit's figures and hand them to its draft (or returned) report of that year.
-    Caller holds the UnitFigures row lock."""
+def _store_unit(*, province_id: str, year: int, figures: dict, fingerprint: str = "") -> UnitFigures:
+    """Store one unit's figures (with the fingerprint of the inputs they were computed from) and
+    hand them to its draft (or returned) report of that year. Caller holds the UnitFigures row lock."""
     columns = selectors.unit_figures_split(figures)
     now = timezone.now()
     row, created = UnitFigures.objects.get_or_create(
-        province_id=province_id, year=year, defaults={**columns, "computed_at": now}
+        province_id=province_id,
+        year=year,
+        defaults={**columns, "computed_at": now, "fingerprint": fingerprint},
     )
     if not created:
-        row.summary, row.areas, row.lists, row.computed_at = (
+        row.summary, row.areas, row.lists, row.computed_at, row.fingerprint = (
             columns["summary"],
             columns["areas"],
             columns["lists"],
             now,
+            fingerprint,
         )
-        row.save(update_fields=["summary", "areas", "lists", "computed_at"])
+        row.save(update_fields=["summary", "areas", "lists", "computed_at", "fingerprint"])
     report = (
         AnnualReport.objects.select_for_update()
         .filter(province_id=province_id, year=year)
@@ -207,17 +206,26 @@ def _lock_units(codes: list[str], year: int) -> None:
 
 def _refresh_year(year: int, codes: list[str] | None = None) -> int:
     """One year's figures of `codes` (every unit when None), in one transaction: locked, computed
-    in ONE grouped pass, stored (with their draft reports). Returns the units stored."""
+    in ONE grouped pass, stored (with their draft reports). Returns the units stored.
+
+    Races: whoever refreshes a unit-year (a decision's after-commit refresh, the healing task, an
+    import) waits for its row lock, then reads what is committed by then, so the last write is
+    never computed from older data than an earlier one. The fingerprint is read BEFORE the
+    figures: a decision committing in between leaves a fingerprint older than the figures (the
+    healing task recomputes once more, harmless), never the reverse (a change hidden for good)."""
     with transaction.atomic():
         locked = (
             sorted(codes) if codes is not None else list(provincial_units().values_list("code", flat=True))
         )
         _lock_units(locked, year)
+        prints = fingerprint.units_fingerprints(
+            years=[year], province_codes=None if codes is None else locked
+        )
         computed = selectors.units_figures_compute(
             year=year, province_codes=None if codes is None else locked
         )
         for code in locked:
-            _store_unit(province_id=code, year=year, figures=computed[code])
+            _store_unit(province_id=code, year=year, figures=computed[code], fingerprint=prints[(code, year)])
     return len(locked)
 
 
@@ -243,6 +251,7 @@ def figures_years_from(year: int) -> list[int]:
 
 
 _pending = threading.local()
+log = logging.getLogger(__name__)
 
 
 def unit_figures_refresh_on_commit(*, province_id: str, year: int) -> None:
@@ -252,7 +261,7 @@ def unit_figures_refresh_on_commit(*, province_id: str, year: int) -> None:
     the same request (well under a second for the largest unit).
 
     Calls within one transaction are merged (a bulk approval of 50 refreshes once). A refresh that
-    fails is logged and leaves the decision committed; the beat sweep (`figures_refresh_stale`)
+    fails is logged and leaves the decision committed; the healing task (`figures_heal`, beat)
     catches up. Outside a transaction it runs at once."""
     pending = getattr(_pending, "units", None)
     registered = transaction.get_connection().run_on_commit
@@ -298,37 +307,40 @@ def figures_refresh_all(*, years=None) -> int:
     return written
 
 
+def figures_heal(*, years=None) -> list[tuple[str, int]]:
+    """The healing task (beat, every 5 minutes): compare the inputs of every unit-year's figures
+    with the fingerprint they were computed from (`fingerprint.units_fingerprints`, three grouped
+    queries for the nation), recompute and store those that differ or were never computed (one
+    grouped pass per year over the units concerned, under their row locks), recompose the national
+    figures of those years, and log each repair. Whatever wrote the inputs (a service whose
+    after-commit refresh failed, a bulk load, a restore, SQL by hand), the figures become current
+    within one beat period. Idempotent; usually finds nothing. Returns the (unit, year) repaired."""
+    years = sorted(set(years or selectors.figure_years()))
+    current = fingerprint.units_fingerprints(years=years)
+    stored = {
+        (code, year): print_
+        for code, year, print_ in UnitFigures.objects.filter(year__in=years).values_list(
+            "province_id", "year", "fingerprint"
+        )
+    }
+    differing = sorted(key for key, print_ in current.items() if stored.get(key) != print_)
+    by_year: dict[int, list[str]] = defaultdict(list)
+    for code, year in differing:
+        by_year[year].append(code)
+    for year, codes in sorted(by_year.items()):
+        _refresh_year(year, codes)
+        national_snapshot_compile(year=year)
+        log.warning(
+            "figures healed: %s of %s differed from their inputs and were recomputed",
+            ", ".join(codes),
+            year,
+        )
+    return differing
+
+
 def figures_refresh_stale() -> int:
-    """The safety net behind the after-commit refresh (beat, every few minutes): refresh each unit
-    whose assessments, registry or demonstrations changed after its figures were computed, or
-    whose figures of a campaign year were never computed. Returns the units refreshed."""
-    years = selectors.figure_years()
-    computed = defaultdict(dict)
-    for province_id, year, at in UnitFigures.objects.filter(year__in=years).values_list(
-        "province_id", "year", "computed_at"
-    ):
-        computed[province_id][year] = at
-    changed = defaultdict(list)
-    for rows in (
-        Assessment.objects.order_by().values("province_id").annotate(at=Max("updated_at")),
-        Community.objects.order_by().values("province_id").annotate(at=Max("updated_at")),
-        Demonstration.objects.order_by()
-        .values(province_id=F("assessment__province_id"))
-        .annotate(at=Max("designated_at")),
-    ):
-        for row in rows:
-            if row["at"] is not None:
-                changed[row["province_id"]].append(row["at"])
-    refreshed = 0
-    for province_id in selectors.provincial_units().values_list("code", flat=True):
-        stored = computed.get(province_id, {})
-        oldest = min(stored.values()) if len(stored) == len(years) else None
-        latest = max(changed.get(province_id, []), default=None)
-        if oldest is not None and (latest is None or latest <= oldest):
-            continue
-        unit_figures_refresh(province_id=province_id, years=years)
-        refreshed += 1
-    return refreshed
+    """Kept for callers of the former timestamp sweep: the healing task. Returns the unit-years repaired."""
+    return len(figures_heal())
 
 
 def _require_province_staff(user: User, report: AnnualReport) -> None:
@@ -413,6 +425,7 @@ def annual_report_submit(
             ]
         )
         _record(locked, user, ReportAction.SUBMITTED, reason=_("late") if locked.is_late else "")
+        _report_status_changed(locked.year)
         # The next level (the ministry) is told of every submission and resubmission.
         text = (
             _("%(province)s submitted its %(year)s annual report (late).")
@@ -452,6 +465,7 @@ def annual_report_return(*, report: AnnualReport, user: User, reason: str) -> An
             ]
         )
         _record(locked, user, ReportAction.RETURNED, reason=reason)
+        _report_status_changed(locked.year)
         _notify(
             _province_users(locked.province_id),
             _("Your %(year)s annual report was returned by the ministry: %(reason)s")
@@ -529,7 +543,43 @@ def annual_reports_mark_late(*, year: int, today: dt.date | None = None) -> int:
         ReportEvent.objects.bulk_create(
             [_chained(r.pk, _last_hash(r.pk), at=now, action=ReportAction.MARKED_LATE) for r in pending]
         )
+        if pending:
+            _report_status_changed(year)
     return len(pending)
+
+
+def _report_status_changed(year: int) -> None:
+    """A report's status changed: once committed, the national snapshot of the year (its report
+    status table, and so its PDF) is composed again, as the dashboard shows it."""
+    transaction.on_commit(lambda: national_snapshot_compile(year=year), robust=True)
+
+
+def annual_report_make_current(*, report: AnnualReport) -> AnnualReport:
+    """Before a provincial PDF is served: a draft or returned report whose unit's inputs changed
+    since its figures were computed (the fingerprint differs) takes the figures recomputed now, so
+    the PDF is never older than the page. A submitted report keeps the figures it was submitted
+    with. Idempotent; one fingerprint read when nothing changed."""
+    if not report.is_editable:
+        return report
+    current = fingerprint.units_fingerprints(years=[report.year], province_codes=[report.province_id])
+    stored = (
+        UnitFigures.objects.filter(province_id=report.province_id, year=report.year)
+        .values_list("fingerprint", flat=True)
+        .first()
+    )
+    if stored != current[(report.province_id, report.year)] or not report.compiled_at:
+        annual_report_compile(province_code=report.province_id, year=report.year)
+        national_snapshot_compile(year=report.year)
+    return AnnualReport.objects.select_related("province").get(pk=report.pk)
+
+
+def national_snapshot_make_current(*, year: int) -> NationalSnapshot:
+    """Before the national PDF is served: the units of `year` whose inputs changed are recomputed
+    (`figures_heal` of that year), then the snapshot is composed again with today's report status
+    (days overdue change at midnight). Equal figures leave the snapshot, and so its PDF, as they
+    are; anything else renders a new PDF whose "figures as of" is the time of this composition."""
+    figures_heal(years=[year])
+    return national_snapshot_compile(year=year)
 
 
 # --- PDFs --------------------------------------------------------------------

@@ -84,7 +84,13 @@ def _detail_context(request, report: AnnualReport, form, return_form=None) -> di
         "broker_down": not broker_available(),
         "broker_down_message": _broker_down_message(),
         "events": report.events.select_related("actor").order_by("-at", "-id")[:20],
-        "city_chart": charts.bar_chart(presenters.share_items(areas or []), target=figures.get("target"))
+        "city_chart": charts.bar_chart(
+            presenters.share_items(areas or []),
+            target=figures.get("target"),
+            label=_("Share meeting the requirements by city")
+            if figures.get("has_cities") is not False
+            else _("Share meeting the requirements by district"),
+        )
         if figures
         else "",
         "criteria_chart": presenters.criteria_chart(figures) if figures else "",
@@ -251,6 +257,8 @@ def report_pdf(request, pk):
     report = selectors.access_report(user=request.user, pk=pk)
     if not report.compiled_at:
         raise Http404
+    # Never older than the page: the figures (of a draft) and the status as they stand now.
+    report = services.annual_report_make_current(report=report)
     return _serve_pdf(
         request,
         report,
@@ -380,6 +388,9 @@ def national_compile(request, year: int):
 @require_GET
 def national_pdf(request, year: int):
     _require_national(request)
+    if year in selectors.figure_years():
+        # The figures and the report status as the dashboard shows them now.
+        services.national_snapshot_make_current(year=year)
     try:
         snapshot = selectors.national_snapshot_get(user=request.user, year=year)
     except NationalSnapshot.DoesNotExist:

@@ -110,6 +110,12 @@ class QueueFilterForm(forms.Form):
         )
 
 
+# The text a decision cannot go without: the page's script (static/js/review.js) asks for it before
+# the confirmation, as the service would refuse it. The approval's reason carries it only below
+# the pass mark (set by the view).
+REQUIRED_TEXT = {"data-required-text": ""}
+
+
 class VersionForm(forms.Form):
     """A decision with nothing to say but "yes": recommend, approve."""
 
@@ -119,7 +125,7 @@ class VersionForm(forms.Form):
 class ReturnForm(VersionForm):
     reason = forms.CharField(
         label=_("Reason for return"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, **REQUIRED_TEXT}),
         help_text=_(
             "Shown to the community. The comments on criteria marked not confirmed are shown next to each criterion."
         ),
@@ -136,10 +142,17 @@ class ApproveForm(VersionForm):
         max_length=2000,
     )
 
+    def add_prefix(self, field_name):
+        # On the province's review page this box sits in the one review form next to the return's
+        # reason: its own name (and id), so that each decision reads its own text.
+        return "approve_reason" if field_name == "reason" else super().add_prefix(field_name)
+
 
 class RevokeForm(VersionForm):
     reason = forms.CharField(
-        label=_("Reason for revocation"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label=_("Reason for revocation"),
+        widget=forms.Textarea(attrs={"rows": 3, **REQUIRED_TEXT}),
+        max_length=2000,
     )
 
 
@@ -148,7 +161,7 @@ class DesignateForm(VersionForm):
         label=_("Citation"),
         max_length=300,
         help_text=_("A short citation, published on the public page."),
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, **REQUIRED_TEXT}),
     )
 
 

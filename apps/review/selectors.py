@@ -351,7 +351,7 @@ def assessments_for_bulk(*, user, pks) -> list[Assessment]:
     return list(
         Assessment.objects.visible_to(user)
         .filter(pk__in=list(pks))
-        .select_related("community", "county", "street")
+        .select_related("community", "county", "street", "standard")
         .order_by("pk")
     )
 

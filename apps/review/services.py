@@ -16,13 +16,22 @@ from apps.accounts.capabilities import can_configure_province, is_committee, is_
 from apps.accounts.models import Role, User
 from apps.assessments import scores as assessment_scores
 from apps.assessments import services as assessment_services
-from apps.assessments.models import EDITABLE_STATES, Action, Assessment, Response, State, Verdict
+from apps.assessments.models import (
+    EDITABLE_STATES,
+    Action,
+    Assessment,
+    AssessmentEvent,
+    Response,
+    State,
+    Verdict,
+)
 from apps.assessments.services import UNCHANGED
 from apps.core.errors import ConflictError, ForbiddenError, NotFoundError, ServiceError
 from apps.core.events import figures_changed
 from apps.core.models import TraceAction, TraceKind
 from apps.core.text import text_check
 from apps.core.trace import trace_append
+from apps.naming import selectors as naming_selectors
 from apps.notices.services import notify_users
 
 from . import selectors, workflow
@@ -94,9 +103,11 @@ def assessment_submit(
     from now on for the province and year).
 
     Freezes what was submitted (a Submission snapshot, evidence locked to this round). A second
-    submit of the same version (double click, retry) is refused with a conflict and changes nothing;
-    a returned assessment must have been changed before it is resubmitted, and starts again at the
-    first level."""
+    submit by the same user of the version it submitted (double click, 确认 again after the back
+    button, a retry) changes nothing and answers the assessment as submitted (`decision_repeated`
+    set); any other submit of an assessment in review is refused with a conflict. A returned
+    assessment must have been changed before it is resubmitted, and starts again at the first
+    level."""
     with transaction.atomic():
         locked = assessment_services.assessment_lock(assessment)
         if not locked.is_visible_to(user):
@@ -104,7 +115,13 @@ def assessment_submit(
         if not is_committee(user):
             raise ForbiddenError(_("Only the community committee can submit its self-assessment."))
         if locked.state not in EDITABLE_STATES:
+            if locked.state == State.SUBMITTED and _repeats_own_decision(
+                locked, user, Action.SUBMITTED, reason="", expected_version=expected_version
+            ):
+                locked.decision_repeated = True
+                return locked
             raise ConflictError(_("The assessment has already been submitted."), code="already_submitted")
+        locked.decision_repeated = False
         assessment_services.check_version(locked, expected_version)
         missing = assessment_services.assessment_missing(locked)
         if missing:
@@ -165,6 +182,16 @@ def assessment_submit(
             _("%(community)s resubmitted its %(year)s self-assessment for your review.")
             if from_state == State.RETURNED
             else _("%(community)s submitted its %(year)s self-assessment for your review."),
+        )
+        # The committee's receipt: what was received and who decides next.
+        _notify_community(
+            locked,
+            _(
+                "Your %(year)s self-assessment was received (round %(round)s) and now waits for the "
+                "%(level)s. You will be told of the decision."
+            ),
+            round=locked.round,
+            level=workflow.level_name(locked.review_level, chain),
         )
     return locked
 
@@ -289,40 +316,95 @@ def verdicts_save(*, assessment: Assessment, user: User, items: dict[int, dict])
     return errors
 
 
-def _check_open(locked: Assessment, user: User, action: str) -> None:
-    """Is `action` open to `user` on the locked assessment now? Not visible: NotFoundError; not for
-    the role: ForbiddenError; not in this state or level: ConflictError `wrong_state`."""
+def _own_last_decision(locked: Assessment, user: User, history_action: str) -> AssessmentEvent | None:
+    """The assessment's last change of state when it was `history_action` taken by `user`."""
+    last = (
+        AssessmentEvent.objects.filter(assessment=locked)
+        .exclude(to_state="")
+        .order_by("-at", "-id")
+        .only("action", "actor_id", "reason")
+        .first()
+    )
+    if last is None or last.action != history_action or last.actor_id != user.pk:
+        return None
+    return last
+
+
+def _repeats_own_decision(
+    locked: Assessment, user: User, history_action: str, *, reason: str, expected_version: int | None
+) -> bool:
+    """Whether this request only repeats the decision `user` took last on the assessment (a double
+    click, 确认 again from a page reached with the back button, a client's retry): the assessment's
+    last change of state is that very decision by that user, taken on the version the request says
+    it was made from (the decision moved it one version on), with the same reason where the
+    decision kept one. A request without a version cannot say so: it gets the conflict. Callers
+    hold the row lock."""
+    if expected_version is None or locked.version != int(expected_version) + 1:
+        return False
+    last = _own_last_decision(locked, user, history_action)
+    if last is None:
+        return False
+    # An approval at or above the pass mark keeps no reason: a reason repeated with it is no change.
+    return not last.reason or last.reason == reason
+
+
+def _decision_open(
+    assessment: Assessment,
+    user: User,
+    action: str,
+    *,
+    history_action: str,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> tuple[Assessment, bool]:
+    """Lock the assessment and check that `action` is open to `user` now
+    (workflow.available_actions). Answers (locked, repeated): `repeated` when the request repeats
+    the decision this user just took (_repeats_own_decision), which then is not taken again.
+    Callers are inside a transaction."""
+    locked = assessment_services.assessment_lock(assessment)
     if not locked.is_visible_to(user):
         raise NotFoundError(_("This assessment does not exist."))
     if action not in workflow.available_actions(user, locked):
         if not workflow.role_may(user, locked, action):
             raise ForbiddenError(_("Your role may not do this."))
+        if _repeats_own_decision(
+            locked, user, history_action, reason=reason, expected_version=expected_version
+        ):
+            locked.decision_repeated = True
+            return locked, True
+        state = workflow.status_label(locked)
+        if _own_last_decision(locked, user, history_action) is not None:
+            # The user's own decision, from an older page or with another text: nobody else to blame.
+            raise ConflictError(
+                _(
+                    "You already took this decision on the assessment; it is now %(state)s. Nothing was changed."
+                )
+                % {"state": state},
+                code="wrong_state",
+            )
         raise ConflictError(
             _("The assessment is already %(state)s: someone acted on it before you. Nothing was changed.")
-            % {"state": workflow.status_label(locked)},
+            % {"state": state},
             code="wrong_state",
         )
+    assessment_services.check_version(locked, expected_version)
+    locked.decision_repeated = False
+    return locked, False
 
 
 def _decide(
-    assessment: Assessment,
+    locked: Assessment,
     user: User,
-    action: str,
     *,
     history_action: str,
     to_state: str,
     stamp: str,
     to_level: str = "",
     reason: str = "",
-    expected_version: int | None = None,
     extra_fields=(),
     data=None,
 ) -> Assessment:
-    """Lock, check that `action` is open to `user` now (workflow.available_actions), apply it, and
-    record it. Callers are inside a transaction."""
-    locked = assessment_services.assessment_lock(assessment)
-    _check_open(locked, user, action)
-    assessment_services.check_version(locked, expected_version)
+    """Apply a decision that _decision_open found open, and record it. Callers hold the lock."""
     from_state, from_level = locked.state, locked.review_level
     locked.state = to_state
     locked.review_level = to_level
@@ -356,20 +438,28 @@ def _decide(
 def assessment_recommend(
     *, assessment: Assessment, user: User, expected_version: int | None = None
 ) -> Assessment:
-    """A level below the province recommends the assessment to the next level of its chain."""
+    """A level below the province recommends the assessment to the next level of its chain.
+    Repeating one's own recommendation from the same version (double click, retry) changes nothing
+    and answers the assessment as it stands (`decision_repeated` set)."""
     with transaction.atomic():
-        current = assessment_services.assessment_lock(assessment)
+        current, repeated = _decision_open(
+            assessment,
+            user,
+            "recommend",
+            history_action=Action.RECOMMENDED,
+            expected_version=expected_version,
+        )
+        if repeated:
+            return current
         chain = workflow.chain_of(current)
         to_level = workflow.next_level(chain, current.review_level) if current.review_level in chain else None
         locked = _decide(
             current,
             user,
-            "recommend",
             history_action=Action.RECOMMENDED,
             to_state=State.RECOMMENDED,
             to_level=to_level or "",
             stamp="recommended_at",
-            expected_version=expected_version,
         )
         _notify_level(
             locked,
@@ -389,7 +479,8 @@ def assessment_return(
 ) -> Assessment:
     """Return to the community for revision, from any level of the chain. A reason is required;
     per-criterion comments (criterion number -> text) are shown next to each. The next submission
-    starts at the first level again."""
+    starts at the first level again. Repeating one's own return from the same version with the same
+    reason changes nothing (`decision_repeated` set)."""
     reason = text_check(reason, field="reason", label=_("Reason for return"), multiline=True).strip()
     comments = _criterion_comments(assessment, comments or {})
     for number, text in comments.items():
@@ -404,15 +495,23 @@ def assessment_return(
             _("Give a reason for returning the assessment."), code="reason_required", field="reason"
         )
     with transaction.atomic():
-        locked = _decide(
+        current, repeated = _decision_open(
             assessment,
             user,
             "return",
             history_action=Action.RETURNED,
+            reason=reason,
+            expected_version=expected_version,
+        )
+        if repeated:
+            return current
+        locked = _decide(
+            current,
+            user,
+            history_action=Action.RETURNED,
             to_state=State.RETURNED,
             stamp="returned_at",
             reason=reason,
-            expected_version=expected_version,
             extra_fields=[("return_reason", reason)],
             data={"comments": {str(k): v for k, v in (comments or {}).items()}},
         )
@@ -450,40 +549,56 @@ def _criterion_comments(assessment: Assessment, comments: dict) -> dict[int, str
 def assessment_approve(
     *, assessment: Assessment, user: User, reason: str = "", expected_version: int | None = None
 ) -> Assessment:
-    """The province, the last level of every chain, approves: the community meets the requirements
-    (达到创建要求) from now on. Under a scored standard, an assessment whose confirmed total is
-    below the pass mark (no confirmed total counts as 0) is approved only with a written reason,
-    which the history keeps."""
+    """The province, the last level of every chain, approves. Where the province has a naming
+    procedure for the year (apps.naming.procedure) the assessment becomes proposed (拟认定) and is
+    named later with its batch; otherwise the community meets the requirements (达到创建要求) from
+    now on, as before the procedure existed. Under a scored standard, an assessment whose score is
+    below the pass mark (the confirmed total; before any level confirmed a score, the self total:
+    assessments.scores.standing) is approved only with a written reason, which the history keeps; at
+    or above it no reason is asked for (one given is not kept). Repeating one's own approval from the
+    same version (double click, retry) changes nothing (`decision_repeated` set)."""
     reason = text_check(reason, field="reason", label=_("Reason"), multiline=True).strip()
     with transaction.atomic():
         current = assessment_services.assessment_lock(assessment)
-        # Who may approve and whether it is at the province come first: a reason is asked for only
-        # of an approval that could happen now (not yet at the province: 409 wrong_state).
-        _check_open(current, user, "approve")
-        if assessment_scores.below_pass_mark(current, current.confirmed_total):
-            if not reason:
-                raise ServiceError(
+        score = assessment_scores.standing(current) if current.is_visible_to(user) else None
+        if not (score and score.below):
+            reason = ""
+        decision = naming_selectors.final_decision(province_id=current.province_id, year=current.year)
+        current, repeated = _decision_open(
+            current,
+            user,
+            "approve",
+            history_action=decision.action,
+            reason=reason,
+            expected_version=expected_version,
+        )
+        if repeated:
+            return current
+        if score and score.below and not reason:
+            raise ServiceError(
+                (
                     _(
                         "The confirmed total %(total)s is below the pass mark of %(mark)s: approve only with a written reason."
                     )
-                    % {
-                        "total": assessment_scores.score_text(current.confirmed_total) or "0",
-                        "mark": assessment_scores.score_text(current.standard.pass_mark),
-                    },
-                    code="reason_required",
-                    field="reason",
+                    if score.confirmed
+                    else _(
+                        "No level confirmed the scores yet and the self-score total %(total)s is below the pass mark of %(mark)s: approve only with a written reason."
+                    )
                 )
-        else:
-            reason = ""
+                % {
+                    "total": assessment_scores.score_text(score.total) or "0",
+                    "mark": assessment_scores.score_text(current.standard.pass_mark),
+                },
+                code="reason_required",
+                field="reason",
+            )
         locked = _decide(
-            assessment,
+            current,
             user,
-            "approve",
-            history_action=Action.APPROVED,
-            to_state=State.APPROVED,
-            stamp="approved_at",
+            history_action=decision.action,
+            to_state=decision.state,
+            stamp=decision.stamp,
             reason=reason,
-            expected_version=expected_version,
             data=(
                 {
                     "confirmed_total": assessment_scores.score_text(current.confirmed_total),
@@ -493,44 +608,71 @@ def assessment_approve(
                 else None
             ),
         )
-        _notify_community(
-            locked, _("Your %(year)s self-assessment was approved: the community meets the requirements.")
-        )
+        if decision.proposes:
+            _notify_community(
+                locked,
+                _(
+                    "Your %(year)s self-assessment passed the last review level: the community is proposed (拟认定) and will be named after the public notice (公示)."
+                ),
+            )
+        else:
+            _notify_community(
+                locked, _("Your %(year)s self-assessment was approved: the community meets the requirements.")
+            )
     return locked
 
 
 def assessment_bulk_approve(
     *, assessments: list[Assessment], user: User, expected_versions: dict[int, int] | None = None
 ) -> list[Assessment]:
-    """Approve several assessments waiting at the province at once, all or nothing.
+    """Approve several assessments waiting at the province at once, all or nothing, each by
+    assessment_approve: none below the pass mark (it needs its written reason, on its own page), and
     `expected_versions` (pk -> version shown on the confirmation page) refuses the whole batch if
-    any one changed."""
+    any one changed. The same batch posted again by the same user (double click) changes nothing:
+    each answers as repeated. A refusal names the community it concerns."""
     versions = expected_versions or {}
     with transaction.atomic():
-        return [
-            assessment_approve(assessment=a, user=user, expected_version=versions.get(a.pk))
-            for a in assessments
-        ]
+        approved = []
+        for a in assessments:
+            try:
+                approved.append(
+                    assessment_approve(assessment=a, user=user, expected_version=versions.get(a.pk))
+                )
+            except ServiceError as exc:
+                # Say which one stopped the batch (the others were not approved either).
+                exc.message = f"{a.community.name}：{exc.message}"
+                raise
+        return approved
 
 
 def assessment_revoke(
     *, assessment: Assessment, user: User, reason: str, expected_version: int | None = None
 ) -> Assessment:
     """Revoke (摘牌) an approval after a failed re-check: the community stops counting as meeting the
-    requirements from now on; the approval itself stays in the history. Provincial staff only."""
+    requirements from now on; the approval itself stays in the history. Provincial staff only.
+    Repeating one's own revocation from the same version with the same reason changes nothing
+    (`decision_repeated` set)."""
     reason = text_check(reason, field="reason", label=_("Reason for revocation"), multiline=True).strip()
     if not reason:
         raise ServiceError(_("Give a reason for the revocation."), code="reason_required", field="reason")
     with transaction.atomic():
-        locked = _decide(
+        current, repeated = _decision_open(
             assessment,
             user,
             "revoke",
             history_action=Action.REVOKED,
+            reason=reason,
+            expected_version=expected_version,
+        )
+        if repeated:
+            return current
+        locked = _decide(
+            current,
+            user,
+            history_action=Action.REVOKED,
             to_state=State.REVOKED,
             stamp="revoked_at",
             reason=reason,
-            expected_version=expected_version,
             extra_fields=[("revoke_reason", reason)],
         )
         _notify_community(
@@ -581,8 +723,13 @@ def demonstration_designate(
 # --- Notices ------------------------------------------------------------------------------------
 
 
-def _notify_community(assessment: Assessment, template: str, reason: str = "") -> None:
-    text = template % {"year": assessment.year, "reason": reason, "community": assessment.community.name}
+def _notify_community(assessment: Assessment, template: str, reason: str = "", **values) -> None:
+    text = template % {
+        "year": assessment.year,
+        "reason": reason,
+        "community": assessment.community.name,
+        **values,
+    }
     users = User.objects.filter(role=Role.COMMUNITY, community_id=assessment.community_id, is_active=True)
     notify_users(users=users, assessment=assessment, text=text, url=f"/assessments/{assessment.pk}/")
 

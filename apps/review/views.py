@@ -29,15 +29,16 @@ from apps.accounts.capabilities import (
 from apps.assessments import services as assessment_services
 from apps.assessments.forms import SubmitForm
 from apps.assessments.models import Response, State, Verdict
-from apps.assessments.scores import below_pass_mark, score_text
+from apps.assessments.scores import score_text, standing
 from apps.assessments.selectors import FIRST_YEAR, access_assessment, assessment_detail, campaign_year
 from apps.core.drafts import draft_endpoint
 from apps.core.errors import ServiceError
+from apps.naming import selectors as naming_selectors
 from apps.notices.services import notices_read_for
 from apps.regions.models import Region
 
 from . import selectors, services, workflow
-from .forms import DECISION_FORMS, ChainForm, QueueFilterForm, VerdictForm, VersionForm
+from .forms import DECISION_FORMS, REQUIRED_TEXT, ChainForm, QueueFilterForm, VerdictForm, VersionForm
 
 PAGE_SIZE = 50
 # The decisions on the criteria's verdicts: their buttons come after the criteria, in the review form.
@@ -60,6 +61,7 @@ def reviewer_required(view):
 # --- Queue -------------------------------------------------------------------
 
 
+@never_cache
 @reviewer_required
 def review_queue(request):
     user = request.user
@@ -67,8 +69,14 @@ def review_queue(request):
     filters = form.filters()
     rows = selectors.review_queue(user=user, filters=filters)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The province approves in bulk from the list of what waits for it: a row offers its checkbox
+    # only when it can be approved now as it is.
+    can_bulk = is_province_staff(user) and (
+        filters.state in ("waiting", State.RECOMMENDED) or filters.level == workflow.FINAL
+    )
     for a in page:
         a.status_label = workflow.status_label(a)
+        a.bulk_ok = can_bulk and workflow.can_approve_in_bulk(user, a)
     level = selectors.reviewer_level(user)
     return render(
         request,
@@ -79,9 +87,8 @@ def review_queue(request):
             "page": page,
             "counts": selectors.review_queue_counts(user=user, year=filters.year),
             "title": workflow.queue_title(level),
-            # The province approves in bulk from the list of what waits for it.
-            "can_bulk": is_province_staff(user)
-            and (filters.state in ("waiting", State.RECOMMENDED) or filters.level == workflow.FINAL),
+            "can_bulk": can_bulk,
+            "bulk_rows": sum(1 for a in page if a.bulk_ok),
         },
     )
 
@@ -118,8 +125,14 @@ def _render_review(
             if action == "designate" and demonstration is not None:
                 initial["citation"] = demonstration.citation
             decision_forms[action] = DECISION_FORMS[action](initial=initial)
-    if "approve" in decision_forms and not assessment.standard.is_scored:
-        decision_forms["approve"].fields.pop("reason", None)
+    score = standing(assessment)
+    if "approve" in decision_forms:
+        # A reason is asked for only when the score that stands is below the pass mark (the service
+        # asks again if the totals changed meanwhile, and the box then comes back).
+        if score and score.below:
+            decision_forms["approve"].fields["reason"].widget.attrs.update(REQUIRED_TEXT)
+        else:
+            decision_forms["approve"].fields.pop("reason", None)
     can_review = workflow.can_review(user, assessment)
     for r in responses:
         if can_review:
@@ -174,16 +187,22 @@ def _render_review(
             "can_review": can_review,
             "not_confirmed": [r for r in responses if r.verdict == Verdict.NOT_CONFIRMED],
             "demonstration": demonstration,
-            "below_pass_mark": below_pass_mark(assessment, assessment.confirmed_total),
+            "standing": score,
             "review_actions": [a for a in decision_forms if a in REVIEW_ACTIONS],
             "other_actions": [a for a in decision_forms if a not in REVIEW_ACTIONS],
             "confirming": confirming,
             "changed_count": sum(1 for v in before.values() if v["changed"]),
+            # Where the province has a naming procedure for the year, approving proposes (拟认定).
+            "proposes": "approve" in decision_forms
+            and naming_selectors.final_decision(
+                province_id=assessment.province_id, year=assessment.year
+            ).proposes,
         },
         status=status,
     )
 
 
+@never_cache
 @reviewer_required
 def review_detail(request, pk):
     response = _render_review(request, pk)
@@ -227,32 +246,36 @@ def review_criterion(request, pk, number):
 
 def _decide(*, action: str, assessment, user, data: dict, responses_comments: dict):
     version = data["expected_version"]
+    """Take the decision; answers (message, repeated): `repeated` when the request only repeated the
+    user's own decision (double click, back button), which was not taken twice."""
     if action == "recommend":
-        services.assessment_recommend(assessment=assessment, user=user, expected_version=version)
-        return _("Recommended to the next level.")
-    if action == "return":
-        services.assessment_return(
+        done = services.assessment_recommend(assessment=assessment, user=user, expected_version=version)
+        message = _("Recommended to the next level.")
+    elif action == "return":
+        done = services.assessment_return(
             assessment=assessment,
             user=user,
             reason=data["reason"],
             comments=responses_comments,
             expected_version=version,
         )
-        return _("Returned to the community for revision.")
-    if action == "approve":
-        services.assessment_approve(
+        message = _("Returned to the community for revision.")
+    elif action == "approve":
+        done = services.assessment_approve(
             assessment=assessment, user=user, reason=data.get("reason", ""), expected_version=version
         )
-        return _("Approved: the community meets the requirements.")
-    if action == "revoke":
-        services.assessment_revoke(
+        message = _("Approved: the community meets the requirements.")
+    elif action == "revoke":
+        done = services.assessment_revoke(
             assessment=assessment, user=user, reason=data["reason"], expected_version=version
         )
-        return _("The approval was revoked.")
-    services.demonstration_designate(
-        assessment=assessment, user=user, citation=data["citation"], expected_version=version
-    )
-    return _("Designated a demonstration community.")
+        message = _("The approval was revoked.")
+    else:
+        services.demonstration_designate(
+            assessment=assessment, user=user, citation=data["citation"], expected_version=version
+        )
+        return _("Designated a demonstration community."), False
+    return message, getattr(done, "decision_repeated", False)
 
 
 def _posted_verdicts(request, responses) -> dict[int, dict]:
@@ -336,6 +359,7 @@ def _summary(action, responses, form) -> dict:
     }
 
 
+@never_cache
 @reviewer_required
 def review_decide(request, pk, action):
     """One decision on the whole assessment: recommend, return, approve, revoke or designate.
@@ -400,7 +424,7 @@ def review_decide(request, pk, action):
         if r.verdict == Verdict.NOT_CONFIRMED and r.review_comment
     }
     try:
-        done = _decide(
+        done, repeated = _decide(
             action=action,
             assessment=assessment,
             user=user,
@@ -412,7 +436,11 @@ def review_decide(request, pk, action):
         return _render_review(
             request, pk, status=exc.status, bound=(action, form), decision_errors=[exc.message], posted=posted
         )
-    messages.success(request, done)
+    if repeated:
+        # The same decision posted again (double click, back button): the outcome of the first.
+        messages.info(request, _("This decision was already submitted: %(done)s") % {"done": done})
+    else:
+        messages.success(request, done)
     return redirect("review:detail", pk=pk)
 
 
@@ -428,6 +456,7 @@ def _posted_ids(request) -> list[int]:
     return sorted(set(ids))
 
 
+@never_cache
 @reviewer_required
 @require_POST
 def review_bulk_approve(request):
@@ -452,7 +481,7 @@ def review_bulk_approve(request):
             if form.is_valid():
                 form_versions[a.pk] = form.cleaned_data["expected_version"]
         try:
-            services.assessment_bulk_approve(
+            done = services.assessment_bulk_approve(
                 assessments=assessments, user=user, expected_versions=form_versions
             )
         except ServiceError as exc:
@@ -460,16 +489,27 @@ def review_bulk_approve(request):
             status = exc.status
             assessments = selectors.assessments_for_bulk(user=user, pks=ids)
         else:
-            messages.success(
-                request,
-                _("%(n)s assessments approved: the communities meet the requirements.") % {"n": len(ids)},
-            )
+            new = sum(1 for a in done if not a.decision_repeated)
+            if new:
+                messages.success(
+                    request,
+                    _("%(n)s assessments approved: the communities meet the requirements.") % {"n": new},
+                )
+            else:
+                # The same batch confirmed again (double click, back button): the outcome of the first.
+                messages.info(
+                    request, _("These assessments were already approved: nothing was approved twice.")
+                )
             return redirect(reverse("review:queue") + f"?state={State.APPROVED}")
     not_ready = [a for a in assessments if not workflow.can_review(user, a)]
+    for a in assessments:
+        a.standing = standing(a)
+    # Below the pass mark an approval needs its written reason: on the assessment's own page.
+    below = [a for a in assessments if a.standing and a.standing.below and a not in not_ready]
     return render(
         request,
         "review/bulk_confirm.html",
-        {"assessments": assessments, "not_ready": not_ready, "errors": errors},
+        {"assessments": assessments, "not_ready": not_ready, "below": below, "errors": errors},
         status=status,
     )
 
@@ -477,6 +517,7 @@ def review_bulk_approve(request):
 # --- Submitting (the community) -----------------------------------------------------
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_submit(request, pk):
@@ -491,7 +532,9 @@ def assessment_submit(request, pk):
         form = SubmitForm(request.POST)
         version = form.cleaned_data["version"] if form.is_valid() else None
         try:
-            services.assessment_submit(assessment=assessment, user=request.user, expected_version=version)
+            done = services.assessment_submit(
+                assessment=assessment, user=request.user, expected_version=version
+            )
         except ServiceError as exc:
             if exc.status == 409:
                 messages.error(request, exc.message)
@@ -499,12 +542,21 @@ def assessment_submit(request, pk):
             error = exc.message if exc.code != "incomplete" else ""
             status = 400
         else:
-            messages.success(
-                request,
-                _(
-                    "The self-assessment was submitted for review. It is read-only until the reviewers answer."
-                ),
-            )
+            if done.decision_repeated:
+                # Submitted twice (double click, back button): the outcome of the first.
+                messages.info(
+                    request,
+                    _(
+                        "The self-assessment was already submitted for review: nothing was submitted twice. It is read-only until the reviewers answer."
+                    ),
+                )
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The self-assessment was submitted for review. It is read-only until the reviewers answer."
+                    ),
+                )
             return redirect("assessments:detail", pk=pk)
     missing = assessment_services.assessment_missing(assessment) if assessment.is_editable else []
     chain = selectors.chain_for(province_id=assessment.province_id, year=assessment.year)

@@ -161,6 +161,17 @@ def can_review(user, assessment) -> bool:
     return acts_at(user, chain_of(assessment)) == assessment.review_level
 
 
+def can_approve_in_bulk(user, assessment) -> bool:
+    """Bulk approval offers an assessment that the province can approve now as it is: waiting at the
+    province, and needing no written reason (not below the pass mark, see assessment_approve)."""
+    from apps.assessments.scores import standing
+
+    if not (can_review(user, assessment) and assessment.review_level == FINAL):
+        return False
+    score = standing(assessment)
+    return not (score and score.below)
+
+
 def role_may(user, assessment, action: str) -> bool:
     """Whether `user` could ever take `action` on this assessment, whatever its state now: refused
     with 403 when not, with a conflict when it is only not the moment."""

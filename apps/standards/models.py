@@ -7,6 +7,7 @@ maps onto exactly one national criterion (a national criterion onto itself), may
 where it is a figure, a threshold in its unit; a scored standard has total points and a pass mark.
 """
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -203,8 +204,15 @@ class FigureUnit:
     minimum: Decimal
     maximum: Decimal
 
+    # How a value in this unit is written in a criterion's text (the number is the first group).
+    written: re.Pattern
+
     def contains(self, value: Decimal) -> bool:
         return self.minimum <= value <= self.maximum
+
+    def stated(self, text: str) -> list[Decimal]:
+        """The values in this unit that `text` states ("不低于30%" -> [30])."""
+        return [Decimal(m.group(1)) for m in self.written.finditer(text or "")]
 
 
 UNITS: dict[str, FigureUnit] = {
@@ -214,8 +222,35 @@ UNITS: dict[str, FigureUnit] = {
         label=_("percent"),
         minimum=Decimal(0),
         maximum=Decimal(100),
+        # 30%, 30 %, 30％ (full width, as typed with a Chinese IME), 12.5%
+        written=re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(\s*[%％])"),
     ),
 }
+
+
+def threshold_contradicted(text: str, *, unit: FigureUnit | None, threshold) -> Decimal | None:
+    """The value a figure criterion's text states in its unit when none of the values it states is
+    the criterion's threshold ("不低于30%" under a threshold of 50: 30), else None. The threshold is
+    what a "met" rating is checked against, so the text must say it."""
+    if unit is None or threshold is None:
+        return None
+    stated = unit.stated(text)
+    if not stated or Decimal(threshold) in stated:
+        return None
+    return stated[0]
+
+
+def text_with_threshold(text: str, *, unit: FigureUnit | None, threshold) -> str:
+    """`text` as the community reads it: where it states one value in the criterion's unit and that
+    value is not the threshold (a text written before the threshold changed), the threshold, from
+    the data, replaces it. Any other text is returned as it is."""
+    if (
+        threshold_contradicted(text, unit=unit, threshold=threshold) is None
+        or len(set(unit.stated(text))) != 1
+    ):
+        return text
+    value = f"{Decimal(threshold).normalize():f}"
+    return unit.written.sub(lambda m: value + m.group(2), text)
 
 
 class Criterion(models.Model):
@@ -265,7 +300,8 @@ class Criterion(models.Model):
 
     @property
     def text(self) -> str:
-        return _localized(self, "text")
+        """The text in the user's language, with the threshold from the data (text_with_threshold)."""
+        return text_with_threshold(_localized(self, "text"), unit=self.unit, threshold=self.threshold)
 
     @property
     def figure_label(self) -> str:

@@ -22,7 +22,16 @@ from apps.core.models import TraceAction, TraceKind
 from apps.core.trace import trace_append
 
 from . import selectors
-from .models import UNITS, Category, Criterion, CriterionKind, StandardState, StandardVersion
+from .models import (
+    UNITS,
+    Category,
+    Criterion,
+    CriterionKind,
+    StandardState,
+    StandardVersion,
+    text_with_threshold,
+    threshold_contradicted,
+)
 
 # Fields of a criterion that the standards page edits.
 CRITERION_FIELDS = (
@@ -221,8 +230,9 @@ def _copy_structure(source: StandardVersion, target: StandardVersion) -> None:
                 standard=target,
                 category=categories[c.category_id],
                 number=c.number,
-                text_zh=c.text_zh,
-                text_en=c.text_en,
+                # As the community read it: a text that contradicted its threshold is not copied on.
+                text_zh=text_with_threshold(c.text_zh, unit=c.unit, threshold=c.threshold),
+                text_en=text_with_threshold(c.text_en, unit=c.unit, threshold=c.threshold),
                 kind=c.kind,
                 figure_label_zh=c.figure_label_zh,
                 figure_label_en=c.figure_label_en,
@@ -345,9 +355,27 @@ def _criterion_errors(row: dict, national_ids: set[int], category_ids: set[int])
                     "max": f"{unit.maximum.normalize():f}",
                 },
             )
+        else:
+            for name in ("text_zh", "text_en"):
+                message = _threshold_message(row[name], unit=unit, threshold=threshold)
+                if message:
+                    yield name, message
     points = row["points"]
     if points is not None and not (Decimal(0) <= Decimal(points) <= Decimal(1000)):
         yield "points", _("Points lie between 0 and 1000.")
+
+
+def _threshold_message(text: str, *, unit, threshold) -> str:
+    """Why a figure criterion's text may not say another value than its threshold ("" if it does
+    not): the community reads the text and is checked against the threshold."""
+    said = threshold_contradicted(text or "", unit=unit, threshold=threshold)
+    if said is None:
+        return ""
+    return _(
+        "The text says %(said)s %(unit)s but the threshold is %(threshold)s %(unit)s: a community "
+        "reads the text and is checked against the threshold. Write %(threshold)s %(unit)s in the "
+        "text, or change the threshold."
+    ) % {"said": _plain(said), "threshold": _plain(threshold), "unit": unit.symbol}
 
 
 def _standard_errors(own: dict):
@@ -464,6 +492,15 @@ def standard_problems(*, standard: StandardVersion) -> list[Problem]:
             problems.append(
                 Problem(criterion_field(c.pk, "text_zh"), _("Criterion %(n)s has no text.") % {"n": c.number})
             )
+        for name in ("text_zh", "text_en"):
+            message = _threshold_message(getattr(c, name), unit=c.unit, threshold=c.threshold)
+            if message:
+                problems.append(
+                    Problem(
+                        criterion_field(c.pk, name),
+                        _("Criterion %(n)s: %(problem)s") % {"n": c.number, "problem": message},
+                    )
+                )
         if c.is_figure and not c.figure_label_zh.strip():
             problems.append(
                 Problem(

@@ -19,6 +19,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from apps.assessments.models import Assessment, State
 from apps.communities.models import Community
 from apps.regions.models import Region, RegionLevel
+from apps.reports import asof
 from apps.reports import selectors as report_figures
 
 from .models import CreationListEntry, Target
@@ -141,9 +142,7 @@ def creation_list(*, user, year: int, area: Region):
         .annotate(
             participated=Exists(this_year.exclude(state=State.DRAFT)),
             meets=Exists(
-                Assessment.objects.filter(
-                    report_figures._meeting_q(year), community_id=OuterRef("community_id")
-                )
+                Assessment.objects.filter(asof.meeting_q(year), community_id=OuterRef("community_id"))
             ),
         )
         .order_by("community_id")
@@ -154,7 +153,7 @@ def creation_list_figures(*, year: int, area: Region) -> dict:
     """How many of the planned communities participated in `year` and meet the requirements at its
     end: one aggregate query."""
     this_year = Assessment.objects.filter(community_id=OuterRef("community_id"), year=year)
-    meets = Assessment.objects.filter(report_figures._meeting_q(year), community_id=OuterRef("community_id"))
+    meets = Assessment.objects.filter(asof.meeting_q(year), community_id=OuterRef("community_id"))
     return (
         CreationListEntry.objects.filter(year=year, area=area)
         .annotate(p=Exists(this_year.exclude(state=State.DRAFT)), m=Exists(meets))

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "apps.standards",
     "apps.assessments",
     "apps.review",
+    "apps.naming",
     "apps.notices",
     "apps.public",
     "apps.reports",
@@ -99,7 +100,17 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
+    # The embedded default serves several requests at once (runserver threads, eager tasks): WAL lets
+    # readers go on while one writer writes, and BEGIN IMMEDIATE takes the write lock when a
+    # transaction starts, so a writer waits its turn (busy timeout) instead of failing half-way with
+    # "database is locked" when a read lock cannot be upgraded.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,  # seconds a writer waits for the lock (SQLite's busy timeout)
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 
 # --- Authentication ---------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -112,7 +123,8 @@ AUTHENTICATION_BACKENDS = [
 ONE_TIME_PASSWORD_DAYS = env.int("ONE_TIME_PASSWORD_DAYS", default=30)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    # Django's rule with a message that has its Chinese (see the class).
+    {"NAME": "apps.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -174,6 +186,21 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+
+# --- Personal data at rest ---------------------------------------------------
+# Fernet keys (comma-separated, newest first: rotate by prepending a key) that encrypt personal
+# data at rest (an objector's name and phone, apps.core.crypto). The default is for development;
+# production refuses to start without PERSONAL_DATA_KEYS.
+PERSONAL_DATA_KEYS = env.list("PERSONAL_DATA_KEYS", default=["ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZHVjdCE="])
+
+# --- Naming (apps.naming) ------------------------------------------------------
+# Days after a batch is named at which its objectors' contacts are erased.
+OBJECTION_CONTACT_DAYS = env.int("OBJECTION_CONTACT_DAYS", default=180)
+# Public objections: at most this many per address and hour, and per batch and day.
+OBJECTION_PER_ADDRESS_HOUR = env.int("OBJECTION_PER_ADDRESS_HOUR", default=5)
+OBJECTION_PER_BATCH_DAY = env.int("OBJECTION_PER_BATCH_DAY", default=500)
+# Seconds the public batch page is cached (invalidated on every change of the batch).
+PUBLIC_BATCH_CACHE_SECONDS = env.int("PUBLIC_BATCH_CACHE_SECONDS", default=300)
 
 # --- Campaign ---------------------------------------------------------------
 # The campaign year the community pages open by default (None: the current year).
@@ -261,6 +288,7 @@ SPECTACULAR_SETTINGS = {
         "CriterionKindEnum": "apps.standards.models.CriterionKind",
         "ReviewLevelEnum": "apps.review.workflow.LEVEL_KEYS",
         "StandardStateEnum": "apps.standards.models.StandardState",
+        "BatchStateEnum": "apps.naming.procedure.BatchState",
     },
     "TITLE": "绿色社区创建行动 API (Green Community Portal API)",
     "DESCRIPTION": (

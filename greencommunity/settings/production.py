@@ -12,6 +12,9 @@ if not SECRET_KEY or len(SECRET_KEY) < 50:
 if not env("DATABASE_URL", default=""):
     raise ImproperlyConfigured("DATABASE_URL must be set in production.")
 DATABASES = {"default": env.db("DATABASE_URL")}
+PERSONAL_DATA_KEYS = env.list("PERSONAL_DATA_KEYS", default=[])
+if not PERSONAL_DATA_KEYS:
+    raise ImproperlyConfigured("PERSONAL_DATA_KEYS must be set in production (Fernet keys, comma-separated).")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 

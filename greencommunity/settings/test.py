@@ -7,6 +7,7 @@ from .base import BASE_DIR, env
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+PERSONAL_DATA_KEYS = ["dGVzdC1rZXktZm9yLXBlcnNvbmFsLWRhdGEtMDEyMzQ="]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / ".test-media")))
@@ -14,6 +15,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# SQLite tests run on a shared-cache in-memory database, where a lock held by another connection
+# fails at once ("database table is locked") instead of waiting: immediate transactions would make
+# two overlapping requests of the live server fail. The embedded default's WAL and immediate
+# transactions are tested on a real file (tests/core/test_sqlite_embedded.py).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["OPTIONS"].pop("transaction_mode", None)  # noqa: F405
+
 # The test client does not fill REMOTE_ADDR-based lockout in unrelated tests.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 

@@ -77,9 +77,10 @@
       }
     }
     var block = button.closest(".decision");
-    var reason = block && block.querySelector("textarea[name=reason], textarea[name=citation]");
+    var reason = block && block.querySelector("textarea");
     if (reason) {
-      if (!reason.value.trim()) {
+      // Only a text the decision needs is asked for (the approval's reason: below the pass mark).
+      if (reason.hasAttribute("data-required-text") && !reason.value.trim()) {
         reason.focus();
         var note = block.querySelector(".draft-error") || el("p", "", "draft-error");
         note.setAttribute("role", "alert");
@@ -87,7 +88,9 @@
         reason.insertAdjacentElement("afterend", note);
         return;
       }
-      body.appendChild(el("p", (reason.name === "citation" ? t.citation : t.reason) + "：" + reason.value.trim()));
+      if (reason.value.trim()) {
+        body.appendChild(el("p", (reason.name === "citation" ? t.citation : t.reason) + "：" + reason.value.trim()));
+      }
     }
     var what = document.querySelector("template[data-what-for='" + action + "']");
     if (what) body.appendChild(el("p", what.content.textContent.trim(), "decide-what"));
@@ -111,6 +114,7 @@
     dialog.querySelector("[data-decide-ok]").addEventListener("click", function () {
       var button = pending;
       if (!button) return;
+      pending = null; // a second click (double click) sends nothing more
       var owner = button.form;
       // Still signed in? Otherwise keep everything and offer to sign in again.
       var probe = reviewForm ? reviewForm.getAttribute("action") : null;

@@ -170,3 +170,53 @@ def test_saving_by_fetch_answers_the_new_total(scored, community_user, client_fo
     post(client, scored, 2, self_score="5")
     res = post(client, scored, 3, self_score="4", headers={"X-Requested-With": "fetch"})
     assert res.status_code == 200 and res.json()["self_total"] == "9"
+
+
+# --- The below-the-pass-mark note says what is true (issue 20, item 2) ------------------------
+
+
+def _score_box(client, assessment) -> str:
+    body = client.get(reverse("assessments:detail", args=[assessment.pk])).content.decode()
+    return body.split('data-testid="score-total"')[1].split("</dd>")[0]
+
+
+def test_the_below_pass_mark_note_is_hidden_at_or_above_it_and_gone_once_submitted(
+    scored, community_user, client_for, city_user, province_user, settings
+):
+    settings.CAMPAIGN_YEAR = 2026
+    fill_scored(scored, community_user, score="5")  # 18 × 5 = 90 of 100, pass mark 70
+    client = client_for(community_user)
+    box = _score_box(client, scored)
+    assert 'data-pass-mark="70.00">90</strong>' in box
+    # The note is in the page for the script (the total follows each save) but hidden.
+    note = box.split('data-testid="below-pass"')[1].split(">")[0]
+    assert note.strip() == "hidden"
+    a = review_services.assessment_submit(assessment=scored, user=community_user)
+    box = _score_box(client, a)
+    assert "仍可提交" not in box and "below-pass" not in box
+    a = review_services.assessment_recommend(assessment=a, user=city_user)
+    a = review_services.assessment_approve(assessment=a, user=province_user)
+    assert "below-pass" not in _score_box(client, a)
+
+
+def test_after_submitting_below_the_pass_mark_the_note_says_which_score(
+    scored, community_user, client_for, settings
+):
+    settings.CAMPAIGN_YEAR = 2026
+    fill_scored(scored, community_user, score="3")  # 54 < 70
+    client = client_for(community_user)
+    assert "仍可提交" in _score_box(client, scored)
+    review_services.assessment_submit(assessment=scored, user=community_user)
+    box = _score_box(client, scored)
+    assert "仍可提交" not in box
+    assert 'data-testid="below-pass">自评分低于达标分数线</span>' in box
+
+
+def test_the_criterion_text_says_the_threshold_it_is_checked_against(scored, community_user, client_for):
+    # A standard published with a text that contradicts its threshold (as the demo's was).
+    from apps.standards.models import Criterion
+
+    Criterion.objects.filter(standard=scored.standard, number=12).update(threshold=Decimal(50))
+    body = client_for(community_user).get(reverse("assessments:detail", args=[scored.pk])).content.decode()
+    twelve = body.split('data-testid="criterion-12"')[1].split("</h3>")[0]
+    assert "物业管理覆盖面不低于50%" in twelve and "30%" not in twelve

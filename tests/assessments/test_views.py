@@ -325,7 +325,9 @@ def test_submit_lists_exactly_what_is_missing(client_for, assessment, community_
     assert assessment.state == State.DRAFT
 
 
-def test_submit_makes_the_page_read_only_and_a_second_submit_is_refused(client_for, filled, community_user):
+def test_submit_makes_the_page_read_only_and_a_second_submit_changes_nothing(
+    client_for, filled, community_user
+):
     client = client_for(community_user)
     url = reverse("submission:submit", args=[filled.pk])
     assert "确认提交" in client.get(url).content.decode()
@@ -336,8 +338,10 @@ def test_submit_makes_the_page_read_only_and_a_second_submit_is_refused(client_f
     body = client.get(detail_url(filled)).content.decode()
     assert "已提交" in body and "只读" in body
     assert "data-criterion-form" not in body and "删除" not in body
+    # The same submit again (double click, back button): the outcome of the first (issue 20).
     again = client.post(url, {"version": filled.version - 1}, follow=True)
-    assert "自评已经提交" in again.content.decode()
+    assert "自评已提交审核，未重复提交" in again.content.decode()
+    assert filled.events.filter(action="submitted").count() == 1
     r = filled.responses.get(criterion__number=1)
     refused = client.post(crit_url(filled, 1), {"rating": "not_met", "version": r.version})
     assert refused.status_code == 400 and "不能再修改" in refused.content.decode()

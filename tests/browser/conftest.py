@@ -143,3 +143,30 @@ def decide(page, action: str, button: str) -> None:
     dialog.wait_for(state="visible")
     with page.expect_navigation():
         dialog.get_by_role("button", name="确认").click()
+
+
+@pytest.fixture
+def scored_demo(demo_accounts):
+    """The demo accounts under Shanghai's published 18-criterion scored standard (100 points, pass
+    mark 70), and the community's assessment filled with 4 points a criterion (72)."""
+    from apps.assessments import services
+    from apps.assessments.models import Assessment, AssessmentEvent, Evidence, Response
+    from apps.standards.models import Category, Criterion, StandardVersion
+    from tests.assessments.test_scores import fill_scored
+    from tests.standards.builders import variant_published
+
+    variant_published(demo_accounts["province"], year=2026)
+    community = demo_accounts["community"]
+    assessment = services.assessment_create(community=community.community, year=2026, user=community)
+    fill_scored(assessment, community, score="4")
+    yield {**demo_accounts, "assessment": assessment}
+    # The standards are reference data kept between browser tests: remove the local one, and first
+    # what protects it (the append-only history goes by a raw delete, as the flush would do).
+    AssessmentEvent.objects.all()._raw_delete("default")
+    Evidence.objects.all().delete()
+    Response.objects.all().delete()
+    Assessment.objects.all().delete()
+    local = StandardVersion.objects.filter(province__isnull=False)
+    Criterion.objects.filter(standard__in=local).delete()
+    Category.objects.filter(standard__in=local).delete()
+    local.delete()

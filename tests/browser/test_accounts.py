@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from apps.communities.models import Community
 from tests.browser.conftest import BROWSER_DB, login, screenshot
@@ -44,15 +45,16 @@ def test_demo_city_creates_its_communities_accounts(live_server, browser_page, p
     page = browser_page
     login(page, live_server, "demo-city")
     page.goto(f"{live_server.url}/accounts/manage/")
-    coverage = page.get_by_test_id("coverage").inner_text()
-    assert "313" in coverage and "1" in coverage
+    coverage = page.get_by_test_id("coverage")
+    expect(coverage).to_contain_text("313", use_inner_text=True)
+    expect(coverage).to_contain_text("1", use_inner_text=True)
     screenshot(page, "accounts", "list-1280", full_page=True)
     page.get_by_test_id("bulk-link").click()
     page.fill("#id_region", "310104")
     page.get_by_test_id("preview").click()
     preview = page.get_by_test_id("bulk-preview")
-    assert "312" in preview.inner_text()
-    assert "已有账户" in page.get_by_test_id("skipped").inner_text()
+    expect(preview).to_contain_text("312", use_inner_text=True)
+    expect(page.get_by_test_id("skipped")).to_contain_text("已有账户", use_inner_text=True)
     screenshot(page, "accounts", "bulk-preview-1280", full_page=False)
     page.get_by_test_id("confirm").click()
     page.get_by_test_id("sheet").wait_for()
@@ -61,7 +63,8 @@ def test_demo_city_creates_its_communities_accounts(live_server, browser_page, p
     path = download_info.value.path()
     rows = list(csv.reader(io.StringIO(Path(path).read_text(encoding="utf-8-sig"))))
     assert len(rows) == 1 + 312
-    username, _name, code, password = rows[1]
+    username, _name, code, password = rows[1][:4]
+    assert rows[1][4].endswith("/accounts/login/")  # where to sign in, and what to do first
     assert username == f"c{code}" and len(password) == 12
     screenshot(page, "accounts", "bulk-result-1280")
 
@@ -79,13 +82,18 @@ def test_demo_city_creates_its_communities_accounts(live_server, browser_page, p
     page.fill("#id_password", password)
     page.click("main form button[type=submit]")
     page.wait_for_url(f"{live_server.url}/accounts/password/?forced=1")
-    assert page.get_by_test_id("forced").is_visible()
+    expect(page.get_by_test_id("forced")).to_be_visible()
     page.goto(f"{live_server.url}/communities/")
     assert "/accounts/password/" in page.url  # nothing else until the password is chosen
     page.fill("#id_new_password1", "12345")
     page.fill("#id_new_password2", "12345")
     page.click("main form button[type=submit]")
-    assert page.locator(".error").count() >= 1  # Django's reasons, in Chinese
+    # Django's reasons, in Chinese: waited for (the page answers after the click), never counted at once.
+    expect(page.locator(".error").first).to_be_visible()
+    # In Chinese, under the new password they are about (issue 20).
+    expect(page.locator("[data-error-for=new_password1]").first).to_contain_text(
+        "密码太短", use_inner_text=True
+    )
     page.fill("#id_new_password1", "green-leaves-2026")
     page.fill("#id_new_password2", "green-leaves-2026")
     page.click("main form button[type=submit]")

@@ -6,6 +6,7 @@ test's). Screenshots under artifacts/screenshots/chains/ (desktop and 390 px).""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from playwright.sync_api import expect
 
 from apps.accounts.models import Role
 from apps.assessments import services
@@ -46,11 +47,13 @@ def test_shanghai_walks_street_district_municipality(browser_page, chromium, liv
     form.locator("input[value=county]").check()
     form.locator("input[value=province]").check()
     page.click("[data-testid=chain-save]")
-    assert "审核链已保存" in page.inner_text(".messages")
-    assert "街道办事处 → 区县住房和城乡建设部门 → 省级住房和城乡建设部门" in page.inner_text(
-        "[data-testid=chain-current]"
+    expect(page.locator(".messages")).to_contain_text("审核链已保存", use_inner_text=True)
+    expect(page.get_by_test_id("chain-current")).to_contain_text(
+        "街道办事处 → 区县住房和城乡建设部门 → 省级住房和城乡建设部门", use_inner_text=True
     )
-    assert "徐汇区天平路街道办事处" in page.inner_text("[data-testid=preview-street]")
+    expect(page.locator("[data-testid=preview-street]")).to_contain_text(
+        "徐汇区天平路街道办事处", use_inner_text=True
+    )
     screenshot(page, "chains", "01-province-chain-page", full_page=True)
 
     committee = shanghai["community"]
@@ -58,13 +61,15 @@ def test_shanghai_walks_street_district_municipality(browser_page, chromium, liv
 
     # Street office: its queue and home panel, then recommend to the district.
     login(page, live_server, "demo-street")
-    assert "1 份自评等待您审核" in page.inner_text("[data-testid=review-panel]")
+    expect(page.locator("[data-testid=review-panel]")).to_contain_text(
+        "1 份自评等待您审核", use_inner_text=True
+    )
     screenshot(page, "chains", "02-street-home")
     open_review(page, live_server, assessment)
-    assert page.inner_text("[data-testid=state]") == "待街道审核"
+    expect(page.locator("[data-testid=state]")).to_have_text("待街道审核", use_inner_text=True)
     screenshot(page, "chains", "03-street-review-page")
     decide(page, "recommend", "推荐")
-    assert page.inner_text("[data-testid=state]") == "待区县审核"
+    expect(page.locator("[data-testid=state]")).to_have_text("待区县审核", use_inner_text=True)
 
     # District: return to the community with a reason.
     login(page, live_server, "demo-city")
@@ -72,7 +77,7 @@ def test_shanghai_walks_street_district_municipality(browser_page, chromium, liv
     returning = page.locator("[data-testid=decide-return]")
     returning.locator("textarea").fill("垃圾分类照片不清晰，请补充后重新提交。")
     decide(page, "return", "退回")
-    assert page.inner_text("[data-testid=state]") == "退回修改"
+    expect(page.locator("[data-testid=state]")).to_have_text("退回修改", use_inner_text=True)
 
     # The community revises and resubmits: back to the street office first.
     r5 = Assessment.objects.get(pk=assessment.pk).responses.get(criterion__number=5)
@@ -91,15 +96,16 @@ def test_shanghai_walks_street_district_municipality(browser_page, chromium, liv
     login(page, live_server, "demo-city")
     open_review(page, live_server, assessment)
     decide(page, "recommend", "推荐")
-    assert page.inner_text("[data-testid=state]") == "待省级审核"
+    expect(page.locator("[data-testid=state]")).to_have_text("待省级审核", use_inner_text=True)
 
     # Municipality: approve.
     login(page, live_server, "demo-province")
     open_review(page, live_server, assessment)
     decide(page, "approve", "认定达标")
-    assert page.inner_text("[data-testid=state]") == "已通过（达到创建要求）"
-    history = page.inner_text("[data-testid=history]")
-    assert "已推荐至区县住房和城乡建设部门" in history and "已推荐至省级住房和城乡建设部门" in history
+    expect(page.locator("[data-testid=state]")).to_have_text("已通过（达到创建要求）", use_inner_text=True)
+    history = page.locator("[data-testid=history]")
+    expect(history).to_contain_text("已推荐至区县住房和城乡建设部门", use_inner_text=True)
+    expect(history).to_contain_text("已推荐至省级住房和城乡建设部门", use_inner_text=True)
     screenshot(page, "chains", "04-province-approved-history", full_page=True)
     assert Assessment.objects.get(pk=assessment.pk).state == State.APPROVED
 
@@ -111,12 +117,11 @@ def test_shanghai_walks_street_district_municipality(browser_page, chromium, liv
     review_services.assessment_recommend(assessment=others[1], user=shanghai["street"])
     report = reports.annual_report_compile(province_code="310000000000", year=2026)
     page.goto(f"{live_server.url}/reports/{report.pk}/")
-    assert "1" in page.inner_text("[data-testid=waiting-street]") and "待街道审核" in page.inner_text(
-        "[data-testid=waiting-street]"
-    )
-    assert "1" in page.inner_text("[data-testid=waiting-county]")
-    assert "0" in page.inner_text("[data-testid=waiting-province]")
-    assert page.locator("[data-testid=waiting-city]").count() == 0
+    expect(page.get_by_test_id("waiting-street")).to_contain_text("1", use_inner_text=True)
+    expect(page.get_by_test_id("waiting-street")).to_contain_text("待街道审核", use_inner_text=True)
+    expect(page.locator("[data-testid=waiting-county]")).to_contain_text("1", use_inner_text=True)
+    expect(page.locator("[data-testid=waiting-province]")).to_contain_text("0", use_inner_text=True)
+    expect(page.locator("[data-testid=waiting-city]")).to_have_count(0)
     screenshot(page, "chains", "05-shanghai-report-waiting-per-level", full_page=True)
 
     # The chain page at 390 px.
@@ -124,7 +129,7 @@ def test_shanghai_walks_street_district_municipality(browser_page, chromium, liv
     small = phone.new_page()
     login(small, live_server, "demo-province")
     small.goto(f"{live_server.url}/review/chain/?year=2026")
-    assert small.locator("[data-testid=chain-frozen]").is_visible()
+    expect(small.locator("[data-testid=chain-frozen]")).to_be_visible()
     screenshot(small, "chains", "06-province-chain-frozen-390", full_page=True)
     phone.close()
 
@@ -144,15 +149,17 @@ def test_a_default_chain_province_walks_county_then_province(browser_page, live_
     assert assessment.review_chain == "county,province"
 
     login(page, live_server, "tianhe-dept")
-    assert "1 份自评等待您审核" in page.inner_text("[data-testid=review-panel]")
+    expect(page.locator("[data-testid=review-panel]")).to_contain_text(
+        "1 份自评等待您审核", use_inner_text=True
+    )
     open_review(page, live_server, assessment)
-    assert page.inner_text("[data-testid=state]") == "待市县审核"
+    expect(page.locator("[data-testid=state]")).to_have_text("待市县审核", use_inner_text=True)
     decide(page, "recommend", "推荐")
-    assert page.inner_text("[data-testid=state]") == "待省级审核"
+    expect(page.locator("[data-testid=state]")).to_have_text("待省级审核", use_inner_text=True)
     screenshot(page, "chains", "07-default-chain-recommended")
 
     login(page, live_server, "gd-dept")
     open_review(page, live_server, assessment)
     decide(page, "approve", "认定达标")
-    assert page.inner_text("[data-testid=state]") == "已通过（达到创建要求）"
+    expect(page.locator("[data-testid=state]")).to_have_text("已通过（达到创建要求）", use_inner_text=True)
     assert Assessment.objects.get(pk=assessment.pk).state == State.APPROVED

@@ -5,6 +5,7 @@ the text is saved; the save URL opened by GET lands on the page, never on a 405;
 together with a refused text are added and the text stays to be corrected."""
 
 import pytest
+from playwright.sync_api import expect
 
 from apps.accounts.models import Role
 from apps.assessments import services
@@ -53,8 +54,8 @@ def test_text_survives_the_end_of_the_session_and_is_saved_after_signing_in(
     c2.locator("label.sa-radio-largely_met").click()
     c2.locator("textarea[name=statement]").fill("第一段：" + LONG)
     c2.locator("[data-draft-status][data-kind=saved]").wait_for()
-    assert "已保存 " in c2.locator("[data-draft-status]").inner_text()
-    assert c2.locator(".sa-status .sa-chip").inner_text() == "基本达到"
+    expect(c2.locator("[data-draft-status]")).to_contain_text("已保存 ", use_inner_text=True)
+    expect(c2.locator(".sa-status .sa-chip")).to_have_text("基本达到", use_inner_text=True)
     response = assessment.responses.get(criterion__number=2)
     assert (response.rating, response.statement) == ("largely_met", "第一段：" + LONG)
     screenshot(page, AREA, "1-autosaved-desktop")
@@ -67,8 +68,8 @@ def test_text_survives_the_end_of_the_session_and_is_saved_after_signing_in(
     c2.locator("textarea[name=statement]").fill(typed)
     dialog = page.locator("[data-testid=draft-signin]")
     dialog.wait_for(state="visible")
-    assert "登录已超时" in dialog.inner_text()
-    assert c2.locator("textarea[name=statement]").input_value() == typed
+    expect(dialog).to_contain_text("登录已超时", use_inner_text=True)
+    expect(c2.locator("textarea[name=statement]")).to_have_value(typed)
     stored = page.evaluate(f"localStorage.getItem('gc-draft:/assessments/{assessment.pk}/criteria/2/')")
     assert "超时之后继续输入的文字" in stored
     assert "/accounts/login/" not in page.url
@@ -85,8 +86,11 @@ def test_text_survives_the_end_of_the_session_and_is_saved_after_signing_in(
     tab.wait_for_url(f"{live_server.url}/")
     tab.close()
     page.bring_to_front()
-    if dialog.is_visible():
-        dialog.locator("[data-testid=draft-retry]").click()
+    # Back on the page, either it saved by itself or the dialog offers to retry: wait for one of them.
+    retry = dialog.locator("[data-testid=draft-retry]")
+    expect(c2.locator("[data-draft-status][data-kind=saved]").or_(retry).first).to_be_visible()
+    if retry.is_visible():
+        retry.click()
     c2.locator("[data-draft-status][data-kind=saved]").wait_for()
     dialog.wait_for(state="hidden")
     response.refresh_from_db()
@@ -128,15 +132,14 @@ def test_files_chosen_with_a_refused_text_stay_and_the_text_is_corrected(
     )
     c7.locator("button[type=submit]:not([form])").click()
     errors = page.locator("#c7 [data-testid=criterion-errors]")
-    errors.wait_for()
+    expect(errors).to_contain_text("已添加：改造前后对比.pdf、验收记录.pdf", use_inner_text=True)
     text = errors.inner_text()
-    assert "已添加：改造前后对比.pdf、验收记录.pdf" in text
     assert "须填写说明" in text or "说明" in text
-    assert page.locator("#c7 [data-testid=evidence]").count() == 2
+    expect(page.locator("#c7 [data-testid=evidence]")).to_have_count(2)
     assert (
         Evidence.objects.filter(response__criterion__number=7, response__assessment=assessment).count() == 2
     )
-    assert page.locator("#c7 input[value=met]").is_checked()
+    expect(page.locator("#c7 input[value=met]")).to_be_checked()
     page.locator("#c7").scroll_into_view_if_needed()
     screenshot(page, AREA, "3-files-kept-through-text-error-desktop")
 
@@ -146,7 +149,7 @@ def test_files_chosen_with_a_refused_text_stay_and_the_text_is_corrected(
     response = assessment.responses.get(criterion__number=7)
     assert (response.rating, response.statement) == ("met", "完成了公共绿地改造，验收合格。")
     page.reload()
-    assert page.locator("#c7 [data-testid=evidence]").count() == 2
+    expect(page.locator("#c7 [data-testid=evidence]")).to_have_count(2)
 
     # The same page on a phone.
     phone = phone_page

@@ -3,6 +3,7 @@ the message did not say which part was empty. Now the submit saves the narrative
 empty part, and sends only after the confirmation saying what is sent and who is told."""
 
 import pytest
+from playwright.sync_api import expect
 
 from apps.reports import services as reports
 from apps.reports.models import AnnualReport
@@ -33,9 +34,9 @@ def test_narrative_survives_submit_and_the_empty_part_is_named(
     page.click("[data-testid=save-and-submit]")
     error = page.locator("[data-testid=submit-error]")
     error.wait_for()
-    assert "仍未填写：4. " in error.inner_text()
+    expect(error).to_contain_text("仍未填写：4. ", use_inner_text=True)
     for name, text in TEXT.items():
-        assert page.locator(f"textarea[name={name}]").input_value() == text
+        expect(page.locator(f"textarea[name={name}]")).to_have_value(text)
     saved = AnnualReport.objects.get(pk=report.pk)
     assert saved.state == "draft" and saved.mechanism == TEXT["mechanism"] and saved.plans == TEXT["plans"]
     page.locator("#submit-report").scroll_into_view_if_needed()
@@ -46,7 +47,8 @@ def test_narrative_survives_submit_and_the_empty_part_is_named(
     page.click("[data-testid=save-and-submit]")
     confirm = page.locator("[data-testid=confirm-submit-report]")
     confirm.wait_for()
-    assert "住房和城乡建设部" in confirm.inner_text() and "冻结" in confirm.inner_text()
+    expect(confirm).to_contain_text("住房和城乡建设部", use_inner_text=True)
+    expect(confirm).to_contain_text("冻结", use_inner_text=True)
     assert AnnualReport.objects.get(pk=report.pk).state == "draft"
     assert AnnualReport.objects.get(pk=report.pk).problems == "部分老旧小区改造资金不足。"
     confirm.scroll_into_view_if_needed()

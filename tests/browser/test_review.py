@@ -10,6 +10,7 @@ import os
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from playwright.sync_api import expect
 
 from apps.accounts.models import Role
 from apps.assessments import services
@@ -92,9 +93,11 @@ def test_one_assessment_through_both_review_levels(page_review, accounts_review)
 
     # First level: not confirmed on criterion 12, then return with a reason.
     login_review(page, city.username)
-    assert "1 份自评等待您审核" in page.inner_text("[data-testid=review-panel]")
+    expect(page.locator("[data-testid=review-panel]")).to_contain_text(
+        "1 份自评等待您审核", use_inner_text=True
+    )
     page.click("[data-testid=work-waiting]")
-    assert name in page.inner_text("[data-testid=queue]")
+    expect(page.locator("[data-testid=queue]")).to_contain_text(name, use_inner_text=True)
     shot_review(page, "01-city-queue")
     page.get_by_role("link", name=name).click()
     verdict = page.locator("[data-testid=verdict-12]")
@@ -105,8 +108,8 @@ def test_one_assessment_through_both_review_levels(page_review, accounts_review)
     returning.locator("textarea").fill("佐证材料不完整,请按意见补充后重新提交。")
     shot_review(page, "02-city-return-form")
     decide(page, "return", "退回")
-    assert "已退回社区修改" in page.inner_text(".messages")
-    assert page.inner_text("[data-testid=state]") == "退回修改"
+    expect(page.locator(".messages")).to_contain_text("已退回社区修改", use_inner_text=True)
+    expect(page.locator("[data-testid=state]")).to_have_text("退回修改", use_inner_text=True)
 
     # The community revises criterion 12 and resubmits (its pages belong to another area).
     assessment.refresh_from_db()
@@ -121,34 +124,35 @@ def test_one_assessment_through_both_review_levels(page_review, accounts_review)
 
     page.reload()
     # The state tells where in the (default) chain it waits.
-    assert page.inner_text("[data-testid=state]") == "待市县审核"
+    expect(page.locator("[data-testid=state]")).to_have_text("待市县审核", use_inner_text=True)
     decide(page, "recommend", "推荐")
-    assert page.inner_text("[data-testid=state]") == "待省级审核"
+    expect(page.locator("[data-testid=state]")).to_have_text("待省级审核", use_inner_text=True)
     shot_review(page, "03-city-recommended")
 
     # Final level: approve, designate, then revoke after a failed re-check.
     login_review(page, province.username)
-    assert "1" in page.inner_text("[data-testid=nav-notices]")
+    expect(page.locator("[data-testid=nav-notices]")).to_contain_text("1", use_inner_text=True)
     open_in_queue_review(page, name, "recommended")
+    expect(page.get_by_test_id("figures")).to_contain_text("100", use_inner_text=True)
     assert set(page.locator("[data-testid=figures]").inner_text().split()) >= {"60", "100"}
     decide(page, "approve", "认定达标")
-    assert page.inner_text("[data-testid=state]") == "已通过（达到创建要求）"
+    expect(page.locator("[data-testid=state]")).to_have_text("已通过（达到创建要求）", use_inner_text=True)
     designate = page.locator("[data-testid=decide-designate]")
     designate.locator("textarea").fill("垃圾分类全覆盖,居民议事机制健全。")
     decide(page, "designate", "命名")
-    assert "已命名为示范社区" in page.inner_text(".messages")
+    expect(page.locator(".messages")).to_contain_text("已命名为示范社区", use_inner_text=True)
     shot_review(page, "04-province-approved")
     page.goto(page.base_url + "/public/31/2026/")
-    assert name in page.inner_text("[data-testid=demonstrations]")
+    expect(page.locator("[data-testid=demonstrations]")).to_contain_text(name, use_inner_text=True)
     shot_review(page, "05-public-page")
     open_in_queue_review(page, name, "approved")
     revoke = page.locator("[data-testid=decide-revoke]")
     revoke.locator("textarea").fill("复查发现垃圾分类设施撤除,不再符合创建要求。")
     decide(page, "revoke", "撤销认定")
-    assert page.inner_text("[data-testid=state]") == "已摘牌"
-    history = page.inner_text("[data-testid=history]")
+    expect(page.locator("[data-testid=state]")).to_have_text("已摘牌", use_inner_text=True)
+    history = page.locator("[data-testid=history]")
     for step in ("已提交", "退回修改", "已推荐", "已通过（达到创建要求）", "命名为示范社区", "复查发现"):
-        assert step in history
+        expect(history).to_contain_text(step, use_inner_text=True)
     page.locator("[data-testid=history]").scroll_into_view_if_needed()
     shot_review(page, "06-province-revoked-history")
     assert Assessment.objects.get(pk=assessment.pk).state == State.REVOKED
@@ -156,8 +160,9 @@ def test_one_assessment_through_both_review_levels(page_review, accounts_review)
     # The community is told: returned, approved and revoked.
     login_review(page, community.username)
     page.goto(page.base_url + "/notices/")
-    notices = page.inner_text("[data-testid=notices]")
-    assert "退回修改" in notices and "已通过" in notices and "撤销" in notices
+    notices = page.locator("[data-testid=notices]")
+    for outcome in ("退回修改", "已通过", "撤销"):
+        expect(notices).to_contain_text(outcome, use_inner_text=True)
     shot_review(page, "07-community-notices")
 
 
@@ -180,11 +185,13 @@ def test_bulk_approval_with_one_confirmation_page(page_review, accounts_review):
         page.get_by_label(f"选择{n}").check()
     shot_review(page, "08-province-bulk-select")
     page.click("[data-testid=bulk-approve]")
-    listed = page.inner_text("[data-testid=bulk-list]")
-    assert names[0] in listed and names[1] in listed and names[2] not in listed
+    listed = page.locator("[data-testid=bulk-list]")
+    expect(listed).to_contain_text(names[0], use_inner_text=True)
+    expect(listed).to_contain_text(names[1], use_inner_text=True)
+    expect(listed).not_to_contain_text(names[2], use_inner_text=True)
     shot_review(page, "09-province-bulk-confirm")
     page.click("[data-testid=bulk-confirm]")
-    assert "已认定 2 份自评" in page.inner_text(".messages")
+    expect(page.locator(".messages")).to_contain_text("已认定 2 份自评", use_inner_text=True)
     shot_review(page, "10-province-bulk-done")
     states = dict(
         Assessment.objects.filter(community__name__in=names).values_list("community__name", "state")

@@ -4,8 +4,11 @@ naming the missing ones and loses nothing; the return asks for confirmation with
 the typed comments; in round 2 the changed criteria are marked with the round-1 verdict and comment
 beside them; evidence opens in a viewer on the page."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from playwright.sync_api import expect
 
 from apps.assessments import services
 from apps.assessments.models import AssessmentEvent, State
@@ -51,7 +54,7 @@ def test_reviewer_comments_on_several_criteria_survive_saves_and_the_return(
     base = live_server.url
     _login(page, base, city.username)
     page.goto(f"{base}/review/{assessment.pk}/")
-    assert page.locator("form#review-form").count() == 1
+    expect(page.locator("form#review-form")).to_have_count(1)
     # The decisions come after the criteria.
     assert page.evaluate(
         "document.querySelector('#c16').compareDocumentPosition(document.querySelector('[data-testid=decisions]'))"
@@ -78,8 +81,8 @@ def test_reviewer_comments_on_several_criteria_survive_saves_and_the_return(
     # A reload (as after a save elsewhere) loses nothing.
     page.reload()
     for n, text in COMMENTS.items():
-        assert page.locator(f"#c{n} textarea[name=c{n}-comment]").input_value() == text
-    assert page.locator("[data-testid=verdict-8]").get_by_label("不认可", exact=True).is_checked()
+        expect(page.locator(f"#c{n} textarea[name=c{n}-comment]")).to_have_value(text)
+    expect(page.locator("[data-testid=verdict-8]").get_by_label("不认可", exact=True)).to_be_checked()
 
     # Return before criterion 5 has a verdict: refused, naming it; nothing lost.
     returning = page.locator("[data-testid=decide-return]")
@@ -87,8 +90,8 @@ def test_reviewer_comments_on_several_criteria_survive_saves_and_the_return(
     returning.get_by_role("button", name="退回").click()
     missing = page.locator("[data-decide-missing]")
     missing.wait_for(state="visible")
-    assert "第5条" in missing.inner_text()
-    assert page.locator("[data-testid=decide-dialog]").is_hidden()
+    expect(missing).to_contain_text("第5条", use_inner_text=True)
+    expect(page.locator("[data-testid=decide-dialog]")).to_be_hidden()
     screenshot(page, AREA, "1-return-refused-missing-verdict-desktop")
 
     # Criterion 5 confirmed; the return asks first, with the summary.
@@ -97,10 +100,8 @@ def test_reviewer_comments_on_several_criteria_survive_saves_and_the_return(
     returning.get_by_role("button", name="退回").click()
     dialog = page.locator("[data-testid=decide-dialog]")
     dialog.wait_for(state="visible")
-    summary = dialog.inner_text()
-    assert "认可14项，不认可2项" in summary
-    assert "佐证材料不完整" in summary and "第8条" in summary and "第12条" in summary
-    assert "通知居委会" in summary
+    for said in ("认可14项，不认可2项", "佐证材料不完整", "第8条", "第12条", "通知居委会"):
+        expect(dialog).to_contain_text(said, use_inner_text=True)
     screenshot(page, AREA, "2-return-confirmation-desktop")
     dialog.get_by_role("button", name="确认").click()
     page.wait_for_selector("[data-testid=state]")
@@ -122,12 +123,15 @@ def test_reviewer_comments_on_several_criteria_survive_saves_and_the_return(
     )
     review_services.assessment_submit(assessment=assessment, user=community)
     page.goto(f"{base}/review/{assessment.pk}/")
-    assert "社区此后修改了1项指标" in page.inner_text("[data-testid=changed-summary]")
-    assert page.locator("#c8 [data-testid=changed]").count() == 1
-    assert page.locator("[data-testid=changed]").count() == 1
-    previous = page.locator("#c8 [data-testid=previous-verdict]").inner_text()
-    assert "第1轮" in previous and "不认可" in previous and COMMENTS[8] in previous
-    assert "认可" in page.locator("#c3 [data-testid=previous-verdict]").inner_text()
+    expect(page.locator("[data-testid=changed-summary]")).to_contain_text(
+        "社区此后修改了1项指标", use_inner_text=True
+    )
+    expect(page.locator("#c8 [data-testid=changed]")).to_have_count(1)
+    expect(page.locator("[data-testid=changed]")).to_have_count(1)
+    previous = page.locator("#c8 [data-testid=previous-verdict]")
+    for said in ("第1轮", "不认可", COMMENTS[8]):
+        expect(previous).to_contain_text(said, use_inner_text=True)
+    expect(page.locator("#c3 [data-testid=previous-verdict]")).to_contain_text("认可", use_inner_text=True)
     page.locator("#c8").scroll_into_view_if_needed()
     screenshot(page, AREA, "3-round-2-changed-desktop")
 
@@ -135,14 +139,14 @@ def test_reviewer_comments_on_several_criteria_survive_saves_and_the_return(
     page.locator("#c1 a[data-viewer=image]").first.click()
     viewer = page.locator("[data-testid=evidence-viewer]")
     viewer.wait_for(state="visible")
-    assert viewer.locator("img").count() == 1
+    expect(viewer.locator("img")).to_have_count(1)
     screenshot(page, AREA, "4-evidence-viewer-image-desktop")
     viewer.get_by_role("button", name="下一个文件").click()
-    assert viewer.locator("iframe").count() == 1
-    assert viewer.locator("iframe").get_attribute("src").endswith("?inline=1")
+    expect(viewer.locator("iframe")).to_have_count(1)
+    expect(viewer.locator("iframe")).to_have_attribute("src", re.compile(r"\?inline=1$"))
     screenshot(page, AREA, "5-evidence-viewer-pdf-desktop")
     viewer.get_by_role("button", name="上一个文件").click()
-    assert viewer.locator("img").count() == 1
+    expect(viewer.locator("img")).to_have_count(1)
     viewer.get_by_role("button", name="关闭").click()
     viewer.wait_for(state="hidden")
 

@@ -5,35 +5,13 @@ comment and sees the confirmed total against the pass mark, on the page and in t
 Screenshots at 1280 and 390 px land in artifacts/screenshots/scores/."""
 
 import pytest
+from playwright.sync_api import expect
 
-from apps.assessments import services
-from apps.assessments.models import Assessment, AssessmentEvent, Evidence, Response
+from apps.assessments.models import Response
 from apps.review import services as review_services
-from apps.standards.models import Category, Criterion, StandardVersion
-from tests.assessments.test_scores import fill_scored
 from tests.browser.conftest import BROWSER_DB, login, screenshot
-from tests.standards.builders import variant_published
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
-
-
-@pytest.fixture
-def scored_demo(demo_accounts):
-    variant_published(demo_accounts["province"], year=2026)
-    community = demo_accounts["community"]
-    assessment = services.assessment_create(community=community.community, year=2026, user=community)
-    fill_scored(assessment, community, score="4")
-    yield {**demo_accounts, "assessment": assessment}
-    # The standards are reference data kept between browser tests: remove the local one, and first
-    # what protects it (the append-only history goes by a raw delete, as the flush would do).
-    AssessmentEvent.objects.all()._raw_delete("default")
-    Evidence.objects.all().delete()
-    Response.objects.all().delete()
-    Assessment.objects.all().delete()
-    local = StandardVersion.objects.filter(province__isnull=False)
-    Criterion.objects.filter(standard__in=local).delete()
-    Category.objects.filter(standard__in=local).delete()
-    local.delete()
 
 
 def test_self_score_and_confirmed_score(browser_page, phone_page, live_server, scored_demo):
@@ -42,15 +20,15 @@ def test_self_score_and_confirmed_score(browser_page, phone_page, live_server, s
     login(page, live_server, "demo-community")
     page.goto(f"{live_server.url}/assessments/{a.pk}/")
     total = page.locator("[data-self-total]")
-    assert total.inner_text() == "72"
+    expect(total).to_have_text("72", use_inner_text=True)
     c1 = page.locator("[data-testid=criterion-1]")
-    assert "满分5分" in c1.inner_text()
+    expect(c1).to_contain_text("满分5分", use_inner_text=True)
     c1.locator("#c1_self_score").fill("５")
     c1.get_by_role("button", name="保存第1条").click()
     error = page.locator("[data-testid=criterion-1] [data-testid=score-error]")
     error.wait_for()
-    assert "请用半角数字填写第1条的得分" in error.inner_text()
-    assert page.locator("#c1_self_score").input_value() == "５"
+    expect(error).to_contain_text("请用半角数字填写第1条的得分", use_inner_text=True)
+    expect(page.locator("#c1_self_score")).to_have_value("５")
     screenshot(page, "scores", "community-error")
     page.locator("#c1_self_score").fill("4.5")
     page.locator("[data-testid=criterion-1]").get_by_role("button", name="保存第1条").click()
@@ -71,26 +49,28 @@ def test_self_score_and_confirmed_score(browser_page, phone_page, live_server, s
     login(page, live_server, "demo-city")
     page.goto(f"{live_server.url}/review/{a.pk}/")
     verdict = page.locator("[data-testid=verdict-2]")
-    assert verdict.locator("#id_c2-score").input_value() == "4"
+    expect(verdict.locator("#id_c2-score")).to_have_value("4")
     verdict.get_by_label("认可", exact=True).check()
     verdict.locator("#id_c2-score").fill("1")
     # The review is one form (issue 14): its save button posts every criterion.
     with page.expect_navigation():
         page.get_by_test_id("save-verdicts").click()
-    assert "第2条的得分由4改为1，请说明理由。" in page.locator("[data-testid=verdict-2]").inner_text()
-    assert page.locator("#id_c2-score").input_value() == "1"
+    expect(page.locator("[data-testid=verdict-2]")).to_contain_text(
+        "第2条的得分由4改为1，请说明理由。", use_inner_text=True
+    )
+    expect(page.locator("#id_c2-score")).to_have_value("1")
     verdict = page.locator("[data-testid=verdict-2]")
     verdict.locator("textarea").fill("垃圾分类台账缺两个月，扣3分。")
     with page.expect_navigation():
         page.get_by_test_id("save-verdicts").click()
-    assert page.get_by_test_id("confirmed-total").inner_text() == "69.5"
-    assert "达标分数线70" in page.get_by_test_id("score-total").inner_text()
+    expect(page.get_by_test_id("confirmed-total")).to_have_text("69.5", use_inner_text=True)
+    expect(page.get_by_test_id("score-total")).to_contain_text("达标分数线70", use_inner_text=True)
     screenshot(page, "scores", "review-corrected")
     page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, "scores", "review-total")
     page.goto(f"{live_server.url}/review/?state=waiting&year=2026&score=below&sort=score")
-    assert "上海新村居委会" in page.inner_text("[data-testid=queue]")
-    assert page.get_by_test_id("queue-score").inner_text() == "69.5 / 70"
+    expect(page.locator("[data-testid=queue]")).to_contain_text("上海新村居委会", use_inner_text=True)
+    expect(page.get_by_test_id("queue-score")).to_have_text("69.5 / 70", use_inner_text=True)
     screenshot(page, "scores", "queue-below")
     login(phone, live_server, "demo-city")
     phone.goto(f"{live_server.url}/review/{a.pk}/#c2")

@@ -6,7 +6,10 @@ is refused a full-width number (the Chinese message next to the field, the typed
 previews it as the community will see it and publishes it. Screenshots at desktop width and at
 390 px land in artifacts/screenshots/standards/ (docs/ with UPDATE_SCREENSHOTS=1)."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from apps.accounts.models import Role
 from apps.assessments.selectors import campaign_year
@@ -51,15 +54,15 @@ def test_compose_and_publish_a_local_standard(browser_page, phone_page, live_ser
     start.get_by_role("button", name="新建草稿").click()
     page.wait_for_url("**/standards/*/")
     assert "草稿已新建" in page.content()
-    assert page.locator("[data-testid=criterion-16]").count() == 1
+    expect(page.locator("[data-testid=criterion-16]")).to_have_count(1)
 
     # Split national 5 into local 5 and 17; add an 18th.
-    _row(page, 5).get_by_role("button", name="拆分").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        _row(page, 5).get_by_role("button", name="拆分").click()
     assert "第5条已拆分" in page.content()
-    page.get_by_test_id("add").click()
-    page.wait_for_load_state()
-    assert _row(page, 18).count() == 1
+    with page.expect_navigation():
+        page.get_by_test_id("add").click()
+    expect(_row(page, 18)).to_have_count(1)
 
     # Points, pass mark, texts and the mapping; one number typed with full-width digits.
     page.fill("#id_total_points", "100")
@@ -72,12 +75,12 @@ def test_compose_and_publish_a_local_standard(browser_page, phone_page, live_ser
     national_two = Criterion.objects.get(standard=national_standard(), number=2)
     new.locator("select[name$=-national_criterion]").select_option(str(national_two.pk))
     _row(page, 1).locator("input[name$=-points]").fill("５")
-    page.get_by_test_id("save").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_test_id("save").click()
     first = _row(page, 1)
-    assert "请用半角数字输入" in first.inner_text()
-    assert first.locator("input[name$=-points]").input_value() == "５"  # what was typed stays
-    assert new.locator("textarea[name$=-text_zh]").input_value().startswith("建立社区志愿服务队伍")
+    expect(first).to_contain_text("请用半角数字输入", use_inner_text=True)
+    expect(first.locator("input[name$=-points]")).to_have_value("５")  # what was typed stays
+    expect(new.locator("textarea[name$=-text_zh]")).to_have_value(re.compile("^建立社区志愿服务队伍"))
     first.scroll_into_view_if_needed()
     screenshot(page, "standards", "refused-full-width-digits")
     assert Criterion.objects.filter(standard__province__isnull=False).count() == 18
@@ -87,21 +90,25 @@ def test_compose_and_publish_a_local_standard(browser_page, phone_page, live_ser
     # Renumber: national 16 becomes local 18, the added criterion local 16.
     _row(page, 16).locator("input[name$=-number]").fill("18")
     new.locator("input[name$=-number]").fill("16")
-    page.get_by_test_id("save").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_test_id("save").click()
     assert "草稿已保存" in page.content()
-    assert page.locator("[data-testid=problems]").count() == 0
+    expect(page.locator("[data-testid=problems]")).to_have_count(0)
     screenshot(page, "standards", "draft-18-criteria", full_page=True)
 
     page.get_by_test_id("preview").click()
     page.wait_for_url("**/preview/")
     assert "本标准满分100分" in page.content()
-    assert page.locator("[data-testid^=preview-criterion-]").count() == 18
+    expect(page.locator("[data-testid^=preview-criterion-]")).to_have_count(18)
     screenshot(page, "standards", "preview")
-    page.get_by_test_id("publish").click()
-    page.wait_for_load_state()
-    assert "已发布" in page.get_by_test_id("standard-state").inner_text()
-    assert page.get_by_test_id("in-force").count() == 1
+    with page.expect_navigation():
+        page.get_by_test_id("publish").click()
+        # Publishing asks first and says what will happen (issue 20).
+        dialog = page.get_by_test_id("confirm-dialog")
+        expect(dialog).to_contain_text("发布后不能再修改", use_inner_text=True)
+        dialog.get_by_test_id("confirm-ok").click()
+    expect(page.get_by_test_id("standard-state")).to_contain_text("已发布", use_inner_text=True)
+    expect(page.get_by_test_id("in-force")).to_have_count(1)
     screenshot(page, "standards", "published", full_page=True)
 
     standard = standard_for(province=region("31"), year=year)
@@ -113,7 +120,7 @@ def test_compose_and_publish_a_local_standard(browser_page, phone_page, live_ser
     # Publishing twice: the preview of a published version has no publish button; a replayed
     # request is refused with the reason.
     page.goto(f"{live_server.url}/standards/{standard.pk}/preview/")
-    assert page.get_by_test_id("publish").count() == 0
+    expect(page.get_by_test_id("publish")).to_have_count(0)
 
     # The same pages at 390 px.
     phone = phone_page
@@ -122,9 +129,8 @@ def test_compose_and_publish_a_local_standard(browser_page, phone_page, live_ser
     screenshot(phone, "standards", "index-phone", full_page=True)
     phone.goto(f"{live_server.url}/standards/{standard.pk}/preview/")
     screenshot(phone, "standards", "preview-phone")
-    phone.get_by_test_id("new-version").count()  # a published version offers a new one on its page
     phone.goto(f"{live_server.url}/standards/{standard.pk}/")
-    phone.get_by_test_id("new-version").click()
-    phone.wait_for_load_state()
+    with phone.expect_navigation():
+        phone.get_by_test_id("new-version").click()
     assert "第2版草稿已新建" in phone.content()
     screenshot(phone, "standards", "draft-phone")

@@ -24,6 +24,23 @@ def service_env(name):
     return {k: re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", str(v)) for k, v in env.items()}
 
 
+PERSONAL_DATA_KEY = "cHJvZHVjdGlvbi1jaGVjay1rZXktMDEyMzQ1Njc4OTA="
+
+
+def test_production_refuses_to_start_without_a_personal_data_key():
+    env = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SETTINGS_MODULE": "greencommunity.settings.production",
+        "DJANGO_SECRET_KEY": "x" * 60,
+        "DJANGO_ALLOWED_HOSTS": "portal.example.org",
+        "DATABASE_URL": "postgres://u@127.0.0.1:5432/db",
+    }
+    code = "import django; django.setup()"
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True)  # noqa: S603
+    assert out.returncode != 0
+    assert "PERSONAL_DATA_KEYS must be set" in out.stderr
+
+
 @pytest.mark.parametrize("name", APP_SERVICES)
 def test_each_app_service_loads_production_settings(name):
     env = service_env(name)
@@ -38,6 +55,7 @@ def test_each_app_service_loads_production_settings(name):
         "PATH": os.environ["PATH"],
         **env,
         "DJANGO_SECRET_KEY": "s" * 20 + "compose-check-" + "k" * 30,
+        "PERSONAL_DATA_KEYS": PERSONAL_DATA_KEY,
         "DJANGO_ALLOWED_HOSTS": "portal.example.org",
     }
     out = subprocess.run(
@@ -80,6 +98,7 @@ def test_production_sends_mail_through_email_url():
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "greencommunity.settings.production",
         "DJANGO_SECRET_KEY": "x" * 60,
+        "PERSONAL_DATA_KEYS": PERSONAL_DATA_KEY,
         "DJANGO_ALLOWED_HOSTS": "portal.example.org",
         "DATABASE_URL": "postgres://u@127.0.0.1:5432/db",
     }

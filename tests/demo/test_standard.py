@@ -39,6 +39,9 @@ def test_shanghai_publishes_18_criteria_100_points_pass_mark_70(seeded):
     assert by_number[5].kind == "rating"
     assert by_number[18].national_criterion.number == 15
     assert by_number[12].threshold == 50
+    # The text a community reads says the threshold it is checked against (issue 20, item 3).
+    assert by_number[12].text_zh == "物业管理覆盖面不低于50%"
+    assert by_number[12].text_en == "Property-management coverage is at least 50%"
     # Other provinces and the previous year keep the national standard.
     assert standard_for(province="110000000000", year=2026) == national_standard()
     assert standard_for(province="310000000000", year=2025) == national_standard()

@@ -125,5 +125,6 @@ def reference_data_restored(django_db_blocker):
             ("apps.reports.migrations.0002_beat_schedule", "create"),
             ("apps.reports.migrations.0005_requeue_schedule", "create"),
             ("apps.reports.migrations.0007_refresh_stale_figures_schedule", "create"),
+            ("apps.reports.migrations.0009_unit_figures_fingerprint", "heal"),
         ):
             getattr(importlib.import_module(module), function)(django_apps, None)

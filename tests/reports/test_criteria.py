@@ -4,8 +4,10 @@ local 18 is national 16 renumbered). Report, snapshot, export and API are each c
 count written here, directly over the responses and their criteria's mapping."""
 
 import csv
+import datetime as dt
 import io
 import itertools
+import zoneinfo
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from tests.standards.builders import variant_published
 
 pytestmark = pytest.mark.django_db
 YEAR = 2026
+SH = zoneinfo.ZoneInfo("Asia/Shanghai")
 RATINGS = ["met", "met", "largely_met", "not_met"]
 VERDICTS = ["confirmed", "confirmed", "not_confirmed", ""]
 
@@ -63,7 +66,14 @@ def _open(street, states):
         community = CommunityFactory(street=street)
         user = UserFactory(role="community", community=community)
         a = assessment_services.assessment_create(community=community, year=YEAR, user=user)
-        Assessment.objects.filter(pk=a.pk).update(state=state)
+        # Decided during the year (the figures count approvals as of its end): approved in June,
+        # the revoked one revoked in September.
+        stamps = {}
+        if state in (State.APPROVED, State.REVOKED):
+            stamps["approved_at"] = dt.datetime(YEAR, 6, 1, 10, tzinfo=SH)
+        if state == State.REVOKED:
+            stamps["revoked_at"] = dt.datetime(YEAR, 9, 1, 10, tzinfo=SH)
+        Assessment.objects.filter(pk=a.pk).update(state=state, **stamps)
         assessments.append(a)
     return assessments
 

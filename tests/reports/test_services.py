@@ -130,7 +130,8 @@ def test_schedule_rows_from_migration():
     }
     requeue = PeriodicTask.objects.select_related("interval").get(task="reports.requeue_pending_jobs")
     assert (requeue.interval.every, requeue.interval.period, requeue.enabled) == (5, "minutes", True)
-    sweep = PeriodicTask.objects.select_related("interval").get(task="reports.refresh_stale_figures")
+    sweep = PeriodicTask.objects.select_related("interval").get(task="reports.heal_figures")
+    assert not PeriodicTask.objects.filter(task="reports.refresh_stale_figures").exists()
     assert (sweep.interval.every, sweep.interval.period, sweep.enabled) == (5, "minutes", True)
     assert set(rows) == {
         "reports.scheduled_compile@1",
@@ -233,3 +234,38 @@ def test_an_import_across_units_refreshes_each_in_one_pass_per_year(
             stored = UnitFigures.objects.get(province_id=code, year=year).summary["totals"]["registered"]
             assert stored == Community.objects.filter(province_id=code).count()
     assert NationalSnapshot.objects.get(year=years[-1]).figures["totals"]["registered"] == 3
+
+
+def test_a_change_landing_during_a_recount_is_never_hidden(small_world, monkeypatch):
+    """A recount reads the fingerprint of its inputs BEFORE the figures (under the unit-year's
+    lock): a decision landing in between gives figures newer than their stored fingerprint, so the
+    next healing run recomputes once more, and nothing stays hidden."""
+    from apps.assessments.models import Assessment
+    from apps.reports import fingerprint, selectors
+    from apps.reports.models import UnitFigures
+
+    from .conftest import at
+
+    assert services.figures_heal()  # the world was written behind the services' backs
+    assert services.figures_heal() == []
+    real = fingerprint.units_fingerprints
+
+    def racing(**kwargs):
+        prints = real(**kwargs)
+        # X4's 2025 assessment approved right after the fingerprint was read.
+        Assessment.objects.filter(community_id="310104003004", year=2025).update(
+            state="approved", approved_at=at(2025, 10, 20)
+        )
+        return prints
+
+    monkeypatch.setattr(fingerprint, "units_fingerprints", racing)
+    services.unit_figures_refresh(province_id=SH, years=[2025])
+    monkeypatch.undo()
+    stored = UnitFigures.objects.get(province_id=SH, year=2025).summary["totals"]
+    assert (
+        stored["approved"]
+        == selectors.unit_figures_compute(year=2025, province_code=SH)["totals"]["approved"]
+    )
+    assert stored["approved"] == 3  # X2, H1 and X4: the figures include the change
+    assert services.figures_heal() == [(SH, 2025), (SH, 2026)]  # their fingerprint did not
+    assert services.figures_heal() == []

@@ -76,3 +76,27 @@ def test_two_reviewers_deciding_at_once_exactly_one_wins(
     submitted.refresh_from_db()
     assert submitted.state == State.APPROVED
     assert AssessmentEvent.objects.filter(assessment=submitted, action="approved").count() == 1
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, available_apps=TRANSACTIONAL_APPS)
+def test_one_reviewer_double_clicking_gets_the_same_outcome_twice(
+    reference_data_review, community_user, city_user, assessment
+):
+    # Issue 20, item 6: both requests of a double click arrive together; one decides, the other
+    # waits for the row lock and then answers the same outcome (no conflict, no error, one entry).
+    fill(assessment, community_user)
+    submitted = review_services.assessment_submit(assessment=assessment, user=community_user)
+    seen = submitted.version
+    results = race(
+        *[
+            lambda: review_services.assessment_recommend(
+                assessment=submitted, user=city_user, expected_version=seen
+            )
+        ]
+        * 2
+    )
+    assert all(not isinstance(r, Exception) for r in results), results
+    assert sorted(r.decision_repeated for r in results) == [False, True]
+    assert {r.state for r in results} == {State.RECOMMENDED}
+    assert AssessmentEvent.objects.filter(assessment=submitted, action="recommended").count() == 1

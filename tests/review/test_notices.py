@@ -8,12 +8,14 @@ LIST = reverse("notices:list")
 def test_community_sees_and_reads_its_notices(client_for, community_user, city_user, submitted):
     from apps.review import services as review_services
 
+    # The receipt of the submission (issue 20) was read when the committee opened its assessment.
+    Notice.objects.filter(recipient=community_user).update(read_at=submitted.submitted_at)
     review_services.assessment_return(assessment=submitted, user=city_user, reason="材料不全")
     client = client_for(community_user)
     page = client.get(LIST)
     body = page.content.decode()
     assert "材料不全" in body and 'class="nav-count"' in body
-    notice = Notice.objects.get(recipient=community_user)
+    notice = Notice.objects.get(recipient=community_user, read_at=None)
     opened = client.post(reverse("notices:read", args=[notice.pk]), {"open": "1"})
     assert opened.status_code == 302 and opened["Location"] == f"/assessments/{submitted.pk}/"
     notice.refresh_from_db()
@@ -29,6 +31,7 @@ def test_province_is_told_of_recommendations_and_marks_all_read(client_for, prov
 
 
 def test_another_users_notice_is_404(client_for, community_user, province_user, recommended):
+    Notice.objects.filter(recipient=community_user).delete()  # its own receipt of the submission
     notice = Notice.objects.get(recipient=province_user)
     client = client_for(community_user)
     assert client.post(reverse("notices:read", args=[notice.pk])).status_code == 404

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from apps.accounts.models import Role
 from apps.assessments import services
-from apps.assessments.models import Action, Response
+from apps.assessments.models import Action, Assessment, Response
 from apps.core.errors import ServiceError
 from apps.review import services as review_services
 from tests.assessments.test_scores import fill_scored
@@ -135,11 +135,17 @@ def test_approving_below_the_pass_mark_on_the_page_needs_a_reason(
     a = review_services.assessment_recommend(assessment=a, user=city_user)
     client = client_for(province_user)
     url = reverse("review:decide", args=[a.pk, "approve"])
-    res = client.post(url, {**confirmed(a), "expected_version": a.version, "reason": ""})
+    # The one review form posts both boxes: the approval's reason and the return's (empty).
+    res = client.post(
+        url, {**confirmed(a), "expected_version": a.version, "approve_reason": "", "reason": ""}
+    )
     assert (
         res.status_code == 400 and "核定总分64低于达标分数线70：须写明理由才能批准。" in res.content.decode()
     )
-    res = client.post(url, {**confirmed(a), "expected_version": a.version, "reason": "已书面承诺整改。"})
+    res = client.post(
+        url,
+        {**confirmed(a), "expected_version": a.version, "approve_reason": "已书面承诺整改。", "reason": ""},
+    )
     assert res.status_code == 302
     assert a.events.get(action=Action.APPROVED).reason == "已书面承诺整改。"
 
@@ -213,3 +219,118 @@ def test_the_one_review_form_confirms_and_corrects_scores(scored_submitted, city
     assert a.confirmed_total == sum(
         (r.confirmed_score if r.confirmed_score is not None else r.self_score) for r in a.responses.all()
     )
+
+
+# --- Issue 20: a reason only below the pass mark (item 1), warnings only when true (item 2) -----
+
+
+def _score_box(client, assessment) -> str:
+    body = client.get(reverse("review:detail", args=[assessment.pk])).content.decode()
+    return body.split('data-testid="score-total"')[1].split("</dd>")[0]
+
+
+def test_before_any_level_confirmed_the_review_page_compares_the_self_score(
+    scored_submitted, city_user, client_for
+):
+    a = scored_submitted
+    assert a.confirmed_total is None and a.self_total == Decimal(72)
+    box = _score_box(client_for(city_user), a)
+    assert 'data-testid="self-total">72</strong> / 100（尚无核定分）' in box
+    assert "达标分数线70" in box and "低于达标分数线" not in box and "confirmed-total" not in box
+
+
+def test_a_self_score_below_the_pass_mark_is_flagged_as_such_until_a_level_confirms(
+    province_user, community_user, xuhui_community, city_user, client_for, settings
+):
+    settings.CAMPAIGN_YEAR = 2026
+    variant_published(province_user, year=2026)
+    a = services.assessment_create(community=xuhui_community, year=2026, user=community_user)
+    fill_scored(a, community_user, score="3")  # 54
+    a = review_services.assessment_submit(assessment=a, user=community_user)
+    client = client_for(city_user)
+    assert 'data-testid="below-pass">自评分低于达标分数线</span>' in _score_box(client, a)
+    a = confirm_all(a, city_user, score="3", c1="5", c2="5", c3="5", c4="5", c5="5", c6="5", c7="5", c8="5")
+    box = _score_box(client, a)
+    assert a.confirmed_total == Decimal(70)
+    assert 'data-testid="confirmed-total">70</strong> / 100' in box and "低于达标分数线" not in box
+
+
+def test_at_or_above_the_pass_mark_the_approval_asks_for_no_reason(
+    scored_submitted, city_user, province_user, client_for
+):
+    a = confirm_all(scored_submitted, city_user)  # 72 ≥ 70
+    a = review_services.assessment_recommend(assessment=a, user=city_user)
+    client = client_for(province_user)
+    body = client.get(reverse("review:detail", args=[a.pk])).content.decode()
+    approve = body.split('data-testid="decide-approve"')[1].split("</div>")[0]
+    assert "<textarea" not in approve and "低于达标分数线仍予批准的理由" not in body
+    # The return's reason stays what that decision needs.
+    returning = body.split('data-testid="decide-return"')[1].split("</div>")[0]
+    assert "data-required-text" in returning
+    res = client.post(
+        reverse("review:decide", args=[a.pk, "approve"]),
+        {**confirmed(a), "expected_version": a.version, "reason": ""},
+    )
+    assert res.status_code == 302
+    a.refresh_from_db()
+    assert a.state == "approved" and a.events.get(action=Action.APPROVED).reason == ""
+
+
+def test_below_the_pass_mark_the_approval_box_is_its_own_and_required(
+    scored_submitted, city_user, province_user, client_for
+):
+    a = confirm_all(scored_submitted, city_user, c1="0", c2="0")  # 64
+    a = review_services.assessment_recommend(assessment=a, user=city_user)
+    body = client_for(province_user).get(reverse("review:detail", args=[a.pk])).content.decode()
+    approve = body.split('data-testid="decide-approve"')[1].split("</div>")[0]
+    assert 'name="approve_reason"' in approve and "data-required-text" in approve
+    assert body.count('id="id_reason"') == 1 and body.count('id="id_approve_reason"') == 1
+
+
+def test_without_a_confirmed_score_the_self_score_decides_whether_a_reason_is_needed(
+    scored_submitted, city_user, province_user
+):
+    # Through the API a level may decide without confirming scores: no confirmed total then.
+    a = review_services.assessment_recommend(assessment=scored_submitted, user=city_user)
+    assert a.confirmed_total is None and a.self_total == Decimal(72)
+    assert review_services.assessment_approve(assessment=a, user=province_user).state == "approved"
+
+
+def test_bulk_approval_above_the_pass_mark_needs_no_reason_and_below_is_sent_to_its_page(
+    province_user, city_user, community_user, xuhui_community, client_for, settings
+):
+    settings.CAMPAIGN_YEAR = 2026
+    variant_published(province_user, year=2026)
+    communities = [xuhui_community, *CommunityFactory.create_batch(2, street=xuhui_community.street)]
+    rows = []
+    for community, score in zip(communities, ["4", "5", "3"], strict=True):
+        user = (
+            community_user
+            if community == xuhui_community
+            else UserFactory(role=Role.COMMUNITY, community=community)
+        )
+        a = services.assessment_create(community=community, year=2026, user=user)
+        fill_scored(a, user, score=score)
+        a = confirm_all(review_services.assessment_submit(assessment=a, user=user), city_user, score=score)
+        rows.append(review_services.assessment_recommend(assessment=a, user=city_user))
+    above, below = rows[:2], rows[2]
+    assert [a.confirmed_total for a in rows] == [Decimal(72), Decimal(90), Decimal(54)]
+    client = client_for(province_user)
+    url = reverse("review:bulk-approve")
+    body = client.post(url, {"ids": [a.pk for a in rows]}).content.decode()
+    assert 'data-testid="bulk-below"' in body and below.community.name in body.split("bulk-below")[1]
+    assert 'data-testid="bulk-confirm"' not in body
+    forced = {"ids": [a.pk for a in rows], "confirm": "1", **{f"version_{a.pk}": a.version for a in rows}}
+    res = client.post(url, forced)
+    assert (
+        res.status_code == 400
+        and f"{below.community.name}：核定总分54低于达标分数线70" in res.content.decode()
+    )
+    body = client.post(url, {"ids": [a.pk for a in above]}).content.decode()
+    assert 'data-testid="bulk-confirm"' in body and "bulk-below" not in body
+    res = client.post(
+        url, {"ids": [a.pk for a in above], "confirm": "1", **{f"version_{a.pk}": a.version for a in above}}
+    )
+    assert res.status_code == 302
+    states = dict(Assessment.objects.filter(pk__in=[a.pk for a in rows]).values_list("pk", "state"))
+    assert states == {above[0].pk: "approved", above[1].pk: "approved", below.pk: "recommended"}

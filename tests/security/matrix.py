@@ -78,6 +78,12 @@ STANDARD_WRITER = every(403, anonymous=LOGIN, province=REDIRECT)
 # An API write only the committee makes.
 API_COMMITTEE = every(403, anonymous=API_ANONYMOUS, community=200)
 JSON_BODY = {"rating": "met", "statement": "已完成。"}
+# The naming's pages: the unit's provincial department, and nationwide users reading.
+NAMING_READERS = every(403, anonymous=LOGIN, province=200, ministry=200, admin=200)
+NAMING_WRITER_PAGE = every(403, anonymous=LOGIN, province=200)
+NAMING_WRITER = every(403, anonymous=LOGIN, province=REDIRECT)
+API_NAMING_READERS = every(404, anonymous=API_ANONYMOUS, province=200, ministry=200, admin=200)
+API_NAMING_WRITER = every(404, anonymous=API_ANONYMOUS, province=200, ministry=403, admin=403)
 
 
 @dataclass(frozen=True)
@@ -232,6 +238,46 @@ ROUTES: dict[str, Route] = {
     "public:province": Route(
         inside=PUBLIC, obj="approved", kwargs={"code": "province_id", "year": "year"}, outside=PUBLIC
     ),
+    # --- naming (apps.naming): the public notices without login, the province's pages ----------
+    # A published batch is public, whichever province (outside too); a draft does not exist.
+    "public:batch": Route(inside=PUBLIC, obj="batch", kwargs={"pk": "pk"}, outside=PUBLIC),
+    "public:batch-objection": Route(inside=PUBLIC, obj="batch", kwargs={"pk": "pk"}, outside=PUBLIC),
+    "public:batch-pdf": Route(
+        inside=PUBLIC, obj="batch", kwargs={"pk": "pk", "kind": "=notice"}, outside=PUBLIC
+    ),
+    # The province's own pages: its procedure and new batches (no other region's object to ask for).
+    "naming:procedure": Route(inside=every(403, anonymous=LOGIN, province=200)),
+    "naming:batch-new": Route(inside=every(403, anonymous=LOGIN, province=200)),
+    # Batches and objections: the unit's department reads and acts; the ministry and administrators
+    # read (never the objectors' contacts: tests/naming/test_views.py) and may not act (403).
+    "naming:batches": Route(inside=NAMING_READERS, lists="batch", query="?year=2026"),
+    "naming:batch": Route(inside=NAMING_READERS, obj="batch", kwargs={"pk": "pk"}),
+    "naming:batch-pdf": Route(inside=NAMING_READERS, obj="batch", kwargs={"pk": "pk", "kind": "=notice"}),
+    "naming:objection-new": Route(inside=NAMING_WRITER_PAGE, obj="batch", kwargs={"pk": "pk"}),
+    "naming:batch-publish": Route(
+        inside=NAMING_WRITER,
+        obj="draft_batch",
+        kwargs={"pk": "pk"},
+        method="post",
+        obj_data={"expected_version": "version"},
+    ),
+    # Naming while the notice runs: the department is told (409); nobody else may name (403).
+    "naming:batch-name": Route(
+        inside=every(403, anonymous=LOGIN, province=409),
+        refusal_shows_page=("province",),
+        obj="batch",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={"document_number": "沪建〔2026〕1号", "document_date": "2026-12-31"},
+    ),
+    "naming:objection-resolve": Route(
+        inside=NAMING_WRITER,
+        obj="objection",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={"outcome": "dismissed", "reason": "经核查不属实。"},
+    ),
+    "naming:objection-file": Route(inside=NAMING_READERS, obj="objection_file", kwargs={"pk": "pk"}),
     # --- notices: each user's own --------------------------------------------------------------
     # --- accounts: the level above manages the accounts below it in its scope ------------------
     # (apps.accounts.managing; which accounts each role manages: tests/accounts/test_managing.py).
@@ -565,6 +611,46 @@ ROUTES: dict[str, Route] = {
         inside=every(200, anonymous=API_ANONYMOUS, community=403, street=404),
         obj="community",
         kwargs={"year": "=2026", "code": "county_id"},
+    ),
+    # --- API: naming ---------------------------------------------------------------------------------
+    # The unit's provincial department and nationwide readers; everyone else is refused the list and
+    # finds no batch (404). Objectors' contacts: tests/naming/test_api.py.
+    "api:naming_api:batch-list": Route(
+        inside=every(403, anonymous=API_ANONYMOUS, province=200, ministry=200, admin=200),
+        lists="batch",
+        query="?year=2026",
+    ),
+    "api:naming_api:batch-detail": Route(inside=API_NAMING_READERS, obj="batch", kwargs={"pk": "pk"}),
+    "api:naming_api:batch-objections": Route(inside=API_NAMING_READERS, obj="batch", kwargs={"pk": "pk"}),
+    "api:naming_api:batch-publish": Route(
+        inside=API_NAMING_WRITER, obj="draft_batch", kwargs={"pk": "pk"}, method="post"
+    ),
+    # While the notice runs the department is told (409).
+    "api:naming_api:batch-name": Route(
+        inside=every(404, anonymous=API_ANONYMOUS, province=409, ministry=403, admin=403),
+        obj="batch",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={"document_number": "沪建〔2026〕1号", "document_date": "2026-12-31"},
+    ),
+    "api:naming_api:objection-resolve": Route(
+        inside=API_NAMING_WRITER,
+        obj="objection",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={"outcome": "dismissed", "reason": "经核查不属实。"},
+    ),
+    # The year's naming counts: the unit's department (its own) and nationwide users.
+    "api:naming_api:stages": Route(
+        inside=every(403, anonymous=API_ANONYMOUS, province=200, ministry=200, admin=200),
+        kwargs={"year": "=2026"},
+    ),
+    # Public: every published batch of every province, without an account.
+    "api:naming_api:public-batches": Route(inside=every(200)),
+    # Public objections: an empty body is refused as invalid for everyone (what a valid one does and
+    # its throttling: tests/naming/test_api.py).
+    "api:naming_api:public-objection": Route(
+        inside=every(400), obj="batch", kwargs={"pk": "pk"}, method="post", outside=every(400)
     ),
     # --- targets (issue 24): the level above sets, every regional department and the nationwide roles
     # read; 徐汇区 (the matrix's city user) is a district of a municipality: Shanghai sets its targets.

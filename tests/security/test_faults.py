@@ -156,11 +156,13 @@ def test_a_failed_save_keeps_the_previous_answer(assessment, community_user, mon
 
 
 def test_a_double_submit_has_the_effect_of_one(filled, community_user):
+    # Issue 20: the second answers the outcome of the first (no conflict), and changes nothing.
     version = filled.version
     review_services.assessment_submit(assessment=filled, user=community_user, expected_version=version)
-    with pytest.raises(ConflictError) as second:
-        review_services.assessment_submit(assessment=filled, user=community_user, expected_version=version)
-    assert "已经提交" in second.value.message or second.value.code == "already_submitted"
+    second = review_services.assessment_submit(
+        assessment=filled, user=community_user, expected_version=version
+    )
+    assert second.decision_repeated and second.state == "submitted"
     assert AssessmentEvent.objects.filter(assessment=filled, action="submitted").count() == 1
     assert Submission.objects.filter(assessment=filled).count() == 1
     assert Assessment.objects.get(pk=filled.pk).version == version + 1
@@ -178,16 +180,28 @@ def test_a_double_decision_has_the_effect_of_one(db, request, fixture, role, act
     assessment = request.getfixturevalue(fixture)
     user = request.getfixturevalue(role)
     version = assessment.version
-    action(assessment=assessment, user=user, expected_version=version)
-    with pytest.raises(ConflictError) as second:
-        action(assessment=assessment, user=user, expected_version=version)
-    assert second.value.status == 409
+    first = action(assessment=assessment, user=user, expected_version=version)
+    second = action(assessment=assessment, user=user, expected_version=version)
+    assert not first.decision_repeated and second.decision_repeated and second.state == first.state
     assert AssessmentEvent.objects.filter(assessment=assessment, action=event).count() == 1
     assert Assessment.objects.get(pk=assessment.pk).version == version + 1
 
 
 def test_a_double_return_has_the_effect_of_one(submitted, city_user):
-    review_services.assessment_return(assessment=submitted, user=city_user, reason="缺照片")
+    version = submitted.version
+    review_services.assessment_return(
+        assessment=submitted, user=city_user, reason="缺照片", expected_version=version
+    )
+    again = review_services.assessment_return(
+        assessment=submitted, user=city_user, reason="缺照片", expected_version=version
+    )
+    assert again.decision_repeated
+    # Another text is another decision, and a request without a version cannot say it repeats one:
+    # refused, the first one stands.
+    with pytest.raises(ConflictError):
+        review_services.assessment_return(
+            assessment=submitted, user=city_user, reason="另一个理由", expected_version=version
+        )
     with pytest.raises(ConflictError):
         review_services.assessment_return(assessment=submitted, user=city_user, reason="缺照片")
     assert AssessmentEvent.objects.filter(assessment=submitted, action="returned").count() == 1
@@ -232,7 +246,8 @@ def _race(n: int, work) -> list:
 @pytest.mark.services
 def test_concurrent_double_submits_and_decisions_on_postgresql(committed_db):
     """Four simultaneous submits (double click on two tabs), then four simultaneous recommends: the row
-    lock lets exactly one through each time; the others get a conflict."""
+    lock lets exactly one through each time; the others, the same user's same decision from the same
+    version, answer its outcome without taking it again (issue 20)."""
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL")
     from apps.accounts.models import Role
@@ -245,12 +260,23 @@ def test_concurrent_double_submits_and_decisions_on_postgresql(committed_db):
 
     assessment = services.assessment_create(community=xuhui_community, year=2026, user=community_user)
     fill(assessment, community_user)
-    results = _race(4, lambda: review_services.assessment_submit(assessment=assessment, user=community_user))
-    assert sum(isinstance(r, Assessment) for r in results) == 1, results
-    assert all(isinstance(r, ConflictError) for r in results if not isinstance(r, Assessment)), results
-    results = _race(4, lambda: review_services.assessment_recommend(assessment=assessment, user=city_user))
-    assert sum(isinstance(r, Assessment) for r in results) == 1, results
-    assert all(isinstance(r, ConflictError) for r in results if not isinstance(r, Assessment)), results
+    seen = Assessment.objects.get(pk=assessment.pk).version
+    results = _race(
+        4,
+        lambda: review_services.assessment_submit(
+            assessment=assessment, user=community_user, expected_version=seen
+        ),
+    )
+    assert all(isinstance(r, Assessment) for r in results), results
+    assert sorted(r.decision_repeated for r in results) == [False, True, True, True]
+    results = _race(
+        4,
+        lambda: review_services.assessment_recommend(
+            assessment=assessment, user=city_user, expected_version=seen + 1
+        ),
+    )
+    assert all(isinstance(r, Assessment) for r in results), results
+    assert sorted(r.decision_repeated for r in results) == [False, True, True, True]
     counts = {
         action: AssessmentEvent.objects.filter(assessment=assessment, action=action).count()
         for action in ("submitted", "recommended")

@@ -259,6 +259,65 @@ def build_api_token(world, side):
     return issue_token(user=world.get("committee_user", side), name=f"matrix-{side}")[0]
 
 
+def _proposed(world, side):
+    """The side's assessment proposed by its province under the province's naming procedure."""
+    from apps.naming import services as naming_services
+    from apps.naming.models import NamingProcedure
+
+    province_user = reviewer(world, side, "province")
+    if not NamingProcedure.objects.filter(province_id=PROVINCES[side], year=2026).exists():
+        naming_services.naming_procedure_set(
+            user=province_user,
+            province_id=PROVINCES[side],
+            year=2026,
+            notice_days=7,
+            day_kind="calendar",
+            namer="province",
+        )
+    return review_services.assessment_approve(assessment=world.get("recommended", side), user=province_user)
+
+
+def build_draft_batch(world, side):
+    """A draft batch of the side's proposed community (its title carries the community's name)."""
+    from django.utils import timezone
+
+    from apps.naming import services as naming_services
+
+    proposed = _proposed(world, side)
+    return naming_services.batch_create(
+        user=reviewer(world, side, "province"),
+        province_id=PROVINCES[side],
+        year=2026,
+        title=f"矩阵批次 {NAMES[side]}",
+        notice_start=timezone.localdate(),
+        assessment_ids=[proposed.pk],
+    )
+
+
+def build_batch(world, side):
+    """The draft, published: in public notice from today."""
+    from apps.naming import services as naming_services
+
+    return naming_services.batch_publish(
+        user=reviewer(world, side, "province"), batch=world.get("draft_batch", side)
+    )
+
+
+def build_objection(world, side):
+    """A public objection to the side's community in the published batch, with one PDF."""
+    from apps.naming import services as naming_services
+
+    batch = world.get("batch", side)
+    return naming_services.objection_submit(
+        batch=batch,
+        assessment_id=batch.entries.get().assessment_id,
+        text="矩阵异议",
+        name="矩阵异议人",
+        phone="13800000000",
+        uploads=[SimpleUploadedFile("letter.pdf", pdf_bytes("objection"), content_type="application/pdf")],
+    )
+
+
 def build_creation_list_entry(world, side):
     """The side's community on its district's creation list of 2026 (reused when it exists)."""
     from apps.targets import services as target_services
@@ -298,6 +357,10 @@ def build_plan(world, side):
 BUILDERS = {
     "plan": build_plan,
     "creation_list_entry": build_creation_list_entry,
+    "draft_batch": build_draft_batch,
+    "batch": build_batch,
+    "objection": build_objection,
+    "objection_file": lambda world, side: world.get("objection", side).files.get(),
     "api_token": build_api_token,
     "community": build_community,
     "committee_user": build_committee_user,

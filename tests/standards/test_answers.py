@@ -28,7 +28,12 @@ def assessment(province_user, community_user, xuhui_community):
         user=province_user,
         data={},
         criteria={
-            twelve.pk: row(twelve, threshold=Decimal(50)),
+            twelve.pk: row(
+                twelve,
+                threshold=Decimal(50),
+                text_zh="物业管理覆盖面不低于50%",
+                text_en="Property-management coverage is at least 50%",
+            ),
             seven.pk: row(seven, requires_evidence=False),
         },
     )

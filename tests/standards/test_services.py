@@ -255,3 +255,81 @@ def test_discard_deletes_a_draft_only(province_user):
     published = variant_published(province_user)
     with pytest.raises(ConflictError):
         services.standard_discard(standard=published, user=province_user)
+
+
+# --- A criterion's text says its threshold (issue 20, item 3) ----------------------------------
+
+
+def test_a_text_that_contradicts_its_threshold_is_refused_next_to_the_text(draft, province_user):
+    twelve = criterion(draft, 12)
+    assert twelve.text_zh == "物业管理覆盖面不低于30%"
+    with pytest.raises(services.StandardInvalid) as exc:
+        services.standard_update(
+            standard=draft,
+            user=province_user,
+            data={},
+            criteria={twelve.pk: row(twelve, threshold=Decimal(50))},
+        )
+    errors = exc.value.errors
+    assert errors[f"c{twelve.pk}-text_zh"] == [
+        "条文写的是30%，但阈值是50%：社区看到的是条文，核对依据却是阈值。请在条文中写明50%，或修改阈值。"
+    ]
+    assert f"c{twelve.pk}-text_en" in errors
+    assert criterion(draft, 12).threshold == 30  # nothing saved
+    # A full-width percent sign (Chinese IME) is read the same way.
+    with pytest.raises(services.StandardInvalid):
+        services.standard_update(
+            standard=draft,
+            user=province_user,
+            data={},
+            criteria={
+                twelve.pk: row(
+                    twelve, threshold=Decimal(50), text_zh="物业管理覆盖面不低于３０％", text_en=""
+                )
+            },
+        )
+    services.standard_update(
+        standard=draft,
+        user=province_user,
+        data={},
+        criteria={
+            twelve.pk: row(
+                twelve,
+                threshold=Decimal(50),
+                text_zh="物业管理覆盖面不低于50 ％",
+                text_en="Property-management coverage is at least 50%",
+            )
+        },
+    )
+    assert criterion(draft, 12).threshold == 50
+
+
+def test_a_draft_whose_text_contradicts_its_threshold_is_not_published(province_user):
+    draft = variant_draft(province_user)
+    # As a draft saved before the rule existed: the threshold changed, the text not.
+    Criterion.objects.filter(standard=draft, number=12).update(threshold=Decimal(50))
+    problems = [p.message for p in services.standard_problems(standard=draft)]
+    assert (
+        "第12条：条文写的是30%，但阈值是50%：社区看到的是条文，核对依据却是阈值。请在条文中写明50%，或修改阈值。"
+        in problems
+    )
+    with pytest.raises(services.StandardInvalid):
+        services.standard_publish(standard=draft, user=province_user)
+
+
+def test_the_text_a_community_reads_says_the_threshold_of_the_data(province_user):
+    standard = variant_published(province_user, year=2026)
+    # A standard published before the rule, with a contradicting text (as the demo had one).
+    Criterion.objects.filter(standard=standard, number=12).update(threshold=Decimal(50))
+    twelve = criterion(standard, 12)
+    assert twelve.text_zh == "物业管理覆盖面不低于30%"  # stored as published
+    assert twelve.text == "物业管理覆盖面不低于50%"  # read: the threshold it is checked against
+    # The next version copies the text as communities read it.
+    nxt = services.standard_draft_start(user=province_user, province=region("31"), year=2027, source=standard)
+    copied = criterion(nxt, 12)
+    assert (copied.text_zh, copied.text_en, copied.threshold) == (
+        "物业管理覆盖面不低于50%",
+        "Property-management coverage is at least 50%",
+        Decimal(50),
+    )
+    assert services.standard_problems(standard=nxt) == []

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.demo import accounts, campaign, reports, standard, targets
+from apps.demo import accounts, campaign, naming, reports, standard, targets
 
 
 class Command(BaseCommand):
@@ -21,10 +21,13 @@ class Command(BaseCommand):
             raise CommandError(
                 "seed_demo refuses to run with DEBUG off: demo accounts have a known password."
             )
+        self.stdout.write("Demo accounts…")
         users = accounts.seed_demo_accounts()
         # Shanghai's local standard first: the campaign year's assessments are filled against it.
         standard.seed(accounts=users, stdout=self.stdout)
         campaign.seed(accounts=users, stdout=self.stdout)
+        naming.seed(accounts=users, stdout=self.stdout)
+        self.stdout.write("Reports: compiling Shanghai's draft report and the national snapshot…")
         reports.seed(accounts=users, stdout=self.stdout)
         targets.seed(accounts=users, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password: {accounts.demo_password()}):"))

@@ -16,14 +16,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--years", help="e.g. 2020-2025 or 2024,2025 (default: 2020 to the campaign year)"
         )
-        parser.add_argument("--stale", action="store_true", help="only the units whose data changed since")
+        parser.add_argument(
+            "--stale", action="store_true", help="only the unit-years whose inputs changed (the healing task)"
+        )
 
     def handle(self, *args, years=None, stale=False, **options):
         started = time.perf_counter()
         if stale:
-            n = services.figures_refresh_stale()
+            healed = services.figures_heal()
             self.stdout.write(
-                self.style.SUCCESS(f"refreshed {n} units in {time.perf_counter() - started:.1f} s")
+                self.style.SUCCESS(
+                    f"recomputed {len(healed)} unit-years in {time.perf_counter() - started:.1f} s"
+                )
             )
             return
         chosen = selectors.figure_years()

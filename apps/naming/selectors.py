@@ -1,0 +1,233 @@
+"""Reads of the naming shared by the province's pages, the public pages, the API and the figures.
+Never imports apps.review (the review services ask this module what the last level's decision
+does)."""
+
+import datetime as dt
+from dataclasses import dataclass
+from itertools import groupby
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from apps.assessments.models import Action, Assessment, State
+
+from .models import Batch, BatchEntry, NamingProcedure, Objection
+from .procedure import ACTIVE_ENTRY_STATES, DEFAULTS, BatchState, EntryState, NamingStage, Outcome
+
+# --- The procedure ----------------------------------------------------------------------------
+
+
+def procedure_for(*, province_id: str, year: int) -> NamingProcedure | None:
+    return NamingProcedure.objects.filter(province_id=province_id, year=year).first()
+
+
+def procedure_defaults() -> dict:
+    return dict(DEFAULTS)
+
+
+def procedure_is_frozen(*, province_id: str, year: int) -> bool:
+    """Frozen once a batch of the year has been published."""
+    return Batch.objects.filter(province_id=province_id, year=year).exclude(state=BatchState.DRAFT).exists()
+
+
+@dataclass(frozen=True)
+class FinalDecision:
+    """What the last review level's decision does to an assessment."""
+
+    state: str
+    action: str
+    stamp: str
+
+    @property
+    def proposes(self) -> bool:
+        return self.state == State.PROPOSED
+
+
+APPROVES = FinalDecision(State.APPROVED, Action.APPROVED, "approved_at")
+PROPOSES = FinalDecision(State.PROPOSED, Action.PROPOSED, "proposed_at")
+
+
+def final_decision(*, province_id: str, year: int) -> FinalDecision:
+    """Proposed (拟认定) where the province has a naming procedure for the year; otherwise the
+    approval is the naming, as before the procedure existed."""
+    has = NamingProcedure.objects.filter(province_id=province_id, year=year).exists()
+    return PROPOSES if has else APPROVES
+
+
+# --- Batches ----------------------------------------------------------------------------------
+
+
+def in_active_batch_q() -> Q:
+    return Q(Exists(BatchEntry.objects.filter(assessment=OuterRef("pk"), state__in=ACTIVE_ENTRY_STATES)))
+
+
+def proposed_outside_batches(*, province_id: str, year: int) -> QuerySet[Assessment]:
+    """Proposed assessments of a unit and year that no draft or published batch holds."""
+    return (
+        Assessment.objects.filter(province_id=province_id, year=year, state=State.PROPOSED)
+        .exclude(in_active_batch_q())
+        .select_related("community", "city", "county", "street")
+        .order_by("city_id", "county_id", "community_id")
+    )
+
+
+def batches_for(*, user, year: int | None = None) -> QuerySet[Batch]:
+    qs = (
+        Batch.objects.visible_to(user)
+        .select_related("province")
+        .annotate(
+            n_entries=Count("entries", filter=~Q(entries__state=EntryState.LEFT)),
+        )
+    )
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs.order_by("province_id", "-year", "-number")
+
+
+def batch_objection_counts(batch_ids) -> dict[int, dict]:
+    rows = (
+        Objection.objects.filter(batch_id__in=list(batch_ids))
+        .order_by()
+        .values("batch_id")
+        .annotate(total=Count("id"), open=Count("id", filter=Q(outcome=Outcome.OPEN)))
+    )
+    return {r["batch_id"]: r for r in rows}
+
+
+def next_batch_number(*, province_id: str, year: int) -> int:
+    last = (
+        Batch.objects.filter(province_id=province_id, year=year)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return (last or 0) + 1
+
+
+@dataclass
+class EntryRow:
+    entry_id: int
+    assessment_id: int
+    code: str
+    name: str
+    city: str
+    county: str
+    street: str
+    confirmed_total: object
+    state: str
+    note: str
+
+
+def batch_rows(batch: Batch, *, include_left: bool = True) -> list[EntryRow]:
+    """The batch's communities in the order of the published list (city, district, code): one
+    query."""
+    qs = BatchEntry.objects.filter(batch=batch)
+    if not include_left:
+        qs = qs.exclude(state=EntryState.LEFT)
+    rows = qs.order_by(
+        "assessment__city_id", "assessment__county_id", "assessment__community_id"
+    ).values_list(
+        "id",
+        "assessment_id",
+        "assessment__community_id",
+        "assessment__community__name",
+        "assessment__city__name",
+        "assessment__county__name",
+        "assessment__street__name",
+        "assessment__confirmed_total",
+        "state",
+        "note",
+    )
+    return [
+        EntryRow(eid, aid, code, name, city or "", county or "", street or "", total, state, note)
+        for eid, aid, code, name, city, county, street, total, state, note in rows
+    ]
+
+
+def grouped_by_area(rows: list[EntryRow]) -> list[dict]:
+    """[{city, counties: [{county, rows}]}] in list order, for the pages and the PDFs."""
+    out = []
+    for city, city_rows in groupby(rows, key=lambda r: r.city):
+        counties = [
+            {"county": county, "rows": list(county_rows)}
+            for county, county_rows in groupby(city_rows, key=lambda r: r.county)
+        ]
+        out.append({"city": city, "counties": counties, "count": sum(len(c["rows"]) for c in counties)})
+    return out
+
+
+def batch_objections(batch: Batch) -> QuerySet[Objection]:
+    return (
+        Objection.objects.filter(batch=batch)
+        .select_related("entry__assessment__community", "criterion", "entered_by", "resolved_by")
+        .prefetch_related("files")
+        .order_by("outcome", "received_at", "id")
+    )
+
+
+# --- Public -------------------------------------------------------------------------------------
+
+
+def public_batches() -> QuerySet[Batch]:
+    """Published and named batches of every unit, open ones (in public notice) first."""
+    return (
+        Batch.objects.exclude(state=BatchState.DRAFT)
+        .select_related("province")
+        .annotate(n_entries=Count("entries", filter=~Q(entries__state=EntryState.LEFT)))
+        .order_by("-state", "-notice_start", "province_id", "-number")
+        # "published" > "named": open batches first.
+    )
+
+
+def public_batch(pk: int) -> Batch | None:
+    return Batch.objects.exclude(state=BatchState.DRAFT).select_related("province").filter(pk=pk).first()
+
+
+# --- Figures ------------------------------------------------------------------------------------
+
+
+def naming_counts(*, year: int, province_id: str | None = None) -> dict[str, int]:
+    """Proposed (every assessment of the year in state proposed: outside a batch, in a draft, in
+    公示 or held), in 公示 (listed in a published batch), held (an open objection) and named (by a
+    batch) assessments of a year: one query over the year's proposed and approved assessments."""
+    assessments = Assessment.objects.filter(
+        year=year, state__in=[State.PROPOSED, State.APPROVED, State.REVOKED]
+    )
+    if province_id:
+        assessments = assessments.filter(province_id=province_id)
+
+    def entry(**kw):
+        return Exists(BatchEntry.objects.filter(assessment=OuterRef("pk"), **kw))
+
+    published = {"batch__state": BatchState.PUBLISHED}
+    counts = assessments.aggregate(
+        proposed=Count("id", filter=Q(state=State.PROPOSED)),
+        in_notice=Count(
+            "id", filter=Q(state=State.PROPOSED) & Q(entry(state=EntryState.LISTED, **published))
+        ),
+        held=Count("id", filter=Q(state=State.PROPOSED) & Q(entry(state=EntryState.HELD, **published))),
+        named=Count("id", filter=~Q(state=State.PROPOSED) & Q(entry(state=EntryState.NAMED))),
+    )
+    return {
+        NamingStage.PROPOSED: counts["proposed"],
+        NamingStage.IN_NOTICE: counts["in_notice"],
+        NamingStage.HELD: counts["held"],
+        NamingStage.NAMED: counts["named"],
+    }
+
+
+def batches_in_progress_by_province() -> list[dict]:
+    """For the ministry: per unit, the batches in public notice and the communities in them."""
+    return list(
+        Batch.objects.filter(state=BatchState.PUBLISHED)
+        .order_by("province_id")
+        .values("province_id", "province__name")
+        .annotate(
+            batches=Count("id", distinct=True),
+            communities=Count("entries", filter=Q(entries__state__in=ACTIVE_ENTRY_STATES)),
+        )
+    )
+
+
+def today() -> dt.date:
+    return timezone.localdate()

@@ -1,0 +1,45 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.reports import fingerprint, selectors
+
+
+class Command(BaseCommand):
+    help = (
+        "Verify every stored figure (each provincial unit's and the national ones) of every campaign "
+        "year against a full recount now. Prints each difference (unit, year, figure, stored and "
+        "recounted value) and exits with status 1 if there is any; writes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--years", help="e.g. 2020-2025 or 2024,2025 (default: 2020 to the campaign year)"
+        )
+
+    def handle(self, *args, years=None, **options):
+        started = time.perf_counter()
+        chosen = selectors.figure_years()
+        if years:
+            try:
+                if "-" in years:
+                    first, last = (int(v) for v in years.split("-", 1))
+                    chosen = list(range(first, last + 1))
+                else:
+                    chosen = [int(v) for v in years.split(",")]
+            except ValueError:
+                raise CommandError(f"--years: expected e.g. 2020-2025 or 2024,2025, not {years!r}") from None
+        problems = fingerprint.figures_verify(years=chosen)
+        took = time.perf_counter() - started
+        for line in problems:
+            self.stderr.write(line)
+        if problems:
+            raise CommandError(
+                f"{len(problems)} stored figures differ from a recount ({chosen[0]}-{chosen[-1]}, {took:.1f} s)",
+                returncode=1,
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"every stored figure of {chosen[0]}-{chosen[-1]} equals a recount ({took:.1f} s)"
+            )
+        )
