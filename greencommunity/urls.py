@@ -31,6 +31,7 @@ urlpatterns = [
     path("notices/", include("apps.notices.urls")),
     path("regions/", include("apps.regions.urls")),
     path("reports/", include("apps.reports.urls")),
+    path("targets/", include("apps.targets.urls")),
     path("standards/", include("apps.standards.urls")),
     path("api/", include("apps.api.urls")),
     path("admin/", admin.site.urls),

@@ -23,6 +23,8 @@ v1 = [
     path("evidence/<id:pk>/", views.EvidenceFileView.as_view(), name="evidence-file"),
     # Built by the reports app (annual reports, national snapshots, compile jobs, PDFs).
     path("reports/", include("apps.reports.api_urls")),
+    # Built by the targets app (targets, actual against target, creation lists).
+    path("targets/", include("apps.targets.api_urls")),
     # Built by the naming app (batches, objections, the public notices).
     path("naming/", include("apps.naming.api_urls")),
     *router.urls,

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "apps.notices",
     "apps.public",
     "apps.reports",
+    "apps.targets",
     "apps.api",
     "apps.demo",
     "apps.core",

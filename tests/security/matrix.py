@@ -655,6 +655,81 @@ ROUTES: dict[str, Route] = {
     "api:naming_api:public-objection": Route(
         inside=every(400), obj="batch", kwargs={"pk": "pk"}, method="post", outside=every(400)
     ),
+    # --- targets (issue 24): the level above sets, every regional department and the nationwide roles
+    # read; 徐汇区 (the matrix's city user) is a district of a municipality: Shanghai sets its targets.
+    "targets:index": Route(inside=every(REDIRECT, anonymous=LOGIN, community=403)),
+    "targets:year": Route(inside=every(200, anonymous=LOGIN, community=403), kwargs={"year": "=2026"}),
+    "targets:export": Route(
+        inside=every(200, anonymous=LOGIN, community=403), kwargs={"year": "=2026", "fmt": "=csv"}
+    ),
+    # Only those who set targets import them (the ministry, a province, a city with counties).
+    "targets:import": Route(
+        inside=every(403, anonymous=LOGIN, province=200, ministry=200), kwargs={"year": "=2026"}
+    ),
+    # An area's target: its own department, the street offices below it and everyone above read it.
+    "targets:area": Route(
+        inside=every(200, anonymous=LOGIN, community=403),
+        obj="community",
+        kwargs={"year": "=2026", "code": "county_id"},
+    ),
+    # Setting it: the level above only; 徐汇区 itself may not edit its own targets (403).
+    "targets:set": Route(
+        inside=every(403, anonymous=LOGIN, province=REDIRECT),
+        obj="community",
+        kwargs={"year": "=2026", "code": "county_id"},
+        method="post",
+        data={"meeting": "50"},
+    ),
+    # The creation list: kept by a city or county department for its own area.
+    "targets:list": Route(inside=every(403, anonymous=LOGIN, city=200), kwargs={"year": "=2026"}),
+    "targets:list_remove": Route(
+        inside=every(403, anonymous=LOGIN, city=REDIRECT),
+        obj="creation_list_entry",
+        kwargs={"year": "=2026", "code": "community_id"},
+        method="post",
+    ),
+    # Implementation plans: each department files its own when asked (Shanghai by the ministry;
+    # 徐汇区 was not asked: told so on the page); the level above decides; readers download.
+    "targets:plans": Route(inside=every(200, anonymous=LOGIN, community=403)),
+    "targets:plan_file": Route(
+        inside=every(403, anonymous=LOGIN, province=REDIRECT, city=REDIRECT),
+        method="post",
+        data={
+            "document_number": "沪建〔2020〕1号",
+            "issued_on": "2020-08-20",
+            "co_issuers": "",
+            "period_from": "2020",
+            "period_to": "2022",
+        },
+        upload="file",
+    ),
+    "targets:plan_decide": Route(
+        inside=every(403, anonymous=LOGIN, ministry=REDIRECT),
+        obj="plan",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={"decision": "returned", "comments": "请补充。"},
+    ),
+    "targets:plan_download": Route(
+        inside=every(200, anonymous=LOGIN, community=403), obj="plan", kwargs={"pk": "pk"}
+    ),
+    # The annual bulletin (通报): who sets targets renders and publishes the ranking of its areas.
+    "targets:bulletin": Route(
+        inside=every(403, anonymous=LOGIN, province=200, ministry=200), kwargs={"year": "=2026"}
+    ),
+    "targets:bulletin_publish": Route(
+        inside=every(403, anonymous=LOGIN, province=REDIRECT, ministry=REDIRECT),
+        kwargs={"year": "=2026"},
+        method="post",
+    ),
+    "api:targets_api:list": Route(inside=API_SIGNED_IN),
+    "api:targets_api:lists": Route(inside=API_SIGNED_IN),
+    "api:targets_api:national": Route(inside=API_NATIONAL, kwargs={"year": "=2026"}, regional=False),
+    "api:targets_api:progress": Route(
+        inside=every(200, anonymous=API_ANONYMOUS, community=403),
+        obj="community",
+        kwargs={"year": "=2026", "code": "county_id"},
+    ),
     # --- the user's own security pages (issue 13): API tokens -------------------------------------
     "security:tokens": Route(inside=SIGNED_IN),
     "security:token-revoke": Route(

@@ -318,7 +318,45 @@ def build_objection(world, side):
     )
 
 
+def build_creation_list_entry(world, side):
+    """The side's community on its district's creation list of 2026 (reused when it exists)."""
+    from apps.targets import services as target_services
+    from apps.targets.models import CreationListEntry
+
+    community = world.get("community", side)
+    entry = CreationListEntry.objects.filter(community=community, year=2026).first()
+    if entry is None:
+        target_services.creation_list_add(
+            user=reviewer(world, side, "city"), year=2026, codes=[community.code]
+        )
+        entry = CreationListEntry.objects.get(community=community, year=2026)
+    return entry
+
+
+def build_plan(world, side):
+    """The side's province's implementation plan, filed with the ministry (reused when it exists)."""
+    import datetime as dt
+
+    from apps.targets import services as target_services
+    from apps.targets.models import ImplementationPlan
+
+    plan = ImplementationPlan.objects.filter(area_id=PROVINCES[side]).first()
+    if plan is None:
+        plan = target_services.plan_file(
+            user=reviewer(world, side, "province"),
+            uploaded_file=SimpleUploadedFile("plan.pdf", pdf_bytes(f"plan-{side}")),
+            document_number=f"矩阵〔2020〕{side}号",
+            issued_on=dt.date(2020, 8, 1),
+            co_issuers="",
+            period_from=2020,
+            period_to=2022,
+        )
+    return plan
+
+
 BUILDERS = {
+    "plan": build_plan,
+    "creation_list_entry": build_creation_list_entry,
     "draft_batch": build_draft_batch,
     "batch": build_batch,
     "objection": build_objection,

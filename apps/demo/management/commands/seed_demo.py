@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.demo import accounts, campaign, naming, reports, standard
+from apps.demo import accounts, campaign, naming, reports, standard, targets
 
 
 class Command(BaseCommand):
@@ -29,6 +29,7 @@ class Command(BaseCommand):
         naming.seed(accounts=users, stdout=self.stdout)
         self.stdout.write("Reports: compiling Shanghai's draft report and the national snapshot…")
         reports.seed(accounts=users, stdout=self.stdout)
+        targets.seed(accounts=users, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password: {accounts.demo_password()}):"))
         for user in users.values():
             self.stdout.write(f"  {user.username:16} {user.get_role_display()} · {user.scope_label}")

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TargetsConfig(AppConfig):
+    name = "apps.targets"
+    verbose_name = _("Targets and creation lists")
+    default_auto_field = "django.db.models.BigAutoField"

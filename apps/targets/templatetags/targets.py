@@ -1,0 +1,28 @@
+"""Actual against target inside other apps' pages (the national dashboard, the drill-down, the
+provincial report and its PDF) with one include, so those pages need no change of their views."""
+
+from django import template
+
+from apps.regions.models import Region
+
+from .. import selectors
+from ..models import Target
+from ..rules import child_areas
+
+register = template.Library()
+
+
+@register.simple_tag
+def target_progress(year, code="", figures=None):
+    """The areas the level `code` sets targets for (the nation's units when empty), against their
+    targets of `year`; `figures`: a unit's stored figures to read the actuals from (a submitted
+    report's, so its PDF shows the figures it was submitted with). [] when no area has a target."""
+    parent = None
+    if code:
+        parent = Region.objects.filter(pk=code).first()
+        if parent is None:
+            return []
+    # One query when no area has a target (most pages, most years): nothing else is read.
+    if not Target.objects.filter(year=int(year), area__in=child_areas(parent)).exists():
+        return []
+    return selectors.progress_rows(year=int(year), parent=parent, figures=figures or None)

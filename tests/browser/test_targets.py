@@ -1,0 +1,71 @@
+"""Targets in the browser: Shanghai sets 徐汇区's target on its page (typed in full-width digits,
+a wrong value first), and its dashboard then shows 徐汇区 behind its target, 黄浦区 met; 徐汇区
+reads its own target without a form. Screenshots at 1280 and 390 px land in
+artifacts/screenshots/targets/."""
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+from playwright.sync_api import expect
+
+from apps.reports import services as report_services
+from tests.browser.conftest import BROWSER_DB, login, screenshot
+from tests.factories import CommunityFactory, region
+from tests.reports.conftest import make_assessment
+
+pytestmark = [pytest.mark.browser, BROWSER_DB]
+SH = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def _figures():
+    at = dt.datetime(2026, 6, 1, 10, tzinfo=SH)
+    xuhui = [CommunityFactory(street=region("310104003"), code=f"31010400310{i}") for i in range(4)]
+    huangpu = [CommunityFactory(street=region("310101002"), code=f"31010100210{i}") for i in range(2)]
+    make_assessment(xuhui[0], 2026, "approved", first_submitted_at=at, approved_at=at)
+    for c in huangpu:
+        make_assessment(c, 2026, "approved", first_submitted_at=at, approved_at=at)
+    report_services.unit_figures_refresh(province_id="310000000000", years=[2026])
+
+
+def test_a_district_below_its_target_on_the_province_dashboard(browser_page, live_server, demo_accounts):
+    from apps.targets import services
+
+    _figures()
+    services.target_set(
+        user=demo_accounts["province"], area=region("310101"), year=2026, participation="", meeting="60"
+    )
+    page = browser_page
+    login(page, live_server, "demo-province")
+    page.goto(f"{live_server.url}/targets/2026/310104000000/")
+    page.fill("#id_meeting", "１５０")
+    page.click("[data-testid=target-form] button[type=submit]")
+    expect(page.locator("[data-testid=target-form] [role=alert]")).to_contain_text("0 到 100")
+    expect(page.locator("#id_meeting")).to_have_value("１５０")
+    page.fill("#id_meeting", "７０")
+    page.click("[data-testid=target-form] button[type=submit]")
+    expect(page.locator(".msg-success")).to_be_visible()
+    page.goto(f"{live_server.url}/")
+    row = page.locator("[data-testid=home-targets] tr[data-code='310104000000']")
+    expect(row.locator("[data-testid=actual]")).to_have_text("20.0 %")
+    expect(row.locator("[data-testid=target]")).to_contain_text("70 %")
+    expect(row.locator("[data-testid=state]")).to_have_text("落后")
+    expect(
+        page.locator("[data-testid=home-targets] tr[data-code='310101000000'] [data-testid=state]")
+    ).to_have_text("达到")
+    screenshot(page, "targets", "province-dashboard", full_page=True)
+    page.goto(f"{live_server.url}/targets/2026/")
+    screenshot(page, "targets", "targets-year", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "targets", "targets-year-390", full_page=True)
+    # 徐汇区 reads its own target, with no form to change it.
+    login(page, live_server, "demo-city")
+    page.goto(f"{live_server.url}/targets/2026/310104000000/")
+    expect(page.locator("[data-testid=read-only]")).to_be_visible()
+    expect(page.locator("[data-testid=target-form]")).to_have_count(0)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/targets/2026/list/")
+    page.fill("#id_codes", "310104003101\n310104003102")
+    page.click("[data-testid=list-form] button[type=submit]")
+    expect(page.locator("[data-testid=list-figures]")).to_contain_text("计划 2 个")
+    screenshot(page, "targets", "creation-list", full_page=True)
