@@ -24,6 +24,11 @@ from apps.review.models import Demonstration
 
 from . import asof
 
+# What the stored figures hold. Bump it when a change of code adds or redefines a figure (the naming
+# stages: 2): every stored row then differs from its inputs' fingerprint, and the next healing run
+# recomputes them all, instead of showing 0 for a figure the old rows lack.
+FIGURES_SHAPE = 2
+
 
 def _digest(value) -> str:
     return hashlib.sha256(json.dumps(value, default=str, sort_keys=True).encode()).hexdigest()
@@ -86,6 +91,7 @@ def units_fingerprints(*, years, province_codes: list[str] | None = None) -> dic
         for year in years:
             out[(code, year)] = _digest(
                 {
+                    "shape": FIGURES_SHAPE,
                     "registry": registry.get(code),
                     "assessments": sorted((y, row) for y, row in unit_years.items() if y <= year),
                     "demonstrations": demos.get((code, year)),

@@ -548,3 +548,18 @@ def test_late_submissions_around_the_community_deadline(world):
     lists = selectors.unit_figures_compute(year=2025, province_code="110000000000")["revoked_list"]
     entry = next(e for e in lists if e["code"] == world["revoked_late"])
     assert (entry["approved_year"], entry["revoked_on"]) == (2024, "2025-03-01")
+
+
+def test_figures_stored_before_a_new_figure_existed_heal(world, monkeypatch):
+    """Stored rows carry the shape of the figures they were computed with: after a release that adds
+    a figure (FIGURES_SHAPE bumped), every stored unit-year differs and the next healing run
+    recomputes them all, so nobody reads 0 for the new figure from an old row."""
+    from apps.reports import fingerprint
+    from apps.reports.models import UnitFigures
+
+    assert services.figures_heal() == []
+    stored = set(UnitFigures.objects.values_list("province_id", "year"))
+    assert {(code, year) for code in UNITS for year in YEARS} <= stored
+    monkeypatch.setattr(fingerprint, "FIGURES_SHAPE", fingerprint.FIGURES_SHAPE + 1)
+    assert set(services.figures_heal()) == stored
+    assert services.figures_heal() == []
