@@ -29,6 +29,7 @@ urlpatterns = [
     path("public/", include("apps.public.urls")),
     path("notices/", include("apps.notices.urls")),
     path("regions/", include("apps.regions.urls")),
+    path("reports/integrity/", include("apps.integrity.urls")),
     path("reports/", include("apps.reports.urls")),
     path("standards/", include("apps.standards.urls")),
     path("api/", include("apps.api.urls")),

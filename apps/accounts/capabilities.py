@@ -93,6 +93,12 @@ def can_read_history(user) -> bool:
     return is_province_staff(user) or is_nationwide(user)
 
 
+def can_explain_flags(user) -> bool:
+    """Mark an integrity flag of an assessment in scope as explained: reviewers (street office,
+    city/county, province). The ministry reads flags; nobody decides by them."""
+    return is_reviewer(user)
+
+
 class Capabilities:
     """The capabilities of one user, as attributes for templates (`caps.can_see_national`)."""
 
@@ -123,4 +129,5 @@ CAPABILITIES = {
     "can_remind_reports": can_remind_reports,
     "is_nationwide": is_nationwide,
     "can_manage_accounts": can_manage_accounts,
+    "can_explain_flags": can_explain_flags,
 }

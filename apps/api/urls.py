@@ -4,6 +4,8 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from apps.integrity.api import IntegrityFlagsView
+
 from . import views
 
 app_name = "api"
@@ -23,6 +25,11 @@ v1 = [
     path("evidence/<id:pk>/", views.EvidenceFileView.as_view(), name="evidence-file"),
     # Built by the reports app (annual reports, national snapshots, compile jobs, PDFs).
     path("reports/", include("apps.reports.api_urls")),
+    path(
+        "assessments/<id:pk>/integrity-flags/",
+        IntegrityFlagsView.as_view(),
+        name="assessment-integrity-flags",
+    ),
     *router.urls,
 ]
 

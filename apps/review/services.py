@@ -19,7 +19,7 @@ from apps.assessments import services as assessment_services
 from apps.assessments.models import EDITABLE_STATES, Action, Assessment, Response, State, Verdict
 from apps.assessments.services import UNCHANGED
 from apps.core.errors import ConflictError, ForbiddenError, NotFoundError, ServiceError
-from apps.core.events import figures_changed
+from apps.core.events import assessment_submitted, figures_changed
 from apps.core.models import TraceAction, TraceKind
 from apps.core.text import text_check
 from apps.core.trace import trace_append
@@ -159,6 +159,7 @@ def assessment_submit(
             data={"round": locked.round, "level": locked.review_level},
         )
         figures_changed(province_id=locked.province_id, year=locked.year)
+        assessment_submitted(assessment_id=locked.pk, province_id=locked.province_id, year=locked.year)
         _notify_level(
             locked,
             locked.review_level,
