@@ -288,3 +288,40 @@ def build_world(*, communities_per_street=15, year=2023, seed=7, photos=True) ->
         broken = add_evidence(rows[(assessments[4].pk, 10)], photo_bytes(7100)[:1500])
         world.broken_photos.add(broken.pk)
     return world
+
+
+SHARED_PARAGRAPH = (
+    "社区党委牵头组织垃圾分类宣传入户，在东门广场设置了再生资源回收点并定时开放，物业公司协调推进雨污管网改造，"
+    "志愿者队伍定期开展节水节电知识讲座，共有356户居民参与，完成率87%。"
+)
+
+
+def submitted_assessment(community: Community, *, year: int = 2023) -> tuple[Assessment, dict]:
+    """A submitted assessment of `community` (built directly, without the form): its responses by
+    criterion number, each with a statement of its own."""
+    standard = national_standard()
+    now = timezone.now()
+    assessment = Assessment.objects.create(
+        community=community,
+        year=year,
+        standard=standard,
+        state=State.SUBMITTED,
+        review_level="county",
+        review_chain="county,province",
+        province_id=community.province_id,
+        city_id=community.city_id,
+        county_id=community.county_id,
+        street_id=community.street_id,
+        submitted_at=now,
+        first_submitted_at=now,
+    )
+    rng = random.Random(community.code)
+    responses = Response.objects.bulk_create(
+        [
+            Response(
+                assessment=assessment, criterion=c, rating="met", statement=_statement(rng, community.name)
+            )
+            for c in Criterion.objects.filter(standard=standard).order_by("number")
+        ]
+    )
+    return assessment, {r.criterion.number: r for r in responses}
