@@ -33,7 +33,9 @@ def test_the_review_page_names_the_other_community_only(
     # Nothing of the Beijing community's own text.
     assert "9173" not in html and "群众" not in html
     flag = _flag(shared, FlagKind.STATEMENT)
-    assert f"{round(flag.similarity * 100)}" in html
+    percent = round(flag.similarity * 100)
+    assert f"该陈述与 东华丙社区居委会（北京市，2021 年）的陈述 {percent}% 相同" in html
+    assert "该照片也由 东华丙社区居委会（北京市，2021 年）提交" in html
 
 
 def test_the_review_page_query_count_does_not_grow_with_flags(
