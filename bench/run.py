@@ -211,7 +211,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--figures", default="1,2,3,4,5,6,7,8", help="which figures to run, e.g. 1,4")
+    parser.add_argument("--figures", default="1,2,3,4,5,6,7,8,9", help="which figures to run, e.g. 1,4")
     parser.add_argument("--year", type=int, default=2022, help="campaign year of figures 2, 3 and the plans")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default 2 x cores)")
     parser.add_argument("--no-plans", action="store_true", help="skip EXPLAIN ANALYZE of the heavy queries")
@@ -262,6 +262,11 @@ def main(argv=None) -> int:
 
         say("figure 8: bulk creation of community accounts (one county, the nation) ...")
         rows.extend(bulk_accounts())
+    if 9 in wanted:
+        from bench.integrity import integrity_rows
+
+        say(f"figure 9: integrity backfill of {args.year} and per-assessment flag lookups ...")
+        rows.extend(integrity_rows(args.year, say))
     plans = ""
     if not args.no_plans and 4 in wanted:
         say("query plans ...")
