@@ -111,10 +111,20 @@ class StatementPrint:
 
 
 def statement_print(text: str, *, criterion_text: str = "", names: tuple[str, ...] = ()) -> StatementPrint:
+    return normalised_print(
+        normalise(text, names=names), criterion_shingles=criterion_shingles(criterion_text)
+    )
+
+
+def criterion_shingles(criterion_text: str) -> frozenset[str]:
+    return frozenset(shingles(normalise(criterion_text)))
+
+
+def normalised_print(norm: str, *, criterion_shingles: frozenset[str] = frozenset()) -> StatementPrint:
+    """The print of an already normalised text (a backfill caches it per distinct text)."""
     import numpy as np
 
-    norm = normalise(text, names=names)
-    own = shingles(norm) - shingles(normalise(criterion_text))
+    own = shingles(norm) - criterion_shingles
     text_hash = hashlib.sha256(norm.encode()).hexdigest()
     if len(norm) < MIN_CHARS or len(own) < MIN_SHINGLES:
         return StatementPrint(text_hash=text_hash, length=len(norm), signature=None, bands=())

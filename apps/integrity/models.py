@@ -38,7 +38,11 @@ class StatementBand(models.Model):
     """One LSH band of a statement's MinHash: candidate pairs are rows with an equal (band_no,
     band_hash), found by index lookup."""
 
-    statement = models.ForeignKey(StatementPrint, on_delete=models.CASCADE, related_name="band_rows")
+    # No database constraint: these are index rows written 16 a statement by COPY (a per-row
+    # foreign-key check would double the backfill); Django's cascade still deletes them.
+    statement = models.ForeignKey(
+        StatementPrint, on_delete=models.CASCADE, related_name="band_rows", db_constraint=False
+    )
     band_no = models.PositiveSmallIntegerField()
     band_hash = models.BigIntegerField()
 

@@ -11,6 +11,7 @@ import io
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,17 +37,18 @@ MAX_MATCHES = fp.COMMON_COMMUNITIES
 
 def statement_prints_compute(*, assessment_ids: Iterable[int], cache: dict | None = None) -> int:
     """Fingerprint the statements of these assessments (those that left draft) that have none or
-    whose text changed since. Returns how many were (re)computed. `cache` (text, criterion, names ->
-    print) lets a backfill compute each distinct text once."""
+    whose text changed since. Returns how many were (re)computed. `cache` (normalised text,
+    criterion -> print) lets a backfill compute each distinct text once. Rows are read as tuples and
+    written through COPY on PostgreSQL: a backfill handles millions."""
     ids = list(assessment_ids)
     responses = (
         Response.objects.filter(assessment_id__in=ids)
         .exclude(assessment__state=State.DRAFT)
-        .select_related("criterion__national_criterion", "assessment__community")
-        .only(
+        .values_list(
             "id",
             "statement",
             "assessment_id",
+            "criterion_id",
             "criterion__text_zh",
             "criterion__national_criterion__text_zh",
             "assessment__community_id",
@@ -57,61 +59,78 @@ def statement_prints_compute(*, assessment_ids: Iterable[int], cache: dict | Non
         StatementPrint.objects.filter(assessment_id__in=ids).values_list("response_id", "text_hash")
     )
     cache = {} if cache is None else cache
+    criteria: dict[int, frozenset] = {}
     prints, bands, stale = [], [], []
-    for r in responses:
-        criterion = r.criterion
-        criterion_text = criterion.text_zh + (
-            criterion.national_criterion.text_zh if criterion.national_criterion_id else ""
-        )
-        names = fp.community_names(r.assessment.community.name)
-        key = (r.statement, criterion_text, names)
+    for pk, statement, assessment_id, criterion_id, text, national_text, community_id, name in responses:
+        if criterion_id not in criteria:
+            criteria[criterion_id] = fp.criterion_shingles(text + (national_text or ""))
+        norm = fp.normalise(statement, names=fp.community_names(name))
+        key = (norm, criterion_id)
         result = cache.get(key)
         if result is None:
-            result = fp.statement_print(r.statement, criterion_text=criterion_text, names=names)
+            result = fp.normalised_print(norm, criterion_shingles=criteria[criterion_id])
             if len(cache) < 200_000:
                 cache[key] = result
-        if existing.get(r.pk) == result.text_hash:
+        if existing.get(pk) == result.text_hash:
             continue
-        if r.pk in existing:
-            stale.append(r.pk)
-        prints.append(
-            StatementPrint(
-                response_id=r.pk,
-                assessment_id=r.assessment_id,
-                community_id=r.assessment.community_id,
-                text_hash=result.text_hash,
-                length=result.length,
-                signature=result.signature,
-            )
-        )
-        bands.extend(
-            StatementBand(statement_id=r.pk, band_no=i, band_hash=h) for i, h in enumerate(result.bands)
-        )
+        if pk in existing:
+            stale.append(pk)
+        prints.append((pk, assessment_id, community_id, result.text_hash, result.length, result.signature))
+        bands.extend((pk, i, h) for i, h in enumerate(result.bands))
+    now = timezone.now()
     with transaction.atomic():
         if stale:
             StatementPrint.objects.filter(response_id__in=stale).delete()
-        StatementPrint.objects.bulk_create(prints, batch_size=2000)
-        _bands_insert(bands)
+        _insert(
+            StatementPrint,
+            (
+                "response_id",
+                "assessment_id",
+                "community_id",
+                "text_hash",
+                "length",
+                "signature",
+                "computed_at",
+            ),
+            [(*p, now) for p in prints],
+        )
+        _insert(StatementBand, ("statement_id", "band_no", "band_hash"), bands, integers=True)
     return len(prints)
 
 
-def _bands_insert(bands: list[StatementBand]) -> None:
-    """16 rows per statement: on PostgreSQL through COPY (a backfill writes tens of millions)."""
-    if connection.vendor != "postgresql" or len(bands) < 1000:
-        StatementBand.objects.bulk_create(bands, batch_size=5000)
+def _copy_value(value) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bytes):
+        return "\\\\x" + value.hex()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+
+def _insert(model, columns: tuple[str, ...], rows: list[tuple], *, integers: bool = False) -> None:
+    """Insert plain rows: COPY on PostgreSQL for anything large, bulk_create elsewhere. `integers`:
+    every value is an int (the band rows, 16 a statement), written without escaping."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql" or len(rows) < 500:
+        model.objects.bulk_create(
+            [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=2000
+        )
         return
     buffer = io.StringIO()
-    buffer.writelines(f"{b.statement_id}\t{b.band_no}\t{b.band_hash}\n" for b in bands)
+    if integers:
+        buffer.writelines(f"{a}\t{b}\t{c}\n" for a, b, c in rows)
+    else:
+        buffer.writelines("\t".join(_copy_value(v) for v in row) + "\n" for row in rows)
     buffer.seek(0)
     with connection.cursor() as cursor:
-        cursor.copy_expert(
-            f"COPY {StatementBand._meta.db_table} (statement_id, band_no, band_hash) FROM STDIN", buffer
-        )
+        cursor.copy_expert(f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN", buffer)
 
 
-def _open_file(evidence: Evidence):
+def _open_file(name: str):
     try:
-        return evidence.file.open("rb")
+        return default_storage.open(name, "rb")
     except (FileNotFoundError, OSError, ValueError):
         return None
 
@@ -121,50 +140,54 @@ def photo_prints_compute(*, assessment_ids: Iterable[int]) -> int:
     "not comparable" for an image that cannot be decoded, "missing" for a file that is not in
     storage. The capture date comes from the upload (Evidence.captured_on); for files uploaded
     before it was recorded it is read from the stored file. Never raises for a bad image."""
+    from apps.assessments.files import capture_date
+
     ids = list(assessment_ids)
     done = set(PhotoPrint.objects.filter(assessment_id__in=ids).values_list("evidence_id", flat=True))
-    evidence = (
-        Evidence.objects.filter(
-            response__assessment_id__in=ids, kind__in=IMAGE_KINDS, submitted_round__isnull=False
-        )
-        .exclude(pk__in=done)
-        .select_related("response__assessment")
+    evidence = Evidence.objects.filter(
+        response__assessment_id__in=ids, kind__in=IMAGE_KINDS, submitted_round__isnull=False
+    ).values_list(
+        "id", "file", "sha256", "captured_on", "response__assessment_id", "response__assessment__community_id"
     )
-    prints, dates = [], []
-    for e in evidence:
-        handle = _open_file(e)
+    rows, dates = [], []
+    now = timezone.now()
+    for pk, name, sha256, captured_on, assessment_id, community_id in evidence:
+        if pk in done:
+            continue
+        handle = _open_file(name) if name else None
         if handle is None:
             status, phash = PhotoStatus.MISSING, None
         else:
             with handle:
                 phash = fp.photo_phash(handle)
-                if e.captured_on is None:
-                    from apps.assessments.files import capture_date
-
-                    e.captured_on = capture_date(handle)
-                    if e.captured_on is not None:
-                        dates.append(e)
+                if captured_on is None:
+                    captured = capture_date(handle)
+                    if captured is not None:
+                        dates.append(Evidence(pk=pk, captured_on=captured))
             status = PhotoStatus.OK if phash is not None else PhotoStatus.NOT_COMPARABLE
         bands = fp.photo_bands(phash) or (None,) * fp.PHOTO_BANDS
-        prints.append(
-            PhotoPrint(
-                evidence_id=e.pk,
-                assessment_id=e.response.assessment_id,
-                community_id=e.response.assessment.community_id,
-                sha256=e.sha256,
-                status=status,
-                phash=phash,
-                band0=bands[0],
-                band1=bands[1],
-                band2=bands[2],
-                band3=bands[3],
-            )
-        )
+        rows.append((pk, assessment_id, community_id, sha256, status.value, phash, *bands, now))
     with transaction.atomic():
-        PhotoPrint.objects.bulk_create(prints, batch_size=2000, ignore_conflicts=True)
+        _insert(
+            PhotoPrint,
+            (
+                "evidence_id",
+                "assessment_id",
+                "community_id",
+                "sha256",
+                "status",
+                "phash",
+                "band0",
+                "band1",
+                "band2",
+                "band3",
+                "computed_at",
+            ),
+            rows,
+        )
         if dates:
             Evidence.objects.bulk_update(dates, ["captured_on"], batch_size=1000)
-    return len(prints)
+    return len(rows)
 
 
 # --- Flags -------------------------------------------------------------------------------------
