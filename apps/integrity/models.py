@@ -53,6 +53,23 @@ class StatementBand(models.Model):
         return f"{self.statement_id}/{self.band_no}"
 
 
+class CommonBucket(models.Model):
+    """A band bucket known to be common (a model text shared by many communities): lookups skip it
+    without reading it. Only ever grows (statements are never fewer in a bucket than when it was
+    found full), so a stale list only costs a lookup, never a wrong flag."""
+
+    band_no = models.PositiveSmallIntegerField()
+    band_hash = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["band_no", "band_hash"], name="integrity_common_bucket")
+        ]
+
+    def __str__(self):
+        return f"{self.band_no}/{self.band_hash}"
+
+
 class PhotoStatus(models.TextChoices):
     OK = "ok", _("Compared")
     NOT_COMPARABLE = "not_comparable", _("Not comparable")

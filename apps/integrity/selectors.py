@@ -12,7 +12,16 @@ from django.db.models import Count, F, Q
 from apps.assessments.models import Assessment, Evidence, State
 
 from . import fingerprints as fp
-from .models import COUNTED_KINDS, Flag, FlagKind, PhotoPrint, PhotoStatus, StatementBand, StatementPrint
+from .models import (
+    COUNTED_KINDS,
+    CommonBucket,
+    Flag,
+    FlagKind,
+    PhotoPrint,
+    PhotoStatus,
+    StatementBand,
+    StatementPrint,
+)
 
 # A bucket that returns this many rows is common whatever their communities (6 years x 50).
 BUCKET_LIMIT = 6 * fp.COMMON_COMMUNITIES + 1
@@ -318,7 +327,15 @@ def backfill_candidates(*, year: int | None = None) -> set[int]:
     stmt = StatementPrint._meta.db_table
     photo = PhotoPrint._meta.db_table
     ids: set[int] = set()
+    common = CommonBucket._meta.db_table
     with connection.cursor() as cursor:
+        # The buckets found full, remembered for the lookups of every later submission.
+        cursor.execute(
+            f"""INSERT INTO {common} (band_no, band_hash)
+            SELECT band_no, band_hash FROM {band} GROUP BY band_no, band_hash HAVING COUNT(*) >= %s
+            ON CONFLICT DO NOTHING""",  # noqa: S608  (our table names)
+            [BUCKET_LIMIT],
+        )
         cursor.execute(
             f"""SELECT DISTINCT p.assessment_id FROM {band} b
             JOIN (SELECT band_no, band_hash FROM {band} GROUP BY band_no, band_hash
