@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -371,8 +372,10 @@ def integrity_backfill(*, batch: int = 500, year: int | None = None, progress=No
     submitted = Assessment.objects.exclude(state=State.DRAFT)
     if year is not None:
         submitted = submitted.filter(year=year)
-    printed = StatementPrint.objects.values("assessment_id")
-    missing = list(submitted.exclude(pk__in=printed).order_by("pk").values_list("pk", flat=True))
+    # NOT EXISTS (an anti-join on the indexed assessment_id), not NOT IN: with millions of prints a
+    # NOT IN subquery that does not fit work_mem is rescanned for every assessment.
+    printed = StatementPrint.objects.filter(assessment_id=OuterRef("pk"))
+    missing = list(submitted.filter(~Exists(printed)).order_by("pk").values_list("pk", flat=True))
     statements = photos = 0
     cache: dict = {}
     for start in range(0, len(missing), batch):
