@@ -136,7 +136,7 @@ class PhotoMatch:
     distance: int
 
 
-_PHOTO_FIELDS = ("evidence_id", "evidence__response_id", "assessment_id", "community_id", "sha256", "phash")
+_PHOTO_FIELDS = ("evidence_id", "assessment_id", "community_id", "sha256", "phash")
 
 
 def _comparable(phash) -> bool:
@@ -144,14 +144,21 @@ def _comparable(phash) -> bool:
     return phash is not None and phash not in (0, -1)
 
 
+def _live(rows: list[tuple]) -> list[tuple]:
+    """The rows whose evidence is live (not withdrawn), with its response: one lookup by primary
+    key (joining the evidence table in the band query would make the planner scan it)."""
+    responses = dict(
+        Evidence.objects.filter(pk__in=[r[0] for r in rows], withdrawn_round__isnull=True).values_list(
+            "pk", "response_id"
+        )
+    )
+    return [(r[0], responses[r[0]], *r[1:]) for r in rows if r[0] in responses]
+
+
 def photo_matches(*, assessment_id: int) -> list[PhotoMatch]:
     """Photos of other communities equal by SHA-256 or within MAX_PHOTO_DISTANCE bits of pHash of
     one of this assessment's live photos, found by exact lookups of the four 16-bit bands."""
-    mine = list(
-        PhotoPrint.objects.filter(
-            assessment_id=assessment_id, evidence__withdrawn_round__isnull=True
-        ).values_list(*_PHOTO_FIELDS)
-    )
+    mine = _live(list(PhotoPrint.objects.filter(assessment_id=assessment_id).values_list(*_PHOTO_FIELDS)))
     if not mine:
         return []
     community = mine[0][3]
@@ -161,10 +168,8 @@ def photo_matches(*, assessment_id: int) -> list[PhotoMatch]:
         values = {fp.photo_bands(h)[i] for h in hashes}
         if values:
             lookup |= Q(**{f"band{i}__in": values})
-    candidates = list(
-        PhotoPrint.objects.filter(lookup, evidence__withdrawn_round__isnull=True)
-        .exclude(community_id=community)
-        .values_list(*_PHOTO_FIELDS)
+    candidates = _live(
+        list(PhotoPrint.objects.filter(lookup).exclude(community_id=community).values_list(*_PHOTO_FIELDS))
     )
     matches = []
     for ev, resp, assessment, _c, sha, phash in mine:
