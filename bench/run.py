@@ -211,7 +211,11 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--figures", default="1,2,3,4,5,6,7,8,9,10", help="which figures to run, e.g. 1,4")
+    parser.add_argument(
+        "--figures",
+        default="1,2,3,4,5,6,7,8,9,10",
+        help="which figures to run, e.g. 1,4 (11, integrity, writes into the bench database: only when asked)",
+    )
     parser.add_argument("--year", type=int, default=2022, help="campaign year of figures 2, 3 and the plans")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default 2 x cores)")
     parser.add_argument("--no-plans", action="store_true", help="skip EXPLAIN ANALYZE of the heavy queries")
@@ -273,6 +277,11 @@ def main(argv=None) -> int:
             f"figure 10: the public page of a 1,603-community batch, 200 anonymous readers ({workers} workers) ..."
         )
         rows.extend(public_batch_page(results_dir=RESULTS, workers=workers, year=args.year))
+    if 11 in wanted:
+        from bench.integrity import integrity_rows
+
+        say(f"figure 11: integrity backfill of {args.year} and per-assessment flag lookups ...")
+        rows.extend(integrity_rows(args.year, say))
     plans = ""
     if not args.no_plans and 4 in wanted:
         say("query plans ...")

@@ -30,6 +30,7 @@ urlpatterns = [
     path("naming/", include("apps.naming.urls")),
     path("notices/", include("apps.notices.urls")),
     path("regions/", include("apps.regions.urls")),
+    path("reports/integrity/", include("apps.integrity.urls")),
     path("reports/", include("apps.reports.urls")),
     path("targets/", include("apps.targets.urls")),
     path("standards/", include("apps.standards.urls")),

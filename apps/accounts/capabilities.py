@@ -112,6 +112,12 @@ def is_city_department(user) -> bool:
     return prefecture_city_id(user) is not None
 
 
+def can_explain_flags(user) -> bool:
+    """Mark an integrity flag of an assessment in scope as explained: reviewers (street office,
+    city/county, province). The ministry reads flags; nobody decides by them."""
+    return is_reviewer(user)
+
+
 class Capabilities:
     """The capabilities of one user, as attributes for templates (`caps.can_see_national`)."""
 
@@ -145,4 +151,5 @@ CAPABILITIES = {
     "can_manage_accounts": can_manage_accounts,
     "can_read_naming": can_read_naming,
     "is_city_department": is_city_department,
+    "can_explain_flags": can_explain_flags,
 }

@@ -4,6 +4,8 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from apps.integrity.api import IntegrityFlagsView
+
 from . import views
 
 app_name = "api"
@@ -27,6 +29,11 @@ v1 = [
     path("targets/", include("apps.targets.api_urls")),
     # Built by the naming app (batches, objections, the public notices).
     path("naming/", include("apps.naming.api_urls")),
+    path(
+        "assessments/<id:pk>/integrity-flags/",
+        IntegrityFlagsView.as_view(),
+        name="assessment-integrity-flags",
+    ),
     *router.urls,
 ]
 

@@ -1,8 +1,10 @@
 """Evidence file checks: the type is decided by content (magic bytes), never by name or browser claim."""
 
+import contextlib
 import hashlib
 import io
 import zipfile
+from datetime import date, datetime
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -175,3 +177,34 @@ def make_thumbnail(fileobj, size: int = 320) -> bytes | None:
         return None
     finally:
         fileobj.seek(0)
+
+
+_EXIF_IFD = 0x8769
+_DATETIME_ORIGINAL = 0x9003
+_DATETIME_DIGITIZED = 0x9004
+_DATETIME = 0x0132
+
+
+def capture_date(fileobj) -> date | None:
+    """The photo's capture date from EXIF (DateTimeOriginal, else DateTimeDigitized, else DateTime),
+    or None when it has none or it cannot be read. Read before the location is stripped."""
+    from PIL import Image
+
+    heic_supported()
+    try:
+        fileobj.seek(0)
+        with Image.open(fileobj) as image:
+            exif = image.getexif()
+            sub = exif.get_ifd(_EXIF_IFD)
+            raw = sub.get(_DATETIME_ORIGINAL) or sub.get(_DATETIME_DIGITIZED) or exif.get(_DATETIME)
+    except Exception:  # noqa: BLE001  (a photo without readable EXIF simply has no date)
+        return None
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            fileobj.seek(0)
+    if not raw:
+        return None
+    try:
+        return datetime.strptime(str(raw).strip("\x00 ")[:10], "%Y:%m:%d").date()  # noqa: DTZ007
+    except ValueError:
+        return None

@@ -217,6 +217,9 @@ class Evidence(models.Model):
     submitted_round = models.PositiveSmallIntegerField(null=True, blank=True)
     # Removed from the current version after having been submitted: kept for the earlier version.
     withdrawn_round = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The photo's EXIF capture date, read at upload before the location is stripped (apps.integrity
+    # flags photos older than the campaign year). Server-side only: in no page, export or API answer.
+    captured_on = models.DateField(null=True, blank=True, editable=False)
 
     objects = EvidenceQuerySet.as_manager()
 
@@ -274,6 +277,7 @@ class Action(models.TextChoices):
     LEFT_BATCH = "left_batch", _("Left the batch")
     EVIDENCE_ADDED = "evidence_added", _("Evidence added")
     EVIDENCE_REMOVED = "evidence_removed", _("Evidence removed")
+    FLAG_EXPLAINED = "flag_explained", _("Integrity flag explained")
 
 
 class AssessmentEvent(AppendOnlyMixin, models.Model):

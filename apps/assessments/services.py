@@ -341,7 +341,10 @@ def evidence_add(*, response: Response, user: User, uploaded_file, caption: str 
     files.check_size(uploaded_file.size)
     kind = files.sniff(uploaded_file)
     content = uploaded_file
+    captured_on = None
     if kind in ("jpeg", "png", "heic"):
+        # Read before the location is stripped: re-encoding may drop the EXIF date with it.
+        captured_on = files.capture_date(uploaded_file)
         cleaned = files.image_without_location(uploaded_file, kind)
         if cleaned is not None:
             content = File(cleaned)
@@ -357,6 +360,7 @@ def evidence_add(*, response: Response, user: User, uploaded_file, caption: str 
         size=content.size,
         sha256=digest,
         uploaded_by=user,
+        captured_on=captured_on,
     )
     try:
         with transaction.atomic():

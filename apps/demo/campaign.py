@@ -8,6 +8,7 @@ already has an assessment of the year is left alone, so running seed_demo twice 
 """
 
 import io
+import random
 from datetime import datetime
 from decimal import Decimal
 
@@ -76,15 +77,48 @@ def _font(size: int):
         return ImageFont.load_default(size)
 
 
-def _png(*lines: str) -> bytes:
-    image = Image.new("RGB", (480, 300), (232, 244, 238))
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((10, 10, 470, 290), outline=(31, 122, 77), width=4)
-    for i, line in enumerate(lines):
-        draw.text((32, 70 + i * 56), line, fill=(21, 88, 58), font=_font(34 if i == 0 else 26))
-    buf = io.BytesIO()
-    image.save(buf, "PNG")
-    return buf.getvalue()
+# Each community writes its own statement (apps.integrity compares them across the nation): the
+# criterion's theme above, then what this community did, composed from these parts.
+WHO = ["社区党委", "居委会", "物业公司", "业委会", "志愿者队伍", "网格员", "楼组长", "驻区单位", "老年协会"]
+DID = [
+    "牵头组织",
+    "协调推进",
+    "定期开展",
+    "全面落实",
+    "持续深化",
+    "重点抓好",
+    "统筹实施",
+    "广泛动员",
+    "逐户摸排",
+]
+WHAT = [
+    "垃圾分类宣传入户",
+    "雨污管网改造",
+    "充电设施建设",
+    "节水节电讲座",
+    "楼道清理整治",
+    "再生资源回收",
+    "绿化认养",
+    "适老化改造",
+    "绿色家庭评选",
+    "节能路灯更换",
+    "口袋公园建设",
+    "环保亲子活动",
+    "屋顶防水维修",
+    "停车位施划",
+    "健身步道铺设",
+    "旧衣物回收",
+    "共享菜园种植",
+    "二次供水清洗",
+]
+# Two communities of the demo street (waiting for demo-street) share a paragraph (criterion 1) and
+# a photo (criterion 5): the reviewer sees it on the review page (apps.integrity).
+SHARED_PARAGRAPH = (
+    "我们在小区东门广场建成了垃圾分类示范亭，配备智能称重设备和积分兑换机，由楼组长和志愿者每天早晚轮值督导，"
+    "居民参与率从三成提高到九成以上，并与物业公司签订了分类收运协议，做到日产日清。"
+)
+SHARED_PLAN_INDEXES = (1, 2)
+_SHARED: dict[str, int] = {}
 
 
 def _pdf(title: str) -> bytes:
@@ -115,12 +149,60 @@ def _pdf(title: str) -> bytes:
 _FILES: dict = {}
 
 
-def _evidence_file(number: int) -> SimpleUploadedFile:
-    # Photos for a few criteria, PDFs for the rest; generated once per run.
+def _photo(key: str, caption: str = "现场照片（演示数据）") -> bytes:
+    """A photo-like picture of its own for each community and criterion (coloured shapes on a
+    gradient) with a Chinese caption: apps.integrity compares photos across the nation, so the
+    demo's must differ."""
+    rng = random.Random(key)
+    image = Image.new("RGB", (480, 320), tuple(rng.randint(120, 240) for _ in range(3)))
+    draw = ImageDraw.Draw(image)
+    for _ in range(12):
+        x0, y0 = rng.randint(0, 480), rng.randint(0, 320)
+        box = (x0, y0, x0 + rng.randint(40, 240), y0 + rng.randint(30, 160))
+        fill = tuple(rng.randint(0, 255) for _ in range(3))
+        (draw.ellipse if rng.random() < 0.5 else draw.rectangle)(box, fill=fill)
+    draw.rectangle((0, 276, 480, 320), fill=(232, 244, 238))
+    draw.text((16, 282), caption, fill=(21, 88, 58), font=_font(24))
+    buf = io.BytesIO()
+    image.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def _shared_photo(copy: int) -> bytes:
+    """The photo two demo communities both submit: the second one resized."""
+    data = _photo("shared-facility")
+    if copy == 0:
+        return data
+    with Image.open(io.BytesIO(data)) as image:
+        out = io.BytesIO()
+        image.convert("RGB").resize((360, 240)).save(out, "JPEG", quality=75)
+        return out.getvalue()
+
+
+def _statement(number: int, community: Community) -> str:
+    if number == 1 and community.pk in _SHARED:
+        return f"{community.name}：{SHARED_PARAGRAPH}"
+    if number not in STATEMENTS:
+        return f"已按照第{number}条要求开展工作，相关材料见附件。"
+    rng = random.Random(f"{community.pk}-{number}")
+    parts = [f"{rng.choice(WHO)}{rng.choice(DID)}{rng.choice(WHAT)}" for _ in range(3)]
+    return f"{STATEMENTS[number]}{'，'.join(parts)}。"
+
+
+def _evidence_file(number: int, community: Community | None = None) -> SimpleUploadedFile:
+    # Photos for a few criteria, PDFs for the rest.
     if number in (5, 13):
-        if number not in _FILES:
-            _FILES[number] = _png(f"第{number}条 现场照片", "绿色社区创建行动", "（演示数据）")
-        return SimpleUploadedFile(f"现场照片-{number}.png", _FILES[number], content_type="image/png")
+        if number == 5 and community is not None and community.pk in _SHARED:
+            copy = _SHARED[community.pk]
+            name = "垃圾分类示范亭.png" if copy == 0 else "垃圾分类示范亭.jpg"
+            kind = "image/png" if copy == 0 else "image/jpeg"
+            return SimpleUploadedFile(name, _shared_photo(copy), content_type=kind)
+        key = f"{community.pk if community else 'demo'}-{number}"
+        return SimpleUploadedFile(
+            f"现场照片-{number}.png",
+            _photo(key, f"第{number}条 现场照片（演示数据）"),
+            content_type="image/png",
+        )
     if "pdf" not in _FILES:
         _FILES["pdf"] = _pdf("Green community - meeting minutes")
     return SimpleUploadedFile(f"会议纪要-{number}.pdf", _FILES["pdf"], content_type="application/pdf")
@@ -211,13 +293,16 @@ def _fill(assessment: Assessment, user: User, *, seed: int, upto: int | None = N
             response=response,
             user=user,
             rating=rating,
-            statement=STATEMENTS.get(n, f"已按照第{n}条要求开展工作，相关材料见附件。"),
+            statement=_statement(n, assessment.community),
             figure=_figure(response.criterion, rating, seed),
             self_score=_self_score(response.criterion, rating, seed),
         )
         if rating != Rating.NOT_MET:
             services.evidence_add(
-                response=response, user=user, uploaded_file=_evidence_file(n), caption=f"第{n}条佐证材料"
+                response=response,
+                user=user,
+                uploaded_file=_evidence_file(n, assessment.community),
+                caption=f"第{n}条佐证材料",
             )
 
 
@@ -343,6 +428,8 @@ def seed(*, accounts, stdout) -> None:
             stdout.write(f"Assessments of {year}: {Region.objects.get(pk=county).name} ({len(plan)})…")
             stdout.flush()
             communities = _communities(county, len(plan), skip=[mine.pk], street_first=mine.street_id)
+            if county == XUHUI:
+                _SHARED.update({communities[i].pk: n for n, i in enumerate(SHARED_PLAN_INDEXES)})
             for i, (community, target) in enumerate(zip(communities, plan, strict=False)):
                 if Assessment.objects.filter(community=community, year=year).exists():
                     continue

@@ -27,7 +27,7 @@ from apps.assessments.models import (
 )
 from apps.assessments.services import UNCHANGED
 from apps.core.errors import ConflictError, ForbiddenError, NotFoundError, ServiceError
-from apps.core.events import figures_changed
+from apps.core.events import assessment_submitted, figures_changed
 from apps.core.models import TraceAction, TraceKind
 from apps.core.text import text_check
 from apps.core.trace import trace_append
@@ -176,6 +176,7 @@ def assessment_submit(
             data={"round": locked.round, "level": locked.review_level},
         )
         figures_changed(province_id=locked.province_id, year=locked.year)
+        assessment_submitted(assessment_id=locked.pk, province_id=locked.province_id, year=locked.year)
         _notify_level(
             locked,
             locked.review_level,

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "apps.public",
     "apps.reports",
     "apps.targets",
+    "apps.integrity",
     "apps.api",
     "apps.demo",
     "apps.core",
@@ -210,6 +211,8 @@ NATIONAL_TARGET_SHARE = 0.6
 # Who reacts to a domain event (apps.core.events): the reports keep each unit's figures current.
 DOMAIN_EVENT_HANDLERS = {
     "figures_changed": ["apps.reports.services.unit_figures_refresh_on_commit"],
+    # An assessment was submitted: compare it with the nation after commit (apps.integrity).
+    "assessment_submitted": ["apps.integrity.services.assessment_check_on_commit"],
 }
 
 # --- Celery -----------------------------------------------------------------

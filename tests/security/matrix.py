@@ -230,6 +230,9 @@ ROUTES: dict[str, Route] = {
         data={"c1-verdict": "confirmed", "c1-comment": ""},
     ),
     # Step 1 of bulk approval (the confirmation listing the ticked ids): province staff only.
+    # Integrity flags (issue 27): reviewers and the nationwide roles read them; committees never.
+    "integrity:flag": Route(inside=WATCHERS, obj="flag", kwargs={"pk": "pk"}),
+    "integrity:figures": Route(inside=WATCHERS),
     "review:bulk-approve": Route(
         inside=every(403, anonymous=LOGIN, province=200),
         obj="recommended",
@@ -508,6 +511,9 @@ ROUTES: dict[str, Route] = {
     "api:assessment-list": Route(inside=API_SIGNED_IN, lists="assessment"),
     "api:assessment-detail": Route(inside=API_SIGNED_IN, obj="assessment", kwargs={"pk": "pk"}),
     "api:assessment-history": Route(inside=API_SIGNED_IN, obj="assessment", kwargs={"pk": "pk"}),
+    "api:assessment-integrity-flags": Route(
+        inside=every(200, anonymous=API_ANONYMOUS, community=403), obj="submitted", kwargs={"pk": "pk"}
+    ),
     "api:assessment-save-response": Route(
         inside=API_COMMITTEE,
         obj="response",

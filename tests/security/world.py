@@ -96,6 +96,20 @@ def build_approved(world, side):
     return review_services.assessment_approve(assessment=assessment, user=reviewer(world, side, "province"))
 
 
+def build_flag(world, side):
+    """An integrity flag on the side's submitted assessment (an image that could not be compared)."""
+    from apps.integrity.models import Flag, FlagKind
+
+    assessment = world.get("submitted", side)
+    response = assessment.responses.get(criterion__number=1)
+    return Flag.objects.create(
+        assessment=assessment,
+        response=response,
+        kind=FlagKind.NOT_COMPARABLE,
+        key=f"matrix:{side}:{assessment.pk}",
+    )
+
+
 PROVINCES = {"inside": "310000000000", "outside": "110000000000"}
 REPORT_MARKERS = {"inside": "沪矩阵报告工作机制", "outside": "京矩阵报告工作机制"}
 NOTICE_MARKERS = {"inside": "徐汇矩阵通知:请查看审核意见", "outside": "东城矩阵通知:请查看审核意见"}
@@ -371,6 +385,7 @@ BUILDERS = {
     "submitted": build_submitted,
     "recommended": build_recommended,
     "approved": build_approved,
+    "flag": build_flag,
     "annual_report": build_annual_report,
     "compiled_report": build_compiled_report,
     "submitted_report": build_submitted_report,
