@@ -200,11 +200,12 @@ def _problem_dict(standard: StandardVersion) -> dict[str, list[str]]:
 
 
 def _whatif(standard: StandardVersion) -> dict | None:
-    """A draft's forecast computed now; a published version's as kept when it was published."""
-    from apps.targets.whatif import standard_whatif
+    """A draft's forecast computed now; a published version's as kept when it was published, beside
+    the result of its year once that year's figures are stored."""
+    from apps.targets.whatif import forecast_against_result, standard_whatif
 
     if standard.is_published:
-        return standard.forecast
+        return forecast_against_result(standard=standard)
     return standard_whatif(standard=standard)
 
 

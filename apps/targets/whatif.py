@@ -19,7 +19,7 @@ from apps.regions.models import Region
 from apps.standards.models import StandardVersion
 
 from .models import Target
-from .selectors import _pct, _unit_areas
+from .selectors import _areas_of, _pct, _unit_areas
 
 _SQL = """
 WITH frac AS (
@@ -128,3 +128,29 @@ def standard_whatif(*, standard: StandardVersion) -> dict | None:
         "province": prov,
         "cities": rows,
     }
+
+
+def forecast_against_result(*, standard: StandardVersion) -> dict | None:
+    """A published version's kept forecast with, per area, the share that met the requirements in
+    the version's year (`result_pct`, from the stored figures of that year; None while none are
+    stored): forecast and result side by side. One query besides the standard."""
+    from apps.reports.models import UnitFigures
+
+    if not standard.forecast:
+        return None
+    forecast = {**standard.forecast}
+    row = UnitFigures.objects.filter(province_id=standard.province_id, year=standard.year).first()
+    areas = None
+    if row is not None:
+        areas = _areas_of({**row.summary, **row.areas})
+        by_code = {**areas["counties"], **areas["cities"]}
+    forecast["has_result"] = areas is not None
+
+    def with_result(r, fig):
+        return {**r, "result_pct": None if fig is None else _dec(_pct(fig.get("share")))}
+
+    forecast["cities"] = [
+        with_result(r, None if areas is None else by_code.get(r["code"])) for r in forecast["cities"]
+    ]
+    forecast["province"] = with_result(forecast["province"], None if areas is None else areas["totals"])
+    return forecast

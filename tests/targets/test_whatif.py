@@ -8,6 +8,7 @@ from fractions import Fraction
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.assessments.models import Assessment, Response
 from apps.standards import services
@@ -139,3 +140,33 @@ def test_the_draft_page_shows_it_and_publishing_keeps_it(client_for, province_us
     html = client_for(province_user).get(reverse("standards:detail", args=[published.pk])).content.decode()
     assert "Forecast kept at publishing" in html or "发布时保存的预测" in html
     assert f'data-testid="passing">{expected[HUANGPU][1]}<' in html.split(f'data-area="{HUANGPU}"')[1]
+
+
+def test_the_published_page_puts_the_result_of_its_year_beside_the_forecast(client_for, province_user):
+    from apps.reports import services as report_services
+
+    _last, draft = _province(province_user)
+    published = services.standard_publish(standard=draft, user=province_user)
+    client = client_for(province_user)
+    url = reverse("standards:detail", args=[published.pk])
+    assert 'data-testid="result"' not in client.get(url).content.decode()  # 2026 not stored yet
+
+    # 2026: 3 of 徐汇's 12 communities approved.
+    for code in ("310104003001", "310104003003", "310104003005"):
+        community = Assessment.objects.get(community_id=code, year=2025).community
+        Assessment.objects.create(
+            community=community,
+            year=2026,
+            standard=published,
+            state="approved",
+            approved_at=timezone.now(),
+            province=community.province,
+            city=community.city,
+            county=community.county,
+            street=community.street,
+        )
+    Assessment.objects.filter(year=2025).update(state="submitted")  # only 2026 approvals meet
+    report_services.unit_figures_refresh(province_id="310000000000", years=[2026], compose_national=False)
+    html = client.get(url).content.decode()
+    xuhui = html.split(f'data-area="{XUHUI}"')[1].split("</tr>")[0]
+    assert 'data-testid="result">25.00 %<' in xuhui
