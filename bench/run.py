@@ -214,7 +214,7 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--figures",
         default="1,2,3,4,5,6,7,8,9,10",
-        help="which figures to run, e.g. 1,4 (11, integrity, writes into the bench database: only when asked)",
+        help="which figures to run, e.g. 1,4 (11, integrity, and 12, targets and what-if, write into the bench database: only when asked)",
     )
     parser.add_argument("--year", type=int, default=2022, help="campaign year of figures 2, 3 and the plans")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default 2 x cores)")
@@ -282,6 +282,13 @@ def main(argv=None) -> int:
 
         say(f"figure 11: integrity backfill of {args.year} and per-assessment flag lookups ...")
         rows.extend(integrity_rows(args.year, say))
+    if 12 in wanted:
+        from bench.targets import targets_rows
+
+        say(
+            f"figure 12: actual vs target ({args.year}) and the what-if of a draft standard (rolled back) ..."
+        )
+        rows.extend(targets_rows(args.year, say))
     plans = ""
     if not args.no_plans and 4 in wanted:
         say("query plans ...")

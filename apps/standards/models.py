@@ -122,6 +122,10 @@ class StandardVersion(models.Model):
         db_constraint=False,
     )
 
+    # The what-if kept when the version was published (apps.targets.whatif.standard_whatif, issue 24):
+    # last year's confirmed scores mapped through this version, per city, against the targets.
+    forecast = models.JSONField(_("Forecast at publishing"), null=True, blank=True, editable=False)
+
     objects = StandardVersionQuerySet.as_manager()
 
     class Meta:

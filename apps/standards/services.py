@@ -577,8 +577,19 @@ def standard_publish(
         locked.published_by = user
         locked.issued = timezone.localdate(now)
         locked.revision += 1
+        from apps.targets.whatif import standard_whatif  # targets reads standards, not the reverse
+
+        locked.forecast = standard_whatif(standard=locked)
         locked.save(
-            update_fields=["state", "published_at", "published_by", "issued", "revision", "updated_at"]
+            update_fields=[
+                "state",
+                "published_at",
+                "published_by",
+                "issued",
+                "revision",
+                "forecast",
+                "updated_at",
+            ]
         )
         trace_append(
             kind=TraceKind.STANDARD,

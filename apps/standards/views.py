@@ -199,6 +199,16 @@ def _problem_dict(standard: StandardVersion) -> dict[str, list[str]]:
     return problems
 
 
+def _whatif(standard: StandardVersion) -> dict | None:
+    """A draft's forecast computed now; a published version's as kept when it was published, beside
+    the result of its year once that year's figures are stored."""
+    from apps.targets.whatif import forecast_against_result, standard_whatif
+
+    if standard.is_published:
+        return forecast_against_result(standard=standard)
+    return standard_whatif(standard=standard)
+
+
 def _edit_page(request, standard, header, rows, criteria, national, *, errors=None, status=200, error=""):
     problems = _problem_dict(standard)
     rest_errors = _attach(errors or {}, header, rows, error=True)
@@ -225,6 +235,7 @@ def _edit_page(request, standard, header, rows, criteria, national, *, errors=No
             "mapping": mapping,
             "problems": [text for texts in problems.values() for text in texts],
             "general_errors": rest_errors.get("__all__", []),
+            "whatif": _whatif(standard),
             "error": error,
             "frozen": _frozen(standard),
         },
@@ -256,6 +267,7 @@ def _read_page(request, standard, *, error: str = "", status: int = 200):
             "can_new_version": can_edit and standard.is_published and not frozen and not draft_exists,
             "frozen": frozen,
             "in_force": in_force,
+            "whatif": None if standard.is_national else _whatif(standard),
             "error": error,
         },
         status=status,
