@@ -78,3 +78,16 @@ def _fresh_celery_connections():
     # Only drop the references: kombu's global pools are shared, closing them breaks later users.
     app._pool = None
     app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def eager_tasks():
+    """Celery tasks run in process, as on the embedded default, also where REDIS_URL points at a
+    broker (CI): for tests whose outcome needs an after-commit task done before they read it (a PDF
+    rendered again before it is served, integrity flags after a submission)."""
+    from greencommunity.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before

@@ -191,11 +191,15 @@ def photo_phash(fileobj) -> int | None:
     """The image's 64-bit pHash as a signed integer, or None when it cannot be decoded (HEIC without
     its codec, a truncated or damaged file): never raises for a bad image."""
     import imagehash
-    from PIL import Image, ImageOps
+    from PIL import Image, ImageFile, ImageOps
 
     from apps.assessments.files import heic_supported
 
     heic_supported()
+    # WeasyPrint, once imported, lets Pillow pad truncated images (a process-wide flag): a damaged
+    # photo must fail to decode here, not be hashed as a grey-padded picture.
+    lenient = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         fileobj.seek(0)
         with Image.open(fileobj) as image:
@@ -205,6 +209,7 @@ def photo_phash(fileobj) -> int | None:
     except Exception:  # noqa: BLE001  (any decoder failure means "not comparable")
         return None
     finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
         with contextlib.suppress(OSError, ValueError):
             fileobj.seek(0)
     return _signed(value)

@@ -166,18 +166,6 @@ def test_generated_client_walks_the_api(portal_client, community_user, city_user
     assert isinstance(calendar, Campaign) and calendar.first_year == 2020
 
 
-@pytest.fixture
-def eager_tasks():
-    """A PDF older than its figures is rendered again before it is served (issue 21); here in
-    process, so that the first call answers the file rather than 202 "being prepared"."""
-    from greencommunity.celery import app
-
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before
-
-
 def test_generated_client_downloads_the_pdfs(portal_client, db, eager_tasks):
     """The annual report's and the national PDFs: functions of the client, answering bytes."""
     from portal_client import AuthenticatedClient

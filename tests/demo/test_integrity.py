@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_two_demo_communities_share_a_photo_and_a_paragraph(
-    settings, client, django_capture_on_commit_callbacks
+    settings, client, django_capture_on_commit_callbacks, eager_tasks
 ):
     settings.CAMPAIGN_YEAR = 2026
     shanghai_registry()

@@ -6,6 +6,12 @@ from tests.factories import CommunityFactory, region
 from .data import SHARED_PARAGRAPH, add_evidence, photo_bytes, resized_recompressed, submitted_assessment
 
 
+@pytest.fixture(autouse=True)
+def _comparisons_in_process(eager_tasks):
+    """The comparison runs in a Celery task after the submit commits: here in process, also where
+    REDIS_URL points at a broker (CI)."""
+
+
 @pytest.fixture
 def shared(db):
     """Three submitted assessments: 徐汇 A and B (same street) and 北京东城 C. A's criterion 1

@@ -40,6 +40,7 @@ BASE_ENV = {
     "DATABASE_URL": "postgres://portal:pw@db.internal:5432/greencommunity",
     "DJANGO_ALLOWED_HOSTS": "portal.example.gov.cn",
     "REDIS_URL": "redis://redis.internal:6379/0",
+    "PERSONAL_DATA_KEYS": "dGVzdC1rZXktZm9yLXBlcnNvbmFsLWRhdGEtMDEyMzQ=",
 }
 
 

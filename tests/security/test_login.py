@@ -204,6 +204,7 @@ def production_env(tmp_path):
         "DJANGO_SECRET_KEY": "p" * 30 + "-production-probe-key-" + "q" * 30,
         "DJANGO_ALLOWED_HOSTS": "portal.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'probe.sqlite3'}",
+        "PERSONAL_DATA_KEYS": "dGVzdC1rZXktZm9yLXBlcnNvbmFsLWRhdGEtMDEyMzQ=",
     }
 
 

@@ -119,7 +119,7 @@ FORMAT_SUFFIX_NAMES = {name for route, name, _p in url_patterns() if name and "(
 
 
 @pytest.mark.parametrize("name", sorted(ROUTES))
-def test_route_authorization(name, db):
+def test_route_authorization(name, db, eager_tasks):
     """For each side (object in scope, object out of scope) and each role, the registered outcome;
     a refusal or redirect never shows the object's name; a list never shows the other region's rows
     to a scoped role."""
