@@ -14,6 +14,11 @@ class Role(models.TextChoices):
     PROVINCE = "province", _("Provincial housing department")
     MINISTRY = "ministry", _("Ministry of Housing and Urban-Rural Development")
     ADMIN = "admin", _("Administrator")
+    # Not bound to a region's review: an expert sees only the communities of its open site-check
+    # assignments (apps.sitechecks); a department (发改, 民政, 公安 …) reads its area and gives
+    # opinions (apps.departments). Neither ever decides a review.
+    EXPERT = "expert", _("Expert (site checks)")
+    DEPARTMENT = "department", _("Other department")
 
 
 class User(AbstractUser):

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .procedure import STEPS, DayKind, Namer, ObjectionSource, Outcome
+from .procedure import DayKind, Namer, ObjectionSource, Outcome, step_choices
 
 
 class ProcedureForm(forms.Form):
@@ -11,7 +11,7 @@ class ProcedureForm(forms.Form):
     issuing_body = forms.CharField(label=_("Issuing body"), max_length=100, required=False)
     steps = forms.MultipleChoiceField(
         label=_("Steps before the public notice"),
-        choices=[(s.key, s.name) for s in STEPS],
+        choices=step_choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

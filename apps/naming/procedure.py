@@ -11,9 +11,10 @@ with a document number (文号): the assessments become approved (= named), with
 time of the naming. A held entry (an open objection) never enters a naming. Without a procedure the
 last level's approval is the naming, as before the procedure existed, so earlier years never change.
 
-Adding an optional step (site checks on a sample, other departments' opinions) is one entry in
-STEPS; the procedure records which steps the province uses, and a batch cannot be published until
-each enabled step's check (`ready`) answers None.
+Adding an optional step (site checks on a sample, other departments' opinions) is one call of
+`register_step` from the owning app's `AppConfig.ready()`; the procedure records which steps the
+province uses, and a batch cannot be published until each enabled step's check (`ready`) answers
+None.
 """
 
 import datetime as dt
@@ -52,10 +53,22 @@ class Step:
     ready: Callable[[object], str | None]
 
 
-# Later work adds one entry each, e.g. Step("site_checks", _("Site checks on a sample"), ...),
-# Step("opinions", _("Other departments' opinions"), ...).
-STEPS: tuple[Step, ...] = ()
-STEP = {step.key: step for step in STEPS}
+# Filled by the apps that own a step (their AppConfig.ready() calls register_step), in the order
+# the apps are installed: e.g. Step("site_checks", _("Site checks on a sample"), ...).
+STEPS: list[Step] = []
+STEP: dict[str, Step] = {}
+
+
+def register_step(step: Step) -> None:
+    """Make `step` available to naming procedures (idempotent: ready() may run twice in tests)."""
+    if step.key in STEP:
+        return
+    STEPS.append(step)
+    STEP[step.key] = step
+
+
+def step_choices() -> list[tuple[str, str]]:
+    return [(s.key, s.name) for s in STEPS]
 
 
 # --- States ----------------------------------------------------------------------------------
