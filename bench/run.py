@@ -42,6 +42,10 @@ def setup_django() -> None:
     # Production settings refuse to start without a secret; the bench server gets a throwaway one.
     if len(os.environ.get("DJANGO_SECRET_KEY", "")) < 50:
         os.environ["DJANGO_SECRET_KEY"] = new_secret()
+    # Production settings also refuse to start without the keys of personal data. The bench
+    # database holds generated data only: one fixed key (not a secret) keeps it readable across
+    # runs; the gunicorn and Celery processes the figures start inherit it.
+    os.environ.setdefault("PERSONAL_DATA_KEYS", "YmVuY2gtb25seS1rZXktbm90LWEtc2VjcmV0LTAwMDA=")
     import django
 
     django.setup()
