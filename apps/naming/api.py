@@ -216,11 +216,16 @@ def _batch_for(request, pk) -> Batch:
     return batch
 
 
-class BatchPublish(ScopedRetrieveView):
-    scope_model = Batch
+class _Action(ScopedRetrieveView):
+    """A POST that acts on one object in the caller's scope (another region's: 404)."""
+
     permission_classes = [IsAuthenticated]
-    serializer_class = BatchSerializer
     http_method_names = ["post", "options"]
+
+
+class BatchPublish(_Action):
+    scope_model = Batch
+    serializer_class = BatchSerializer
 
     @extend_schema(
         request=BatchVersionSerializer,
@@ -237,11 +242,9 @@ class BatchPublish(ScopedRetrieveView):
         return Response(BatchSerializer(batch).data)
 
 
-class BatchName(ScopedRetrieveView):
+class BatchName(_Action):
     scope_model = Batch
-    permission_classes = [IsAuthenticated]
     serializer_class = BatchSerializer
-    http_method_names = ["post", "options"]
 
     @extend_schema(request=NameSerializer, responses={200: BatchSerializer}, summary="命名 / Name the batch")
     def post(self, request, pk):
@@ -303,11 +306,9 @@ class BatchObjections(ScopedListView):
         )
 
 
-class ObjectionResolve(ScopedRetrieveView):
+class ObjectionResolve(_Action):
     scope_model = Objection
-    permission_classes = [IsAuthenticated]
     serializer_class = ObjectionSerializer
-    http_method_names = ["post", "options"]
 
     @extend_schema(
         request=ResolveSerializer,

@@ -1,8 +1,9 @@
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from apps.reports import selectors, services
+from apps.reports import services
+from apps.reports.management.years import add_years_argument, chosen_years
 
 
 class Command(BaseCommand):
@@ -13,9 +14,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--years", help="e.g. 2020-2025 or 2024,2025 (default: 2020 to the campaign year)"
-        )
+        add_years_argument(parser)
         parser.add_argument(
             "--stale", action="store_true", help="only the unit-years whose inputs changed (the healing task)"
         )
@@ -30,16 +29,7 @@ class Command(BaseCommand):
                 )
             )
             return
-        chosen = selectors.figure_years()
-        if years:
-            try:
-                if "-" in years:
-                    first, last = (int(v) for v in years.split("-", 1))
-                    chosen = list(range(first, last + 1))
-                else:
-                    chosen = [int(v) for v in years.split(",")]
-            except ValueError:
-                raise CommandError(f"--years: expected e.g. 2020-2025 or 2024,2025, not {years!r}") from None
+        chosen = chosen_years(years)
         n = services.figures_refresh_all(years=chosen)
         self.stdout.write(
             self.style.SUCCESS(

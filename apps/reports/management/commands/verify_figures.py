@@ -2,7 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.reports import fingerprint, selectors
+from apps.reports import fingerprint
+from apps.reports.management.years import add_years_argument, chosen_years
 
 
 class Command(BaseCommand):
@@ -13,22 +14,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--years", help="e.g. 2020-2025 or 2024,2025 (default: 2020 to the campaign year)"
-        )
+        add_years_argument(parser)
 
     def handle(self, *args, years=None, **options):
         started = time.perf_counter()
-        chosen = selectors.figure_years()
-        if years:
-            try:
-                if "-" in years:
-                    first, last = (int(v) for v in years.split("-", 1))
-                    chosen = list(range(first, last + 1))
-                else:
-                    chosen = [int(v) for v in years.split(",")]
-            except ValueError:
-                raise CommandError(f"--years: expected e.g. 2020-2025 or 2024,2025, not {years!r}") from None
+        chosen = chosen_years(years)
         problems = fingerprint.figures_verify(years=chosen)
         took = time.perf_counter() - started
         for line in problems:
