@@ -251,6 +251,29 @@ ROUTES: dict[str, Route] = {
     "public:batch-pdf": Route(
         inside=PUBLIC, obj="batch", kwargs={"pk": "pk", "kind": "=notice"}, outside=PUBLIC
     ),
+    # --- residents' voice (apps.residents) ------------------------------------------------------
+    # The community's public page and survey: every community of the registry, without login.
+    "residents:page": Route(inside=PUBLIC, obj="community", kwargs={"code": "code"}, outside=PUBLIC),
+    "residents:survey": Route(inside=PUBLIC, obj="community", kwargs={"code": "code"}, outside=PUBLIC),
+    # Results and the poster: the committee (its own), its reviewers, the province, nationwide users.
+    "residents:results": Route(inside=SIGNED_IN, obj="community", kwargs={"code": "code", "year": "=2026"}),
+    "residents:poster": Route(inside=SIGNED_IN, obj="community", kwargs={"code": "code"}),
+    # Posters of a whole district: its department and those above; a street office is below it.
+    "residents:area-posters": Route(
+        inside=every(200, anonymous=LOGIN, community=403, street=404),
+        obj="community",
+        kwargs={"code": "county_id"},
+    ),
+    "residents:poster-job": Route(
+        inside=every(200, anonymous=LOGIN, community=404, street=404), obj="poster_job", kwargs={"pk": "pk"}
+    ),
+    "residents:poster-job-download": Route(
+        inside=every(200, anonymous=LOGIN, community=404, street=404), obj="poster_job", kwargs={"pk": "pk"}
+    ),
+    # The province's survey and gate for a year.
+    "residents:survey-settings": Route(
+        inside=every(403, anonymous=LOGIN, province=200), kwargs={"year": "=2026"}
+    ),
     # The province's own pages: its procedure and new batches (no other region's object to ask for).
     "naming:procedure": Route(inside=every(403, anonymous=LOGIN, province=200)),
     "naming:batch-new": Route(inside=every(403, anonymous=LOGIN, province=200)),
