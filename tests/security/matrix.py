@@ -677,6 +677,15 @@ ROUTES: dict[str, Route] = {
         inside=every(403, anonymous=API_ANONYMOUS, province=200, ministry=200, admin=200),
         kwargs={"year": "=2026"},
     ),
+    # --- residents' voice (apps.residents): surveys in scope (others an empty list), results of a
+    # community in scope (another region's: 404), the public community page without an account.
+    "api:residents_api:surveys": Route(inside=API_SIGNED_IN),
+    "api:residents_api:results": Route(
+        inside=API_SIGNED_IN, obj="community", kwargs={"code": "code", "year": "=2026"}
+    ),
+    "api:residents_api:public-community": Route(
+        inside=every(200), obj="community", kwargs={"code": "code"}, outside=every(200)
+    ),
     # Public: every published batch of every province, without an account.
     "api:naming_api:public-batches": Route(inside=every(200)),
     # Public objections: an empty body is refused as invalid for everyone (what a valid one does and
