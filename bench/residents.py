@@ -1,5 +1,5 @@
 """Figure 10 (issue 26 rows): the resident page of one community (apps.residents) read by 200
-concurrent anonymous readers against the trivial view at the same concurrency, and the QR posters of
+concurrent anonymous readers against the trivial view (/healthz) at the same concurrency, and the QR posters of
 the largest district (浦东新区, 1,168 communities in the national registry) as one PDF, timed as the
 worker renders them (services.poster_job_run without the queue). Bounded in requests and time."""
 
@@ -28,14 +28,16 @@ def resident_page(*, results_dir, workers: int, year: int, readers: int = READER
     path = f"/r/{code}/"
     rows = []
     with Server(workers, results_dir / "gunicorn-residents.log") as server:
-        floor = measure(server, "/bench/trivial", [None], clients=readers, per_client=5)
+        # Anonymous readers: the floor is /healthz (the trivial view needs a session), as for the
+        # public batch page above.
+        floor = measure(server, "/healthz", [None], clients=readers, per_client=5)
         result = measure(server, path, [None], clients=readers, per_client=5)
         ratio = result["p95_ms"] / floor["p95_ms"]
         rows.append(
             Row(
                 f"10. resident page of one community ({readers} concurrent anonymous)",
                 f"median {result['median_ms']:.1f} / p95 {result['p95_ms']:.1f} ms",
-                floor=f"trivial p95 {floor['p95_ms']:.1f} ms",
+                floor=f"/healthz p95 {floor['p95_ms']:.1f} ms",
                 ratio=ratio,
                 goal=f"p95 <= {PAGE_P95_RATIO_GOAL:g}x trivial",
                 met=ratio <= PAGE_P95_RATIO_GOAL,
