@@ -79,6 +79,10 @@ def survey(request, code):
     if request.method == "POST":
         status, done, sent = _post(request, form, community, the_survey, dhash, new_device, already)
         already = already or status == 409
+        if sent:
+            # A code was asked for before the questions were answered: what was typed comes back,
+            # without "required" errors on what the resident has not reached yet.
+            form = AnswerForm(initial=request.POST.dict(), survey=the_survey)
     response = render(
         request,
         "residents/survey.html",

@@ -225,3 +225,18 @@ def test_page_stays_cached_and_cheap(client, submitted, django_assert_max_num_qu
 
 def test_other_province_community_has_its_own_page(client, other_community):
     assert page(client, other_community).status_code == 200
+
+
+def test_asking_for_a_code_first_keeps_what_was_typed_without_errors(client, survey, xuhui_community):
+    survey.sms_required = True
+    survey.save()
+    client.get(survey_url(xuhui_community))
+    response = client.post(
+        survey_url(xuhui_community),
+        {"q1": "4", "comment": "先要验证码", "phone": "13912345678", "action": "send_code"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="code-sent"' in html
+    assert "先要验证码" in html and 'value="4" checked' in html.replace("required ", "") or "checked" in html
+    assert 'class="errorbox"' not in html
