@@ -211,11 +211,14 @@ def render_many(communities, *, base_url: str, progress: Callable[[int], None] |
 
     writer = _Writer()
     shared = _shared(writer)
+    areas: dict[str, tuple] = {}
     for done, c in enumerate(communities, start=1):
         url = page_url(base_url, c.code)
         area = "".join(r.name for r in (c.province, c.city, c.county, c.street) if r is not None and r.name)
         name = writer.image(_text_image(c.name, 30, bold=True, spacing=0))
-        area_image = writer.image(_text_image(area, 13, color=GREY, spacing=0))
+        if area not in areas:  # one image per street, shared by its communities' pages
+            areas[area] = writer.image(_text_image(area, 13, color=GREY, spacing=0))
+        area_image = areas[area]
         # Error correction M: readable from a printed sheet with some wear.
         matrix = segno.make(url, error="m", micro=False, mask=MASK).matrix
         writer.page([*shared, (*name, NAME_TOP), (*area_image, AREA_TOP)], matrix, url)
