@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -118,7 +119,13 @@ def survey_for(*, province_id: str, year: int) -> Survey | None:
 
 
 def default_questions() -> list[str]:
-    """One question per category of the national standard (the 16 criteria's five themes)."""
+    """One question per category of the national standard (the 16 criteria's five themes), in
+    Chinese whatever the reader's language: the questions are stored as data."""
+    with translation.override("zh-hans"):
+        return _default_questions()
+
+
+def _default_questions() -> list[str]:
     return [
         _("How satisfied are you with how residents take part in improving the community's environment?"),
         _("How satisfied are you with the community's green infrastructure (energy, water, waste sorting)?"),
