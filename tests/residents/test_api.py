@@ -46,3 +46,20 @@ def test_schema_lists_the_endpoints(client):
         "/api/v1/residents/public/communities/",
     ):
         assert path in schema
+
+
+def test_results_cost_the_same_queries_for_1_or_20_answers(client_for, survey, xuhui_community, city_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(city_user)
+    url = reverse("api:residents_api:results", kwargs={"code": xuhui_community.code, "year": 2026})
+    answer(survey, xuhui_community, "first", [5, 4, 3], comment="意见")
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for i in range(20):
+        answer(survey, xuhui_community, f"q{i}", [5, 4, 3], comment=f"意见{i}")
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).json()["answers"] == 21
+    assert len(many) == len(one) <= 12
