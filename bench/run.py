@@ -281,6 +281,11 @@ def main(argv=None) -> int:
             f"figure 10: the public page of a 1,603-community batch, 200 anonymous readers ({workers} workers) ..."
         )
         rows.extend(public_batch_page(results_dir=RESULTS, workers=workers, year=args.year))
+        from bench.residents import pudong_posters, resident_page
+
+        say("figure 10: the resident page of one community, 200 anonymous readers; 浦东新区's posters ...")
+        rows.extend(resident_page(results_dir=RESULTS, workers=workers, year=args.year))
+        rows.append(pudong_posters())
     if 11 in wanted:
         from bench.integrity import integrity_rows
 

@@ -29,6 +29,8 @@ v1 = [
     path("targets/", include("apps.targets.api_urls")),
     # Built by the naming app (batches, objections, the public notices).
     path("naming/", include("apps.naming.api_urls")),
+    # Built by the residents app (surveys, results, the public community page).
+    path("residents/", include("apps.residents.api_urls")),
     path(
         "assessments/<id:pk>/integrity-flags/",
         IntegrityFlagsView.as_view(),

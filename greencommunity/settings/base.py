@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "apps.naming",
     "apps.notices",
     "apps.public",
+    "apps.residents",
     "apps.reports",
     "apps.targets",
     "apps.integrity",
@@ -350,3 +351,17 @@ LOGGING = {
 LOGGING["loggers"].update({"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}})
 # Time limits (seconds) of the PDF rendering tasks are declared on the tasks; the compile deadline
 # (30 November, Asia/Shanghai) is apps.reports.selectors.report_deadline.
+
+# --- Residents' voice (apps.residents) -----------------------------------------
+# Text messages (the survey's optional code): a dotted path to a backend with send(phone, text).
+SMS_BACKEND = env("SMS_BACKEND", default="apps.residents.sms.ConsoleBackend")
+# The salt of the device and phone hashes (default: derived from SECRET_KEY).
+RESIDENTS_HASH_SALT = env("RESIDENTS_HASH_SALT", default="")
+# Answers per client address and hour, per community and day; codes per address and hour.
+RESIDENT_ANSWERS_PER_ADDRESS_HOUR = env.int("RESIDENT_ANSWERS_PER_ADDRESS_HOUR", default=30)
+RESIDENT_ANSWERS_PER_COMMUNITY_DAY = env.int("RESIDENT_ANSWERS_PER_COMMUNITY_DAY", default=3000)
+RESIDENT_CODES_PER_ADDRESS_HOUR = env.int("RESIDENT_CODES_PER_ADDRESS_HOUR", default=10)
+# The base of the URL printed in the posters' QR codes (default: the address the request came to).
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="")
+# Seconds the public community page's body is cached.
+RESIDENT_PAGE_CACHE_SECONDS = env.int("RESIDENT_PAGE_CACHE_SECONDS", default=60)

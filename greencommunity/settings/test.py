@@ -27,3 +27,4 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 
 # The benchmark tooling (generate_campaigns) is a command of the bench app; never in production.
 INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405
+SMS_BACKEND = "apps.residents.sms.MemoryBackend"

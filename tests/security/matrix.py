@@ -251,6 +251,29 @@ ROUTES: dict[str, Route] = {
     "public:batch-pdf": Route(
         inside=PUBLIC, obj="batch", kwargs={"pk": "pk", "kind": "=notice"}, outside=PUBLIC
     ),
+    # --- residents' voice (apps.residents) ------------------------------------------------------
+    # The community's public page and survey: every community of the registry, without login.
+    "residents:page": Route(inside=PUBLIC, obj="community", kwargs={"code": "code"}, outside=PUBLIC),
+    "residents:survey": Route(inside=PUBLIC, obj="community", kwargs={"code": "code"}, outside=PUBLIC),
+    # Results and the poster: the committee (its own), its reviewers, the province, nationwide users.
+    "residents:results": Route(inside=SIGNED_IN, obj="community", kwargs={"code": "code", "year": "=2026"}),
+    "residents:poster": Route(inside=SIGNED_IN, obj="community", kwargs={"code": "code"}),
+    # Posters of a whole district: its department and those above; a street office is below it.
+    "residents:area-posters": Route(
+        inside=every(200, anonymous=LOGIN, community=403, street=404),
+        obj="community",
+        kwargs={"code": "county_id"},
+    ),
+    "residents:poster-job": Route(
+        inside=every(200, anonymous=LOGIN, community=404, street=404), obj="poster_job", kwargs={"pk": "pk"}
+    ),
+    "residents:poster-job-download": Route(
+        inside=every(200, anonymous=LOGIN, community=404, street=404), obj="poster_job", kwargs={"pk": "pk"}
+    ),
+    # The province's survey and gate for a year.
+    "residents:survey-settings": Route(
+        inside=every(403, anonymous=LOGIN, province=200), kwargs={"year": "=2026"}
+    ),
     # The province's own pages: its procedure and new batches (no other region's object to ask for).
     "naming:procedure": Route(inside=every(403, anonymous=LOGIN, province=200)),
     "naming:batch-new": Route(inside=every(403, anonymous=LOGIN, province=200)),
@@ -653,6 +676,15 @@ ROUTES: dict[str, Route] = {
     "api:naming_api:stages": Route(
         inside=every(403, anonymous=API_ANONYMOUS, province=200, ministry=200, admin=200),
         kwargs={"year": "=2026"},
+    ),
+    # --- residents' voice (apps.residents): surveys in scope (others an empty list), results of a
+    # community in scope (another region's: 404), the public community page without an account.
+    "api:residents_api:surveys": Route(inside=API_SIGNED_IN),
+    "api:residents_api:results": Route(
+        inside=API_SIGNED_IN, obj="community", kwargs={"code": "code", "year": "=2026"}
+    ),
+    "api:residents_api:public-community": Route(
+        inside=every(200), obj="community", kwargs={"code": "code"}, outside=every(200)
     ),
     # Public: every published batch of every province, without an account.
     "api:naming_api:public-batches": Route(inside=every(200)),

@@ -368,7 +368,20 @@ def build_plan(world, side):
     return plan
 
 
+def build_poster_job(world, side):
+    """A finished poster job for the side's district (apps.residents)."""
+    from django.core.files.base import ContentFile
+
+    from apps.residents.models import PosterJob
+
+    community = world.get("community", side)
+    job = PosterJob.objects.create(region=community.county, total=1, done=1, state="done")
+    job.file.save("posters.pdf", ContentFile(pdf_bytes(f"posters {side}")))
+    return job
+
+
 BUILDERS = {
+    "poster_job": build_poster_job,
     "plan": build_plan,
     "creation_list_entry": build_creation_list_entry,
     "draft_batch": build_draft_batch,
