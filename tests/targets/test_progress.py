@@ -19,22 +19,24 @@ from .conftest import HUANGPU, SHANGHAI, XUHUI, YEAR
 pytestmark = pytest.mark.django_db
 
 
-def sql_actual(county: str, year: int) -> dict:
-    """Registered, participating and meeting of one county, and the state against its target, in SQL."""
+def sql_actual(county: str, year: int, *, column: str = "county_id") -> dict:
+    """Registered, participating and meeting of one county (or of the area in `column`), and the
+    state against its target, in SQL."""
+    assert column in ("county_id", "city_id", "province_id")
     nxt = dt.datetime(year + 1, 1, 1, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
     with connection.cursor() as cur:
         cur.execute(
             """
             SELECT
-              (SELECT count(*) FROM communities_community c WHERE c.county_id = %(county)s),
+              (SELECT count(*) FROM communities_community c WHERE c.{column} = %(county)s),
               (SELECT count(*) FROM assessments_assessment a JOIN communities_community c ON c.code = a.community_id
-                 WHERE c.county_id = %(county)s AND a.year = %(year)s AND a.state <> 'draft'),
+                 WHERE c.{column} = %(county)s AND a.year = %(year)s AND a.state <> 'draft'),
               (SELECT count(DISTINCT a.community_id) FROM assessments_assessment a
                  JOIN communities_community c ON c.code = a.community_id
-                 WHERE c.county_id = %(county)s AND a.approved_at < %(next)s
+                 WHERE c.{column} = %(county)s AND a.approved_at < %(next)s
                    AND (a.revoked_at IS NULL OR a.revoked_at >= %(next)s)),
               (SELECT t.meeting FROM targets_target t WHERE t.area_id = %(county)s AND t.year = %(year)s)
-            """,
+            """.replace("{column}", column),
             {"county": county, "year": year, "next": nxt},
         )
         registered, participating, meeting, target = cur.fetchone()
