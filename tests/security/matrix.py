@@ -730,6 +730,7 @@ ROUTES: dict[str, Route] = {
     ),
     "api:targets_api:list": Route(inside=API_SIGNED_IN),
     "api:targets_api:lists": Route(inside=API_SIGNED_IN),
+    "api:targets_api:plans": Route(inside=API_SIGNED_IN),
     "api:targets_api:national": Route(inside=API_NATIONAL, kwargs={"year": "=2026"}, regional=False),
     "api:targets_api:progress": Route(
         inside=every(200, anonymous=API_ANONYMOUS, community=403),

@@ -96,3 +96,26 @@ def test_the_ministry_sees_which_provinces_filed(users, client, django_assert_ma
     assert client.get(reverse("targets:plan_download", kwargs={"pk": plan.pk})).status_code == 404
     client.force_login(users["xuhui"])
     assert client.get(reverse("targets:plan_download", kwargs={"pk": plan.pk})).status_code == 200
+
+
+def test_the_api_lists_the_plans_in_scope(users, api):
+    """The schema has the plans: the ministry reads every unit's, a province its own, another
+    province none of it; filtered by status."""
+    plan = file_plan(users["shanghai"])
+    services.plan_decide(user=users["ministry"], plan=plan, decision="accepted")
+    file_plan(users["jiangsu"])
+    everything = api(users["ministry"]).get("/api/v1/targets/plans/").json()["results"]
+    assert [p["area"] for p in everything] == ["310000000000", "320000000000"]
+    shanghai = everything[0]
+    assert shanghai["document_number"] == "沪建〔2020〕123号" and shanghai["status"] == "accepted"
+    assert shanghai["on_time"] is False and shanghai["due_on"] == "2020-08-31"
+    assert shanghai["download"] == reverse("targets:plan_download", kwargs={"pk": plan.pk})
+    accepted = api(users["ministry"]).get("/api/v1/targets/plans/", {"status": "accepted"}).json()
+    assert [p["area"] for p in accepted["results"]] == ["310000000000"]
+    assert [p["area"] for p in api(users["beijing"]).get("/api/v1/targets/plans/").json()["results"]] == []
+    assert [p["area"] for p in api(users["xuhui"]).get("/api/v1/targets/plans/").json()["results"]] == [
+        "310000000000"
+    ]
+    schema = api(users["ministry"]).get("/api/schema/").content.decode()
+    for path in ("/api/v1/targets/plans/", "/api/v1/targets/lists/", "/api/v1/targets/progress/"):
+        assert path in schema
