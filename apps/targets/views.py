@@ -18,7 +18,7 @@ from apps.core.errors import ServiceError
 from apps.core.exports import export_response
 from apps.regions.models import Region
 
-from . import selectors, services
+from . import exports, selectors, services
 from .forms import CreationListForm, ImportForm, TargetForm
 from .models import Target, TargetEvent, area_visible_q
 from .rules import (
@@ -175,7 +175,6 @@ def import_page(request, year: int):
 
 
 def _export_rows(rows):
-    labels = {"behind": _("Behind"), "on_track": _("On track"), "met": _("Met")}
     for r in rows:
         yield (
             r["code"],
@@ -185,10 +184,7 @@ def _export_rows(rows):
             r["meeting"],
             "" if r["participation_pct"] is None else r["participation_pct"],
             "" if r["share_pct"] is None else r["share_pct"],
-            "" if r["target_participation"] is None else r["target_participation"],
-            "" if r["target_meeting"] is None else r["target_meeting"],
-            labels.get(r["state"], ""),
-            _("Yes") if r["set_late"] else "",
+            *exports.target_cells(r),
         )
 
 
@@ -200,10 +196,7 @@ EXPORT_HEADER = (
     gettext_lazy("Meeting the requirements"),
     gettext_lazy("Share participating (%)"),
     gettext_lazy("Share meeting the requirements (%)"),
-    gettext_lazy("Target share participating (%)"),
-    gettext_lazy("Target share meeting the requirements (%)"),
-    gettext_lazy("State"),
-    gettext_lazy("Set late"),
+    *exports.TARGET_HEADER,
 )
 
 
