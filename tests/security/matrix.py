@@ -697,8 +697,9 @@ ROUTES: dict[str, Route] = {
     # Implementation plans: each department files its own when asked (Shanghai by the ministry;
     # 徐汇区 was not asked: told so on the page); the level above decides; readers download.
     "targets:plans": Route(inside=every(200, anonymous=LOGIN, community=403)),
+    # 徐汇区 was not asked for a plan: the page again with the reason (200), nothing filed.
     "targets:plan_file": Route(
-        inside=every(403, anonymous=LOGIN, province=REDIRECT, city=REDIRECT),
+        inside=every(403, anonymous=LOGIN, province=REDIRECT, city=200),
         method="post",
         data={
             "document_number": "沪建〔2020〕1号",
