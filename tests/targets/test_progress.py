@@ -342,3 +342,24 @@ def test_lists_do_not_grow_with_rows(targets, world, users, api, client, django_
     client.force_login(users["shanghai"])
     with django_assert_max_num_queries(16):
         client.get(reverse("targets:year", kwargs={"year": YEAR}))
+
+
+def test_a_creation_list_imported_from_a_file_of_codes(world, users, client):
+    """Codes in the first column of an XLSX (a header row, full-width digits read): all added."""
+    import io as _io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["社区代码"])
+    sheet.append([world["xuhui"][0].code])
+    sheet.append([world["xuhui"][1].code.translate(str.maketrans("0123456789", "０１２３４５６７８９"))])
+    buf = _io.BytesIO()
+    book.save(buf)
+    client.force_login(users["xuhui"])
+    url = reverse("targets:list", kwargs={"year": YEAR})
+    response = client.post(url, {"codes": "", "file": SimpleUploadedFile("codes.xlsx", buf.getvalue())})
+    assert response.status_code == 302
+    assert selectors.creation_list_figures(year=YEAR, area=region("310104"))["planned"] == 2
