@@ -363,3 +363,23 @@ def test_a_creation_list_imported_from_a_file_of_codes(world, users, client):
     response = client.post(url, {"codes": "", "file": SimpleUploadedFile("codes.xlsx", buf.getvalue())})
     assert response.status_code == 302
     assert selectors.creation_list_figures(year=YEAR, area=region("310104"))["planned"] == 2
+
+
+def test_the_ministrys_bulletin_says_whether_each_units_report_came_on_time(targets, client, users):
+    from apps.core import campaign
+    from apps.reports import presenters
+    from apps.reports import selectors as report_figures
+
+    client.force_login(users["ministry"])
+    response = client.get(reverse("targets:bulletin", kwargs={"year": YEAR}))
+    text = _pdf_text(response.content)
+    assert "年度报告" in text
+    status = next(
+        r for r in report_figures.report_status(year=YEAR, today=campaign.today()) if r["code"] == SHANGHAI
+    )
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        label = str(presenters.STATUS_LABELS[status["status"]])
+    line = next(line for line in text.splitlines() if "上海市" in line and "%" in line)
+    assert label in line.replace(" ", "") and "按计划推进" in line
