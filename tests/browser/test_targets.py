@@ -137,5 +137,23 @@ def test_a_district_below_its_target_in_the_bulletin_and_on_the_national_map(
     problems["ministry national ?colour=target @390"] = axe_violations(page)
     page.get_by_test_id("tilemap").scroll_into_view_if_needed()
     screenshot(page, "targets", "national-map-by-target-390")
+    # The ministry's plans page, with a plan to decide on (the decision's select and comments).
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    services.plan_file(
+        user=province,
+        uploaded_file=SimpleUploadedFile("方案.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
+        document_number="沪建〔2020〕123号",
+        issued_on=dt.date(2020, 8, 20),
+        co_issuers="市发展改革委",
+        period_from=2020,
+        period_to=2022,
+    )
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/targets/plans/")
+    expect(page.locator("[data-testid=plans] tr[data-code='310000000000']")).to_contain_text(
+        "沪建〔2020〕123号"
+    )
+    problems["ministry /targets/plans/"] = axe_violations(page)
     problems = {k: v for k, v in problems.items() if v}
     assert not problems, readable(problems)

@@ -89,7 +89,8 @@ def test_the_ministry_sees_which_provinces_filed(users, client, django_assert_ma
         body = client.get(reverse("targets:plans")).content.decode()
     assert "已报送：1 / 32" in body
     row = body.split('data-code="310000000000"')[1].split("</tr>")[0]
-    assert "沪建〔2020〕123号" in row
+    plan = ImplementationPlan.objects.get()
+    assert "沪建〔2020〕123号" in row and timezone.localdate(plan.filed_at).isoformat() in row
     assert "未报送" in body.split('data-code="320000000000"')[1].split("</tr>")[0]
     plan = ImplementationPlan.objects.get()
     client.force_login(users["beijing"])
