@@ -39,8 +39,7 @@ def target_style(rows: dict):
     def style(unit: dict) -> dict:
         row = rows.get(unit.get("code")) or {}
         if not unit.get("registry_imported", True) or row.get("share_pct") is None:
-            look = charts.share_tile(unit)
-            return {**look, "fill": charts.NO_REGISTRY, "ink": charts.INK}
+            return charts.share_tile({**unit, "share": None})
         state = row.get("state")
         fill, ink = LOOKS[state]
         actual = _pct(row["share_pct"])
