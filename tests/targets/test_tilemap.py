@@ -43,6 +43,9 @@ def test_the_switch_colours_each_unit_by_its_state(targets, client, users):  # n
     assert f"相差 {gap:+} 个百分点" in shanghai
     # A unit without a target (Beijing: no registry in this world) is not coloured as behind.
     assert "落后" not in _tile(body, "110000000000")
+    # Under the map, the units in each state, in words.
+    counts = body.split('data-testid="tile-counts">')[1].split("<")[0]
+    assert counts == "达到 0 个 · 按计划推进 1 个 · 落后 0 个 · 未设目标 31 个"
     # The legend says every state in words, with its pattern.
     legend = body.split('data-colour="target"')[1].split("</svg>")[0].split("</a>")[-1]
     for words in ("达到：已达到目标", "按计划推进：参与比例已达目标", "落后", "未设目标"):

@@ -32,10 +32,14 @@ def target_progress(year, code="", figures=None):
 @register.simple_tag
 def target_tile_map(year, figures):
     """The national tile map coloured by each unit's state against its target of `year` (the
-    national figures `figures` give the actuals, already read by the page)."""
+    national figures `figures` give the actuals, already read by the page), and the count of units
+    in each state (written under the map: readable at any width, without colour)."""
     rows = selectors.progress_rows(year=int(year), parent=None, figures=figures)
-    return tilemap.target_tile_map(
-        rows,
-        figures.get("units", []),
-        href=lambda code: reverse("reports:figures_region", args=[int(year), code]),
-    )
+    return {
+        "svg": tilemap.target_tile_map(
+            rows,
+            figures.get("units", []),
+            href=lambda code: reverse("reports:figures_region", args=[int(year), code]),
+        ),
+        "counts": selectors.state_counts(rows),
+    }
