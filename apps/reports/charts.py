@@ -224,6 +224,18 @@ def share_colour(share: float | None) -> str:
     return colour
 
 
+def share_tile(unit: dict) -> dict:
+    """The default look of a tile: coloured by the share meeting the requirements."""
+    share = unit.get("share") if unit.get("registry_imported", True) else None
+    text = "—" if share is None else f"{share * 100:.0f}%"
+    return {
+        "fill": share_colour(share),
+        "ink": "#fff" if share is not None and share >= 0.4 else INK,
+        "lines": [text],
+        "title": text,
+    }
+
+
 def tile_map(
     units: list[dict],
     *,
@@ -233,9 +245,13 @@ def tile_map(
     size: int = 58,
     gap: int = 4,
     label: str = "",
+    style=share_tile,
+    defs: str = "",
 ) -> SafeString:
-    """The 32 provincial units as squares on a rough grid, coloured by share; each square links to
-    `href(code)` when given. `units`: rows with code, share and registry_imported."""
+    """The 32 provincial units as squares on a rough grid, each square drawn by `style(unit)` (a dict
+    of fill, ink, the lines under the short name and the title text; by share unless told) and
+    linked to `href(code)` when given. `units`: rows with code, share and registry_imported.
+    `legend`: (text, fill) pairs, a fill may be a pattern of `defs` ("url(#id)")."""
     by_code = {u["code"]: u for u in units}
     cols, rows = 9, 8
     legend_h = 46  # two lines of legend
@@ -245,26 +261,32 @@ def tile_map(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart tilemap" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="{"group" if href else "img"}" '
         f'aria-label="{escape(label or _alt("", [(u.get("name", ""), u.get("share")) for u in units]))}" '
-        f'font-family="Noto Sans CJK SC, sans-serif" font-size="11">'
+        f'font-family="Noto Sans CJK SC, sans-serif" font-size="11">',
+        f"<defs>{defs}</defs>" if defs else "",
     ]
     for code, (col, row, short) in TILES.items():
         unit = by_code.get(code, {})
-        share = unit.get("share") if unit.get("registry_imported", True) else None
-        fill = share_colour(share)
-        ink = "#fff" if share is not None and share >= 0.4 else INK
+        look = style(unit)
+        ink = look["ink"]
         x, y = col * (size + gap), row * (size + gap)
-        text = "—" if share is None else f"{share * 100:.0f}%"
-        tile = (
-            f'<rect x="{x}" y="{y}" width="{size}" height="{size}" rx="4" fill="{fill}"/>'
-            f'<text x="{x + size / 2:.1f}" y="{y + size / 2 - 3:.1f}" text-anchor="middle" fill="{ink}" '
+        # The short name, then one or two lines (the figure; the state in words when coloured by it).
+        first = size / 2 - 3 if len(look["lines"]) == 1 else size / 2 - 10
+        tile = [
+            f'<rect x="{x}" y="{y}" width="{size}" height="{size}" rx="4" fill="{look["fill"]}"'
+            f"{look.get('extra', '')}/>"
+            f'<text x="{x + size / 2:.1f}" y="{y + first:.1f}" text-anchor="middle" fill="{ink}" '
             f'font-size="12">{escape(short)}</text>'
-            f'<text x="{x + size / 2:.1f}" y="{y + size / 2 + 13:.1f}" text-anchor="middle" fill="{ink}">{text}</text>'
-        )
-        title = f"<title>{escape(unit.get('name', short))} {text}</title>"
+        ]
+        for i, line in enumerate(look["lines"], start=1):
+            tile.append(
+                f'<text x="{x + size / 2:.1f}" y="{y + first + 15 * i:.1f}" text-anchor="middle" '
+                f'fill="{ink}">{escape(line)}</text>'
+            )
+        title = f"<title>{escape(unit.get('name', short))} {escape(look['title'])}</title>"
         if href:
-            parts.append(f'<a href="{escape(href(code))}">{title}{tile}</a>')
+            parts.append(f'<a href="{escape(href(code))}">{title}{"".join(tile)}</a>')
         else:
-            parts.append(f"<g>{title}{tile}</g>")
+            parts.append(f"<g>{title}{''.join(tile)}</g>")
     # The legend, wrapped onto as many lines as it needs (CJK characters are about twice as wide).
     y, x = rows * (size + gap) + 6, 0
     for text, colour in [*legend, (no_registry_label, NO_REGISTRY)]:
@@ -272,7 +294,7 @@ def tile_map(
         if x and x + item > width:
             x, y = 0, y + 20
         parts.append(
-            f'<rect x="{x}" y="{y}" width="14" height="14" fill="{colour}"/>'
+            f'<rect x="{x}" y="{y}" width="14" height="14" fill="{colour}" stroke="#999" stroke-width="0.5"/>'
             f'<text x="{x + 18}" y="{y + 11}" fill="{INK}">{escape(text)}</text>'
         )
         x += item

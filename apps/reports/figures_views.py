@@ -19,7 +19,7 @@ from apps.assessments.models import State
 from apps.core.exports import export_response, local_time
 from apps.regions.models import Region, RegionLevel
 
-from . import presenters, selectors
+from . import columns, presenters, selectors
 
 PAGE_SIZE = 50
 COLUMNS = ("registered", "participating", "submitted", "returned", "approved", "revoked", "meeting")
@@ -124,13 +124,18 @@ def figures_region_export(request, year: int, code: str, fmt: str):
     region = _region_or_404(request, code)
     table = selectors.region_figures_table(year=year, region=region)
     levels = presenters.levels_with_work([table["row"], *table["children"]])
-    rows = [_cells({**table["row"], "code": region.code, "name": region.name}, levels)]
-    rows += [_cells(child, levels) for child in table["children"]]
+    codes = [region.code, *(child.get("code") or "" for child in table["children"])]
+    # The areas below against the targets their level set (apps.targets, when it is installed).
+    extra, extra_cells = columns.extra_columns(year=year, parent_code=region.code, codes=codes)
+    rows = [
+        _cells({**table["row"], "code": region.code, "name": region.name}, levels) + extra_cells(region.code)
+    ]
+    rows += [_cells(child, levels) + extra_cells(child.get("code") or "") for child in table["children"]]
     return export_response(
         fmt=fmt,
         basename=f"figures-{year}-{region.code}",
         sheet=f"{year} {region.name}",
-        header=_header(levels, str(CHILD_TITLES.get(table["child_level"], _("Region")))),
+        header=_header(levels, str(CHILD_TITLES.get(table["child_level"], _("Region")))) + extra,
         rows=rows,
     )
 
@@ -145,12 +150,19 @@ def figures_national_export(request, year: int, fmt: str):
     figures, _as_of = selectors.national_figures_live(year=year)
     units = figures.get("units", [])
     levels = presenters.levels_with_work(units)
-    header = [_("Rank"), *_header(levels, _("Provincial unit")), _("Registry imported")]
+    extra, extra_cells = columns.extra_columns(year=year, parent_code="", codes=[u["code"] for u in units])
+    header = [_("Rank"), *_header(levels, _("Provincial unit")), _("Registry imported"), *extra]
     rows = [
-        [u.get("rank") or "", *_cells(u, levels), _("yes") if u.get("registry_imported") else _("no")]
+        [
+            u.get("rank") or "",
+            *_cells(u, levels),
+            _("yes") if u.get("registry_imported") else _("no"),
+            *extra_cells(u["code"]),
+        ]
         for u in units
     ]
-    rows.append(["", *_cells({**figures.get("totals", {}), "code": "", "name": _("Nation")}, levels), ""])
+    nation = {**figures.get("totals", {}), "code": "", "name": _("Nation")}
+    rows.append(["", *_cells(nation, levels), "", *[""] * len(extra)])
     return export_response(fmt=fmt, basename=f"national-{year}", sheet=f"{year}", header=header, rows=rows)
 
 

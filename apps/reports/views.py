@@ -336,6 +336,8 @@ def national(request, year: int):
                 href=lambda code: reverse("reports:figures_region", args=[year, code]),
             ),
             "years": list(reversed(selectors.figure_years())),
+            # The tile map by share, or by each unit's distance to its target (apps.targets).
+            "tile_colour": "target" if request.GET.get("colour") == "target" else "share",
         },
     )
 

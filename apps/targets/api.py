@@ -1,7 +1,9 @@
 """API of the targets app (under /api/v1/targets/): targets in scope, one area's actual against its
-target with the areas it sets below, and a city's or county's creation list."""
+target with the areas it sets below, the implementation plans filed and a city's or county's
+creation list."""
 
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
@@ -14,7 +16,7 @@ from apps.core.viewsets import ScopedListView
 from apps.regions.models import Region
 
 from . import selectors
-from .models import CreationListEntry, Target, area_visible_q
+from .models import CreationListEntry, ImplementationPlan, Target, area_visible_q
 from .rules import can_read_targets, child_areas
 
 
@@ -65,6 +67,36 @@ class CreationListEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = CreationListEntry
         fields = ["year", "community", "community_name", "area", "added_at"]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    area_name = serializers.CharField(source="area.name", read_only=True)
+    download = serializers.SerializerMethodField(help_text="The file (PDF/docx), for those who may read it")
+
+    class Meta:
+        model = ImplementationPlan
+        fields = [
+            "area",
+            "area_name",
+            "document_number",
+            "issued_on",
+            "co_issuers",
+            "period_from",
+            "period_to",
+            "status",
+            "comments",
+            "filed_at",
+            "due_on",
+            "on_time",
+            "decided_at",
+            "file_name",
+            "sha256",
+            "download",
+            "version",
+        ]
+
+    def get_download(self, plan) -> str:
+        return reverse("targets:plan_download", kwargs={"pk": plan.pk})
 
 
 @extend_schema_view(
@@ -142,3 +174,22 @@ class CreationList(ScopedListView):
         if params.get("area"):
             queryset = queryset.filter(area_id=params["area"])
         return queryset.select_related("community").order_by("year", "community_id")
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="实施方案 / Implementation plans",
+        description="辖区内(本级、上级与下级)已报送的实施方案:文号、日期、联合印发部门、期限、状态、是否按时,"
+        "可按 ?status= 筛选。/ The plans filed in your scope, filtered by ?status= (filed, returned, accepted).",
+    )
+)
+class PlanList(ScopedListView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = PlanSerializer
+    scope_model = ImplementationPlan
+
+    def safely_get_queryset(self, queryset):
+        status = self.request.query_params.get("status")
+        if status:
+            queryset = queryset.filter(status=status)
+        return queryset.select_related("area").order_by("area_id")

@@ -10,4 +10,5 @@ urlpatterns = [
     path("progress/<year:year>/", api.NationalProgress.as_view(), name="national"),
     path("progress/<year:year>/<code:code>/", api.Progress.as_view(), name="progress"),
     path("lists/", api.CreationList.as_view(), name="lists"),
+    path("plans/", api.PlanList.as_view(), name="plans"),
 ]

@@ -6,3 +6,10 @@ class TargetsConfig(AppConfig):
     name = "apps.targets"
     verbose_name = _("Targets and creation lists")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from apps.reports.columns import register_export_columns
+
+        from .exports import figures_export_columns
+
+        register_export_columns(figures_export_columns)

@@ -8,10 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role, User
+from apps.core import campaign
 from apps.notices.services import notify_users
 from apps.regions.models import Region
 from apps.reports import pdf as report_pdf
 from apps.reports import presenters
+from apps.reports import selectors as report_figures
 
 from . import selectors
 from .models import ImplementationPlan
@@ -19,13 +21,24 @@ from .models import ImplementationPlan
 
 def ranking(*, year: int, parent: Region | None) -> list[dict]:
     """The areas below `parent` ranked by share meeting the requirements (ties: participation, code),
-    each with its target, state and plan (filed on time or not)."""
+    each with its target, state, plan (filed on time or not) and, for the ministry's ranking of the
+    units, its annual report (on time, late, not yet, missing)."""
     rows = selectors.progress_rows(year=year, parent=parent)
     plans = {p.area_id: p for p in ImplementationPlan.objects.filter(area__in=[r["code"] for r in rows])}
+    # The ministry's ranking of the units also says whether each unit's annual report came on time.
+    reports = (
+        {
+            r["code"]: r
+            for r in presenters.status_rows(report_figures.report_status(year=year, today=campaign.today()))
+        }
+        if parent is None
+        else {}
+    )
     ranked = sorted(rows, key=lambda r: (-(r["share"] or 0), -(r["participation"] or 0), r["code"]))
     for rank, row in enumerate(ranked, start=1):
         row["rank"] = rank
         row["plan"] = plans.get(row["code"])
+        row["report"] = reports.get(row["code"])
     return ranked
 
 
@@ -42,6 +55,7 @@ def render(*, year: int, parent: Region | None) -> bytes:
             "f": {},
             "year": year,
             "rows": rows,
+            "with_reports": parent is None,
             "counts": selectors.state_counts(rows),
             "issuer": issuer_of(parent),
             "issued_date": today,

@@ -18,7 +18,7 @@ from apps.core.errors import ServiceError
 from apps.core.exports import export_response
 from apps.regions.models import Region
 
-from . import selectors, services
+from . import exports, selectors, services
 from .forms import CreationListForm, ImportForm, TargetForm
 from .models import Target, TargetEvent, area_visible_q
 from .rules import (
@@ -175,7 +175,6 @@ def import_page(request, year: int):
 
 
 def _export_rows(rows):
-    labels = {"behind": _("Behind"), "on_track": _("On track"), "met": _("Met")}
     for r in rows:
         yield (
             r["code"],
@@ -185,10 +184,7 @@ def _export_rows(rows):
             r["meeting"],
             "" if r["participation_pct"] is None else r["participation_pct"],
             "" if r["share_pct"] is None else r["share_pct"],
-            "" if r["target_participation"] is None else r["target_participation"],
-            "" if r["target_meeting"] is None else r["target_meeting"],
-            labels.get(r["state"], ""),
-            _("Yes") if r["set_late"] else "",
+            *exports.target_cells(r),
         )
 
 
@@ -200,10 +196,7 @@ EXPORT_HEADER = (
     gettext_lazy("Meeting the requirements"),
     gettext_lazy("Share participating (%)"),
     gettext_lazy("Share meeting the requirements (%)"),
-    gettext_lazy("Target share participating (%)"),
-    gettext_lazy("Target share meeting the requirements (%)"),
-    gettext_lazy("State"),
-    gettext_lazy("Set late"),
+    *exports.TARGET_HEADER,
 )
 
 
@@ -314,14 +307,12 @@ def _plan_or_404(request, pk: int):
         raise Http404 from None
 
 
-@login_required
-@require_GET
-def plans(request):
-    """The caller's own plan (and its form, when asked) and the plans of the areas it asked."""
+def _plans_page(request, *, form=None):
+    """The plans page: the caller's own plan (and its form, when asked, bound to what was typed
+    after a refusal) and the plans of the areas it asked."""
     from .forms import PlanForm
     from .models import ImplementationPlan
 
-    _require_reader(request)
     user = request.user
     region = getattr(user, "region", None)
     own = ImplementationPlan.objects.filter(area=region).first() if region is not None else None
@@ -329,13 +320,15 @@ def plans(request):
         services.plan_request_for(region) if region is not None and region.level != "street" else None
     )
     rows = selectors.plan_rows(user=user, parent=setter_region(user)) if sets_targets(user) else []
+    if form is None and request_for_own and user.role in ("province", "city"):
+        form = PlanForm()
     return render(
         request,
         "targets/plans.html",
         {
             "own": own,
             "own_request": request_for_own,
-            "form": PlanForm() if request_for_own and user.role in ("province", "city") else None,
+            "form": form if request_for_own else None,
             "rows": rows,
             "filed": sum(1 for r in rows if r["plan"]),
         },
@@ -343,8 +336,18 @@ def plans(request):
 
 
 @login_required
+@require_GET
+def plans(request):
+    """The caller's own plan (and its form, when asked) and the plans of the areas it asked."""
+    _require_reader(request)
+    return _plans_page(request)
+
+
+@login_required
 @require_POST
 def plan_file(request):
+    """File (or replace) the caller's plan; a refusal shows the page again with what was typed
+    and the reason beside the field (the file has to be chosen again: browsers never keep it)."""
     from .forms import PlanForm
 
     user = request.user
@@ -364,14 +367,11 @@ def plan_file(request):
                 period_to=data["period_to"],
             )
         except ServiceError as exc:
-            messages.error(request, exc.message)
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, _("The implementation plan was filed."))
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    return redirect("targets:plans")
+            return redirect("targets:plans")
+    return _plans_page(request, form=form)
 
 
 @login_required

@@ -729,8 +729,9 @@ ROUTES: dict[str, Route] = {
     # Implementation plans: each department files its own when asked (Shanghai by the ministry;
     # 徐汇区 was not asked: told so on the page); the level above decides; readers download.
     "targets:plans": Route(inside=every(200, anonymous=LOGIN, community=403)),
+    # 徐汇区 was not asked for a plan: the page again with the reason (200), nothing filed.
     "targets:plan_file": Route(
-        inside=every(403, anonymous=LOGIN, province=REDIRECT, city=REDIRECT),
+        inside=every(403, anonymous=LOGIN, province=REDIRECT, city=200),
         method="post",
         data={
             "document_number": "沪建〔2020〕1号",
@@ -762,6 +763,7 @@ ROUTES: dict[str, Route] = {
     ),
     "api:targets_api:list": Route(inside=API_SIGNED_IN),
     "api:targets_api:lists": Route(inside=API_SIGNED_IN),
+    "api:targets_api:plans": Route(inside=API_SIGNED_IN),
     "api:targets_api:national": Route(inside=API_NATIONAL, kwargs={"year": "=2026"}, regional=False),
     "api:targets_api:progress": Route(
         inside=every(200, anonymous=API_ANONYMOUS, community=403),

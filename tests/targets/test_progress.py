@@ -19,22 +19,24 @@ from .conftest import HUANGPU, SHANGHAI, XUHUI, YEAR
 pytestmark = pytest.mark.django_db
 
 
-def sql_actual(county: str, year: int) -> dict:
-    """Registered, participating and meeting of one county, and the state against its target, in SQL."""
+def sql_actual(county: str, year: int, *, column: str = "county_id") -> dict:
+    """Registered, participating and meeting of one county (or of the area in `column`), and the
+    state against its target, in SQL."""
+    assert column in ("county_id", "city_id", "province_id")
     nxt = dt.datetime(year + 1, 1, 1, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
     with connection.cursor() as cur:
         cur.execute(
             """
             SELECT
-              (SELECT count(*) FROM communities_community c WHERE c.county_id = %(county)s),
+              (SELECT count(*) FROM communities_community c WHERE c.{column} = %(county)s),
               (SELECT count(*) FROM assessments_assessment a JOIN communities_community c ON c.code = a.community_id
-                 WHERE c.county_id = %(county)s AND a.year = %(year)s AND a.state <> 'draft'),
+                 WHERE c.{column} = %(county)s AND a.year = %(year)s AND a.state <> 'draft'),
               (SELECT count(DISTINCT a.community_id) FROM assessments_assessment a
                  JOIN communities_community c ON c.code = a.community_id
-                 WHERE c.county_id = %(county)s AND a.approved_at < %(next)s
+                 WHERE c.{column} = %(county)s AND a.approved_at < %(next)s
                    AND (a.revoked_at IS NULL OR a.revoked_at >= %(next)s)),
               (SELECT t.meeting FROM targets_target t WHERE t.area_id = %(county)s AND t.year = %(year)s)
-            """,
+            """.replace("{column}", column),
             {"county": county, "year": year, "next": nxt},
         )
         registered, participating, meeting, target = cur.fetchone()
@@ -91,15 +93,66 @@ def test_progress_reads_no_response(targets, django_assert_max_num_queries):
         selectors.progress_rows(year=YEAR, parent=region("31"))
 
 
+def shown(expected: dict) -> tuple[str, str, str]:
+    """How a page writes an area's actual, target and state class (from the direct SQL count)."""
+    share = f"{expected['share'].quantize(Decimal('0.1'))}&nbsp;%"
+    target = f"{expected['target'].normalize():f}&nbsp;%"
+    return share, target, "tgt-" + expected["state"].replace("_", "-")
+
+
 def test_dashboard_shows_a_district_below_its_target(targets, client, users):
     client.force_login(users["shanghai"])
     body = client.get(reverse("home")).content.decode()
     assert 'data-testid="home-targets"' in body
     row = body.split(f'data-code="{XUHUI}"')[1].split("</tr>")[0]
-    assert "40.0&nbsp;%" in row and "70&nbsp;%" in row and "tgt-behind" in row
+    assert shown(sql_actual(XUHUI, YEAR)) == ("40.0&nbsp;%", "70&nbsp;%", "tgt-behind")
+    assert all(part in row for part in shown(sql_actual(XUHUI, YEAR)))
     page = client.get(reverse("targets:year", kwargs={"year": YEAR})).content.decode()
-    row = page.split(f'data-code="{HUANGPU}"')[1].split("</tr>")[0]
-    assert "75.0&nbsp;%" in row and "tgt-met" in row
+    for code in (XUHUI, HUANGPU):
+        row = page.split(f'data-code="{code}"')[1].split("</tr>")[0]
+        assert all(part in row for part in shown(sql_actual(code, YEAR)))
+    assert "tgt-met" in page.split(f'data-code="{HUANGPU}"')[1].split("</tr>")[0]
+
+
+def _meeting_column(header: list[str]) -> int:
+    return header.index("累计达到创建要求")
+
+
+def test_figures_exports_carry_the_targets(targets, client, users):
+    """The drill-down's export and the national table's gain the target, the state and the late
+    mark beside the figures: equal to the direct SQL count."""
+    client.force_login(users["shanghai"])
+    url = reverse("reports:figures_region_export", kwargs={"year": YEAR, "code": SHANGHAI, "fmt": "csv"})
+    response = client.get(url)
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    column = {name: i for i, name in enumerate(header)}
+    column["达到创建要求"] = _meeting_column(header)
+    by_code = {r[0]: r for r in rows}
+    labels = {"behind": "落后", "on_track": "按计划推进", "met": "达到"}
+    for code in (XUHUI, HUANGPU):
+        expected = sql_actual(code, YEAR)
+        row = by_code[code]
+        assert int(row[column["达到创建要求"]]) == expected["meeting"]
+        assert Decimal(row[column["达到创建要求比例目标（%）"]]) == expected["target"]
+        assert row[column["状态"]] == labels[expected["state"]]
+    assert all(len(r) == len(header) for r in rows)
+    # Shanghai's own row: the ministry's target for it.
+    assert (
+        by_code[SHANGHAI][column["状态"]] == labels[sql_actual(SHANGHAI, YEAR, column="province_id")["state"]]
+    )
+    client.force_login(users["ministry"])
+    url = reverse("reports:figures_national_export", kwargs={"year": YEAR, "fmt": "csv"})
+    text = b"".join(client.get(url).streaming_content).decode("utf-8-sig")
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    column = {name: i for i, name in enumerate(header)}
+    column["达到创建要求"] = _meeting_column(header)
+    shanghai = next(r for r in rows if r[1] == SHANGHAI)
+    expected = sql_actual(SHANGHAI, YEAR, column="province_id")
+    assert int(shanghai[column["达到创建要求"]]) == expected["meeting"]
+    assert Decimal(shanghai[column["达到创建要求比例目标（%）"]]) == expected["target"]
+    assert shanghai[column["状态"]] == labels[expected["state"]] == "按计划推进"
 
 
 def test_the_district_sees_its_own_target(targets, client, users):
@@ -214,19 +267,31 @@ def test_national_dashboard_drill_down_report_and_pdf_show_the_targets(targets, 
     national = client.get(reverse("reports:national", kwargs={"year": YEAR})).content.decode()
     section = national.split('data-testid="target-section"')[1].split("</section>")[0]
     row = section.split(f'data-code="{SHANGHAI}"')[1].split("</tr>")[0]
-    assert "55.6&nbsp;%" in row and "60&nbsp;%" in row and "tgt-on-track" in row
+    expected = shown(sql_actual(SHANGHAI, YEAR, column="province_id"))
+    assert expected == ("55.6&nbsp;%", "60&nbsp;%", "tgt-on-track") and all(p in row for p in expected)
     client.force_login(users["shanghai"])
     drill = client.get(
         reverse("reports:figures_region", kwargs={"year": YEAR, "code": SHANGHAI})
     ).content.decode()
-    row = drill.split('data-testid="target-section"')[1].split(f'data-code="{XUHUI}"')[1].split("</tr>")[0]
-    assert "40.0&nbsp;%" in row and "tgt-behind" in row
+    section = drill.split('data-testid="target-section"')[1]
+    for code in (XUHUI, HUANGPU):
+        row = section.split(f'data-code="{code}"')[1].split("</tr>")[0]
+        assert all(part in row for part in shown(sql_actual(code, YEAR)))
     report = report_services.annual_report_compile(province_code=SHANGHAI, year=YEAR, user=users["shanghai"])
     detail = client.get(reverse("reports:detail", kwargs={"pk": report.pk})).content.decode()
-    assert 'data-testid="target-section"' in detail
+    section = detail.split('data-testid="target-section"')[1]
+    row = section.split(f'data-code="{XUHUI}"')[1].split("</tr>")[0]
+    assert all(part in row for part in shown(sql_actual(XUHUI, YEAR)))
     pdf = render_annual_report(report)
     text = _pdf_text(pdf)
-    assert "目标完成情况" in text and "徐汇区" in text and "落后" in text
+    assert "目标完成情况" in text
+    # Each district's line of the PDF's section: its share and target as counted in SQL, its state.
+    section = text.split("目标完成情况")[-1]
+    for code, name, state in ((XUHUI, "徐汇区", "落后"), (HUANGPU, "黄浦区", "达到")):
+        expected = sql_actual(code, YEAR)
+        line = next(line for line in section.splitlines() if name in line).replace(" ", "")
+        assert f"{expected['share'].quantize(Decimal('0.1'))}%" in line
+        assert f"{expected['target'].normalize():f}%" in line and state in line
 
 
 def _pdf_text(pdf: bytes) -> str:
@@ -246,9 +311,13 @@ def test_the_bulletin_ranks_the_districts_and_is_published_to_them(targets, clie
     text = _pdf_text(response.content)
     assert "第1页共2页" in text.replace(" ", "")
     lines = [line for line in text.splitlines() if "黄浦区" in line or "徐汇区" in line]
-    # 黄浦区 (75 %, met) ranks before 徐汇区 (40 %, behind).
+    # 黄浦区 (75 %, met) ranks before 徐汇区 (40 %, behind): shares and targets as counted in SQL.
     assert "黄浦区" in lines[0] and "达到" in lines[0]
     assert "徐汇区" in lines[1] and "落后" in lines[1] and "70%" in lines[1]
+    for line, code in zip(lines, (HUANGPU, XUHUI), strict=True):
+        expected = sql_actual(code, YEAR)
+        assert f"{expected['share'].quantize(Decimal('0.1'))}%" in line
+        assert f" {expected['meeting']} " in line
     assert client.post(reverse("targets:bulletin_publish", kwargs={"year": YEAR})).status_code == 302
     notice = Notice.objects.get(recipient=users["xuhui"])
     assert "排第 2 名" in notice.text and "落后" in notice.text
@@ -273,3 +342,44 @@ def test_lists_do_not_grow_with_rows(targets, world, users, api, client, django_
     client.force_login(users["shanghai"])
     with django_assert_max_num_queries(16):
         client.get(reverse("targets:year", kwargs={"year": YEAR}))
+
+
+def test_a_creation_list_imported_from_a_file_of_codes(world, users, client):
+    """Codes in the first column of an XLSX (a header row, full-width digits read): all added."""
+    import io as _io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["社区代码"])
+    sheet.append([world["xuhui"][0].code])
+    sheet.append([world["xuhui"][1].code.translate(str.maketrans("0123456789", "０１２３４５６７８９"))])
+    buf = _io.BytesIO()
+    book.save(buf)
+    client.force_login(users["xuhui"])
+    url = reverse("targets:list", kwargs={"year": YEAR})
+    response = client.post(url, {"codes": "", "file": SimpleUploadedFile("codes.xlsx", buf.getvalue())})
+    assert response.status_code == 302
+    assert selectors.creation_list_figures(year=YEAR, area=region("310104"))["planned"] == 2
+
+
+def test_the_ministrys_bulletin_says_whether_each_units_report_came_on_time(targets, client, users):
+    from apps.core import campaign
+    from apps.reports import presenters
+    from apps.reports import selectors as report_figures
+
+    client.force_login(users["ministry"])
+    response = client.get(reverse("targets:bulletin", kwargs={"year": YEAR}))
+    text = _pdf_text(response.content)
+    assert "年度报告" in text
+    status = next(
+        r for r in report_figures.report_status(year=YEAR, today=campaign.today()) if r["code"] == SHANGHAI
+    )
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        label = str(presenters.STATUS_LABELS[status["status"]])
+    line = next(line for line in text.splitlines() if "上海市" in line and "%" in line)
+    assert label in line.replace(" ", "") and "按计划推进" in line

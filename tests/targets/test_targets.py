@@ -180,3 +180,24 @@ def test_stale_version_is_refused(users):
             expected_version=target.version,
         )
     assert exc.value.code == "stale"
+
+
+def test_a_target_set_late_is_flagged_on_the_page_the_export_and_the_api(users, client, api):
+    """2022's figures are closed: the ministry may still set Shanghai's target, and every reader
+    sees it was set late."""
+    services.target_set(user=users["ministry"], area=region("31"), year=2022, participation="", meeting="60")
+    client.force_login(users["ministry"])
+    page = client.get(reverse("targets:year", kwargs={"year": 2022})).content.decode()
+    row = page.split('data-code="310000000000"')[1].split("</tr>")[0]
+    assert "late-flag" in row and "逾期设定" in row
+    assert "late-flag" not in page.split('data-code="320000000000"')[1].split("</tr>")[0]
+    response = client.get(reverse("targets:export", kwargs={"year": 2022, "fmt": "csv"}))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    line = next(line for line in text.splitlines() if line.startswith("310000000000"))
+    assert line.endswith(",是")
+    data = api(users["shanghai"]).get("/api/v1/targets/", {"year": 2022}).json()["results"]
+    assert [(t["area"], t["set_late"]) for t in data] == [("310000000000", True)]
+    # Shanghai reads its own target, flagged too.
+    client.force_login(users["shanghai"])
+    own = client.get(reverse("targets:year", kwargs={"year": 2022})).content.decode()
+    assert "逾期设定" in own.split('data-testid="own-target"')[1]

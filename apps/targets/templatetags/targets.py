@@ -2,10 +2,11 @@
 provincial report and its PDF) with one include, so those pages need no change of their views."""
 
 from django import template
+from django.urls import reverse
 
 from apps.regions.models import Region
 
-from .. import selectors
+from .. import selectors, tilemap
 from ..models import Target
 from ..rules import child_areas
 
@@ -26,3 +27,19 @@ def target_progress(year, code="", figures=None):
     if not Target.objects.filter(year=int(year), area__in=child_areas(parent)).exists():
         return []
     return selectors.progress_rows(year=int(year), parent=parent, figures=figures or None)
+
+
+@register.simple_tag
+def target_tile_map(year, figures):
+    """The national tile map coloured by each unit's state against its target of `year` (the
+    national figures `figures` give the actuals, already read by the page), and the count of units
+    in each state (written under the map: readable at any width, without colour)."""
+    rows = selectors.progress_rows(year=int(year), parent=None, figures=figures)
+    return {
+        "svg": tilemap.target_tile_map(
+            rows,
+            figures.get("units", []),
+            href=lambda code: reverse("reports:figures_region", args=[int(year), code]),
+        ),
+        "counts": selectors.state_counts(rows),
+    }
