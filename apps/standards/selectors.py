@@ -1,5 +1,7 @@
 """Reads of standards shared by pages, the API, assessments and reports (docs/figures.md, "Standards")."""
 
+from collections.abc import Callable
+
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -48,17 +50,31 @@ def standards_for(*, provinces, year: int) -> dict[str, StandardVersion]:
     return chosen
 
 
+# The assessments opened of a province and year, as a queryset: the assessments app registers it
+# (AssessmentsConfig.ready), because assessments are filled against a standard and not the other
+# way round: standards import nothing of assessments.
+_opened_assessments: Callable[..., QuerySet] | None = None
+
+
+def register_opened_assessments(query: Callable[..., QuerySet]) -> None:
+    """Called once by the assessments app: `query(province_id=, year=)` gives the opened ones."""
+    global _opened_assessments
+    _opened_assessments = query
+
+
+def _opened(province, year: int) -> QuerySet:
+    if _opened_assessments is None:
+        raise RuntimeError("apps.assessments has not registered its opened assessments")
+    return _opened_assessments(province_id=getattr(province, "pk", province), year=year)
+
+
 def year_is_frozen(*, province, year: int) -> bool:
     """Once any assessment of the province and year was opened, that year's standard is frozen."""
-    from apps.assessments.models import Assessment
-
-    return Assessment.objects.filter(province_id=getattr(province, "pk", province), year=year).exists()
+    return _opened(province, year).exists()
 
 
 def opened_assessments(*, province, year: int) -> int:
-    from apps.assessments.models import Assessment
-
-    return Assessment.objects.filter(province_id=getattr(province, "pk", province), year=year).count()
+    return _opened(province, year).count()
 
 
 def criteria_of(standard: StandardVersion) -> QuerySet[Criterion]:
