@@ -6,7 +6,6 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.capabilities import is_committee
 from apps.accounts.models import Role
-from apps.core.campaign import FIRST_YEAR, campaign_year  # noqa: F401  (re-exported; their home)
 from apps.core.errors import ForbiddenError, NotFoundError
 
 from .models import Action, Assessment, AssessmentEvent, Evidence, Response, State
