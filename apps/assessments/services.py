@@ -365,6 +365,12 @@ def evidence_add(*, response: Response, user: User, uploaded_file, caption: str 
     return evidence
 
 
+def _delete_files(storage, names: list[str | None]) -> None:
+    for name in names:
+        if name:
+            storage.delete(name)
+
+
 def evidence_remove(*, evidence: Evidence, user: User) -> None:
     """Remove an evidence file from the current version. A file that was already submitted is never
     deleted: it stays with the earlier version and is only withdrawn from the current one."""
@@ -385,7 +391,7 @@ def evidence_remove(*, evidence: Evidence, user: User) -> None:
             names = [evidence.file.name, evidence.thumbnail.name]
             storage = evidence.file.storage
             evidence.delete()
-            transaction.on_commit(lambda: [storage.delete(n) for n in names if n])
+            transaction.on_commit(lambda: _delete_files(storage, names))
         history_append(assessment, user, Action.EVIDENCE_REMOVED, data=data)
         _refresh_progress(assessment)
 

@@ -6,6 +6,7 @@ their cost does not depend on the number of responses or files.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, When
 from django.db.models.functions import Coalesce
@@ -360,7 +361,7 @@ def history_timeline(*, assessment: Assessment) -> list[AssessmentEvent]:
     """The assessment's timeline (apps.assessments.selectors.history_timeline) with the names of the
     review levels each entry happened at and went to."""
     chain = workflow.chain_of(assessment)
-    events = base_history_timeline(assessment=assessment)
+    events: list[Any] = base_history_timeline(assessment=assessment)
     for e in events:
         data = e.data or {}
         level, to_level = data.get("level", ""), data.get("to_level", "")

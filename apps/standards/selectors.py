@@ -25,11 +25,13 @@ def standard_for(*, province, year: int) -> StandardVersion:
     standard of that year (its latest version), else the national trial standard. One query."""
     province_id = getattr(province, "pk", province)
     local = _in_force_q([province_id], year) if province_id else Q(pk__in=[])
-    return (
+    standard = (
         StandardVersion.objects.filter(local | Q(code=NATIONAL_CODE))
         .order_by(F("province").asc(nulls_last=True), "-version")
         .first()
     )
+    assert standard is not None, "the national standard is loaded by migration"
+    return standard
 
 
 def _in_force_q(province_ids, year: int) -> Q:
@@ -62,7 +64,7 @@ def register_opened_assessments(query: Callable[..., QuerySet]) -> None:
     _opened_assessments = query
 
 
-def _opened(province, year: int) -> QuerySet:
+def _opened(province, year: int | None) -> QuerySet:
     if _opened_assessments is None:
         raise RuntimeError("apps.assessments has not registered its opened assessments")
     return _opened_assessments(province_id=getattr(province, "pk", province), year=year)
@@ -73,7 +75,7 @@ def year_is_frozen(*, province, year: int) -> bool:
     return _opened(province, year).exists()
 
 
-def opened_assessments(*, province, year: int) -> int:
+def opened_assessments(*, province, year: int | None) -> int:
     return _opened(province, year).count()
 
 
