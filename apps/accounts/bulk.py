@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core import campaign
 from apps.core.errors import ConflictError, ForbiddenError, NotFoundError
 from apps.core.models import TraceAction, TraceKind
 from apps.core.trace import trace_append
@@ -115,7 +116,7 @@ def _plan_communities(actor, region, preview: Preview) -> None:
     )
     wanted = {username_for("community", code): code for code, *_ in rows}
     taken = set(User.objects.filter(username__in=list(wanted)).values_list("username", flat=True))
-    today = timezone.localdate()
+    today = campaign.today()
     seen = set()
     for code, name, province_id, retired_on in rows:
         username = username_for("community", code)
