@@ -60,6 +60,7 @@ node_modules/axe-core/axe.min.js: package.json
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 bench: $(STAMP) system-packages
 	$(PY) bench/run.py

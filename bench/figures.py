@@ -121,7 +121,7 @@ def registry_import() -> list[Row]:
 
 
 def _import_into_empty_registry() -> dict:
-    from apps.communities.services import registry_indexes_finish
+    from apps.communities.registry_import import registry_indexes_finish
     from apps.reports import services as reports
 
     with transaction.atomic(), connection.cursor() as cursor:

@@ -22,7 +22,7 @@ django.setup()
 
 from django.db import transaction  # noqa: E402
 
-from apps.communities import services  # noqa: E402
+from apps.communities import registry_import  # noqa: E402
 from apps.communities.models import Community  # noqa: E402
 
 NATIONAL = ROOT / "fixtures/divisions/residents-committees.csv.gz"
@@ -36,27 +36,27 @@ RECORD_TIMES = []
 
 
 def once(with_history: bool) -> float:
-    original = services._record_import
+    original = registry_import._record_import
 
     def timed(*args, **kwargs):
         started = time.perf_counter()
         original(*args, **kwargs)
         RECORD_TIMES.append(time.perf_counter() - started)
 
-    services._record_import = timed if with_history else (lambda *a, **k: None)
+    registry_import._record_import = timed if with_history else (lambda *a, **k: None)
     try:
         with transaction.atomic():
             assert not Community.objects.exists(), "run on a database with an empty registry"
             with NATIONAL.open("rb") as handle:
                 start = time.perf_counter()
-                result = services.community_import(source=handle, filename=NATIONAL.name)
+                result = registry_import.community_import(source=handle, filename=NATIONAL.name)
                 elapsed = time.perf_counter() - start
             assert result.applied and len(result.added) > 100_000
             raise Rollback
     except Rollback:
         pass
     finally:
-        services._record_import = original
+        registry_import._record_import = original
     return elapsed
 
 

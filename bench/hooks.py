@@ -176,7 +176,7 @@ DECISION_REFRESH = decision_refresh
 
 
 def retirement_import(rows: int = 1000) -> dict:
-    """apps.communities.services.community_import of a CSV of `rows` retirements in the largest
+    """apps.communities.registry_import.community_import of a CSV of `rows` retirements in the largest
     province (half merged into a neighbour of the same street that stays, half abolished, with a
     date and a note: the columns 撤销日期/撤销方式/承继社区代码/备注), validated and applied on the
     staging table, inside a transaction that is rolled back after (so the registry stays as
@@ -189,7 +189,7 @@ def retirement_import(rows: int = 1000) -> dict:
 
     from apps.communities.importing import TEMPLATE_HEADER_FULL
     from apps.communities.models import Community
-    from apps.communities.services import community_import
+    from apps.communities.registry_import import community_import
 
     province = _largest_province()
     live = list(

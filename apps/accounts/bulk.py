@@ -16,13 +16,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core import campaign
 from apps.core.errors import ConflictError, ForbiddenError, NotFoundError
 from apps.core.models import TraceAction, TraceKind
 from apps.core.trace import trace_append
 
 from . import onetime
 from .managing import COMMUNITY, COUNTY, STREET, managed_ranks
-from .models import Role, User
+from .models import Role, User, community_model, region_model
 
 BATCH = 2000
 COMMUNITIES, DEPARTMENTS = "communities", "departments"
@@ -60,15 +61,13 @@ def username_for(kind: str, code: str) -> str:
 
 
 def _check_region(actor, region) -> None:
-    from apps.regions.models import Region
-
     from .scoping import is_nationwide
 
     if region is None:  # the whole country: nationwide users only
         if not is_nationwide(actor):
             raise NotFoundError(_("No region with this code in your scope."), field="region")
         return
-    if not Region.objects.visible_to(actor).filter(pk=region.pk).exists():
+    if not region_model().objects.visible_to(actor).filter(pk=region.pk).exists():
         raise NotFoundError(_("No region with this code in your scope."), field="region")
 
 
@@ -99,7 +98,8 @@ def _under(region, prefix: str = "") -> Q:
 
 def _plan_communities(actor, region, preview: Preview) -> None:
     from apps.accounts.scoping import region_scope_q
-    from apps.communities.models import Community
+
+    Community = community_model()  # noqa: N806 (a model class)
 
     rows = (
         Community.objects.filter(_under(region))
@@ -116,7 +116,7 @@ def _plan_communities(actor, region, preview: Preview) -> None:
     )
     wanted = {username_for("community", code): code for code, *_ in rows}
     taken = set(User.objects.filter(username__in=list(wanted)).values_list("username", flat=True))
-    today = timezone.localdate()
+    today = campaign.today()
     seen = set()
     for code, name, province_id, retired_on in rows:
         username = username_for("community", code)
@@ -141,10 +141,8 @@ def _plan_communities(actor, region, preview: Preview) -> None:
 
 
 def _plan_departments(actor, region, preview: Preview, ranks) -> None:
-    from apps.regions.models import Region
-
     levels = [lvl for lvl, rank in (("street", STREET), ("county", COUNTY)) if rank in ranks]
-    rows = Region.objects.filter(_under(region, "region"), level__in=levels).order_by("code")
+    rows = region_model().objects.filter(_under(region, "region"), level__in=levels).order_by("code")
     having = set(
         User.objects.filter(role__in=(Role.STREET, Role.CITY), region__in=rows).values_list(
             "region_id", flat=True

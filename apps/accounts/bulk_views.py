@@ -11,11 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.core import campaign
 from apps.core.errors import ServiceError
 from apps.core.exports import export_response
 
@@ -75,7 +75,7 @@ def bulk_confirm(request):
         return render(request, "accounts/bulk.html", {"form": form, "preview": preview}, status=error.status)
     token = secrets.token_urlsafe(16)
     sheets = request.session.get(SESSION_KEY, {})
-    expires = timezone.localdate() + timedelta(days=onetime.one_time_days())
+    expires = campaign.today() + timedelta(days=onetime.one_time_days())
     sheets[token] = {"region": region.name, "rows": sheet, "expires": expires.isoformat()}
     request.session[SESSION_KEY] = sheets
     response = render(
@@ -125,7 +125,7 @@ def bulk_sheet(request, token, fmt):
     rows = ([r["username"], r["name"], r["code"], r["password"], sign_in_url, steps] for r in entry["rows"])
     return export_response(
         fmt=fmt,
-        basename=f"accounts-{timezone.localdate():%Y%m%d}",
+        basename=f"accounts-{campaign.today():%Y%m%d}",
         sheet=_("Accounts"),
         header=[_(h) for h in SHEET_HEADER],
         rows=rows,

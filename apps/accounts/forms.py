@@ -3,7 +3,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from apps.regions.models import Region
+from .models import region_model
 
 ONE_TIME_BACKEND = "apps.accounts.backends.OneTimePasswordBackend"
 
@@ -103,9 +103,9 @@ class RegionCascadeMixin:
 
         self.picked = ""
         scoped = (
-            Region.objects.filter(region_tree_q(self.user))
+            region_model().objects.filter(region_tree_q(self.user))
             if self.user is not None
-            else Region.objects.none()
+            else region_model().objects.none()
         )
         if self.user is not None and is_nationwide(self.user):
             rows = list(scoped.filter(level="province").order_by("code").values_list("code", "name", "level"))
@@ -146,10 +146,10 @@ class RegionCascadeMixin:
     def clean_region(self):
         code = (self.cleaned_data.get("region") or "").strip()
         if not code:
-            return Region.objects.get(pk=self.picked) if self.picked else None
+            return region_model().objects.get(pk=self.picked) if self.picked else None
         if not code.isdigit() or len(code) > 12:
             raise forms.ValidationError(_("A region code is up to 12 digits."))
-        region = Region.objects.visible_to(self.user).filter(pk=code.ljust(12, "0")).first()
+        region = region_model().objects.visible_to(self.user).filter(pk=code.ljust(12, "0")).first()
         if region is None:
             raise forms.ValidationError(_("No region with this code in your scope."))
         return region
@@ -216,7 +216,7 @@ class BulkForm(RegionCascadeMixin, forms.Form):
     def clean_region(self):
         region = super().clean_region()
         if region is None and self.user is not None and self.user.region_id:
-            region = Region.objects.get(pk=self.user.region_id)  # "All": the caller's own region
+            region = region_model().objects.get(pk=self.user.region_id)  # "All": the caller's own region
         if region is None:
             raise forms.ValidationError(_("Choose a region in your scope."))
         return region

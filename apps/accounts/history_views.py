@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from apps.core import campaign
 from apps.core.exports import stream_csv
 from apps.core.models import TraceEvent, TraceKind
 
@@ -84,4 +85,4 @@ def history_export(request):
                 e.hash,
             ]
 
-    return stream_csv(filename=f"history-{timezone.localdate():%Y%m%d}.csv", header=header, rows=lines())
+    return stream_csv(filename=f"history-{campaign.today():%Y%m%d}.csv", header=header, rows=lines())

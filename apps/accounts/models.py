@@ -88,3 +88,16 @@ class User(AbstractUser):
         if self.region_id:
             return self.region.full_name
         return str(_("Nationwide"))
+
+
+# accounts sits below regions and communities: they scope their rows through accounts.scoping.
+# Where account pages read a region or a community, they reach its model through the relation the
+# user declares (like the foreign keys above, by label), never by importing those apps.
+def region_model():
+    """regions.Region, the model of `User.region`."""
+    return User._meta.get_field("region").related_model
+
+
+def community_model():
+    """communities.Community, the model of `User.community`."""
+    return User._meta.get_field("community").related_model

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from .managing import COUNTY, RANK_Q, account_manageable_q
-from .models import User
+from .models import User, community_model
 
 # The level filter of the account list: a name for each rank (managing.RANK_Q).
 LEVELS = {
@@ -83,10 +83,8 @@ def account_coverage(*, actor) -> dict:
     """For the rollout: of the (not retired) communities in the actor's scope, how many have an
     active committee account (`active`), and how many of those have never signed in
     (`never_logged_in`: none of their active accounts has a last login)."""
-    from apps.communities.models import Community
-
     accounts = User.objects.filter(community_id=OuterRef("pk"), is_active=True, role="community")
-    communities = Community.objects.visible_to(actor).active()
+    communities = community_model().objects.visible_to(actor).active()
     total = communities.count()
     with_account = communities.filter(Exists(accounts))
     active = with_account.count()

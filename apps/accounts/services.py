@@ -23,9 +23,9 @@ TRACKED_FIELDS = ("username", "display_name", "email", "first_name", "last_name"
 
 def account_province_id(user: User) -> str | None:
     """The provincial unit whose staff may read this account's history (None: nationwide accounts)."""
-    if user.community_id:
+    if user.community:
         return user.community.province_id
-    if user.region_id:
+    if user.region:
         return user.region.province_id or user.region_id
     return None
 
@@ -160,7 +160,7 @@ def account_reset_by_manager(*, actor: User, user: User) -> str:
             actor=actor,
             user=row,
             action=TraceAction.PASSWORD_RESET,
-            data={"one_time_expires": row.one_time_expires.isoformat()},
+            data={"one_time_expires": row.one_time_expires.isoformat()},  # type: ignore[union-attr]
         )
     return code
 

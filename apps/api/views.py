@@ -27,11 +27,11 @@ from apps.assessments.files import CONTENT_TYPES
 from apps.assessments.models import Assessment, Evidence
 from apps.communities import services as community_services
 from apps.communities.models import Community
+from apps.core.campaign import campaign_calendar
 from apps.core.converters import CODE_REGEX, ID_REGEX, NUMBER_REGEX
 from apps.core.errors import ForbiddenError, ServiceError
 from apps.core.viewsets import ScopedViewSet
 from apps.regions.models import Region
-from apps.reports import selectors as report_selectors
 from apps.review import services as review_services
 from apps.standards import selectors as standard_selectors
 from apps.standards.models import StandardVersion
@@ -661,7 +661,7 @@ class CampaignView(APIView):
         tags=["reports"],
     )
     def get(self, request):
-        return Response(s.CampaignSerializer(report_selectors.campaign_calendar()).data)
+        return Response(s.CampaignSerializer(campaign_calendar()).data)
 
 
 def _int(value) -> int:

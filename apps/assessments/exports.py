@@ -1,16 +1,16 @@
 """Export of a year's assessments: one row per assessment, each NATIONAL criterion's self-rating and
 verdict in columns, through the mapping of the assessment's standard and by the rule of every
-per-criterion figure (apps.reports.criteria: the weakest of the local criteria counted under it).
+per-criterion figure (apps.assessments.weakest: the weakest of the local criteria counted under it).
 The pivot is done by the database (conditional aggregation grouped by assessment), so the export
 is one query streamed in chunks, whatever the number of rows."""
 
 from django.utils.translation import gettext as _
 
 from apps.core.exports import CHUNK, local_time
-from apps.reports.criteria import RATING_OF_RANK, VERDICT_OF_RANK, weakest_rating, weakest_verdict
 from apps.standards.selectors import national_criteria
 
 from .models import Assessment, State
+from .weakest import RATING_OF_RANK, VERDICT_OF_RANK, weakest_rating, weakest_verdict
 
 
 def criterion_columns() -> list[int]:

@@ -5,7 +5,6 @@ from apps.core import campaign
 from apps.standards.models import Category, Criterion
 from apps.standards.selectors import standard_for
 
-from . import selectors
 from .models import Assessment, Response, State
 
 
@@ -13,7 +12,7 @@ def panels(request) -> list[dict]:
     user = request.user
     if not is_committee(user):
         return []
-    year = selectors.campaign_year()
+    year = campaign.campaign_year()
     assessment = Assessment.objects.visible_to(user).filter(community_id=user.community_id, year=year).first()
     comments = []
     if assessment is not None and assessment.state == State.RETURNED:

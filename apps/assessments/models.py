@@ -95,6 +95,9 @@ class Assessment(models.Model):
     )
 
     objects = AssessmentQuerySet.as_manager()
+    # Set by a review service that found the same decision already taken (a double click, a retry):
+    # the page says so instead of reporting a new decision. Not stored.
+    decision_repeated: bool = False
 
     class Meta:
         verbose_name = _("Self-assessment")

@@ -1,12 +1,14 @@
 """Reads of assessments shared by pages, the API, exports and reports. All go through visible_to();
 `access_assessment` and `access_evidence` are the one fetch-and-check of each kind of object."""
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from apps.accounts.capabilities import is_committee
 from apps.accounts.models import Role
-from apps.core.campaign import FIRST_YEAR, campaign_year  # noqa: F401  (re-exported; their home)
 from apps.core.errors import ForbiddenError, NotFoundError
 
 from .models import Action, Assessment, AssessmentEvent, Evidence, Response, State
@@ -30,7 +32,7 @@ def access_assessment(*, user, pk, for_action: str = "read") -> Assessment:
     return assessment
 
 
-def assessment_detail(*, user, pk, for_action: str = "read") -> tuple[Assessment, list[Response]]:
+def assessment_detail(*, user, pk, for_action: str = "read") -> tuple[Assessment, Sequence[Response]]:
     """The assessment (access_assessment) with its responses, criteria, categories and live
     evidence, in a fixed number of queries whatever the number of files."""
     assessment = access_assessment(user=user, pk=pk, for_action=for_action)
@@ -74,7 +76,8 @@ def history_timeline(*, assessment: Assessment) -> list[AssessmentEvent]:
     role_labels = dict(Role.choices)
     state_labels = dict(State.choices)
     action_labels = dict(Action.choices)
-    events = list(
+    # Display rows: each event decorated with its labels for the timeline.
+    events: list[Any] = list(
         assessment_history(assessment=assessment).exclude(
             action__in=(Action.EVIDENCE_ADDED, Action.EVIDENCE_REMOVED)
         )
@@ -89,6 +92,6 @@ def history_timeline(*, assessment: Assessment) -> list[AssessmentEvent]:
         comments = data.get("comments") or {}
         e.comment_items = sorted(((int(k), v) for k, v in comments.items() if v), key=lambda kv: kv[0])
         e.criterion = data.get("criterion")
-        e.verdict_label = {"confirmed": "✓", "not_confirmed": "✗"}.get(data.get("verdict"), "")
+        e.verdict_label = {"confirmed": "✓", "not_confirmed": "✗"}.get(data.get("verdict") or "", "")
         e.review_comment = data.get("comment", "")
     return events

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +20,7 @@ from apps.accounts.capabilities import can_open_assessment, is_committee
 from apps.accounts.models import User
 from apps.core.campaign import FIRST_YEAR, campaign_year, year_exists
 from apps.core.errors import ConflictError, ForbiddenError, NotFoundError, ServiceError
+from apps.core.history import chain_append, chain_append_many
 from apps.core.text import text_check, without_controls
 from apps.standards.models import Criterion
 from apps.standards.selectors import standard_for
@@ -77,15 +78,10 @@ def history_append(
     """Append one history entry, chained to the previous entry of the same assessment. The one
     append path of the assessment history (self-assessment and review alike).
 
-    Callers hold the assessment's row lock, so entries of one assessment are appended in order."""
-    previous = (
-        AssessmentEvent.objects.filter(assessment=assessment)
-        .order_by("-at", "-id")
-        .values_list("hash", flat=True)
-        .first()
-    )
-    event = AssessmentEvent(
-        assessment=assessment,
+    Through the one append path of every history (apps.core.history.chain_append)."""
+    return chain_append(
+        AssessmentEvent,
+        assessment_id=assessment.pk,
         at=timezone.now(),
         actor=user,
         actor_role=getattr(user, "role", "") or "",
@@ -94,51 +90,32 @@ def history_append(
         to_state=to_state,
         reason=reason,
         data=data or {},
-        prev_hash=previous or "",
     )
-    event.hash = event.compute_hash()
-    event.save()
-    return event
 
 
 def history_append_many(
     assessments, user: User | None, action: str, *, from_state="", to_state="", reason="", data=None
 ) -> None:
-    """The same entry appended to the history of many assessments at once (a batch's naming): the
-    previous hash of every chain in one query, the entries in one bulk insert. Callers hold the
-    assessments' row locks, as for history_append."""
-    ids = [a.pk for a in assessments]
-    if not ids:
-        return
-    last = dict(
-        Assessment.objects.filter(pk__in=ids)
-        .annotate(
-            last_hash=Subquery(
-                AssessmentEvent.objects.filter(assessment=OuterRef("pk"))
-                .order_by("-at", "-id")
-                .values("hash")[:1]
-            )
-        )
-        .values_list("pk", "last_hash")
-    )
+    """The same entry appended to the history of many assessments at once (a batch's naming), in
+    one bulk insert (apps.core.history.chain_append_many)."""
     now = timezone.now()
-    events = []
-    for pk in ids:
-        event = AssessmentEvent(
-            assessment_id=pk,
-            at=now,
-            actor=user,
-            actor_role=getattr(user, "role", "") or "",
-            action=action,
-            from_state=from_state,
-            to_state=to_state,
-            reason=reason,
-            data=data or {},
-            prev_hash=last.get(pk) or "",
-        )
-        event.hash = event.compute_hash()
-        events.append(event)
-    AssessmentEvent.objects.bulk_create(events, batch_size=1000)
+    chain_append_many(
+        AssessmentEvent,
+        [
+            {
+                "assessment_id": assessment.pk,
+                "at": now,
+                "actor": user,
+                "actor_role": getattr(user, "role", "") or "",
+                "action": action,
+                "from_state": from_state,
+                "to_state": to_state,
+                "reason": reason,
+                "data": data or {},
+            }
+            for assessment in assessments
+        ],
+    )
 
 
 def assessment_lock(assessment: Assessment) -> Assessment:
@@ -388,6 +365,12 @@ def evidence_add(*, response: Response, user: User, uploaded_file, caption: str 
     return evidence
 
 
+def _delete_files(storage, names: list[str | None]) -> None:
+    for name in names:
+        if name:
+            storage.delete(name)
+
+
 def evidence_remove(*, evidence: Evidence, user: User) -> None:
     """Remove an evidence file from the current version. A file that was already submitted is never
     deleted: it stays with the earlier version and is only withdrawn from the current one."""
@@ -408,7 +391,7 @@ def evidence_remove(*, evidence: Evidence, user: User) -> None:
             names = [evidence.file.name, evidence.thumbnail.name]
             storage = evidence.file.storage
             evidence.delete()
-            transaction.on_commit(lambda: [storage.delete(n) for n in names if n])
+            transaction.on_commit(lambda: _delete_files(storage, names))
         history_append(assessment, user, Action.EVIDENCE_REMOVED, data=data)
         _refresh_progress(assessment)
 

@@ -122,7 +122,7 @@ def assessment_current(request):
     """The committee's assessment of the campaign year (the nav link), or home if not opened yet."""
     assessment = (
         Assessment.objects.visible_to(request.user)
-        .filter(community_id=request.user.community_id, year=selectors.campaign_year())
+        .filter(community_id=request.user.community_id, year=campaign.campaign_year())
         .only("pk")
         .first()
     )
@@ -139,7 +139,7 @@ def assessment_open(request):
         return HttpResponseForbidden()
     try:
         assessment = services.assessment_create(
-            community=request.user.community, year=selectors.campaign_year(), user=request.user
+            community=request.user.community, year=campaign.campaign_year(), user=request.user
         )
     except ServiceError as exc:
         messages.error(request, exc.message)

@@ -1,11 +1,11 @@
 import django_filters
 from django import forms
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.capabilities import is_province_staff
 from apps.accounts.scoping import is_nationwide, region_tree_q
+from apps.core import campaign
 from apps.regions.models import Region, RegionLevel
 
 from .models import Community
@@ -92,7 +92,7 @@ class CommunityFilter(django_filters.FilterSet):
         """Existing today by default; the retired ones, or everything, when asked."""
         if value == "all":
             return queryset
-        today = timezone.localdate()
+        today = campaign.today()
         if value == "retired":
             return queryset.filter(retired_on__lte=today)
         return queryset.filter(Q(retired_on__isnull=True) | Q(retired_on__gt=today))

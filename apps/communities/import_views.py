@@ -2,11 +2,11 @@
 
 The uploaded file is kept in private storage between preview and confirm, under a random token
 remembered in the session; the confirm step applies exactly that file, never a re-upload. The
-rules are those of the `import_communities` command (services.community_import).
+stage / preview / confirm / discard services and the rules are apps.communities.registry_import
+(the `import_communities` command's too).
 """
 
 import io
-import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,13 +17,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from apps.accounts.capabilities import can_manage_registry, is_province_staff
+from apps.accounts.capabilities import can_manage_registry
 from apps.core.errors import ServiceError
 from apps.core.exports import XLSX_TYPE
 
+from . import registry_import
 from .importing import TEMPLATE_HEADER_FULL, parse_date
 from .models import Retirement
-from .services import FIRST_DAY, community_import
+from .registry_import import StagedImport
+from .services import FIRST_DAY
 
 SESSION_KEY = "registry_imports"
 IMPORT_MAX_BYTES = 50 * 1024 * 1024
@@ -33,10 +35,6 @@ PREVIEW_ROWS = 200
 def _require_registry_staff(user):
     if not can_manage_registry(user):
         raise PermissionDenied
-
-
-def _province(user):
-    return user.region if is_province_staff(user) else None
 
 
 @login_required
@@ -64,17 +62,16 @@ def registry_import_upload(request):
         else:
             # One pending import per session: a new upload discards the previous, unconfirmed one.
             for old_token, old in list(request.session.get(SESSION_KEY, {}).items()):
-                _discard(request, old_token, old)
-            token = secrets.token_urlsafe(16)
-            stored = default_storage.save(f"imports/{token}", upload)
+                _discard(request, _staged(old_token, old))
+            staged = registry_import.registry_import_stage(upload=upload, effective_on=effective_on)
             request.session[SESSION_KEY] = {
-                token: {
-                    "name": stored,
-                    "filename": (upload.name or "")[-200:],
+                staged.token: {
+                    "name": staged.name,
+                    "filename": staged.filename,
                     "effective_on": effective_on.isoformat() if effective_on else "",
                 }
             }
-            return redirect("communities:import-preview", token=token)
+            return redirect("communities:import-preview", token=staged.token)
     return render(
         request,
         "communities/import_upload.html",
@@ -88,32 +85,32 @@ def registry_import_upload(request):
     )
 
 
-def _pending(request, token):
+def _staged(token, entry) -> StagedImport:
+    effective = entry.get("effective_on") or ""
+    return StagedImport(
+        token=token,
+        name=entry["name"],
+        filename=entry["filename"],
+        effective_on=parse_date(effective) if effective else None,
+    )
+
+
+def _pending(request, token) -> StagedImport:
     entry = request.session.get(SESSION_KEY, {}).get(token)
     if not entry or not default_storage.exists(entry["name"]):
         raise Http404
-    return entry
+    return _staged(token, entry)
 
 
-def _discard(request, token, entry):
-    default_storage.delete(entry["name"])
+def _discard(request, staged: StagedImport) -> None:
+    registry_import.registry_import_discard(staged=staged)
+    _forget(request, staged.token)
+
+
+def _forget(request, token) -> None:
     pending = request.session.get(SESSION_KEY, {})
     pending.pop(token, None)
     request.session[SESSION_KEY] = pending
-
-
-def _run(request, entry, *, apply):
-    with default_storage.open(entry["name"], "rb") as handle:
-        source = io.BytesIO(handle.read())
-    effective = entry.get("effective_on") or ""
-    return community_import(
-        source=source,
-        filename=entry["filename"],
-        province=_province(request.user),
-        apply=apply,
-        user=request.user,
-        effective_on=parse_date(effective) if effective else None,
-    )
 
 
 @login_required
@@ -121,16 +118,20 @@ def _run(request, entry, *, apply):
 def registry_import_preview(request, token):
     """Step 2: what the file would add, change and leave, and every bad row. POST applies it."""
     _require_registry_staff(request.user)
-    entry = _pending(request, token)
+    staged = _pending(request, token)
     if request.method == "POST" and request.POST.get("action") == "cancel":
-        _discard(request, token, entry)
+        _discard(request, staged)
         messages.info(request, _("The import was cancelled; nothing was changed."))
         return redirect("communities:import")
-    apply = request.method == "POST"
+    run = (
+        registry_import.registry_import_confirm
+        if request.method == "POST"
+        else registry_import.registry_import_preview
+    )
     try:
-        result = _run(request, entry, apply=apply)
+        result = run(staged=staged, user=request.user)
     except ServiceError as exc:
-        _discard(request, token, entry)
+        _discard(request, staged)
         return render(
             request,
             "communities/import_upload.html",
@@ -138,7 +139,7 @@ def registry_import_preview(request, token):
             status=exc.status,
         )
     if result.applied:
-        _discard(request, token, entry)
+        _forget(request, token)  # registry_import_confirm discarded the file
         messages.success(
             request,
             _(
@@ -157,7 +158,7 @@ def registry_import_preview(request, token):
         "communities/import_preview.html",
         {
             "token": token,
-            "filename": entry["filename"],
+            "filename": staged.filename,
             "result": result,
             "added": result.added[:PREVIEW_ROWS],
             "changed": result.changed[:PREVIEW_ROWS],

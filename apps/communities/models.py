@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.scoping import region_scope_q
+from apps.core import campaign
 
 
 def year_end(year: int) -> dt.date:
@@ -47,9 +48,8 @@ class CommunityQuerySet(models.QuerySet):
 
     def active(self):
         """Not retired as of today (the registry a user works with)."""
-        from django.utils import timezone
 
-        return self.filter(Q(retired_on__isnull=True) | Q(retired_on__gt=timezone.localdate()))
+        return self.filter(Q(retired_on__isnull=True) | Q(retired_on__gt=campaign.today()))
 
 
 class Retirement(models.TextChoices):
@@ -163,6 +163,5 @@ class Community(models.Model):
 
     @property
     def is_retired(self) -> bool:
-        from django.utils import timezone
 
-        return self.retired_on is not None and self.retired_on <= timezone.localdate()
+        return self.retired_on is not None and self.retired_on <= campaign.today()

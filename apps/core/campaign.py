@@ -1,5 +1,5 @@
 """The campaign calendar's home: the years that exist, the community's and the province's
-deadlines, today's date as pages read it. (The 60 % target still lives in apps.reports.selectors.)"""
+deadlines, today's date as pages read it, the national target."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -32,6 +32,11 @@ def campaign_years() -> range:
 # The notice's national target: 60 % of urban communities taking part and meeting the
 # requirements by 2022 (the share itself is settings.NATIONAL_TARGET_SHARE).
 NATIONAL_TARGET_YEAR = 2022
+
+
+def target_share() -> float:
+    """The national target's share of urban communities (settings.NATIONAL_TARGET_SHARE, 60 %)."""
+    return float(getattr(settings, "NATIONAL_TARGET_SHARE", 0.6))
 
 
 # --- The calendar of one campaign year -------------------------------------------------------
@@ -98,3 +103,24 @@ class Due:
 
 def due(deadline: dt.date, *, on: dt.date | None = None) -> Due:
     return Due(deadline=deadline, days_left=(deadline - (on or today())).days)
+
+
+def campaign_calendar(*, on: dt.date | None = None) -> dict:
+    """The campaign year and its deadlines (GET /api/v1/campaign/): the years that exist, the
+    annual report's deadline of the campaign year with the days left (negative once it passed),
+    in Asia/Shanghai, and the national target."""
+    day = on or today()
+    year = campaign_year()
+    deadline = report_deadline(year)
+    return {
+        "year": year,
+        "first_year": FIRST_YEAR,
+        "years": list(campaign_years()),
+        "today": day,
+        "time_zone": str(SHANGHAI),
+        "report_deadline": deadline,
+        "report_days_left": (deadline - day).days,
+        "report_deadline_passed": day > deadline,
+        "national_target_share": target_share(),
+        "national_target_year": NATIONAL_TARGET_YEAR,
+    }

@@ -10,7 +10,9 @@ import hashlib
 import json
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, models
+from django.db import connection, models, transaction
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -72,6 +74,76 @@ def chain_problems(rows, label: str = "entry") -> list[str]:
 def lock_chain(name: str) -> None:
     """Serialize appends to one chain until the end of the transaction (PostgreSQL advisory lock;
     SQLite serializes writers anyway)."""
-    if connection.vendor == "postgresql":
+    lock_chains([name])
+
+
+def lock_chains(names) -> None:
+    """`lock_chain` of several chains in one query, always in the same order (no deadlock between
+    two writers that lock overlapping sets)."""
+    names = sorted({f"history:{name}" for name in names})
+    if names and connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"history:{name}"])
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(name)) FROM unnest(%s::text[]) AS name ORDER BY name",
+                [names],
+            )
+
+
+# --- The one append path -----------------------------------------------------------------------
+# Every hash-chained history (accounts and registry, assessments, annual reports) appends through
+# `chain_append`, with one locking rule: the chain's advisory lock, taken inside the caller's
+# transaction, then the previous entry's hash in the model's chain order, then the insert.
+
+
+def _chain_name(model, key) -> str:
+    return f"{model._meta.label}:{key}"
+
+
+def _latest_first(model) -> list[str]:
+    return [f"-{field}" for field in model.chain_order if field != model.chain_key]
+
+
+def chain_append(model, **fields):
+    """Append one entry to the chain of `model` that `fields[model.chain_key]` names, linked to the
+    previous entry of that chain, in the caller's transaction. Entries of one chain are appended
+    one at a time, so the chain is linear in its chain order."""
+    key = fields[model.chain_key]
+    with transaction.atomic():
+        lock_chain(_chain_name(model, key))
+        previous = (
+            model.objects.filter(**{model.chain_key: key})
+            .order_by(*_latest_first(model))
+            .values_list("hash", flat=True)
+            .first()
+        )
+        entry = model(prev_hash=previous or "", **fields)
+        entry.hash = entry.compute_hash()
+        entry.save()
+    return entry
+
+
+def chain_append_many(model, rows: list[dict]) -> list:
+    """`chain_append` of one entry to each of many chains at once (a batch's naming, reports
+    marked late): the chains locked in one query, their previous hashes read in one query, the
+    entries inserted in bulk. One entry per chain."""
+    if not rows:
+        return []
+    key_field = model.chain_key
+    keys = [row[key_field] for row in rows]
+    with transaction.atomic():
+        lock_chains(_chain_name(model, key) for key in keys)
+        latest = (
+            model.objects.filter(**{f"{key_field}__in": keys})
+            .annotate(
+                position=Window(RowNumber(), partition_by=[F(key_field)], order_by=_latest_first(model))
+            )
+            .filter(position=1)
+            .values_list(key_field, "hash")
+        )
+        previous = dict(latest)
+        entries = []
+        for row in rows:
+            entry = model(prev_hash=previous.get(row[key_field]) or "", **row)
+            entry.hash = entry.compute_hash()
+            entries.append(entry)
+        return model.objects.bulk_create(entries, batch_size=1000)

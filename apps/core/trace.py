@@ -1,9 +1,8 @@
 """Appending to the account, registry and settings history (`TraceEvent`)."""
 
-from django.db import transaction
 from django.utils import timezone
 
-from .history import lock_chain
+from .history import chain_append
 from .models import TraceEvent
 
 
@@ -19,23 +18,17 @@ def trace_append(
 ):
     """Append one entry to the `kind` chain ("account" or "registry"), in the caller's transaction.
 
-    Entries of one chain are appended one at a time (advisory lock), so the chain is linear in id
+    Through the one append path (apps.core.history.chain_append): the chain stays linear in id
     order. Called only by the services of apps.accounts and apps.communities."""
-    with transaction.atomic():
-        lock_chain(kind)
-        previous = TraceEvent.objects.filter(kind=kind).order_by("-id").values_list("hash", flat=True).first()
-        event = TraceEvent(
-            kind=kind,
-            at=timezone.now(),
-            actor=actor if getattr(actor, "pk", None) else None,
-            actor_role=getattr(actor, "role", "") or "",
-            action=action,
-            subject=str(subject)[:150],
-            subject_label=str(subject_label)[:200],
-            province_id=province_id,
-            data=data or {},
-            prev_hash=previous or "",
-        )
-        event.hash = event.compute_hash()
-        event.save()
-    return event
+    return chain_append(
+        TraceEvent,
+        kind=kind,
+        at=timezone.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_role=getattr(actor, "role", "") or "",
+        action=action,
+        subject=str(subject)[:150],
+        subject_label=str(subject_label)[:200],
+        province_id=province_id,
+        data=data or {},
+    )

@@ -23,8 +23,8 @@ from apps.accounts.models import Role, User
 from apps.assessments import services
 from apps.assessments.models import Assessment, Rating, State
 from apps.assessments.scores import below_pass_mark
-from apps.assessments.selectors import campaign_year
 from apps.communities.models import Community
+from apps.core.campaign import campaign_year
 from apps.regions.models import Region
 from apps.review import selectors as review_selectors
 from apps.review import services as review_services

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from apps.assessments.selectors import campaign_year
+from apps.core.campaign import campaign_year
 from apps.naming import services as naming_services
 from apps.naming.models import Batch, NamingProcedure
 

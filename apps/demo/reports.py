@@ -1,7 +1,7 @@
 """Demo reports (`seed_demo`, after the demo campaign): the Shanghai draft
 report and the national snapshot of the campaign year, with their PDFs, so `make run` shows them."""
 
-from apps.assessments.selectors import campaign_year
+from apps.core.campaign import campaign_year
 from apps.reports import services
 from apps.reports.models import NARRATIVE_FIELDS
 

@@ -16,7 +16,7 @@ as it is. Other provinces keep the national standard.
 
 from decimal import Decimal
 
-from apps.assessments.selectors import campaign_year
+from apps.core.campaign import campaign_year
 from apps.regions.models import Region
 from apps.standards import selectors, services
 from apps.standards.models import Criterion, StandardState, StandardVersion

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.capabilities import can_read_naming, is_nationwide, is_province_staff
-from apps.assessments.selectors import FIRST_YEAR, campaign_year
+from apps.core.campaign import FIRST_YEAR, campaign_year
 from apps.core.errors import ServiceError
 from apps.regions.models import Region
 from apps.review import workflow

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from apps.assessments.selectors import FIRST_YEAR, campaign_year
+from apps.core.campaign import FIRST_YEAR, campaign_year
 from apps.naming import selectors as naming_selectors
 from apps.regions.models import Region, RegionLevel
 

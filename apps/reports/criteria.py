@@ -3,53 +3,22 @@
 
 The one place these are computed: the annual report and the national snapshot store what
 `national_criterion_figures` returns (so the dashboards, both PDFs and the reports API show it),
-and the assessments export uses the same mapping and the same rule (`weakest_rating`,
-`weakest_verdict`). Every figure is a GROUP BY in the database.
+and the assessments export uses the same mapping and the same rule (apps.assessments.weakest:
+`weakest_rating`, `weakest_verdict`). Every figure is a GROUP BY in the database.
 """
 
 from collections import defaultdict
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Avg, Case, Count, F, IntegerField, Min, Q, QuerySet, Value, When
+from django.db.models import Avg, Case, Count, F, Min, Q, QuerySet, Value, When
 
 from apps.assessments.models import Rating, Response, Verdict
+from apps.assessments.weakest import NATIONAL_NUMBER
 from apps.standards.models import Criterion
 from apps.standards.selectors import national_criteria, standard_for
 
 from . import asof
-
-# The national criterion a response counts under: its criterion's mapping (a national criterion
-# maps onto itself, so this holds for assessments of the national standard too).
-NATIONAL_NUMBER = "criterion__national_criterion__number"
-
-# "Weakest wins" when several local criteria map onto one national criterion: an assessment meets
-# a national criterion only if it meets every local criterion counted under it. Ranks, lowest =
-# weakest; "" (not answered / not reviewed) ranks as the export shows it.
-RATING_RANK = {Rating.NOT_MET: 0, "": 1, Rating.LARGELY_MET: 2, Rating.MET: 3}
-VERDICT_RANK = {Verdict.NOT_CONFIRMED: 0, "": 1, Verdict.CONFIRMED: 2}
-RATING_OF_RANK = {rank: value for value, rank in RATING_RANK.items()}
-VERDICT_OF_RANK = {rank: value for value, rank in VERDICT_RANK.items()}
-
-
-def _ranked(field: str, ranks: dict) -> Case:
-    return Case(
-        *[When(**{field: value}, then=Value(rank)) for value, rank in ranks.items()],
-        default=Value(RATING_RANK[""]),
-        output_field=IntegerField(),
-    )
-
-
-def weakest_rating(number: int, path: str = "responses__") -> Min:
-    """An assessment's rating of national criterion `number`: the weakest rating of its local
-    criteria mapped onto it, as a rank (RATING_OF_RANK turns it back into a rating)."""
-    return Min(_ranked(f"{path}rating", RATING_RANK), filter=Q(**{f"{path}{NATIONAL_NUMBER}": number}))
-
-
-def weakest_verdict(number: int, path: str = "responses__") -> Min:
-    """The reviewers' verdict on national criterion `number`: confirmed only if every local
-    criterion mapped onto it was confirmed (VERDICT_OF_RANK turns the rank back)."""
-    return Min(_ranked(f"{path}verdict", VERDICT_RANK), filter=Q(**{f"{path}{NATIONAL_NUMBER}": number}))
 
 
 def _share(part: int, whole: int) -> float | None:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from apps.accounts.capabilities import can_explore_figures, can_see_national
 from apps.accounts.scoping import region_tree_q
 from apps.assessments.models import State
+from apps.core.campaign import target_share
 from apps.core.exports import export_response, local_time
 from apps.regions.models import Region, RegionLevel
 
@@ -111,7 +112,7 @@ def figures_region(request, year: int, code: str):
             "child_title": CHILD_TITLES.get(table["child_level"], ""),
             "levels": levels,
             "level_labels": [presenters.figure_label(f"waiting_{lvl}") for lvl in levels],
-            "target": selectors.target_share(),
+            "target": target_share(),
         },
     )
 

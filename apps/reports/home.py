@@ -1,8 +1,8 @@
 """Home-page panels of the reports app: the province's report status, the ministry's progress."""
 
 from apps.accounts.capabilities import can_see_national, is_province_staff
-from apps.assessments.selectors import campaign_year
 from apps.core import campaign
+from apps.core.campaign import campaign_year
 
 from . import selectors
 from .models import AnnualReport
@@ -30,7 +30,7 @@ def panels(request) -> list[dict]:
             {
                 "template": "reports/home_national.html",
                 "t": figures.get("totals", {}),
-                "target": figures.get("target", selectors.target_share()),
+                "target": figures.get("target", campaign.target_share()),
                 "target_year": selectors.TARGET_YEAR,
                 "year": year,
                 "days_left": days_left,

@@ -13,6 +13,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from apps.core.campaign import target_share
+
 from . import charts, presenters
 
 CSS_PATH = Path(__file__).parent / "templates" / "reports" / "pdf" / "report.css"
@@ -133,7 +135,7 @@ def render_national(snapshot) -> bytes:
             "trend": trend,
             "trend_chart": presenters.trend_chart(
                 trend,
-                target=figures.get("target", selectors.target_share()),
+                target=figures.get("target", target_share()),
                 target_year=figures.get("target_year", selectors.TARGET_YEAR),
                 width=620,
             ),

@@ -28,7 +28,6 @@ reading every assessment again.
 import datetime as dt
 from collections import Counter, defaultdict
 
-from django.conf import settings
 from django.db.models import (
     BooleanField,
     Count,
@@ -50,7 +49,7 @@ from apps.accounts.scoping import region_tree_q
 from apps.assessments.models import Assessment, State
 from apps.communities.models import Community
 from apps.core import campaign as _campaign
-from apps.core.campaign import FIRST_YEAR, NATIONAL_TARGET_YEAR, campaign_year, report_deadline
+from apps.core.campaign import FIRST_YEAR, NATIONAL_TARGET_YEAR, campaign_year, report_deadline, target_share
 from apps.core.errors import NotFoundError
 from apps.naming.selectors import stage_aggregates
 from apps.regions.models import Region, RegionLevel
@@ -87,10 +86,6 @@ FIGURES = (*COUNTS, "not_participating", *(f"waiting_{level}" for level in REVIE
 
 
 year_start = asof.year_start
-
-
-def target_share() -> float:
-    return float(getattr(settings, "NATIONAL_TARGET_SHARE", 0.6))
 
 
 def figure_years() -> list[int]:
@@ -832,24 +827,3 @@ def report_changes_since_submission(*, report: AnnualReport) -> list[dict]:
         for key in ("share", "participation")
     )
     return rows
-
-
-def campaign_calendar(*, today: dt.date | None = None) -> dict:
-    """The campaign year and its deadlines (GET /api/v1/campaign/): the years that exist, the
-    annual report's deadline of the campaign year with the days left (negative once it passed),
-    in Asia/Shanghai, and the national target."""
-    today = today or _campaign.today()
-    year = campaign_year()
-    deadline = report_deadline(year)
-    return {
-        "year": year,
-        "first_year": FIRST_YEAR,
-        "years": list(range(FIRST_YEAR, year + 1)),
-        "today": today,
-        "time_zone": str(SHANGHAI),
-        "report_deadline": deadline,
-        "report_days_left": (deadline - today).days,
-        "report_deadline_passed": today > deadline,
-        "national_target_share": target_share(),
-        "national_target_year": NATIONAL_TARGET_YEAR,
-    }

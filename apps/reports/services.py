@@ -16,6 +16,7 @@ from apps.accounts.capabilities import can_edit_report, can_see_national
 from apps.accounts.models import Role, User
 from apps.core import campaign
 from apps.core.errors import ConflictError, ForbiddenError, ServiceError
+from apps.core.history import chain_append, chain_append_many
 from apps.core.text import text_check
 from apps.notices.services import notify_users
 from apps.regions.models import Region
@@ -37,44 +38,14 @@ from .models import (
 )
 
 
-def _chained(report_id: int, previous: str | None, **fields) -> ReportEvent:
-    event = ReportEvent(report_id=report_id, prev_hash=previous or "", **fields)
-    event.hash = event.compute_hash()
-    return event
-
-
-def _last_hash(report_id: int) -> str | None:
-    return (
-        ReportEvent.objects.filter(report_id=report_id)
-        .order_by("-at", "-id")
-        .values_list("hash", flat=True)
-        .first()
-    )
-
-
 def _record(
     report: AnnualReport, user: User | None, action: str, *, reason: str = "", day=None
 ) -> ReportEvent:
-    """Append one history entry chained to the previous entry of the report. Callers hold the
-    report's row lock (or just created it), so a report's entries are appended one at a time."""
-    with transaction.atomic():
-        # Reminders do not otherwise lock the report: lock it here so the chain stays linear.
-        AnnualReport.objects.select_for_update().filter(pk=report.pk).values_list("pk").first()
-        event = _chained(
-            report.pk,
-            _last_hash(report.pk),
-            at=timezone.now(),
-            actor=user,
-            action=action,
-            reason=reason,
-            day=day,
-        )
-        event.save()
-    return event
-
-
-def _today() -> dt.date:
-    return campaign.today()
+    """Append one history entry chained to the previous entry of the report (through the one
+    append path of every history, apps.core.history.chain_append)."""
+    return chain_append(
+        ReportEvent, report_id=report.pk, at=timezone.now(), actor=user, action=action, reason=reason, day=day
+    )
 
 
 def annual_report_ensure(*, province_code: str, year: int) -> AnnualReport:
@@ -142,7 +113,7 @@ def national_snapshot_compile(*, year: int) -> NationalSnapshot:
             snapshot = NationalSnapshot.objects.select_for_update().get(pk=snapshot.pk)
         # Read under the lock: a composition that waited sees every unit committed before it.
         figures = selectors.national_figures_compose(year=year, summaries=selectors.unit_summaries(year=year))
-        figures["report_status"] = selectors.report_status(year=year, today=_today())
+        figures["report_status"] = selectors.report_status(year=year, today=campaign.today())
         # The progress of every year, so that the PDF is reproduced from this snapshot alone.
         figures["trend"] = selectors.national_trend(until=year, current=figures)
         if snapshot.figures != figures:
@@ -247,7 +218,7 @@ def figures_years_from(year: int) -> list[int]:
     the current campaign year (meeting the requirements is cumulative; the registry of a year is
     the registry at its end)."""
     last = max(selectors.figure_years()[-1], year)
-    return list(range(max(year, selectors.FIRST_YEAR), last + 1))
+    return list(range(max(year, campaign.FIRST_YEAR), last + 1))
 
 
 _pending = threading.local()
@@ -391,7 +362,7 @@ def annual_report_submit(
     """Submit the report to the ministry: recompiles the figures one last time, then freezes them.
     On time when submitted on or before 30 November of the report's year (Asia/Shanghai)."""
     _require_province_staff(user, report)
-    today = today or _today()
+    today = today or campaign.today()
     if report.is_editable:
         annual_report_compile(province_code=report.province_id, year=report.year, user=user)
     with transaction.atomic():
@@ -487,7 +458,7 @@ def annual_reports_remind(*, year: int, today: dt.date | None = None, user: User
     """Remind (e-mail and notice) every provincial department whose report of `year` is not submitted.
     At most once a day per report (a unique history row guards a rerun, whether the schedule or the
     ministry sent it). `user`: who sent it (None: the schedule). Returns the units reminded."""
-    today = today or _today()
+    today = today or campaign.today()
     deadline = selectors.report_deadline(year)
     days_left = (deadline - today).days
     reminded = 0
@@ -527,7 +498,7 @@ def annual_reports_remind_by(*, user: User, year: int, today: dt.date | None = N
 def annual_reports_mark_late(*, year: int, today: dt.date | None = None) -> int:
     """After 30 November, flag late every report of `year` still not submitted (creating the missing
     drafts so that every unit has a row). Idempotent: already flagged reports are skipped."""
-    today = today or _today()
+    today = today or campaign.today()
     if today <= selectors.report_deadline(year):
         return 0
     for code in provincial_units().values_list("code", flat=True):
@@ -540,8 +511,8 @@ def annual_reports_mark_late(*, year: int, today: dt.date | None = None) -> int:
         )
         AnnualReport.objects.filter(pk__in=[r.pk for r in pending]).update(is_late=True, pdf_compiled_at=None)
         now = timezone.now()
-        ReportEvent.objects.bulk_create(
-            [_chained(r.pk, _last_hash(r.pk), at=now, action=ReportAction.MARKED_LATE) for r in pending]
+        chain_append_many(
+            ReportEvent, [{"report_id": r.pk, "at": now, "action": ReportAction.MARKED_LATE} for r in pending]
         )
         if pending:
             _report_status_changed(year)

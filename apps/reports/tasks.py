@@ -9,9 +9,9 @@ import logging
 
 from celery import chord, group, shared_task
 from django.db import InterfaceError, OperationalError
-from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
+from apps.core import campaign
 from apps.regions.selectors import provincial_units
 
 from . import services
@@ -92,20 +92,20 @@ def render_national_pdf(year: int) -> None:
 @shared_task(name="reports.scheduled_compile", time_limit=120, soft_time_limit=100, **COMMON)
 def scheduled_compile() -> None:
     """1 November and daily through November: compile every unit's draft and the snapshot."""
-    compile_year.delay(timezone.localdate().year)
+    compile_year.delay(campaign.today().year)
 
 
 @shared_task(name="reports.scheduled_remind", time_limit=300, soft_time_limit=240, **COMMON)
 def scheduled_remind() -> int:
     """16, 23 and 29 November: remind the provinces that have not submitted (once a day at most)."""
-    today = timezone.localdate()
+    today = campaign.today()
     return services.annual_reports_remind(year=today.year, today=today)
 
 
 @shared_task(name="reports.scheduled_mark_late", time_limit=300, soft_time_limit=240, **COMMON)
 def scheduled_mark_late() -> int:
     """1 December: flag late the reports of the year just ended still unsubmitted."""
-    today = timezone.localdate()
+    today = campaign.today()
     year = today.year if today.month == 12 else today.year - 1
     return services.annual_reports_mark_late(year=year, today=today)
 

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.capabilities import can_edit_report, can_see_national, is_province_staff
-from apps.assessments.selectors import campaign_year
 from apps.core import campaign
 from apps.core.broker import broker_available
+from apps.core.campaign import campaign_year
 from apps.core.drafts import draft_endpoint
 from apps.core.errors import ForbiddenError, ServiceError
 from apps.notices.services import notices_read_for
@@ -328,7 +328,7 @@ def national(request, year: int):
             "trend": trend,
             "trend_chart": presenters.trend_chart(
                 trend,
-                target=figures.get("target", selectors.target_share()),
+                target=figures.get("target", campaign.target_share()),
                 target_year=selectors.TARGET_YEAR,
             ),
             "tile_map": presenters.tile_map(

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.assessments.models import State, Verdict
-from apps.assessments.selectors import FIRST_YEAR, campaign_year
+from apps.core.campaign import FIRST_YEAR, campaign_year
 from apps.standards.selectors import national_numbers
 
 from . import workflow

@@ -1,7 +1,7 @@
 """Home panel of reviewers: this year's queue tabs with their counts and the work waiting."""
 
 from apps.accounts.capabilities import is_reviewer
-from apps.assessments.selectors import campaign_year
+from apps.core.campaign import campaign_year
 
 from . import selectors, workflow
 

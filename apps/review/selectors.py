@@ -6,6 +6,7 @@ their cost does not depend on the number of responses or files.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, When
 from django.db.models.functions import Coalesce
@@ -49,7 +50,7 @@ def chain_is_frozen(*, province_id: str, year: int) -> bool:
 def _level_accounts_q(key: str, *, chain=None) -> Q:
     level = workflow.LEVEL[key]
     q = Q(role=level.role, region__level=key)
-    if key == "county" and (chain is None or "city" not in chain):
+    if key == "county" and workflow.city_reviews_at_county(chain):
         q |= Q(role=Role.CITY, region__level=RegionLevel.CITY)
     return q
 
@@ -68,7 +69,7 @@ def level_reviewers(*, assessment: Assessment, key: str) -> QuerySet[User]:
     chain = workflow.chain_of(assessment)
     level = workflow.LEVEL[key]
     q = Q(role=level.role, region_id=getattr(assessment, level.column))
-    if key == "county" and "city" not in chain and assessment.city_id:
+    if key == "county" and workflow.city_reviews_at_county(chain) and assessment.city_id:
         q |= Q(role=Role.CITY, region_id=assessment.city_id)
     return User.objects.filter(q, is_active=True)
 
@@ -128,8 +129,7 @@ def queue_waiting_q(user, year: int | None = None) -> Q:
         return Q(pk__in=[])
     waiting = Q(state__in=workflow.IN_REVIEW, review_level=key)
     if key == "city":
-        # Chains without a city level: the city department reviews at the county level.
-        waiting |= Q(state__in=workflow.IN_REVIEW, review_level="county") & ~Q(review_chain__contains="city")
+        waiting |= Q(state__in=workflow.IN_REVIEW) & workflow.CITY_AT_COUNTY_Q
     return waiting
 
 
@@ -226,22 +226,20 @@ def review_queue_counts(*, user, year: int | None = None) -> list[QueueCount]:
     caller, then each level of review that assessments in scope wait at, then the decided states."""
     rows = (
         review_queue_base(user=user, year=year)
-        .annotate(has_city=Case(When(review_chain__contains="city", then=True), default=False))
+        .annotate(city_at_county=Case(When(workflow.CITY_AT_COUNTY_Q, then=True), default=False))
         .order_by()
-        .values_list("state", "review_level", "has_city")
+        .values_list("state", "review_level", "city_at_county")
         .annotate(n=Count("id"))
     )
     mine = reviewer_level(user)
     waiting = 0
     by_level: dict[str, int] = {}
     by_state: dict[str, int] = {}
-    for state, level, has_city, n in rows:
+    for state, level, city_at_county, n in rows:
         if state in workflow.IN_REVIEW and level in workflow.LEVEL:
             by_level[level] = by_level.get(level, 0) + n
             # As queue_waiting_q: a city department also reviews the county level of chains without a city.
-            if mine is not None and (
-                level == mine or (mine == "city" and level == "county" and not has_city)
-            ):
+            if mine is not None and (level == mine or (mine == "city" and city_at_county)):
                 waiting += n
         else:
             by_state[state] = by_state.get(state, 0) + n
@@ -363,7 +361,7 @@ def history_timeline(*, assessment: Assessment) -> list[AssessmentEvent]:
     """The assessment's timeline (apps.assessments.selectors.history_timeline) with the names of the
     review levels each entry happened at and went to."""
     chain = workflow.chain_of(assessment)
-    events = base_history_timeline(assessment=assessment)
+    events: list[Any] = base_history_timeline(assessment=assessment)
     for e in events:
         data = e.data or {}
         level, to_level = data.get("level", ""), data.get("to_level", "")

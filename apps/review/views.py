@@ -30,7 +30,8 @@ from apps.assessments import services as assessment_services
 from apps.assessments.forms import SubmitForm
 from apps.assessments.models import Response, State, Verdict
 from apps.assessments.scores import score_text, standing
-from apps.assessments.selectors import FIRST_YEAR, access_assessment, assessment_detail, campaign_year
+from apps.assessments.selectors import access_assessment, assessment_detail
+from apps.core.campaign import FIRST_YEAR, campaign_year
 from apps.core.drafts import draft_endpoint
 from apps.core.errors import ServiceError
 from apps.naming import selectors as naming_selectors

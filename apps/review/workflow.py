@@ -18,6 +18,7 @@ Adding a level is one entry in LEVELS, plus its role (apps.accounts.models.Role)
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -120,9 +121,23 @@ def acts_at(user, chain) -> str | None:
         return None
     if key in chain:
         return key
-    if key == "city" and "county" in chain:
+    if key == "city" and city_reviews_at_county(chain):
         return "county"
     return None
+
+
+# The one home of the rule "a city department reviews at the county level when the chain has no
+# city level" (beside the county departments: the national default's "county/city" first level),
+# for a chain in memory and, as a filter, for assessments in the database.
+def city_reviews_at_county(chain) -> bool:
+    """Whether, in `chain` (None: the national default), the city department reviews at the county
+    level."""
+    chain = DEFAULT_CHAIN if chain is None else chain
+    return "county" in chain and "city" not in chain
+
+
+# Assessments waiting at the county level of a chain without a city level (city_reviews_at_county).
+CITY_AT_COUNTY_Q = Q(review_level="county") & ~Q(review_chain__contains="city")
 
 
 def level_name(key: str, chain=None) -> str:

@@ -1,5 +1,7 @@
 """Reads of standards shared by pages, the API, assessments and reports (docs/figures.md, "Standards")."""
 
+from collections.abc import Callable
+
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -23,11 +25,13 @@ def standard_for(*, province, year: int) -> StandardVersion:
     standard of that year (its latest version), else the national trial standard. One query."""
     province_id = getattr(province, "pk", province)
     local = _in_force_q([province_id], year) if province_id else Q(pk__in=[])
-    return (
+    standard = (
         StandardVersion.objects.filter(local | Q(code=NATIONAL_CODE))
         .order_by(F("province").asc(nulls_last=True), "-version")
         .first()
     )
+    assert standard is not None, "the national standard is loaded by migration"
+    return standard
 
 
 def _in_force_q(province_ids, year: int) -> Q:
@@ -48,17 +52,31 @@ def standards_for(*, provinces, year: int) -> dict[str, StandardVersion]:
     return chosen
 
 
+# The assessments opened of a province and year, as a queryset: the assessments app registers it
+# (AssessmentsConfig.ready), because assessments are filled against a standard and not the other
+# way round: standards import nothing of assessments.
+_opened_assessments: Callable[..., QuerySet] | None = None
+
+
+def register_opened_assessments(query: Callable[..., QuerySet]) -> None:
+    """Called once by the assessments app: `query(province_id=, year=)` gives the opened ones."""
+    global _opened_assessments
+    _opened_assessments = query
+
+
+def _opened(province, year: int | None) -> QuerySet:
+    if _opened_assessments is None:
+        raise RuntimeError("apps.assessments has not registered its opened assessments")
+    return _opened_assessments(province_id=getattr(province, "pk", province), year=year)
+
+
 def year_is_frozen(*, province, year: int) -> bool:
     """Once any assessment of the province and year was opened, that year's standard is frozen."""
-    from apps.assessments.models import Assessment
-
-    return Assessment.objects.filter(province_id=getattr(province, "pk", province), year=year).exists()
+    return _opened(province, year).exists()
 
 
-def opened_assessments(*, province, year: int) -> int:
-    from apps.assessments.models import Assessment
-
-    return Assessment.objects.filter(province_id=getattr(province, "pk", province), year=year).count()
+def opened_assessments(*, province, year: int | None) -> int:
+    return _opened(province, year).count()
 
 
 def criteria_of(standard: StandardVersion) -> QuerySet[Criterion]:

@@ -75,19 +75,19 @@ def criterion_field(criterion_id: int, name: str) -> str:
 # --- Guards -------------------------------------------------------------------
 
 
-def _require_configurer(user, province_id: str) -> None:
+def _require_configurer(user, province_id: str | None) -> None:
     if not can_configure_province(user, province_id):
         raise ForbiddenError(_("Only the provincial department can change its local standard."))
 
 
-def frozen_message(province, year: int, opened: int) -> str:
+def frozen_message(province, year: int | None, opened: int) -> str:
     return _(
         "%(n)s self-assessments of %(year)s were already opened in %(province)s: the standard of "
         "%(year)s is frozen and can no longer be changed."
     ) % {"n": opened, "year": year, "province": province.name}
 
 
-def _require_year_open(province, year: int) -> None:
+def _require_year_open(province, year: int | None) -> None:
     opened = selectors.opened_assessments(province=province, year=year)
     if opened:
         raise ConflictError(frozen_message(province, year, opened), code="frozen")
@@ -432,7 +432,10 @@ def standard_criterion_add(
         else:
             category = Category.objects.filter(standard=locked).order_by("-order").first()
             criterion = Criterion.objects.create(
-                standard=locked, category=category, number=number, text_zh=""
+                standard=locked,
+                category=category,  # type: ignore[misc]  # a draft always has a category
+                number=number,
+                text_zh="",
             )
         _bump(locked)
     return criterion
@@ -462,7 +465,7 @@ def standard_criterion_drop(
                         "Criterion %(n)s is the only one mapped onto national criterion %(national)s: "
                         "map another criterion onto it before dropping this one."
                     )
-                    % {"n": criterion.number, "national": national.number},
+                    % {"n": criterion.number, "national": national.number},  # type: ignore[union-attr]
                     code="last_mapping",
                     field=criterion_field(criterion.pk, "drop"),
                 )
@@ -604,7 +607,7 @@ def standard_publish(
                 "criteria": Criterion.objects.filter(standard=locked).count(),
                 "total_points": None if locked.total_points is None else _plain(locked.total_points),
                 "pass_mark": None if locked.pass_mark is None else _plain(locked.pass_mark),
-                "copied_from": locked.copied_from.code if locked.copied_from_id else "",
+                "copied_from": locked.copied_from.code if locked.copied_from else "",
             },
         )
     return locked

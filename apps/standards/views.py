@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.capabilities import can_configure_province, can_read_standards, is_province_staff
-from apps.assessments.selectors import campaign_year
+from apps.core.campaign import campaign_year
 from apps.core.errors import ConflictError, ForbiddenError, ServiceError
 
 from . import selectors, services

@@ -3,8 +3,7 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from apps.assessments import services
-from tests.factories import CommunityFactory, UserFactory, region
+from tests.factories import AssessmentFactory, region
 
 
 def _count(client, url):
@@ -15,9 +14,7 @@ def _count(client, url):
 
 
 def _assessments(n):
-    for c in CommunityFactory.create_batch(n, street=region("310104004")):
-        user = UserFactory(role="community", community=c)
-        services.assessment_create(community=c, year=2026, user=user)
+    AssessmentFactory.create_batch(n, community__street=region("310104004"), answered=False)
 
 
 def test_list_endpoints_do_not_grow_with_rows(api, province_user, community_user, xuhui_community):

@@ -5,17 +5,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from apps.assessments import services
-from apps.assessments.models import Rating
 from apps.review import services as review_services
+from tests.assessments.factories import PDF_BYTES, answer_all
 
 
 def png_bytes(size=(40, 30), color=(30, 120, 70)) -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", size, color).save(buf, "PNG")
     return buf.getvalue()
-
-
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
@@ -35,19 +32,7 @@ def assessment(community_user, xuhui_community):
 
 def fill(assessment, user, *, evidence=True):
     """Answer all 16 criteria as met, with one PDF each: a submittable assessment."""
-    for response in assessment.responses.select_related("criterion"):
-        figure = {5: 100, 12: 45}.get(response.criterion.number)
-        services.response_save(
-            response=response, user=user, rating=Rating.MET, statement="已完成整治。", figure=figure
-        )
-        if evidence:
-            services.evidence_add(
-                response=response,
-                user=user,
-                uploaded_file=SimpleUploadedFile("e.pdf", PDF_BYTES, content_type="application/pdf"),
-            )
-    assessment.refresh_from_db()
-    return assessment
+    return answer_all(assessment, user, evidence=evidence)
 
 
 @pytest.fixture

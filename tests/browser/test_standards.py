@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from apps.accounts.models import Role
-from apps.assessments.selectors import campaign_year
+from apps.core.campaign import campaign_year
 from apps.standards.models import Category, Criterion, StandardVersion
 from apps.standards.selectors import national_standard, standard_for
 from tests.browser.conftest import BROWSER_DB, login, screenshot

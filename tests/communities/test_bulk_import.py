@@ -5,9 +5,9 @@ keys for after its commit, in the worker (docs/benchmarks.md, figure 1b)."""
 import pytest
 from django.db import connection
 
-from apps.communities import services
+from apps.communities import registry_import
 from apps.communities.models import Community
-from apps.communities.services import community_import, registry_indexes_finish
+from apps.communities.registry_import import community_import, registry_indexes_finish
 
 from .test_import import GOOD, write
 
@@ -32,7 +32,7 @@ def _not_validated() -> list[str]:
 def test_the_search_index_is_built_after_the_commit(
     db, tmp_path, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(services, "BULK_ROWS", 1)
+    monkeypatch.setattr(registry_import, "BULK_ROWS", 1)
     before = _indexes()
     assert "community_name_trgm" in before
     queued = []

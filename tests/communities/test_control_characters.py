@@ -6,7 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from apps.communities.models import Community
-from apps.communities.services import community_import, community_save
+from apps.communities.registry_import import community_import
+from apps.communities.services import community_save
 from apps.core.errors import ServiceError
 from tests.api.conftest import api  # noqa: F401
 

@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from apps.communities.models import Community
-from apps.communities.services import community_import
+from apps.communities.registry_import import community_import
 from apps.core.errors import ServiceError
 
 GOOD = """code,name,streetCode,areaCode,cityCode,provinceCode

@@ -25,6 +25,7 @@ from apps.communities.models import Community
 from apps.regions.models import Region
 from apps.standards.models import Criterion
 from apps.standards.selectors import national_standard
+from tests.assessments.factories import AssessmentRowFactory
 
 SUBJECTS = [
     "社区党委",
@@ -213,17 +214,11 @@ def build_world(*, communities_per_street=15, year=2023, seed=7, photos=True) ->
     now = timezone.now()
     assessments = Assessment.objects.bulk_create(
         [
-            Assessment(
+            AssessmentRowFactory.build(
                 community=c,
                 year=year if k % 7 else year - 1,
                 standard=standard,
                 state=State.SUBMITTED,
-                review_level="county",
-                review_chain="county,province",
-                province_id=c.province_id,
-                city_id=c.city_id,
-                county_id=c.county_id,
-                street_id=c.street_id,
                 submitted_at=now,
                 first_submitted_at=now,
             )
@@ -301,17 +296,11 @@ def submitted_assessment(community: Community, *, year: int = 2023) -> tuple[Ass
     criterion number, each with a statement of its own."""
     standard = national_standard()
     now = timezone.now()
-    assessment = Assessment.objects.create(
+    assessment = AssessmentRowFactory(
         community=community,
         year=year,
         standard=standard,
         state=State.SUBMITTED,
-        review_level="county",
-        review_chain="county,province",
-        province_id=community.province_id,
-        city_id=community.city_id,
-        county_id=community.county_id,
-        street_id=community.street_id,
         submitted_at=now,
         first_submitted_at=now,
     )

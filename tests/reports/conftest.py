@@ -7,7 +7,8 @@ import pytest
 from apps.assessments.models import Assessment, Response
 from apps.communities.models import Community
 from apps.review.models import Demonstration
-from apps.standards.models import Criterion, StandardVersion
+from apps.standards.models import Criterion
+from tests.assessments.factories import AssessmentRowFactory
 from tests.factories import CommunityFactory, region
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -18,25 +19,9 @@ def at(y, m, d):
     return dt.datetime(y, m, d, 10, 0, tzinfo=SH)
 
 
-# Where an assessment in review waits under the national default chain (county/city -> province).
-DEFAULT_LEVEL = {"submitted": "county", "recommended": "province"}
-
-
 def make_assessment(community: Community, year: int, state: str, **stamps) -> Assessment:
-    standard = StandardVersion.objects.get(code="national-trial-2020")
-    stamps.setdefault("review_level", DEFAULT_LEVEL.get(state, ""))
-    stamps.setdefault("review_chain", "county,province" if state in DEFAULT_LEVEL else "")
-    return Assessment.objects.create(
-        community=community,
-        year=year,
-        standard=standard,
-        state=state,
-        province=community.province,
-        city=community.city,
-        county=community.county,
-        street=community.street,
-        **stamps,
-    )
+    """An assessment row in `state` with the test's stamps (tests.assessments.factories)."""
+    return AssessmentRowFactory(community=community, year=year, state=state, **stamps)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from apps.assessments.models import Assessment
 from apps.communities.models import Community
 from apps.review.models import Demonstration
 from apps.standards.models import StandardVersion
-from tests.factories import region
+from tests.factories import AssessmentRowFactory, region
 
 SH = zoneinfo.ZoneInfo("Asia/Shanghai")
 YEARS = (2023, 2024, 2025, 2026)
@@ -196,15 +196,11 @@ def build(seed: int = 15) -> dict:
 
 def _row(community, year, standard, state, **stamps) -> Assessment:
     level = stamps.pop("review_level", "")
-    return Assessment(
+    return AssessmentRowFactory.build(
         community=community,
         year=year,
         standard=standard,
         state=state,
-        province_id=community.province_id,
-        city_id=community.city_id,
-        county_id=community.county_id,
-        street_id=community.street_id,
         review_level=level,
         review_chain="street,county,city,province" if level else "",
         **stamps,

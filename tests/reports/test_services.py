@@ -204,7 +204,7 @@ def test_an_import_across_units_refreshes_each_in_one_pass_per_year(
     first one it can move, each equal to a direct count of the registry, with one grouped
     computation per year (not one per unit and year)."""
     from apps.communities.models import Community
-    from apps.communities.services import community_import
+    from apps.communities.registry_import import community_import
     from apps.reports import selectors
     from apps.reports.models import UnitFigures
 

@@ -9,7 +9,7 @@ from apps.review import services as review_services
 from apps.standards.selectors import national_standard
 from greencommunity.settings.base import INSTALLED_APPS
 from tests.assessments.conftest import PDF_BYTES, fill, pdf_upload, png_bytes, png_upload  # noqa: F401
-from tests.factories import UserFactory, region
+from tests.factories import AssessmentRowFactory, CommunityFactory, UserFactory, region
 
 # Transactional tests (threads, live server) flush the tables of these apps only: the region tree
 # and the standards, loaded by migration, stay for the tests that run after them.
@@ -67,13 +67,8 @@ def make_assessments(n: int, *, state: str, street_code: str = "310104003", year
     street = region(street_code)
     communities = Community.objects.bulk_create(
         [
-            Community(
-                code=f"{street.code[:9]}{start + i:03d}",
-                name=f"批量{start + i}社区居委会",
-                street=street,
-                county=street.county,
-                city=street.city,
-                province=street.province,
+            CommunityFactory.build(
+                street=street, code=f"{street.code[:9]}{start + i:03d}", name=f"批量{start + i}社区居委会"
             )
             for i in range(n)
         ]
@@ -82,20 +77,15 @@ def make_assessments(n: int, *, state: str, street_code: str = "310104003", year
     now = timezone.now()
     return Assessment.objects.bulk_create(
         [
-            Assessment(
+            AssessmentRowFactory.build(
                 community=c,
                 year=year,
                 standard=standard,
                 state=state,
-                province_id=c.province_id,
-                city_id=c.city_id,
-                county_id=c.county_id,
-                street_id=c.street_id,
                 submitted_at=now if state != State.DRAFT else None,
                 not_met_count=i % 3,
                 # In review through the default chain: submitted waits at the county/city level,
                 # recommended at the province.
-                review_level={State.SUBMITTED: "county", State.RECOMMENDED: "province"}.get(state, ""),
                 review_chain="county,province" if state != State.DRAFT else "",
             )
             for i, c in enumerate(communities)

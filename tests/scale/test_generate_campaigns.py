@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 
 from apps.assessments.models import Assessment, AssessmentEvent, Evidence, Rating, Response, State
 from apps.assessments.services import validate_answer
-from apps.communities.services import community_import
+from apps.communities.registry_import import community_import
 from apps.core.errors import ServiceError
 from apps.review.models import Demonstration
 from bench.management.commands.generate_campaigns import LAST_YEAR

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts.models import Role, User
+from apps.communities import registry_import
 from apps.communities import services as registry
 from apps.communities.models import Community
 from apps.core.models import TraceEvent
@@ -192,7 +193,7 @@ def test_registry_changes_are_recorded_per_row_and_per_import(province_user, adm
     source = io.BytesIO(
         "code,name,streetCode\n310104003902,导入一居委会,310104003\n310104003901,再改名居委会,310104003\n".encode()
     )
-    registry.community_import(source=source, filename="shanghai.csv", user=admin_user)
+    registry_import.community_import(source=source, filename="shanghai.csv", user=admin_user)
     events = list(TraceEvent.objects.filter(kind="registry").order_by("id"))
     assert [e.action for e in events] == ["added", "renamed", "imported"]
     assert events[1].data["name"] == ["新建社区居委会", "改名社区居委会"]
@@ -203,7 +204,7 @@ def test_registry_changes_are_recorded_per_row_and_per_import(province_user, adm
     assert imported.province_id == "310000000000"
     # An import that changes nothing writes nothing.
     source.seek(0)
-    registry.community_import(source=source, filename="shanghai.csv", user=admin_user)
+    registry_import.community_import(source=source, filename="shanghai.csv", user=admin_user)
     assert TraceEvent.objects.filter(kind="registry").count() == 3
     ok, out = run()
     assert ok, out

@@ -217,7 +217,7 @@ STANDARD_MARKERS = {"inside": "沪矩阵本地标准", "outside": "京矩阵本�
 
 def _standard_year() -> int:
     # The year after the campaign year: no assessment of the world opens it (frozen otherwise).
-    from apps.assessments.selectors import campaign_year
+    from apps.core.campaign import campaign_year
 
     return campaign_year() + 1
 

@@ -15,7 +15,7 @@ from apps.standards import services
 from apps.standards.models import Criterion
 from apps.targets.models import Target
 from apps.targets.whatif import standard_whatif
-from tests.factories import CommunityFactory, region
+from tests.factories import AssessmentRowFactory, CommunityFactory, region
 from tests.standards.builders import criterion, row, variant_draft, variant_published
 
 pytestmark = pytest.mark.django_db
@@ -42,16 +42,7 @@ def _province(user):
     for i in range(24):
         community = CommunityFactory(street=streets[i % 2], code=f"{streets[i % 2].code[:9]}{i + 1:03d}")
         state = "draft" if i % 11 == 5 else "approved"
-        a = Assessment.objects.create(
-            community=community,
-            year=2025,
-            standard=last,
-            state=state,
-            province=community.province,
-            city=community.city,
-            county=community.county,
-            street=community.street,
-        )
+        a = AssessmentRowFactory(community=community, year=2025, standard=last, state=state)
         scored = i % 7 != 3  # some assessments were never reviewed: no confirmed score
         Response.objects.bulk_create(
             Response(
@@ -154,16 +145,8 @@ def test_the_published_page_puts_the_result_of_its_year_beside_the_forecast(clie
     # 2026: 3 of 徐汇's 12 communities approved.
     for code in ("310104003001", "310104003003", "310104003005"):
         community = Assessment.objects.get(community_id=code, year=2025).community
-        Assessment.objects.create(
-            community=community,
-            year=2026,
-            standard=published,
-            state="approved",
-            approved_at=timezone.now(),
-            province=community.province,
-            city=community.city,
-            county=community.county,
-            street=community.street,
+        AssessmentRowFactory(
+            community=community, year=2026, standard=published, state="approved", approved_at=timezone.now()
         )
     Assessment.objects.filter(year=2025).update(state="submitted")  # only 2026 approvals meet
     report_services.unit_figures_refresh(province_id="310000000000", years=[2026], compose_national=False)

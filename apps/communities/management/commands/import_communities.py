@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from apps.communities.importing import parse_date
-from apps.communities.services import community_import, registry_indexes_finish
+from apps.communities.registry_import import community_import, registry_indexes_finish
 from apps.core.errors import ServiceError
 
 
