@@ -73,7 +73,7 @@ def public_page(*, community: Community, year: int) -> PublicPage:
     assessment = Assessment.objects.filter(community=community, year=year).first()
     status, batch_id = _status(assessment)
     page = PublicPage(community, year, status, str(STATUS_LABELS[status]), batch_id)
-    if status in SHOWS_CLAIMS:
+    if status in SHOWS_CLAIMS and assessment is not None:
         labels = dict(Rating.choices)
         page.claims = [
             {
@@ -224,22 +224,25 @@ class Gate:
 
     @property
     def met(self) -> bool:
-        if not self.exists:
+        survey = self.survey
+        if survey is None or not survey.has_gate:
             return True
         share = self.results.share
         return (
-            self.results.answers >= self.survey.gate_min_answers
+            self.results.answers >= (survey.gate_min_answers or 0)
             and share is not None
-            and share >= self.survey.gate_share_percent
+            and share >= (survey.gate_share_percent or 0)
         )
 
     def refusal(self) -> str:
+        survey = self.survey
+        assert survey is not None, "a refusal is only asked of a gate that exists"
         return _(
             "Residents' satisfaction does not meet the province's gate for %(year)s: at least %(min)s answers with a satisfied share of at least %(need)s %% are required, the community has %(n)s answers with %(share)s %% satisfied."
         ) % {
-            "year": self.survey.year,
-            "min": self.survey.gate_min_answers,
-            "need": self.survey.gate_share_percent,
+            "year": survey.year,
+            "min": survey.gate_min_answers,
+            "need": survey.gate_share_percent,
             "n": self.results.answers,
             "share": "—" if self.results.share is None else f"{self.results.share:.1f}",
         }
@@ -276,7 +279,8 @@ def distribution(*, survey: Survey) -> dict:
         communities += 1
         share = 100 * r["satisfied"] / r["rated"] if r["rated"] else 0
         counts[next(label for low, label in BUCKETS if share >= low)] += 1
-        if survey.has_gate and r["answers"] >= survey.gate_min_answers and share >= survey.gate_share_percent:
+        gate = survey.has_gate and share >= (survey.gate_share_percent or 0)
+        if gate and r["answers"] >= (survey.gate_min_answers or 0):
             meeting += 1
     return {
         "communities": communities,
