@@ -11,7 +11,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,6 +32,7 @@ from apps.assessments.scores import score_text, standing
 from apps.assessments.selectors import FIRST_YEAR, access_assessment, assessment_detail, campaign_year
 from apps.core.drafts import draft_endpoint
 from apps.core.errors import ServiceError
+from apps.core.pagination import EndReadPaginator
 from apps.naming import selectors as naming_selectors
 from apps.notices.services import notices_read_for
 from apps.regions.models import Region
@@ -68,7 +68,7 @@ def review_queue(request):
     form = QueueFilterForm(request.GET, user=user)
     filters = form.filters()
     rows = selectors.review_queue(user=user, filters=filters)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = EndReadPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     # The province approves in bulk from the list of what waits for it: a row offers its checkbox
     # only when it can be approved now as it is.
     can_bulk = is_province_staff(user) and (
