@@ -60,18 +60,18 @@ def _attrs(attrs) -> str:
     return "".join(out)
 
 
+def _option(option) -> str:
+    """django/forms/widgets/select_option.html, as select.html includes it."""
+    return f'\n  <option value="{_s(option["value"])}"{_attrs(option["attrs"])}>{_text(option["label"])}</option>\n'
+
+
 def _select(widget) -> str:
     """django/forms/widgets/select.html with select_option.html, character for character."""
     out = [f'<select name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, options, _index in widget["optgroups"]:
+        group = "".join(_option(option) for option in options)
         if group_name:
-            out.append(f'\n  <optgroup label="{_text(group_name)}">')
-        for option in options:
-            out.append(
-                f'\n  <option value="{_s(option["value"])}"{_attrs(option["attrs"])}>'
-                f"{_text(option['label'])}</option>\n"
-            )
-        if group_name:
-            out.append("\n  </optgroup>")
+            group = f'\n  <optgroup label="{_text(group_name)}">{group}\n  </optgroup>'
+        out.append(group)
     out.append("\n</select>")  # the renderer strips what the template ends with
     return "".join(out)
