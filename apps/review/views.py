@@ -74,8 +74,12 @@ def review_queue(request):
     can_bulk = is_province_staff(user) and (
         filters.state in ("waiting", State.RECOMMENDED) or filters.level == workflow.FINAL
     )
+    labels = {}  # the label depends on state, level and chain only: a handful per page
     for a in page:
-        a.status_label = workflow.status_label(a)
+        key = (a.state, a.review_level, a.review_chain)
+        if key not in labels:
+            labels[key] = workflow.status_label(a)
+        a.status_label = labels[key]
         a.bulk_ok = can_bulk and workflow.can_approve_in_bulk(user, a)
     level = selectors.reviewer_level(user)
     return render(
