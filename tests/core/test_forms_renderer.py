@@ -62,8 +62,8 @@ def test_model_choices_and_the_real_filter_forms_are_unchanged(client_for, provi
     assert fast == slow and "<option" in fast
     for user in (province_user, ministry_user):
         for data in ({}, {"year": "2025", "state": "submitted"}):
-            a = QueueFilterForm(data, user=user, renderer=PortalFormRenderer())
-            b = QueueFilterForm(data, user=user, renderer=DjangoTemplates())
+            a, b = QueueFilterForm(data, user=user), QueueFilterForm(data, user=user)
+            a.renderer, b.renderer = PortalFormRenderer(), DjangoTemplates()
             assert [str(f) for f in a] == [str(f) for f in b]
         base = Community.objects.visible_to(user)
         a = CommunityFilter({"status": "all"}, queryset=base, user=user).form
