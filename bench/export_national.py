@@ -1,6 +1,6 @@
 """Figure 5: the national CSV export in a process of its own (so its peak memory is its own).
 
-GET /communities/export/communities.csv?year=Y as the ministry, through the portal's URLconf and
+GET /communities/export/communities.csv?year=Y (or assessments.csv, --what assessments) as the ministry, through the portal's URLconf and
 middleware (the bench's production settings), reading the whole streamed body and throwing it
 away. Prints the rows and bytes sent to stderr.
 
@@ -19,6 +19,9 @@ sys.path.insert(0, str(ROOT))
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--year", type=int, default=2022)
+    parser.add_argument(
+        "--what", choices=["communities", "assessments"], default="communities", help="which export"
+    )
     args = parser.parse_args()
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     if len(os.environ.get("DJANGO_SECRET_KEY", "")) < 50:
@@ -35,7 +38,7 @@ def main() -> int:
     )
     client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="zh-hans")
     client.force_login(user)
-    response = client.get(f"/communities/export/communities.csv?year={args.year}")
+    response = client.get(f"/communities/export/{args.what}.csv?year={args.year}")
     if response.status_code != 200 or not response.streaming:
         sys.stderr.write(f"unexpected response {response.status_code}\n")
         return 1

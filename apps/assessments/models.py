@@ -109,6 +109,9 @@ class Assessment(models.Model):
             models.Index(fields=["city", "year", "state"], name="assessment_city_year_state"),
             models.Index(fields=["county", "year", "state"], name="assessment_county_year_state"),
             models.Index(fields=["year", "state"], name="assessment_year_state"),
+            # A queue of one state and year in submission order (the ministry's approved-2022):
+            # read in order from the year's rows, not past every earlier year's (issue 29).
+            models.Index(fields=["year", "state", "submitted_at", "id"], name="assessment_year_state_subm"),
             models.Index(fields=["state", "submitted_at"], name="assessment_state_submitted"),
             models.Index(fields=["province", "review_level", "year"], name="assessment_prov_level_year"),
         ]

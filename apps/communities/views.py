@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from apps.accounts.capabilities import can_manage_registry
 from apps.core.errors import ForbiddenError, ServiceError
+from apps.core.pagination import EndReadPaginator
 
 from .filters import CommunityFilter
 from .forms import RetireForm
@@ -28,7 +28,7 @@ def community_list(request):
         if filterset.is_bound and filterset.is_valid()
         else filterset.filter_status(base, "status", "")
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = EndReadPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "communities/list.html", {"filter": filterset, "page": page})
 
 

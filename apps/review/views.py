@@ -11,7 +11,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,6 +33,7 @@ from apps.assessments.selectors import access_assessment, assessment_detail
 from apps.core.campaign import FIRST_YEAR, campaign_year
 from apps.core.drafts import draft_endpoint
 from apps.core.errors import ServiceError
+from apps.core.pagination import EndReadPaginator
 from apps.naming import selectors as naming_selectors
 from apps.notices.services import notices_read_for
 from apps.regions.models import Region
@@ -69,14 +69,18 @@ def review_queue(request):
     form = QueueFilterForm(request.GET, user=user)
     filters = form.filters()
     rows = selectors.review_queue(user=user, filters=filters)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = EndReadPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     # The province approves in bulk from the list of what waits for it: a row offers its checkbox
     # only when it can be approved now as it is.
     can_bulk = is_province_staff(user) and (
         filters.state in ("waiting", State.RECOMMENDED) or filters.level == workflow.FINAL
     )
+    labels = {}  # the label depends on state, level and chain only: a handful per page
     for a in page:
-        a.status_label = workflow.status_label(a)
+        key = (a.state, a.review_level, a.review_chain)
+        if key not in labels:
+            labels[key] = workflow.status_label(a)
+        a.status_label = labels[key]
         a.bulk_ok = can_bulk and workflow.can_approve_in_bulk(user, a)
     level = selectors.reviewer_level(user)
     return render(

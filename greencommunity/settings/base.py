@@ -96,6 +96,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer, with the <select> written in Python (the filter forms' region pickers).
+FORM_RENDERER = "apps.core.forms_renderer.PortalFormRenderer"
+
 # --- Database ---------------------------------------------------------------
 # SQLite for the embedded default; PostgreSQL through DATABASE_URL everywhere else.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
@@ -121,6 +124,16 @@ AUTHENTICATION_BACKENDS = [
     # A one-time password from the level above (apps.accounts.onetime), until the user sets one.
     "apps.accounts.backends.OneTimePasswordBackend",
 ]
+# Django's PBKDF2, at most PASSWORD_HASHES_AT_ONCE hashes at a time per web process, so a burst of
+# sign-ins waits its turn instead of taking the cores from the pages (apps.accounts.passwords).
+PASSWORD_HASHERS = [
+    "apps.accounts.passwords.BoundedPBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+PASSWORD_HASHES_AT_ONCE = env.int("PASSWORD_HASHES_AT_ONCE", default=1)
 # How long a one-time password handed out by a reset or a bulk creation works.
 ONE_TIME_PASSWORD_DAYS = env.int("ONE_TIME_PASSWORD_DAYS", default=30)
 AUTH_PASSWORD_VALIDATORS = [
