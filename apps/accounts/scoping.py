@@ -53,6 +53,51 @@ def prefecture_city_id(user) -> str | None:
     return user.region_id if user.region.level == "city" else None
 
 
+def is_department(user) -> bool:
+    """Another department's account (发改, 公安 …, apps.departments): reads its area, never decides."""
+    return is_active_user(user) and user.role == Role.DEPARTMENT
+
+
+def department_column(user) -> str | None:
+    """The scope column of a department account: "" for a national department (the whole
+    country, read-only), its region's column for a provincial, city or county one, None otherwise."""
+    if not is_department(user):
+        return None
+    if user.region_id is None:
+        return ""
+    return SCOPE_COLUMN.get(user.region.level) if user.region.level != "street" else None
+
+
+def department_type_id(user) -> int | None:
+    """The department type of a department account (apps.departments.DepartmentProfile)."""
+    if not is_department(user):
+        return None
+    profile = getattr(user, "department_profile", None)
+    return profile.department_type_id if profile is not None else None
+
+
+def criterion_scope_q(user, path: str = "") -> Q:
+    """Criteria whose answers and evidence the user may read: every criterion for everyone whose
+    region scope allows the assessment, only the criteria its type checks for a department
+    (apps.departments.OwnedCriterion, reached from a criterion as `department_owner`)."""
+    if not is_department(user):
+        return Q()
+    type_id = department_type_id(user)
+    return Q(**{f"{path}department_owner__department_type_id": type_id}) if type_id else NOTHING
+
+
+def department_province_q(user, path: str = "") -> Q:
+    """Rows of a provincial unit that a department reads (reports it confirms, batches it is
+    consulted on): a national department all, a provincial one its own unit; NOTHING otherwise
+    (and for every other role: they read these rows through province_scope_q)."""
+    column = department_column(user)
+    if column == "":
+        return Q()
+    if column == "province_id":
+        return Q(**{f"{path}province_id": user.region_id})
+    return NOTHING
+
+
 def region_scope_q(user, path: str = "", *, community_field: str | None = None) -> Q:
     """Community-owned rows in the user's scope. `path` prefixes the region columns; a community
     user matches on `community_field` (default: `<path>code`, the community's own key)."""
@@ -63,7 +108,9 @@ def region_scope_q(user, path: str = "", *, community_field: str | None = None) 
         return Q()
     if user.role == Role.COMMUNITY:
         return Q(**{community_field: user.community_id}) if user.community_id else NOTHING
-    column = regional_column(user)
+    column = regional_column(user) or department_column(user)
+    if column == "":
+        return Q()
     return Q(**{f"{path}{column}": user.region_id}) if column else NOTHING
 
 
@@ -80,7 +127,9 @@ def region_tree_q(user, path: str = "") -> Q:
             return NOTHING
         codes = [community.street_id, community.county_id, community.city_id or "", community.province_id]
         return Q(**{f"{path}code__in": codes})
-    column = regional_column(user)
+    column = regional_column(user) or department_column(user)
+    if column == "":
+        return Q()
     if column is None:
         return NOTHING
     if column == "street_id":

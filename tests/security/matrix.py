@@ -28,8 +28,8 @@ administrator gets the page.
 
 from dataclasses import dataclass, field
 
-ROLES = ("anonymous", "community", "street", "city", "province", "ministry", "admin")
-SCOPED_ROLES = ("community", "street", "city", "province")
+ROLES = ("anonymous", "community", "street", "city", "province", "ministry", "admin", "department")
+SCOPED_ROLES = ("community", "street", "city", "province", "department")
 NATIONWIDE_ROLES = ("ministry", "admin")
 
 LOGIN = "login"
@@ -284,6 +284,36 @@ ROUTES: dict[str, Route] = {
         data={"outcome": "dismissed", "reason": "经核查不属实。"},
     ),
     "naming:objection-file": Route(inside=NAMING_READERS, obj="objection_file", kwargs={"pk": "pk"}),
+    # --- other departments (apps.departments) ---------------------------------------------------
+    # Their home: departments and provincial departments. A consultation: the province that sent it,
+    # the department asked (the world's department is 上海市公安局, the type asked), nationwide users.
+    "departments:home": Route(inside=every(403, anonymous=LOGIN, province=200, department=200)),
+    "departments:consultation": Route(
+        inside=every(404, anonymous=LOGIN, province=200, ministry=200, admin=200, department=200),
+        obj="consultation",
+        kwargs={"pk": "pk"},
+    ),
+    "departments:consult": Route(
+        inside=every(404, anonymous=LOGIN, province=REDIRECT, ministry=403, admin=403),
+        obj="draft_batch",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={"deadline": "2099-01-01"},
+    ),
+    "departments:answer": Route(
+        inside=every(404, anonymous=LOGIN, province=403, ministry=403, admin=403, department=REDIRECT),
+        obj="consultation",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={"answer": "none"},
+    ),
+    "departments:objection-resolve": Route(
+        inside=every(404, anonymous=LOGIN, province=REDIRECT, ministry=403, admin=403, department=403),
+        obj="department_objection",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={"outcome": "kept", "reason": "经核查不属实。"},
+    ),
     # --- notices: each user's own --------------------------------------------------------------
     # --- accounts: the level above manages the accounts below it in its scope ------------------
     # (apps.accounts.managing; which accounts each role manages: tests/accounts/test_managing.py).

@@ -332,6 +332,45 @@ def build_objection(world, side):
     )
 
 
+def department_user(username: str, place, code: str = "public_security"):
+    """Another department's account (上海市公安局 for the world's department role)."""
+    from apps.departments.models import DepartmentProfile, DepartmentType
+
+    user = UserFactory(username=username, role=Role.DEPARTMENT, region=place, display_name="上海市公安局")
+    DepartmentProfile.objects.create(user=user, department_type=DepartmentType.objects.get(code=code))
+    return user
+
+
+def build_consultation(world, side):
+    """The side's draft batch sent to its province's public security department for an opinion."""
+    from django.utils import timezone
+
+    from apps.departments import consulting
+    from apps.departments.models import DepartmentType
+
+    return consulting.consultation_send(
+        user=reviewer(world, side, "province"),
+        batch=world.get("draft_batch", side),
+        department_type_ids=[DepartmentType.objects.get(code="public_security").pk],
+        deadline=timezone.localdate(),
+    )[0]
+
+
+def build_department_objection(world, side):
+    """The side's public security department objects to the batch's community."""
+    from apps.departments import consulting
+
+    consultation = world.get("consultation", side)
+    answerer = department_user(f"matrix-gongan-{side}{world.suffix}", region(PROVINCES[side]))
+    consultation = consulting.consultation_answer(
+        user=answerer,
+        consultation=consultation,
+        answer="objection",
+        objections={consultation.batch.entries.get().pk: "矩阵部门意见"},
+    )
+    return consultation.objections.get()
+
+
 def build_creation_list_entry(world, side):
     """The side's community on its district's creation list of 2026 (reused when it exists)."""
     from apps.targets import services as target_services
@@ -369,6 +408,8 @@ def build_plan(world, side):
 
 
 BUILDERS = {
+    "consultation": build_consultation,
+    "department_objection": build_department_objection,
     "plan": build_plan,
     "creation_list_entry": build_creation_list_entry,
     "draft_batch": build_draft_batch,
@@ -459,6 +500,8 @@ class World:
                 )
             elif role == "ministry":
                 user = UserFactory(username=f"matrix-ministry{self.suffix}", role=Role.MINISTRY)
+            elif role == "department":
+                user = department_user(f"matrix-gongan{self.suffix}", region("31"))
             else:
                 user = UserFactory(
                     username=f"matrix-admin{self.suffix}", role=Role.ADMIN, is_staff=True, is_superuser=True
