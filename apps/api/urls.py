@@ -29,6 +29,8 @@ v1 = [
     path("targets/", include("apps.targets.api_urls")),
     # Built by the naming app (batches, objections, the public notices).
     path("naming/", include("apps.naming.api_urls")),
+    # Built by the departments app (consultations, owned criteria, report co-signatures).
+    path("departments/", include("apps.departments.api_urls")),
     path(
         "assessments/<id:pk>/integrity-flags/",
         IntegrityFlagsView.as_view(),

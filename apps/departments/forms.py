@@ -6,7 +6,9 @@ from .models import Answer
 
 class ConsultForm(forms.Form):
     department_types = forms.TypedMultipleChoiceField(label=_("Departments"), coerce=int, choices=())
-    deadline = forms.DateField(label=_("Answer by"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(
+        label=_("Answer by"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, types=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -203,6 +203,7 @@ def report_departments_set(
             if t.pk not in have
         ]
         ReportSignature.objects.bulk_create(new)
+        AnnualReport.objects.filter(pk=report.pk).update(pdf_compiled_at=None)
         for s in new:
             notify_users(
                 users=User.objects.filter(
@@ -237,6 +238,8 @@ def report_confirm(*, user: User, signature: ReportSignature, comment: str = "")
         locked.signed_by = user
         locked.signed_name = user.display_name or user.username
         locked.save(update_fields=["state", "comment", "signed_at", "signed_by", "signed_name"])
+        # The report's PDF shows who confirmed: render it again on the next download.
+        AnnualReport.objects.filter(pk=locked.report_id).update(pdf_compiled_at=None)
         notify_users(
             users=User.objects.filter(
                 is_active=True, role=Role.PROVINCE, region_id=locked.report.province_id

@@ -163,3 +163,200 @@ def objection_resolve(request, pk):
             messages.success(request, _("The objection was resolved."))
             return redirect("departments:consultation", pk=objection.consultation_id)
     return _consultation_page(request, objection.consultation, resolve=(objection.pk, form), status=400)
+
+
+def _assessment(request, pk):
+    if not is_other_department(request.user):
+        raise PermissionDenied
+    assessment = selectors.owned_assessments(request.user).filter(pk=pk).first()
+    if assessment is None:
+        raise Http404
+    return assessment
+
+
+def _assessment_page(request, assessment, *, error=None, error_number=None, status=200):
+    responses = selectors.owned_responses(user=request.user, assessment=assessment)
+    opinions = selectors.opinions_by_criterion(assessment, request.user)
+    for r in responses:
+        r.opinions = opinions.get(r.criterion_id, [])
+    return render(
+        request,
+        "departments/assessment.html",
+        {
+            "assessment": assessment,
+            "responses": responses,
+            "error": error,
+            "error_number": error_number,
+            "typed": request.POST.get("text", ""),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def assessment_detail(request, pk):
+    return _assessment_page(request, _assessment(request, pk))
+
+
+@login_required
+@require_POST
+def opinion_add(request, pk, number):
+    from apps.standards.models import Criterion
+
+    from . import services
+
+    assessment = _assessment(request, pk)
+    criterion = Criterion.objects.filter(standard_id=assessment.standard_id, number=number).first()
+    if criterion is None:
+        raise Http404
+    try:
+        services.criterion_opinion_add(
+            user=request.user, assessment=assessment, criterion=criterion, text=request.POST.get("text", "")
+        )
+    except ServiceError as exc:
+        _refused(exc)
+        return _assessment_page(
+            request, assessment, error=exc.message, error_number=number, status=exc.status
+        )
+    messages.success(request, _("Your opinion was recorded: the reviewers see it beside the criterion."))
+    return redirect(f"/departments/assessments/{assessment.pk}/#c{number}")
+
+
+@login_required
+def criteria(request):
+    """The province's local standards: per criterion, the department type that checks it."""
+    from apps.standards.models import StandardVersion
+
+    from . import services
+
+    user = request.user
+    if not is_province_staff(user):
+        raise PermissionDenied
+    standards = list(
+        StandardVersion.objects.visible_to(user)
+        .filter(province_id=user.region_id)
+        .order_by("-year", "-version")
+    )
+    chosen = request.POST.get("standard") or request.GET.get("standard")
+    standard = next((s for s in standards if str(s.pk) == str(chosen)), standards[0] if standards else None)
+    if chosen and standard is not None and str(standard.pk) != str(chosen):
+        raise Http404
+    error = None
+    if request.method == "POST" and standard is not None:
+        owners = {
+            key.removeprefix("owner-"): value
+            for key, value in request.POST.items()
+            if key.startswith("owner-")
+        }
+        try:
+            services.owned_criteria_set(actor=user, standard=standard, owners=owners)
+        except ServiceError as exc:
+            _refused(exc)
+            error = exc.message
+        else:
+            messages.success(request, _("The departments that check each criterion were saved."))
+            return redirect(f"/departments/criteria/?standard={standard.pk}")
+    owned = selectors.owned_criteria(standard) if standard else {}
+    rows = list(standard.criteria.order_by("number")) if standard else []
+    for c in rows:
+        c.owner_id = owned.get(c.pk)
+    return render(
+        request,
+        "departments/criteria.html",
+        {
+            "standards": standards,
+            "standard": standard,
+            "rows": rows,
+            "types": selectors.department_types(user.region_id),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_POST
+def report_departments(request, pk):
+    """The province lists the departments that take part in its annual evaluation."""
+    from apps.reports.models import AnnualReport
+
+    from . import services
+
+    report = AnnualReport.objects.visible_to(request.user).filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    try:
+        services.report_departments_set(
+            actor=request.user,
+            report=report,
+            department_type_ids=[v for v in request.POST.getlist("department_types") if v.isdigit()],
+        )
+    except ServiceError as exc:
+        _refused(exc)
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The departments taking part were saved and asked to confirm."))
+    return redirect("reports:detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def report_confirm(request, pk):
+    """A department confirms (or comments on) the report it takes part in."""
+    from . import services
+    from .models import ReportSignature
+
+    signature = ReportSignature.objects.visible_to(request.user).filter(pk=pk).first()
+    if signature is None:
+        raise Http404
+    try:
+        services.report_confirm(
+            user=request.user, signature=signature, comment=request.POST.get("comment", "")
+        )
+    except ServiceError as exc:
+        _refused(exc)
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your confirmation was recorded."))
+    return redirect("reports:detail", pk=signature.report_id)
+
+
+@login_required
+def account_new(request):
+    """The housing department creates a department account of its own level (the ministry: national
+    ones), with a one-time password shown once; it is then managed with the other accounts."""
+    from apps.accounts.managing import DEPARTMENT_RANK_BY_LEVEL, managed_ranks
+
+    from . import services
+    from .forms import AccountForm
+
+    user = request.user
+    region = user.region if user.region_id else None
+    province_id = region.province_id if region else None
+    if DEPARTMENT_RANK_BY_LEVEL.get(region.level if region else None) not in managed_ranks(user):
+        raise PermissionDenied
+    types = list(selectors.department_types(province_id))
+    form = AccountForm(request.POST or None, types=types)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            account, code = services.department_account_create(
+                actor=user,
+                username=form.cleaned_data["username"],
+                display_name=form.cleaned_data["display_name"],
+                department_type=next(t for t in types if t.pk == form.cleaned_data["department_type"]),
+                region=region,
+            )
+        except ServiceError as exc:
+            _refused(exc)
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            created = {"account": account, "code": code}
+            form = AccountForm(types=types)
+    return render(
+        request,
+        "departments/account_new.html",
+        {"form": form, "created": created, "region": region},
+        status=400 if form.errors else 200,
+    )

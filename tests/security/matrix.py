@@ -307,6 +307,56 @@ ROUTES: dict[str, Route] = {
         method="post",
         data={"answer": "none"},
     ),
+    # A department reads the assessments of its area with the criteria its type checks and gives an
+    # opinion on them; nobody else uses these pages.
+    "departments:assessment": Route(
+        inside=every(403, anonymous=LOGIN, department=200), obj="submitted", kwargs={"pk": "pk"}
+    ),
+    "departments:opinion": Route(
+        inside=every(403, anonymous=LOGIN, department=REDIRECT),
+        obj="submitted",
+        kwargs={"pk": "pk", "number": "=1"},
+        method="post",
+        data={"text": "矩阵部门意见"},
+    ),
+    "departments:criteria": Route(inside=every(403, anonymous=LOGIN, province=200)),
+    # A department account is created by the housing department of the same level (the world's
+    # county department creates county-level ones; the ministry national ones).
+    "departments:account-new": Route(
+        inside=every(200, anonymous=LOGIN, community=403, street=403, department=403)
+    ),
+    # The departments taking part in a report: its province sets them; a department confirms.
+    "departments:report-departments": Route(
+        inside=every(404, anonymous=LOGIN, province=REDIRECT, ministry=403, admin=403, department=403),
+        obj="annual_report",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={},
+    ),
+    "departments:report-confirm": Route(
+        inside=every(404, anonymous=LOGIN, province=403, ministry=403, admin=403, department=REDIRECT),
+        obj="report_signature",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={},
+    ),
+    "api:departments_api:consultation-list": Route(inside=API_SIGNED_IN),
+    "api:departments_api:owned-criteria": Route(inside=API_SIGNED_IN),
+    "api:departments_api:signature-list": Route(inside=API_SIGNED_IN),
+    "api:departments_api:consultation-answer": Route(
+        inside=every(404, anonymous=API_ANONYMOUS, province=403, ministry=403, admin=403, department=200),
+        obj="consultation",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={"answer": "none"},
+    ),
+    "api:departments_api:signature-confirm": Route(
+        inside=every(404, anonymous=API_ANONYMOUS, province=403, ministry=403, admin=403, department=200),
+        obj="report_signature",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={},
+    ),
     "departments:objection-resolve": Route(
         inside=every(404, anonymous=LOGIN, province=REDIRECT, ministry=403, admin=403, department=403),
         obj="department_objection",

@@ -333,11 +333,16 @@ def build_objection(world, side):
 
 
 def department_user(username: str, place, code: str = "public_security"):
-    """Another department's account (上海市公安局 for the world's department role)."""
-    from apps.departments.models import DepartmentProfile, DepartmentType
+    """Another department's account (上海市公安局 for the world's department role), its type checking
+    criterion 1 (the criterion of the world's evidence)."""
+    from apps.departments.models import DepartmentProfile, DepartmentType, OwnedCriterion
+    from apps.standards.models import Criterion
 
     user = UserFactory(username=username, role=Role.DEPARTMENT, region=place, display_name="上海市公安局")
-    DepartmentProfile.objects.create(user=user, department_type=DepartmentType.objects.get(code=code))
+    kind = DepartmentType.objects.get(code=code, province__isnull=True)
+    DepartmentProfile.objects.get_or_create(user=user, defaults={"department_type": kind})
+    for criterion in Criterion.objects.filter(number=1, standard__province__isnull=True):
+        OwnedCriterion.objects.get_or_create(criterion=criterion, defaults={"department_type": kind})
     return user
 
 
@@ -369,6 +374,19 @@ def build_department_objection(world, side):
         objections={consultation.batch.entries.get().pk: "矩阵部门意见"},
     )
     return consultation.objections.get()
+
+
+def build_report_signature(world, side):
+    """The side's annual report, with its province's public security department taking part."""
+    from apps.departments import services as department_services
+    from apps.departments.models import DepartmentType
+
+    (signature,) = department_services.report_departments_set(
+        actor=reviewer(world, side, "province"),
+        report=world.get("annual_report", side),
+        department_type_ids=[DepartmentType.objects.get(code="public_security", province__isnull=True).pk],
+    )
+    return signature
 
 
 def build_creation_list_entry(world, side):
@@ -408,6 +426,7 @@ def build_plan(world, side):
 
 
 BUILDERS = {
+    "report_signature": build_report_signature,
     "consultation": build_consultation,
     "department_objection": build_department_objection,
     "plan": build_plan,

@@ -33,16 +33,47 @@ def batch_consultations(batch, user=None) -> dict:
     }
 
 
-@register.simple_tag
-def criterion_opinions(opinions: dict, criterion_id) -> list:
-    return (opinions or {}).get(criterion_id, [])
+@register.inclusion_tag("departments/_criterion_opinions.html")
+def department_opinions(assessment, response) -> dict:
+    """The other departments' opinions on one criterion of the review page (read once per
+    assessment, kept on it for the next criteria)."""
+    cached = getattr(assessment, "_department_opinions", None)
+    if cached is None:
+        cached = selectors.opinions_by_criterion(assessment)
+        assessment._department_opinions = cached
+    return {"opinions": cached.get(response.criterion_id, []), "number": response.criterion.number}
 
 
 @register.simple_tag
-def assessment_opinions(assessment) -> dict:
-    return selectors.opinions_by_criterion(assessment)
+def report_signatures(report, user=None) -> dict:
+    """The departments taking part in a report: who confirmed and when; the province's form; the
+    department's own pending confirmation."""
+    from apps.accounts.capabilities import can_edit_report
+    from apps.accounts.scoping import department_type_id
+
+    rows = selectors.report_signatures(report)
+    mine = department_type_id(user) if user is not None else None
+    editable = user is not None and can_edit_report(user, report.province_id) and report.state != "submitted"
+    chosen = {s.department_type_id for s in rows}
+    return {
+        "rows": rows,
+        "mine": next((s for s in rows if s.department_type_id == mine and s.state == "pending"), None)
+        if report.state != "submitted" and user is not None and user.region_id == report.province_id
+        else None,
+        "types": [(t, t.pk in chosen) for t in selectors.department_types(report.province_id)]
+        if editable
+        else [],
+    }
 
 
 @register.simple_tag
-def report_signatures(report) -> list:
-    return selectors.report_signatures(report)
+def cosign_summary(rows) -> dict:
+    """Per report id of the ministry's status table: (confirmed, asked)."""
+    ids = [r.get("report_id") if isinstance(r, dict) else getattr(r, "report_id", None) for r in rows]
+    return selectors.signature_summary([i for i in ids if i])
+
+
+@register.filter
+def cosign_of(summary: dict, report_id):
+    done, asked = (summary or {}).get(report_id, (0, 0))
+    return f"{done}/{asked}" if asked else ""
