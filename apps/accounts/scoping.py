@@ -76,14 +76,20 @@ def department_type_id(user) -> int | None:
     return profile.department_type_id if profile is not None else None
 
 
-def criterion_scope_q(user, path: str = "") -> Q:
+def criterion_scope_q(user, criterion_path: str = "criterion") -> Q:
     """Criteria whose answers and evidence the user may read: every criterion for everyone whose
     region scope allows the assessment, only the criteria its type checks for a department
-    (apps.departments.OwnedCriterion, reached from a criterion as `department_owner`)."""
+    (apps.departments.OwnedCriterion; `criterion_path` leads to the criterion, e.g.
+    "response__criterion")."""
     if not is_department(user):
         return Q()
     type_id = department_type_id(user)
-    return Q(**{f"{path}department_owner__department_type_id": type_id}) if type_id else NOTHING
+    if not type_id:
+        return NOTHING
+    from django.apps import apps
+
+    owned = apps.get_model("departments", "OwnedCriterion").objects.filter(department_type_id=type_id)
+    return Q(**{f"{criterion_path}__in": owned.values("criterion_id")})
 
 
 def department_province_q(user, path: str = "") -> Q:

@@ -134,7 +134,7 @@ class ResponseQuerySet(models.QuerySet):
         # A department reads only the criteria its type checks (criterion_scope_q).
         return self.filter(
             region_scope_q(user, "assessment__", community_field="assessment__community_id"),
-            criterion_scope_q(user, "criterion__"),
+            criterion_scope_q(user, "criterion"),
         )
 
 
@@ -199,7 +199,7 @@ class EvidenceQuerySet(models.QuerySet):
             region_scope_q(
                 user, "response__assessment__", community_field="response__assessment__community_id"
             ),
-            criterion_scope_q(user, "response__criterion__"),
+            criterion_scope_q(user, "response__criterion"),
         )
 
 

@@ -28,8 +28,8 @@ class ObjectionOutcome(models.TextChoices):
 
 class Confirmation(models.TextChoices):
     PENDING = "pending", _("Awaiting confirmation")
-    CONFIRMED = "confirmed", _("Confirmed")
-    COMMENTED = "commented", _("Commented")
+    CONFIRMED = "confirmed", _("Report confirmed")
+    COMMENTED = "commented", _("Report commented on")
 
 
 class DepartmentTypeQuerySet(models.QuerySet):
@@ -139,7 +139,7 @@ class CriterionOpinionQuerySet(models.QuerySet):
 
         return self.filter(
             region_scope_q(user, "assessment__", community_field="assessment__community_id"),
-            criterion_scope_q(user, "criterion__"),
+            criterion_scope_q(user, "criterion"),
         )
 
 

@@ -83,7 +83,8 @@ def owned_assessments(user):
     """Assessments in the department's area with at least one criterion its type checks, left draft."""
     type_id = department_type_id(user)
     owned = Response.objects.filter(
-        assessment=OuterRef("pk"), criterion__department_owner__department_type_id=type_id
+        assessment=OuterRef("pk"),
+        criterion__in=OwnedCriterion.objects.filter(department_type_id=type_id).values("criterion_id"),
     )
     return (
         Assessment.objects.visible_to(user)

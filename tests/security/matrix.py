@@ -26,7 +26,7 @@ test_url_matrix.py: anonymous and every non-staff role are sent to the admin log
 administrator gets the page.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 ROLES = ("anonymous", "community", "street", "city", "province", "ministry", "admin", "department")
 SCOPED_ROLES = ("community", "street", "city", "province", "department")
@@ -840,3 +840,37 @@ ROUTES: dict[str, Route] = {
         outside=every(404, anonymous=LOGIN, community=403, ministry=200, admin=200),
     ),
 }
+
+
+# --- other departments (role "department": 上海市公安局, a provincial department of type 公安) -------
+# A department reads its area (dashboards, drill-downs, its unit's reports) and, of the assessments,
+# the criteria its type checks (the world's evidence is of criterion 1, which 公安 checks there); it
+# never decides, edits or manages anything. Where the presets above grant by default, its outcome is
+# stated here (out of scope it gets 404, or 403/404 where it is refused inside).
+DEPARTMENT = {
+    # Account management: a department manages nobody.
+    "accounts:active": 403,
+    "accounts:bulk": 403,
+    "accounts:bulk_confirm": 403,
+    "accounts:bulk_sheet": 403,
+    "accounts:bulk_sheet_forget": 403,
+    "accounts:detail": 403,
+    "accounts:manage": 403,
+    "accounts:reset": 403,
+    "accounts:unlock": 403,
+    # Review actions through the API: the assessment is not among those it may act on.
+    "api:assessment-add-evidence": 404,
+    "api:assessment-approve": 404,
+    "api:assessment-designate": 404,
+    "api:assessment-recommend": 404,
+    "api:assessment-remove-evidence": 404,
+    "api:assessment-return-": 404,
+    "api:assessment-review": 404,
+    "api:assessment-revoke": 404,
+    "api:assessment-save-response": 404,
+    "api:assessment-submit": 404,
+    # Integrity flags belong to the review.
+    "api:assessment-integrity-flags": 403,
+}
+for _name, _outcome in DEPARTMENT.items():
+    ROUTES[_name] = replace(ROUTES[_name], inside={**ROUTES[_name].inside, "department": _outcome})
