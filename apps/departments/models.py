@@ -21,7 +21,7 @@ class Answer(models.TextChoices):
 
 
 class ObjectionOutcome(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Awaiting the province's decision")
     KEPT = "kept", _("Resolved: the community stays in the batch")
     REMOVED = "removed", _("Resolved: the community leaves the batch")
 
