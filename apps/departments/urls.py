@@ -13,6 +13,8 @@ urlpatterns = [
     path("assessments/<int:pk>/criteria/<int:number>/opinion/", views.opinion_add, name="opinion"),
     path("criteria/", views.criteria, name="criteria"),
     path("accounts/new/", views.account_new, name="account-new"),
+    path("types/", views.type_add, name="type-add"),
+    path("types/<int:pk>/remove/", views.type_remove, name="type-remove"),
     path("reports/<int:pk>/departments/", views.report_departments, name="report-departments"),
     path("signatures/<int:pk>/confirm/", views.report_confirm, name="report-confirm"),
 ]

@@ -229,6 +229,7 @@ def criteria(request):
     from apps.standards.models import StandardVersion
 
     from . import services
+    from .models import DepartmentType
 
     user = request.user
     if not is_province_staff(user):
@@ -269,6 +270,7 @@ def criteria(request):
             "standard": standard,
             "rows": rows,
             "types": selectors.department_types(user.region_id),
+            "own_types": DepartmentType.objects.filter(province_id=user.region_id),
             "error": error,
         },
         status=400 if error else 200,
@@ -360,3 +362,43 @@ def account_new(request):
         {"form": form, "created": created, "region": region},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def type_add(request):
+    """The province adds a department type of its own (水务, 大数据局 …) to the list."""
+    from . import services
+
+    if not is_province_staff(request.user):
+        raise PermissionDenied
+    try:
+        services.department_type_add(
+            actor=request.user, province_id=request.user.region_id, name=request.POST.get("name", "")
+        )
+    except ServiceError as exc:
+        _refused(exc)
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The department was added to the list."))
+    return redirect("departments:criteria")
+
+
+@login_required
+@require_POST
+def type_remove(request, pk):
+    """The province takes one of its own types off the list: accounts and history keep it."""
+    from . import services
+    from .models import DepartmentType
+
+    kind = DepartmentType.objects.filter(pk=pk, province_id=request.user.region_id or "-").first()
+    if kind is None:
+        raise Http404
+    try:
+        services.department_type_remove(actor=request.user, department_type=kind)
+    except ServiceError as exc:
+        _refused(exc)
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The department was taken off the list; its history stays."))
+    return redirect("departments:criteria")

@@ -320,6 +320,15 @@ ROUTES: dict[str, Route] = {
         data={"text": "矩阵部门意见"},
     ),
     "departments:criteria": Route(inside=every(403, anonymous=LOGIN, province=200)),
+    "departments:type-add": Route(
+        inside=every(403, anonymous=LOGIN, province=REDIRECT), method="post", data={"name": "水务"}
+    ),
+    "departments:type-remove": Route(
+        inside=every(404, anonymous=LOGIN, province=REDIRECT, department=403),
+        obj="department_type",
+        kwargs={"pk": "pk"},
+        method="post",
+    ),
     # A department account is created by the housing department of the same level (the world's
     # county department creates county-level ones; the ministry national ones).
     "departments:account-new": Route(

@@ -389,6 +389,15 @@ def build_report_signature(world, side):
     return signature
 
 
+def build_department_type(world, side):
+    """A department type the side's province added to its list (水务)."""
+    from apps.departments import services as department_services
+
+    return department_services.department_type_add(
+        actor=reviewer(world, side, "province"), province_id=PROVINCES[side], name="水务"
+    )
+
+
 def build_creation_list_entry(world, side):
     """The side's community on its district's creation list of 2026 (reused when it exists)."""
     from apps.targets import services as target_services
@@ -426,6 +435,7 @@ def build_plan(world, side):
 
 
 BUILDERS = {
+    "department_type": build_department_type,
     "report_signature": build_report_signature,
     "consultation": build_consultation,
     "department_objection": build_department_objection,
