@@ -162,7 +162,7 @@ def home_province_id(user) -> str | None:
         return None
     if user.role == Role.COMMUNITY:
         return user.community.province_id if user.community_id else None
-    if user.role in REGIONAL_ROLES and user.region_id:
+    if (user.role in REGIONAL_ROLES or user.role == Role.DEPARTMENT) and user.region_id:
         return user.region.province_id
     return None
 

@@ -65,12 +65,13 @@ def seed(*, accounts, stdout) -> None:
             notice_start=today + dt.timedelta(days=14),
             assessment_ids=free,
         )
-        police, _civil = consulting.consultation_send(
+        sent = consulting.consultation_send(
             user=province,
             batch=batch,
             department_type_ids=[police_type.pk, civil_type.pk],
             deadline=today + dt.timedelta(days=7),
         )
+        police = next(c for c in sent if c.department_type_id == police_type.pk)
         consulting.consultation_answer(
             user=dept,
             consultation=police,

@@ -669,7 +669,9 @@ ROUTES: dict[str, Route] = {
     # --- API: reports --------------------------------------------------------------------------------
     # City and community users get an empty list: no report at all is theirs.
     "api:reports_api:annual-list": Route(
-        inside=API_SIGNED_IN, lists="annual_report_row", lists_roles=("province", "ministry", "admin")
+        inside=API_SIGNED_IN,
+        lists="annual_report_row",
+        lists_roles=("province", "ministry", "admin", "department"),
     ),
     "api:reports_api:annual-detail": Route(
         inside=API_REPORT_READERS, obj="annual_report", kwargs={"pk": "pk"}
@@ -880,6 +882,34 @@ DEPARTMENT = {
     "api:assessment-submit": 404,
     # Integrity flags belong to the review.
     "api:assessment-integrity-flags": 403,
+    "integrity:figures": 403,
+    "integrity:flag": 403,
+    # Its unit's annual report: read (it confirms it), never submitted.
+    "api:reports_api:annual-detail": 200,
+    "api:reports_api:annual-narrative": 200,
+    "api:reports_api:annual-pdf": 200,
+    "api:reports_api:annual-submit": 403,
+    "reports:detail": 200,
+    "reports:pdf": 200,
+    "reports:narrative": 403,
+    "reports:return": 403,
+    "reports:submit": 403,
+    # Compiling is refused with a message on the report's page (nothing is compiled).
+    "reports:compile": REDIRECT,
+    # The review queue and pages are the reviewers' (a department reads its criteria at
+    # /departments/assessments/<id>/).
+    "review:detail": 403,
+    "review:queue": 403,
+    # Targets and their progress are the housing departments' planning.
+    "api:targets_api:progress": 403,
+    "targets:area": 403,
+    "targets:export": 403,
+    "targets:index": 403,
+    "targets:plan_download": 403,
+    "targets:plans": 403,
+    "targets:year": 403,
+    # Two-factor resets belong to account management.
+    "security:twofactor-reset": 403,
 }
 for _name, _outcome in DEPARTMENT.items():
     ROUTES[_name] = replace(ROUTES[_name], inside={**ROUTES[_name].inside, "department": _outcome})
