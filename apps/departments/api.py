@@ -18,8 +18,7 @@ from .models import Answer, Consultation, DepartmentObjection, OwnedCriterion, R
 
 
 class DepartmentObjectionSerializer(serializers.ModelSerializer):
-    community = serializers.CharField(source="entry.assessment.community_id", read_only=True)
-    community_name = serializers.CharField(source="entry.assessment.community.name", read_only=True)
+    community = serializers.CharField(source="entry.assessment.community_id", read_only=True, default=None)
 
     class Meta:
         model = DepartmentObjection
@@ -106,9 +105,7 @@ class ConsultationList(ScopedListView):
     permission_classes = [IsAuthenticated]
 
     def safely_get_queryset(self, queryset):
-        return queryset.select_related("department_type").prefetch_related(
-            "objections__entry__assessment__community"
-        )
+        return queryset.select_related("department_type").prefetch_related("objections__entry__assessment")
 
 
 class ConsultationAnswer(APIView):

@@ -145,7 +145,10 @@ def consultation_answer(
             )
         batch = _lock_batch(locked.batch)
         entries = {
-            e.pk: e for e in BatchEntry.objects.select_for_update().filter(batch=batch, pk__in=list(cleaned))
+            e.pk: e
+            for e in BatchEntry.objects.select_for_update()
+            .filter(batch=batch, pk__in=list(cleaned))
+            .select_related("assessment__community")
         }
         if len(entries) != len(cleaned):
             raise NotFoundError(_("This community is not in the batch."))
@@ -160,7 +163,13 @@ def consultation_answer(
         if answer == Answer.OBJECTION:
             DepartmentObjection.objects.bulk_create(
                 [
-                    DepartmentObjection(consultation=locked, entry=entries[pk], text=t, late=late)
+                    DepartmentObjection(
+                        consultation=locked,
+                        entry=entries[pk],
+                        community_name=entries[pk].assessment.community.name,
+                        text=t,
+                        late=late,
+                    )
                     for pk, t in cleaned.items()
                 ]
             )
@@ -212,7 +221,7 @@ def objection_resolve(
         locked.resolved_at = timezone.now()
         locked.resolved_by = user
         locked.save(update_fields=["outcome", "reason", "resolved_at", "resolved_by"])
-        if batch.state == BatchState.DRAFT and not locked.late:
+        if batch.state == BatchState.DRAFT and not locked.late and locked.entry_id:
             _release_entry(locked, batch)
     return locked
 
@@ -312,10 +321,13 @@ def consultation_ready(batch) -> str | None:
             "departments": "、".join(c.department_type.name for c in waiting),
             "deadline": max(c.deadline for c in waiting),
         }
-    open_ = DepartmentObjection.objects.filter(
-        consultation__batch=batch, outcome=ObjectionOutcome.OPEN, late=False
-    ).select_related("entry__assessment__community")
-    names = sorted({o.entry.assessment.community.name for o in open_})
+    names = sorted(
+        set(
+            DepartmentObjection.objects.filter(
+                consultation__batch=batch, outcome=ObjectionOutcome.OPEN, late=False, entry__isnull=False
+            ).values_list("community_name", flat=True)
+        )
+    )
     if names:
         return _("Resolve the departments' objections first: %(names)s.") % {"names": "、".join(names[:10])}
     return None

@@ -102,10 +102,10 @@ class OwnedCriterionQuerySet(models.QuerySet):
         users, and the departments of that province (their own type's and the others')."""
         from apps.accounts.scoping import department_province_q
 
-        return self.filter(
-            province_scope_q(user, "criterion__standard__")
-            | department_province_q(user, "criterion__standard__")
-        )
+        department = department_province_q(user, "criterion__standard__")
+        if department is NOTHING:
+            return self.filter(province_scope_q(user, "criterion__standard__"))
+        return self.filter(department)
 
 
 class OwnedCriterion(models.Model):
@@ -234,7 +234,9 @@ class DepartmentObjection(models.Model):
     province resolves it with a reason."""
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="objections")
-    entry = models.ForeignKey("naming.BatchEntry", on_delete=models.PROTECT, related_name="+")
+    # Null once the province takes the entry out of the draft batch; the community's name stays.
+    entry = models.ForeignKey("naming.BatchEntry", null=True, on_delete=models.SET_NULL, related_name="+")
+    community_name = models.CharField(_("Community"), max_length=100)
     text = models.TextField(_("Objection"))
     late = models.BooleanField(_("Late"), default=False)
     outcome = models.CharField(

@@ -15,7 +15,6 @@ from .models import (
     CriterionOpinion,
     DepartmentObjection,
     DepartmentType,
-    ObjectionOutcome,
     OwnedCriterion,
     ReportSignature,
 )
@@ -34,9 +33,7 @@ def consultations_for_batch(batch: Batch) -> list[Consultation]:
         .prefetch_related(
             Prefetch(
                 "objections",
-                queryset=DepartmentObjection.objects.select_related(
-                    "entry__assessment__community", "resolved_by"
-                ),
+                queryset=DepartmentObjection.objects.select_related("entry__assessment", "resolved_by"),
             )
         )
     )
@@ -144,9 +141,3 @@ def signature_summary(report_ids) -> dict:
         .annotate(asked=Count("id"), done=Count("id", filter=~Q(state="pending")))
     )
     return {r["report_id"]: (r["done"], r["asked"]) for r in rows}
-
-
-def open_objections(batch: Batch) -> int:
-    return DepartmentObjection.objects.filter(
-        consultation__batch=batch, outcome=ObjectionOutcome.OPEN, late=False
-    ).count()

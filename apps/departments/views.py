@@ -86,7 +86,7 @@ def _consultation_page(request, consultation, *, answer_form=None, resolve=None,
             "batch": batch,
             "entries": entries,
             "answer_label": selectors.answer_label(consultation),
-            "objections": consultation.objections.select_related("entry__assessment__community"),
+            "objections": consultation.objections.all(),
             "may_answer": consulting.may_answer(request.user, consultation)
             and consultation.answer in ("", "lapsed"),
             "staff": is_province_staff(request.user, batch.province_id),

@@ -147,3 +147,18 @@ def test_named_batch_notifies_the_departments_once(opinions_procedure, batch, pr
     assert sum("沪建〔2026〕9号" in t for t in texts) == 1
     consulting.named_batches_notify(province_id="310000000000", year=2026)
     assert Notice.objects.filter(recipient=police).count() == len(texts)
+
+
+def test_a_held_community_taken_out_of_the_draft_keeps_the_objection(
+    opinions_procedure, batch, province_user, police, today
+):
+    (c,) = send(batch, province_user, "public_security")
+    entry = batch.entries.order_by("pk").first()
+    name = entry.assessment.community.name
+    consulting.consultation_answer(
+        user=police, consultation=c, answer="objection", objections={entry.pk: "不符合"}
+    )
+    naming_services.batch_entry_remove(user=province_user, entry=entry)
+    objection = c.objections.get()
+    assert objection.entry_id is None and objection.community_name == name
+    assert consulting.consultation_ready(batch) is None
