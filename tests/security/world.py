@@ -390,9 +390,15 @@ def build_report_signature(world, side):
 
 
 def build_department_type(world, side):
-    """A department type the side's province added to its list (水务)."""
+    """A department type the side's province added to its list (水务; POST routes build one world
+    per role in the same database: the type is put back on the list)."""
     from apps.departments import services as department_services
+    from apps.departments.models import DepartmentType
 
+    existing = DepartmentType.objects.filter(province_id=PROVINCES[side], name="水务").first()
+    if existing is not None:
+        DepartmentType.objects.filter(pk=existing.pk).update(active=True)
+        return existing
     return department_services.department_type_add(
         actor=reviewer(world, side, "province"), province_id=PROVINCES[side], name="水务"
     )
