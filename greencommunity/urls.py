@@ -34,6 +34,7 @@ urlpatterns = [
     path("reports/integrity/", include("apps.integrity.urls")),
     path("reports/", include("apps.reports.urls")),
     path("targets/", include("apps.targets.urls")),
+    path("departments/", include("apps.departments.urls")),
     path("standards/", include("apps.standards.urls")),
     path("api/", include("apps.api.urls")),
     path("admin/", admin.site.urls),

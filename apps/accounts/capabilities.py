@@ -8,7 +8,16 @@ Templates read them through `apps.accounts.context_processors.capabilities` as `
 
 from .managing import can_manage_accounts
 from .models import Role
-from .scoping import is_active_user, is_nationwide, prefecture_city_id, regional_column
+from .scoping import (
+    NOTHING,
+    department_column,
+    department_province_q,
+    is_active_user,
+    is_department,
+    is_nationwide,
+    prefecture_city_id,
+    regional_column,
+)
 
 REVIEWER_ROLES = (Role.STREET, Role.CITY, Role.PROVINCE)
 
@@ -62,8 +71,31 @@ def can_read_standards(user) -> bool:
 
 
 def can_read_reports(user) -> bool:
-    """Annual reports: provincial departments (their own), the ministry and administrators."""
-    return is_province_staff(user) or is_nationwide(user)
+    """Annual reports: provincial departments (their own), the ministry and administrators, and the
+    other departments of a provincial unit (its report, which they confirm) or national ones."""
+    return is_province_staff(user) or is_nationwide(user) or reads_province_rows(user)
+
+
+def is_other_department(user) -> bool:
+    """An account of another department (发改, 公安 …) with a level it may read at: national,
+    provincial, city or county (apps.departments). It reads; it never decides."""
+    return is_department(user) and department_column(user) is not None
+
+
+def reads_province_rows(user) -> bool:
+    """A national or provincial other department: reads its unit's reports (or all units')."""
+    return is_department(user) and department_province_q(user) is not NOTHING
+
+
+def can_read_national_pdf(user) -> bool:
+    """The national progress PDF: the ministry and administrators, and the national accounts of the
+    ministries that issued the notice with the housing ministry (shared with them)."""
+    if is_nationwide(user):
+        return True
+    if not (is_department(user) and department_column(user) == ""):
+        return False
+    profile = getattr(user, "department_profile", None)
+    return profile is not None and profile.department_type.co_ministry
 
 
 def can_edit_report(user, province_id: str) -> bool:
@@ -79,8 +111,8 @@ def can_see_national(user) -> bool:
 def can_explore_figures(user) -> bool:
     """The figures of a region and the communities behind them (drill-down, exports): reviewers of
     every level for their own region and below, nationwide users for all. Committees do not read
-    other communities' figures."""
-    return is_reviewer(user) or is_nationwide(user)
+    other communities' figures. Other departments read the figures of their area."""
+    return is_reviewer(user) or is_nationwide(user) or is_other_department(user)
 
 
 def can_remind_reports(user) -> bool:
@@ -152,4 +184,6 @@ CAPABILITIES = {
     "can_read_naming": can_read_naming,
     "is_city_department": is_city_department,
     "can_explain_flags": can_explain_flags,
+    "is_other_department": is_other_department,
+    "can_read_national_pdf": can_read_national_pdf,
 }

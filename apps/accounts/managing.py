@@ -24,16 +24,21 @@ from .models import Role
 from .scoping import NOTHING, is_active_user, is_nationwide, regional_column
 
 COMMUNITY, STREET, COUNTY, CITY, PROVINCE, MINISTRY, ADMIN = range(7)
+# Other departments' accounts (apps.departments), managed by the housing department of the same
+# level: beside the housing ranks, never managing anyone.
+DEPT_COUNTY, DEPT_CITY, DEPT_PROVINCE, DEPT_NATIONAL = range(7, 11)
+DEPARTMENT_RANKS = (DEPT_COUNTY, DEPT_CITY, DEPT_PROVINCE, DEPT_NATIONAL)
 
 # The ranks each manager rank manages (the level above, never its own level).
 MANAGES = {
     COMMUNITY: (),
     STREET: (COMMUNITY,),
-    COUNTY: (COMMUNITY,),
-    CITY: (COMMUNITY, STREET, COUNTY),
-    PROVINCE: (COMMUNITY, STREET, COUNTY, CITY),
-    MINISTRY: (COMMUNITY, STREET, COUNTY, CITY, PROVINCE),
-    ADMIN: (COMMUNITY, STREET, COUNTY, CITY, PROVINCE, MINISTRY),
+    COUNTY: (COMMUNITY, DEPT_COUNTY),
+    CITY: (COMMUNITY, STREET, COUNTY, DEPT_CITY),
+    PROVINCE: (COMMUNITY, STREET, COUNTY, CITY, DEPT_PROVINCE),
+    MINISTRY: (COMMUNITY, STREET, COUNTY, CITY, PROVINCE, DEPT_NATIONAL),
+    ADMIN: (COMMUNITY, STREET, COUNTY, CITY, PROVINCE, MINISTRY, *DEPARTMENT_RANKS),
+    **{rank: () for rank in DEPARTMENT_RANKS},
 }
 
 # The rank of an account as a filter on User (path: "" for User itself).
@@ -45,6 +50,17 @@ RANK_Q = {
     PROVINCE: Q(role=Role.PROVINCE, is_superuser=False),
     MINISTRY: Q(role=Role.MINISTRY, is_superuser=False),
     ADMIN: Q(role=Role.ADMIN) | Q(is_superuser=True),
+    DEPT_COUNTY: Q(role=Role.DEPARTMENT, region__level="county", is_superuser=False),
+    DEPT_CITY: Q(role=Role.DEPARTMENT, region__level="city", is_superuser=False),
+    DEPT_PROVINCE: Q(role=Role.DEPARTMENT, region__level="province", is_superuser=False),
+    DEPT_NATIONAL: Q(role=Role.DEPARTMENT, region__isnull=True, is_superuser=False),
+}
+
+DEPARTMENT_RANK_BY_LEVEL = {
+    None: DEPT_NATIONAL,
+    "province": DEPT_PROVINCE,
+    "city": DEPT_CITY,
+    "county": DEPT_COUNTY,
 }
 
 
@@ -53,6 +69,8 @@ def account_rank(user) -> int:
         return ADMIN
     if user.role == Role.CITY:
         return COUNTY if user.region_id and user.region.level == "county" else CITY
+    if user.role == Role.DEPARTMENT:
+        return DEPARTMENT_RANK_BY_LEVEL.get(user.region.level if user.region_id else None, DEPT_COUNTY)
     return {
         Role.COMMUNITY: COMMUNITY,
         Role.STREET: STREET,
@@ -137,9 +155,11 @@ def account_manage_check(actor, target) -> None:
         place = _place(target)
         inside = place[column] == actor.region_id
         # Accounts above the actor in its own chain (its province's department, the ministry)
-        # are known to it: refused, not hidden.
-        above = account_rank(target) >= account_rank(actor) and (
-            not any(place.values()) or _own_region_code(target) in _actor_chain(actor)
+        # are known to it: refused, not hidden. Other departments are beside every housing rank.
+        above = (
+            account_rank(target) not in DEPARTMENT_RANKS
+            and account_rank(target) >= account_rank(actor)
+            and (not any(place.values()) or _own_region_code(target) in _actor_chain(actor))
         )
         if not inside and not above:
             raise NotFoundError(_("No such account."))

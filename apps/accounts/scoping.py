@@ -53,6 +53,57 @@ def prefecture_city_id(user) -> str | None:
     return user.region_id if user.region.level == "city" else None
 
 
+def is_department(user) -> bool:
+    """Another department's account (发改, 公安 …, apps.departments): reads its area, never decides."""
+    return is_active_user(user) and user.role == Role.DEPARTMENT
+
+
+def department_column(user) -> str | None:
+    """The scope column of a department account: "" for a national department (the whole
+    country, read-only), its region's column for a provincial, city or county one, None otherwise."""
+    if not is_department(user):
+        return None
+    if user.region_id is None:
+        return ""
+    return SCOPE_COLUMN.get(user.region.level) if user.region.level != "street" else None
+
+
+def department_type_id(user) -> int | None:
+    """The department type of a department account (apps.departments.DepartmentProfile)."""
+    if not is_department(user):
+        return None
+    profile = getattr(user, "department_profile", None)
+    return profile.department_type_id if profile is not None else None
+
+
+def criterion_scope_q(user, criterion_path: str = "criterion") -> Q:
+    """Criteria whose answers and evidence the user may read: every criterion for everyone whose
+    region scope allows the assessment, only the criteria its type checks for a department
+    (apps.departments.OwnedCriterion; `criterion_path` leads to the criterion, e.g.
+    "response__criterion")."""
+    if not is_department(user):
+        return Q()
+    type_id = department_type_id(user)
+    if not type_id:
+        return NOTHING
+    from django.apps import apps
+
+    owned = apps.get_model("departments", "OwnedCriterion").objects.filter(department_type_id=type_id)
+    return Q(**{f"{criterion_path}__in": owned.values("criterion_id")})
+
+
+def department_province_q(user, path: str = "") -> Q:
+    """Rows of a provincial unit that a department reads (reports it confirms, batches it is
+    consulted on): a national department all, a provincial one its own unit; NOTHING otherwise
+    (and for every other role: they read these rows through province_scope_q)."""
+    column = department_column(user)
+    if column == "":
+        return Q()
+    if column == "province_id":
+        return Q(**{f"{path}province_id": user.region_id})
+    return NOTHING
+
+
 def region_scope_q(user, path: str = "", *, community_field: str | None = None) -> Q:
     """Community-owned rows in the user's scope. `path` prefixes the region columns; a community
     user matches on `community_field` (default: `<path>code`, the community's own key)."""
@@ -63,7 +114,9 @@ def region_scope_q(user, path: str = "", *, community_field: str | None = None) 
         return Q()
     if user.role == Role.COMMUNITY:
         return Q(**{community_field: user.community_id}) if user.community_id else NOTHING
-    column = regional_column(user)
+    column = regional_column(user) or department_column(user)
+    if column == "":
+        return Q()
     return Q(**{f"{path}{column}": user.region_id}) if column else NOTHING
 
 
@@ -80,7 +133,9 @@ def region_tree_q(user, path: str = "") -> Q:
             return NOTHING
         codes = [community.street_id, community.county_id, community.city_id or "", community.province_id]
         return Q(**{f"{path}code__in": codes})
-    column = regional_column(user)
+    column = regional_column(user) or department_column(user)
+    if column == "":
+        return Q()
     if column is None:
         return NOTHING
     if column == "street_id":
@@ -107,7 +162,7 @@ def home_province_id(user) -> str | None:
         return None
     if user.role == Role.COMMUNITY:
         return user.community.province_id if user.community_id else None
-    if user.role in REGIONAL_ROLES and user.region_id:
+    if (user.role in REGIONAL_ROLES or user.role == Role.DEPARTMENT) and user.region_id:
         return user.region.province_id
     return None
 

@@ -59,6 +59,8 @@ def account_list(
     qs = accounts_manageable_by(actor)
     if level in LEVELS:
         qs = qs.filter(RANK_Q[LEVELS[level]])
+    elif level == "department":
+        qs = qs.filter(role="department")
     if region is not None:
         qs = qs.filter(under_region_q(region))
     if active == "yes":

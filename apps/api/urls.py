@@ -31,6 +31,8 @@ v1 = [
     path("naming/", include("apps.naming.api_urls")),
     # Built by the residents app (surveys, results, the public community page).
     path("residents/", include("apps.residents.api_urls")),
+    # Built by the departments app (consultations, owned criteria, report co-signatures).
+    path("departments/", include("apps.departments.api_urls")),
     path(
         "assessments/<id:pk>/integrity-flags/",
         IntegrityFlagsView.as_view(),

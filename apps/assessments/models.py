@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.scoping import in_region_scope, region_scope_q
+from apps.accounts.scoping import criterion_scope_q, in_region_scope, region_scope_q
 from apps.core.history import AppendOnlyMixin, AppendOnlyQuerySet
 
 
@@ -137,7 +137,11 @@ class Assessment(models.Model):
 
 class ResponseQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(region_scope_q(user, "assessment__", community_field="assessment__community_id"))
+        # A department reads only the criteria its type checks (criterion_scope_q).
+        return self.filter(
+            region_scope_q(user, "assessment__", community_field="assessment__community_id"),
+            criterion_scope_q(user, "criterion"),
+        )
 
 
 class Response(models.Model):
@@ -200,7 +204,8 @@ class EvidenceQuerySet(models.QuerySet):
         return self.filter(
             region_scope_q(
                 user, "response__assessment__", community_field="response__assessment__community_id"
-            )
+            ),
+            criterion_scope_q(user, "response__criterion"),
         )
 
 

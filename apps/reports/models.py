@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.scoping import province_scope_q
+from apps.accounts.scoping import NOTHING, department_province_q, province_scope_q
 from apps.core.history import AppendOnlyMixin, AppendOnlyQuerySet, chain_hash
 
 
@@ -17,8 +17,10 @@ class ReportState(models.TextChoices):
 
 class AnnualReportQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The one chokepoint for reading annual reports."""
-        return self.filter(province_scope_q(user))
+        """The one chokepoint for reading annual reports (other departments read the reports they
+        confirm: apps.departments)."""
+        department = department_province_q(user)
+        return self.filter(province_scope_q(user) if department is NOTHING else department)
 
 
 def report_pdf_path(instance, filename):

@@ -44,7 +44,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from apps.accounts.capabilities import can_see_national
+from apps.accounts.capabilities import can_read_national_pdf
 from apps.accounts.scoping import region_tree_q
 from apps.assessments.models import Assessment, State
 from apps.communities.models import Community
@@ -799,8 +799,9 @@ def access_report(*, user, pk) -> AnnualReport:
 
 
 def national_snapshot_get(*, user, year: int) -> NationalSnapshot:
-    """The national snapshot: ministry and administrators only (DoesNotExist for everyone else)."""
-    if not can_see_national(user):
+    """The national snapshot: ministry and administrators, and (its PDF) the co-ministries' national
+    accounts (DoesNotExist for everyone else)."""
+    if not can_read_national_pdf(user):
         raise NationalSnapshot.DoesNotExist
     return NationalSnapshot.objects.get(year=year)
 

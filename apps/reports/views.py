@@ -10,7 +10,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.accounts.capabilities import can_edit_report, can_see_national, is_province_staff
+from apps.accounts.capabilities import (
+    can_edit_report,
+    can_read_national_pdf,
+    can_see_national,
+    is_province_staff,
+)
 from apps.core import campaign
 from apps.core.broker import broker_available
 from apps.core.campaign import campaign_year
@@ -389,7 +394,9 @@ def national_compile(request, year: int):
 @login_required
 @require_GET
 def national_pdf(request, year: int):
-    _require_national(request)
+    # Shared with the national accounts of the ministries that issued the notice (apps.departments).
+    if not can_read_national_pdf(request.user):
+        raise Http404
     if year in selectors.figure_years():
         # The figures and the report status as the dashboard shows them now.
         services.national_snapshot_make_current(year=year)

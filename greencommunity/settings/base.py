@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "apps.reports",
     "apps.targets",
     "apps.integrity",
+    "apps.departments",
     "apps.api",
     "apps.demo",
     "apps.core",
@@ -224,7 +225,11 @@ NATIONAL_TARGET_SHARE = 0.6
 
 # Who reacts to a domain event (apps.core.events): the reports keep each unit's figures current.
 DOMAIN_EVENT_HANDLERS = {
-    "figures_changed": ["apps.reports.services.unit_figures_refresh_on_commit"],
+    "figures_changed": [
+        "apps.reports.services.unit_figures_refresh_on_commit",
+        # A batch a department answered on was named: tell it (apps.departments).
+        "apps.departments.consulting.named_batches_notify",
+    ],
     # An assessment was submitted: compare it with the nation after commit (apps.integrity).
     "assessment_submitted": ["apps.integrity.services.assessment_check_on_commit"],
 }

@@ -82,7 +82,8 @@ def test_province_index_redirects_to_own_report(client, users, world, settings):
 
 def test_report_page_in_chinese_with_figures(client, users, world, django_assert_max_num_queries):
     client.force_login(users["province"])
-    with django_assert_max_num_queries(15):
+    # 15, and 2 for the departments taking part (apps.departments: who confirmed, the list to ask).
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("reports:detail", args=[world["report"].pk]))
     html = response.content.decode()
     for text in ("年度总结评估报告", "工作机制", "徐汇区", "50.0%", 'data-testid="live-note"', "<svg"):
@@ -109,8 +110,9 @@ def test_dashboard_sorted_with_status(client, users, world, django_assert_max_nu
     client.force_login(users["ministry"])
     url = reverse("reports:national", args=[2025])
     # 11: the naming stages beside "meeting the requirements" are one query (apps.naming). And one for the units'
-    # targets (apps.targets: none here, so nothing more is read).
-    with django_assert_max_num_queries(12):
+    # targets (apps.targets: none here, so nothing more is read). And one for the departments'
+    # confirmations of each unit's report (apps.departments).
+    with django_assert_max_num_queries(13):
         html = client.get(url + "?sort=share").content.decode()
     assert html.index("北京市") < html.index("上海市") < html.index("河北省")
     assert "50.0%" in html and "逾期未报送" in html  # 4 of 8 (the users fixture adds a community)

@@ -26,10 +26,10 @@ test_url_matrix.py: anonymous and every non-staff role are sent to the admin log
 administrator gets the page.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-ROLES = ("anonymous", "community", "street", "city", "province", "ministry", "admin")
-SCOPED_ROLES = ("community", "street", "city", "province")
+ROLES = ("anonymous", "community", "street", "city", "province", "ministry", "admin", "department")
+SCOPED_ROLES = ("community", "street", "city", "province", "department")
 NATIONWIDE_ROLES = ("ministry", "admin")
 
 LOGIN = "login"
@@ -307,6 +307,95 @@ ROUTES: dict[str, Route] = {
         data={"outcome": "dismissed", "reason": "经核查不属实。"},
     ),
     "naming:objection-file": Route(inside=NAMING_READERS, obj="objection_file", kwargs={"pk": "pk"}),
+    # --- other departments (apps.departments) ---------------------------------------------------
+    # Their home: departments and provincial departments. A consultation: the province that sent it,
+    # the department asked (the world's department is 上海市公安局, the type asked), nationwide users.
+    "departments:home": Route(inside=every(403, anonymous=LOGIN, province=200, department=200)),
+    "departments:consultation": Route(
+        inside=every(404, anonymous=LOGIN, province=200, ministry=200, admin=200, department=200),
+        obj="consultation",
+        kwargs={"pk": "pk"},
+    ),
+    "departments:consult": Route(
+        inside=every(404, anonymous=LOGIN, province=REDIRECT, ministry=403, admin=403),
+        obj="draft_batch",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={"deadline": "2099-01-01"},
+    ),
+    "departments:answer": Route(
+        inside=every(404, anonymous=LOGIN, province=403, ministry=403, admin=403, department=REDIRECT),
+        obj="consultation",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={"answer": "none"},
+    ),
+    # A department reads the assessments of its area with the criteria its type checks and gives an
+    # opinion on them; nobody else uses these pages.
+    "departments:assessment": Route(
+        inside=every(403, anonymous=LOGIN, department=200), obj="submitted", kwargs={"pk": "pk"}
+    ),
+    "departments:opinion": Route(
+        inside=every(403, anonymous=LOGIN, department=REDIRECT),
+        obj="submitted",
+        kwargs={"pk": "pk", "number": "=1"},
+        method="post",
+        data={"text": "矩阵部门意见"},
+    ),
+    "departments:criteria": Route(inside=every(403, anonymous=LOGIN, province=200)),
+    "departments:type-add": Route(
+        inside=every(403, anonymous=LOGIN, province=REDIRECT), method="post", data={"name": "水务"}
+    ),
+    "departments:type-remove": Route(
+        inside=every(404, anonymous=LOGIN, province=REDIRECT, department=403),
+        obj="department_type",
+        kwargs={"pk": "pk"},
+        method="post",
+    ),
+    # A department account is created by the housing department of the same level (the world's
+    # county department creates county-level ones; the ministry national ones).
+    "departments:account-new": Route(
+        inside=every(200, anonymous=LOGIN, community=403, street=403, department=403)
+    ),
+    # The departments taking part in a report: its province sets them; a department confirms.
+    "departments:report-departments": Route(
+        inside=every(404, anonymous=LOGIN, province=REDIRECT, ministry=403, admin=403, department=403),
+        obj="annual_report",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={},
+    ),
+    "departments:report-confirm": Route(
+        inside=every(404, anonymous=LOGIN, province=403, ministry=403, admin=403, department=REDIRECT),
+        obj="report_signature",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={},
+    ),
+    "api:departments_api:consultation-list": Route(inside=API_SIGNED_IN),
+    "api:departments_api:owned-criteria": Route(inside=API_SIGNED_IN),
+    "api:departments_api:signature-list": Route(inside=API_SIGNED_IN),
+    "api:departments_api:consultation-answer": Route(
+        inside=every(404, anonymous=API_ANONYMOUS, province=403, ministry=403, admin=403, department=200),
+        obj="consultation",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={"answer": "none"},
+    ),
+    "api:departments_api:signature-confirm": Route(
+        inside=every(404, anonymous=API_ANONYMOUS, province=403, ministry=403, admin=403, department=200),
+        obj="report_signature",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={},
+    ),
+    "departments:objection-resolve": Route(
+        inside=every(404, anonymous=LOGIN, province=REDIRECT, ministry=403, admin=403, department=403),
+        obj="department_objection",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={"outcome": "kept", "reason": "经核查不属实。"},
+    ),
     # --- notices: each user's own --------------------------------------------------------------
     # --- accounts: the level above manages the accounts below it in its scope ------------------
     # (apps.accounts.managing; which accounts each role manages: tests/accounts/test_managing.py).
@@ -603,7 +692,9 @@ ROUTES: dict[str, Route] = {
     # --- API: reports --------------------------------------------------------------------------------
     # City and community users get an empty list: no report at all is theirs.
     "api:reports_api:annual-list": Route(
-        inside=API_SIGNED_IN, lists="annual_report_row", lists_roles=("province", "ministry", "admin")
+        inside=API_SIGNED_IN,
+        lists="annual_report_row",
+        lists_roles=("province", "ministry", "admin", "department"),
     ),
     "api:reports_api:annual-detail": Route(
         inside=API_REPORT_READERS, obj="annual_report", kwargs={"pk": "pk"}
@@ -794,3 +885,65 @@ ROUTES: dict[str, Route] = {
         outside=every(404, anonymous=LOGIN, community=403, ministry=200, admin=200),
     ),
 }
+
+
+# --- other departments (role "department": 上海市公安局, a provincial department of type 公安) -------
+# A department reads its area (dashboards, drill-downs, its unit's reports) and, of the assessments,
+# the criteria its type checks (the world's evidence is of criterion 1, which 公安 checks there); it
+# never decides, edits or manages anything. Where the presets above grant by default, its outcome is
+# stated here (out of scope it gets 404, or 403/404 where it is refused inside).
+DEPARTMENT = {
+    # Account management: a department manages nobody.
+    "accounts:active": 403,
+    "accounts:bulk": 403,
+    "accounts:bulk_confirm": 403,
+    "accounts:bulk_sheet": 403,
+    "accounts:bulk_sheet_forget": 403,
+    "accounts:detail": 403,
+    "accounts:manage": 403,
+    "accounts:reset": 403,
+    "accounts:unlock": 403,
+    # Review actions through the API: the assessment is not among those it may act on.
+    "api:assessment-add-evidence": 404,
+    "api:assessment-approve": 404,
+    "api:assessment-designate": 404,
+    "api:assessment-recommend": 404,
+    "api:assessment-remove-evidence": 404,
+    "api:assessment-return-": 404,
+    "api:assessment-review": 404,
+    "api:assessment-revoke": 404,
+    "api:assessment-save-response": 404,
+    "api:assessment-submit": 404,
+    # Integrity flags belong to the review.
+    "api:assessment-integrity-flags": 403,
+    "integrity:figures": 403,
+    "integrity:flag": 403,
+    # Its unit's annual report: read (it confirms it), never submitted.
+    "api:reports_api:annual-detail": 200,
+    "api:reports_api:annual-narrative": 200,
+    "api:reports_api:annual-pdf": 200,
+    "api:reports_api:annual-submit": 403,
+    "reports:detail": 200,
+    "reports:pdf": 200,
+    "reports:narrative": 403,
+    "reports:return": 403,
+    "reports:submit": 403,
+    # Compiling is refused with a message on the report's page (nothing is compiled).
+    "reports:compile": REDIRECT,
+    # The review queue and pages are the reviewers' (a department reads its criteria at
+    # /departments/assessments/<id>/).
+    "review:detail": 403,
+    "review:queue": 403,
+    # Targets and their progress are the housing departments' planning.
+    "api:targets_api:progress": 403,
+    "targets:area": 403,
+    "targets:export": 403,
+    "targets:index": 403,
+    "targets:plan_download": 403,
+    "targets:plans": 403,
+    "targets:year": 403,
+    # Two-factor resets belong to account management.
+    "security:twofactor-reset": 403,
+}
+for _name, _outcome in DEPARTMENT.items():
+    ROUTES[_name] = replace(ROUTES[_name], inside={**ROUTES[_name].inside, "department": _outcome})

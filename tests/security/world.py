@@ -332,6 +332,78 @@ def build_objection(world, side):
     )
 
 
+def department_user(username: str, place, code: str = "public_security"):
+    """Another department's account (上海市公安局 for the world's department role), its type checking
+    criterion 1 (the criterion of the world's evidence)."""
+    from apps.departments.models import DepartmentProfile, DepartmentType, OwnedCriterion
+    from apps.standards.models import Criterion
+
+    user = UserFactory(username=username, role=Role.DEPARTMENT, region=place, display_name="上海市公安局")
+    kind = DepartmentType.objects.get(code=code, province__isnull=True)
+    DepartmentProfile.objects.get_or_create(user=user, defaults={"department_type": kind})
+    for criterion in Criterion.objects.filter(number=1, standard__province__isnull=True):
+        OwnedCriterion.objects.get_or_create(criterion=criterion, defaults={"department_type": kind})
+    return user
+
+
+def build_consultation(world, side):
+    """The side's draft batch sent to its province's public security department for an opinion."""
+    from django.utils import timezone
+
+    from apps.departments import consulting
+    from apps.departments.models import DepartmentType
+
+    return consulting.consultation_send(
+        user=reviewer(world, side, "province"),
+        batch=world.get("draft_batch", side),
+        department_type_ids=[DepartmentType.objects.get(code="public_security").pk],
+        deadline=timezone.localdate(),
+    )[0]
+
+
+def build_department_objection(world, side):
+    """The side's public security department objects to the batch's community."""
+    from apps.departments import consulting
+
+    consultation = world.get("consultation", side)
+    answerer = department_user(f"matrix-gongan-{side}{world.suffix}", region(PROVINCES[side]))
+    consultation = consulting.consultation_answer(
+        user=answerer,
+        consultation=consultation,
+        answer="objection",
+        objections={consultation.batch.entries.get().pk: "矩阵部门意见"},
+    )
+    return consultation.objections.get()
+
+
+def build_report_signature(world, side):
+    """The side's annual report, with its province's public security department taking part."""
+    from apps.departments import services as department_services
+    from apps.departments.models import DepartmentType
+
+    (signature,) = department_services.report_departments_set(
+        actor=reviewer(world, side, "province"),
+        report=world.get("annual_report", side),
+        department_type_ids=[DepartmentType.objects.get(code="public_security", province__isnull=True).pk],
+    )
+    return signature
+
+
+def build_department_type(world, side):
+    """A department type the side's province added to its list (水务; POST routes build one world
+    per role in the same database: the type is put back on the list)."""
+    from apps.departments import services as department_services
+    from apps.departments.models import DepartmentType
+
+    existing = DepartmentType.objects.filter(province_id=PROVINCES[side], name="水务").first()
+    if existing is not None:
+        DepartmentType.objects.filter(pk=existing.pk).update(active=True)
+        return existing
+    return department_services.department_type_add(
+        actor=reviewer(world, side, "province"), province_id=PROVINCES[side], name="水务"
+    )
+
+
 def build_creation_list_entry(world, side):
     """The side's community on its district's creation list of 2026 (reused when it exists)."""
     from apps.targets import services as target_services
@@ -382,6 +454,10 @@ def build_poster_job(world, side):
 
 BUILDERS = {
     "poster_job": build_poster_job,
+    "department_type": build_department_type,
+    "report_signature": build_report_signature,
+    "consultation": build_consultation,
+    "department_objection": build_department_objection,
     "plan": build_plan,
     "creation_list_entry": build_creation_list_entry,
     "draft_batch": build_draft_batch,
@@ -472,6 +548,8 @@ class World:
                 )
             elif role == "ministry":
                 user = UserFactory(username=f"matrix-ministry{self.suffix}", role=Role.MINISTRY)
+            elif role == "department":
+                user = department_user(f"matrix-gongan{self.suffix}", region("31"))
             else:
                 user = UserFactory(
                     username=f"matrix-admin{self.suffix}", role=Role.ADMIN, is_staff=True, is_superuser=True

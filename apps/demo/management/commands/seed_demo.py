@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.demo import accounts, campaign, naming, reports, residents, standard, targets
+from apps.demo import accounts, campaign, departments, naming, reports, residents, standard, targets
 
 
 class Command(BaseCommand):
@@ -28,6 +28,7 @@ class Command(BaseCommand):
         campaign.seed(accounts=users, stdout=self.stdout)
         naming.seed(accounts=users, stdout=self.stdout)
         residents.seed(accounts=users, stdout=self.stdout)
+        departments.seed(accounts=users, stdout=self.stdout)
         self.stdout.write("Reports: compiling Shanghai's draft report and the national snapshot…")
         reports.seed(accounts=users, stdout=self.stdout)
         targets.seed(accounts=users, stdout=self.stdout)
