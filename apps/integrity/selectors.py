@@ -155,6 +155,40 @@ def _live(rows: list[tuple]) -> list[tuple]:
     return [(r[0], responses[r[0]], *r[1:]) for r in rows if r[0] in responses]
 
 
+def _photo_candidates(*, sha256s: list[str], bands: list[list[int]], community_id: str) -> list[tuple]:
+    """Other communities' photo fingerprints equal by SHA-256 or in one of the four band values:
+    one exact indexed lookup per column, concatenated by UNION ALL (duplicates dropped here). An OR
+    of the five conditions was planned as a scan of every photo fingerprint at national scale."""
+    lookups = [
+        (column, values, cast)
+        for column, values, cast in (
+            ("sha256", sha256s, "varchar"),
+            *((f"band{i}", v, "int") for i, v in enumerate(bands)),
+        )
+        if values
+    ]
+    if not lookups:
+        return []
+    if connection.vendor == "postgresql":
+        table, columns = PhotoPrint._meta.db_table, ", ".join(_PHOTO_FIELDS)
+        sql = " UNION ALL ".join(
+            f"SELECT {columns} FROM {table} WHERE {column} = ANY(%s::{cast}[]) AND community_id <> %s"  # noqa: S608
+            for column, _values, cast in lookups
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [p for _c, values, _t in lookups for p in (list(values), community_id)])
+            fetched = cursor.fetchall()
+    else:  # SQLite (development and tests): the same lookups through the ORM
+        fetched = [
+            row
+            for column, values, _cast in lookups
+            for row in PhotoPrint.objects.filter(**{f"{column}__in": values})
+            .exclude(community_id=community_id)
+            .values_list(*_PHOTO_FIELDS)
+        ]
+    return sorted({row[0]: row for row in fetched}.values())
+
+
 def photo_matches(*, assessment_id: int) -> list[PhotoMatch]:
     """Photos of other communities equal by SHA-256 or within MAX_PHOTO_DISTANCE bits of pHash of
     one of this assessment's live photos, found by exact lookups of the four 16-bit bands."""
@@ -162,14 +196,13 @@ def photo_matches(*, assessment_id: int) -> list[PhotoMatch]:
     if not mine:
         return []
     community = mine[0][3]
-    lookup = Q(sha256__in={m[4] for m in mine})
     hashes = [m[5] for m in mine if _comparable(m[5])]
-    for i in range(fp.PHOTO_BANDS):
-        values = {fp.photo_bands(h)[i] for h in hashes}
-        if values:
-            lookup |= Q(**{f"band{i}__in": values})
     candidates = _live(
-        list(PhotoPrint.objects.filter(lookup).exclude(community_id=community).values_list(*_PHOTO_FIELDS))
+        _photo_candidates(
+            sha256s=sorted({m[4] for m in mine}),
+            bands=[sorted({fp.photo_bands(h)[i] for h in hashes}) for i in range(fp.PHOTO_BANDS)],
+            community_id=community,
+        )
     )
     matches = []
     for ev, resp, assessment, _c, sha, phash in mine:

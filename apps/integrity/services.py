@@ -39,7 +39,8 @@ MAX_MATCHES = fp.COMMON_COMMUNITIES
 def statement_prints_compute(*, assessment_ids: Iterable[int], cache: dict | None = None) -> int:
     """Fingerprint the statements of these assessments (those that left draft) that have none or
     whose text changed since. Returns how many were (re)computed. `cache` (normalised text,
-    criterion -> print) lets a backfill compute each distinct text once. Rows are read as tuples and
+    criterion -> [print, statements whose band rows this run wrote]) lets a backfill compute each
+    distinct text once and stop writing the band rows of a text whose buckets are full. Rows are read as tuples and
     written through COPY on PostgreSQL: a backfill handles millions."""
     ids = list(assessment_ids)
     responses = (
@@ -67,17 +68,23 @@ def statement_prints_compute(*, assessment_ids: Iterable[int], cache: dict | Non
             criteria[criterion_id] = fp.criterion_shingles(text + (national_text or ""))
         norm = fp.normalise(statement, names=fp.community_names(name))
         key = (norm, criterion_id)
-        result = cache.get(key)
-        if result is None:
-            result = fp.normalised_print(norm, criterion_shingles=criteria[criterion_id])
+        cached = cache.get(key)
+        if cached is None:
+            cached = [fp.normalised_print(norm, criterion_shingles=criteria[criterion_id]), 0]
             if len(cache) < 200_000:
-                cache[key] = result
+                cache[key] = cached
+        result = cached[0]
         if existing.get(pk) == result.text_hash:
             continue
         if pk in existing:
             stale.append(pk)
         prints.append((pk, assessment_id, community_id, result.text_hash, result.length, result.signature))
-        bands.extend((pk, i, h) for i, h in enumerate(result.bands))
+        # Once this run wrote BUCKET_LIMIT statements of one print, each of its buckets is common
+        # (every lookup reads at most BUCKET_LIMIT rows of a bucket and skips a full one): the rows
+        # of further copies would never be read, so a model text copied by thousands writes none.
+        if result.bands and cached[1] < selectors.BUCKET_LIMIT:
+            cached[1] += 1
+            bands.extend((pk, i, h) for i, h in enumerate(result.bands))
     now = timezone.now()
     with transaction.atomic():
         if stale:
