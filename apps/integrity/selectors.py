@@ -40,11 +40,12 @@ class StatementMatch:
 
 def _bucket_members(keys: list[tuple[int, int]]) -> dict[tuple[int, int], list[int]]:
     """The statements of each (band_no, band_hash) bucket, at most BUCKET_LIMIT of each: one
-    index lookup per bucket (on PostgreSQL one statement with LATERAL)."""
+    index lookup per bucket (on PostgreSQL one statement with LATERAL). Buckets known to be common
+    (CommonBucket) are skipped without reading them."""
     members: dict[tuple[int, int], list[int]] = defaultdict(list)
     if not keys:
         return members
-    table = StatementBand._meta.db_table
+    table, common = StatementBand._meta.db_table, CommonBucket._meta.db_table
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -53,15 +54,21 @@ def _bucket_members(keys: list[tuple[int, int]]) -> dict[tuple[int, int], list[i
                 CROSS JOIN LATERAL (
                     SELECT b.statement_id FROM {table} b
                     WHERE b.band_no = q.band_no AND b.band_hash = q.band_hash LIMIT %s
-                ) o""",  # noqa: S608  (the table name is ours; values are parameters)
+                ) o
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM {common} c WHERE c.band_no = q.band_no AND c.band_hash = q.band_hash
+                )""",  # noqa: S608  (the table names are ours; values are parameters)
                 [[k[0] for k in keys], [k[1] for k in keys], BUCKET_LIMIT],
             )
             for band_no, band_hash, statement_id in cursor.fetchall():
                 members[(band_no, band_hash)].append(statement_id)
         return members
     # Elsewhere (SQLite: development and tests, small tables): one query, the limit applied here.
-    wanted = set(keys)
-    rows = StatementBand.objects.filter(band_hash__in={h for _b, h in keys}).values_list(
+    hashes = {h for _b, h in keys}
+    wanted = set(keys) - set(
+        CommonBucket.objects.filter(band_hash__in=hashes).values_list("band_no", "band_hash")
+    )
+    rows = StatementBand.objects.filter(band_hash__in=hashes).values_list(
         "band_no", "band_hash", "statement_id"
     )
     for band_no, band_hash, statement_id in rows.order_by("id"):

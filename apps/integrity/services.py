@@ -8,8 +8,10 @@ flags are shown to reviewers, who explain them.
 """
 
 import io
+import time
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
@@ -374,7 +376,8 @@ def integrity_backfill(*, batch: int = 500, year: int | None = None, progress=No
     """Fingerprint every assessment that left draft and has no fingerprint yet (batches of `batch`
     assessments, each its own transaction, so an interrupted run keeps what it did), then compute the
     flags of every assessment that has a candidate pair or a photo finding. Idempotent: a second run
-    fingerprints nothing and finds the same flags. `progress(phase, done, total)` is called per batch."""
+    fingerprints nothing and finds the same flags. `progress(phase, done, total)` is called per batch;
+    the outcome has the seconds spent per stage (statements, photos, candidates, flags)."""
     report = progress or (lambda *a: None)
     submitted = Assessment.objects.exclude(state=State.DRAFT)
     if year is not None:
@@ -385,14 +388,33 @@ def integrity_backfill(*, batch: int = 500, year: int | None = None, progress=No
     missing = list(submitted.filter(~Exists(printed)).order_by("pk").values_list("pk", flat=True))
     statements = photos = 0
     cache: dict = {}
+    seconds: dict[str, float] = defaultdict(float)
     for start in range(0, len(missing), batch):
         ids = missing[start : start + batch]
-        statements += statement_prints_compute(assessment_ids=ids, cache=cache)
-        photos += photo_prints_compute(assessment_ids=ids)
+        with _timed(seconds, "statements"):
+            statements += statement_prints_compute(assessment_ids=ids, cache=cache)
+        with _timed(seconds, "photos"):
+            photos += photo_prints_compute(assessment_ids=ids)
         report("fingerprints", min(start + batch, len(missing)), len(missing))
-    candidates = sorted(selectors.backfill_candidates(year=year))
-    for n, assessment_id in enumerate(candidates, 1):
-        assessment_flags_compute(assessment_id=assessment_id)
-        if n % 100 == 0 or n == len(candidates):
-            report("flags", n, len(candidates))
-    return {"statements": statements, "photos": photos, "flagged": len(candidates)}
+    with _timed(seconds, "candidates"):
+        candidates = sorted(selectors.backfill_candidates(year=year))
+    with _timed(seconds, "flags"):
+        for n, assessment_id in enumerate(candidates, 1):
+            assessment_flags_compute(assessment_id=assessment_id)
+            if n % 100 == 0 or n == len(candidates):
+                report("flags", n, len(candidates))
+    return {
+        "statements": statements,
+        "photos": photos,
+        "flagged": len(candidates),
+        "stage_seconds": dict(seconds),
+    }
+
+
+@contextmanager
+def _timed(seconds: dict[str, float], stage: str):
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds[stage] += time.perf_counter() - started

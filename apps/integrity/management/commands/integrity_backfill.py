@@ -37,8 +37,10 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 "integrity_backfill: {statements} statements and {photos} photos fingerprinted, "
-                "{flagged} assessments compared, {seconds:.1f} s".format(
-                    **outcome, seconds=time.monotonic() - started
+                "{flagged} assessments compared, {seconds:.1f} s ({stages})".format(
+                    **outcome,
+                    seconds=time.monotonic() - started,
+                    stages=", ".join(f"{k} {v:.1f} s" for k, v in outcome["stage_seconds"].items()),
                 )
             )
         )
