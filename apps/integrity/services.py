@@ -8,13 +8,15 @@ flags are shown to reviewers, who explain them.
 """
 
 import io
+import multiprocessing
+import posixpath
 import time
 from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -118,6 +120,24 @@ def _copy_value(value) -> str:
     return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
 
 
+def _copy_encoder(limit: int = 100_000):
+    """_copy_value, remembering the text of repeated values (the batch's timestamp, the signature of
+    a model text copied by thousands, a community's code): integers are written as they are."""
+    memo: dict = {}
+
+    def encode(value) -> str:
+        if type(value) is int:
+            return str(value)
+        text = memo.get(value)
+        if text is None:
+            text = _copy_value(value)
+            if len(memo) < limit:
+                memo[value] = text
+        return text
+
+    return encode
+
+
 def _insert(model, columns: tuple[str, ...], rows: list[tuple], *, integers: bool = False) -> None:
     """Insert plain rows: COPY on PostgreSQL for anything large, bulk_create elsewhere. `integers`:
     every value is an int (the band rows, 16 a statement), written without escaping."""
@@ -132,17 +152,42 @@ def _insert(model, columns: tuple[str, ...], rows: list[tuple], *, integers: boo
     if integers:
         buffer.writelines(f"{a}\t{b}\t{c}\n" for a, b, c in rows)
     else:
-        buffer.writelines("\t".join(_copy_value(v) for v in row) + "\n" for row in rows)
+        encode = _copy_encoder()
+        buffer.writelines("\t".join(map(encode, row)) + "\n" for row in rows)
     buffer.seek(0)
     with connection.cursor() as cursor:
         cursor.copy_expert(f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN", buffer)
 
 
-def _open_file(name: str):
-    try:
-        return default_storage.open(name, "rb")
-    except (FileNotFoundError, OSError, ValueError):
-        return None
+class _StoredFiles:
+    """Opens stored files, listing each directory once: a file its directory's listing lacks is
+    missing without a failed open (one listing per community's folder, not one failed open per
+    file: the benchmark's 1.26 million photo rows have no files). Storages that cannot list are
+    asked file by file."""
+
+    def __init__(self):
+        self._listings: dict[str, set[str] | None] = {}
+
+    def _listed(self, directory: str) -> set[str] | None:
+        if directory not in self._listings:
+            try:
+                names = set(default_storage.listdir(directory)[1])
+            except (FileNotFoundError, NotADirectoryError):
+                names = set()
+            except (NotImplementedError, OSError, ValueError):
+                names = None
+            self._listings[directory] = names
+        return self._listings[directory]
+
+    def open(self, name: str):
+        directory, base = posixpath.split(name)
+        listed = self._listed(directory)
+        if listed is not None and base not in listed:
+            return None
+        try:
+            return default_storage.open(name, "rb")
+        except (FileNotFoundError, OSError, ValueError):
+            return None
 
 
 def photo_prints_compute(*, assessment_ids: Iterable[int]) -> int:
@@ -161,10 +206,11 @@ def photo_prints_compute(*, assessment_ids: Iterable[int]) -> int:
     )
     rows, dates = [], []
     now = timezone.now()
+    files = _StoredFiles()
     for pk, name, sha256, captured_on, assessment_id, community_id in evidence:
         if pk in done:
             continue
-        handle = _open_file(name) if name else None
+        handle = files.open(name) if name else None
         if handle is None:
             status, phash = PhotoStatus.MISSING, None
         else:
@@ -372,12 +418,19 @@ def _mirror(flag: Flag) -> Flag | None:
 # --- Backfill ----------------------------------------------------------------------------------
 
 
-def integrity_backfill(*, batch: int = 500, year: int | None = None, progress=None) -> dict[str, int]:
+def integrity_backfill(
+    *, batch: int = 500, year: int | None = None, workers: int = 2, progress=None
+) -> dict[str, int]:
     """Fingerprint every assessment that left draft and has no fingerprint yet (batches of `batch`
     assessments, each its own transaction, so an interrupted run keeps what it did), then compute the
     flags of every assessment that has a candidate pair or a photo finding. Idempotent: a second run
     fingerprints nothing and finds the same flags. `progress(phase, done, total)` is called per batch;
-    the outcome has the seconds spent per stage (statements, photos, candidates, flags)."""
+    the outcome has the seconds spent per stage (fingerprints and candidates and flags: wall time;
+    statements and photos: summed over the workers).
+
+    On PostgreSQL, outside a transaction, the batches are fingerprinted by `workers` processes (each
+    with its own connection: hashing and formatting in one overlap the COPY of the other). Inside a
+    transaction (the tests) they run here: other connections would not see its rows."""
     report = progress or (lambda *a: None)
     submitted = Assessment.objects.exclude(state=State.DRAFT)
     if year is not None:
@@ -386,16 +439,29 @@ def integrity_backfill(*, batch: int = 500, year: int | None = None, progress=No
     # NOT IN subquery that does not fit work_mem is rescanned for every assessment.
     printed = StatementPrint.objects.filter(assessment_id=OuterRef("pk"))
     missing = list(submitted.filter(~Exists(printed)).order_by("pk").values_list("pk", flat=True))
-    statements = photos = 0
-    cache: dict = {}
+    batches = [missing[start : start + batch] for start in range(0, len(missing), batch)]
+    parallel = workers > 1 and len(batches) > 1
+    parallel = parallel and connection.vendor == "postgresql" and not connection.in_atomic_block
+    statements = photos = done = 0
     seconds: dict[str, float] = defaultdict(float)
-    for start in range(0, len(missing), batch):
-        ids = missing[start : start + batch]
-        with _timed(seconds, "statements"):
-            statements += statement_prints_compute(assessment_ids=ids, cache=cache)
-        with _timed(seconds, "photos"):
-            photos += photo_prints_compute(assessment_ids=ids)
-        report("fingerprints", min(start + batch, len(missing)), len(missing))
+    _BACKFILL_CACHE.clear()  # counts of band rows this run wrote: never those of an earlier run
+    with _timed(seconds, "fingerprints"):
+        if parallel:
+            connections.close_all()  # the children must not share this process's connection
+            pool = multiprocessing.get_context("fork").Pool(workers)
+            results = pool.imap_unordered(_fingerprint_batch, batches)
+        else:
+            pool, results = None, map(_fingerprint_batch, batches)
+        try:
+            for size, counted, timings in results:
+                statements, photos, done = statements + counted[0], photos + counted[1], done + size
+                for stage, value in timings.items():
+                    seconds[stage] += value
+                report("fingerprints", done, len(missing))
+        finally:
+            if pool is not None:
+                pool.close()
+                pool.join()
     with _timed(seconds, "candidates"):
         candidates = sorted(selectors.backfill_candidates(year=year))
     with _timed(seconds, "flags"):
@@ -409,6 +475,20 @@ def integrity_backfill(*, batch: int = 500, year: int | None = None, progress=No
         "flagged": len(candidates),
         "stage_seconds": dict(seconds),
     }
+
+
+# One per process: the distinct texts already fingerprinted (and how many band rows each wrote).
+_BACKFILL_CACHE: dict = {}
+
+
+def _fingerprint_batch(ids: list[int]) -> tuple[int, tuple[int, int], dict[str, float]]:
+    """One batch of the backfill (in a worker process or here): its statements, then its photos."""
+    seconds: dict[str, float] = defaultdict(float)
+    with _timed(seconds, "statements"):
+        statements = statement_prints_compute(assessment_ids=ids, cache=_BACKFILL_CACHE)
+    with _timed(seconds, "photos"):
+        photos = photo_prints_compute(assessment_ids=ids)
+    return len(ids), (statements, photos), dict(seconds)
 
 
 @contextmanager
