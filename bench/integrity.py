@@ -65,17 +65,19 @@ def backfill(say) -> dict:
 
 def random_phashes() -> int:
     """Random 64-bit pHashes for every photo fingerprint of the nation, and their bands (bench copy
-    only): each 16-bit band value is then shared by (photos / 65,536) photos, as real hashes would."""
+    only): each 16-bit band value is then shared by (photos / 65,536) photos. Built from four random
+    16-bit values: one random() scaled to 64 bits (the first version of this figure) has only 53
+    bits, its lowest band took 16 values, and a lookup read a sixteenth of the nation's photos."""
     with connection.cursor() as cursor:
         cursor.execute(
-            """UPDATE integrity_photoprint SET status = 'ok',
-                phash = (floor(random() * 18446744073709551615) - 9223372036854775808)::bigint"""
+            """UPDATE integrity_photoprint p SET status = 'ok', band0 = r.b0, band1 = r.b1, band2 = r.b2,
+                band3 = r.b3, phash = r.b0::bigint | (r.b1::bigint << 16) | (r.b2::bigint << 32) | (r.b3::bigint << 48)
+            FROM (SELECT evidence_id, floor(random() * 65536)::int AS b0, floor(random() * 65536)::int AS b1,
+                    floor(random() * 65536)::int AS b2, floor(random() * 65536)::int AS b3
+                  FROM integrity_photoprint) r
+            WHERE r.evidence_id = p.evidence_id"""
         )
         updated = cursor.rowcount
-        cursor.execute(
-            """UPDATE integrity_photoprint SET band0 = (phash & 65535)::int, band1 = ((phash >> 16) & 65535)::int,
-                band2 = ((phash >> 32) & 65535)::int, band3 = ((phash >> 48) & 65535)::int"""
-        )
     with connection.cursor() as cursor:
         for table in ("integrity_photoprint", "integrity_statementband", "integrity_statementprint"):
             cursor.execute(f"VACUUM ANALYZE {table}")
