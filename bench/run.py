@@ -289,7 +289,7 @@ def main(argv=None) -> int:
     if 11 in wanted:
         from bench.integrity import integrity_rows
 
-        say(f"figure 11: integrity backfill of {args.year} and per-assessment flag lookups ...")
+        say(f"figure 11: integrity backfill of the whole database and flag lookups in {args.year} ...")
         rows.extend(integrity_rows(args.year, say))
     if 12 in wanted:
         from bench.targets import targets_rows

@@ -15,10 +15,23 @@ from apps.accounts.scoping import region_scope_q
 class StatementPrint(models.Model):
     """The fingerprint of one criterion's statement (apps.integrity.fingerprints.statement_print)."""
 
+    # No database constraints on the prints (written by COPY a million at a time: the deferred
+    # per-row checks were a sixth of the backfill); Django's cascade still deletes them with their
+    # response or assessment. The assessment is indexed once, by Meta.indexes.
     response = models.OneToOneField(
-        "assessments.Response", primary_key=True, on_delete=models.CASCADE, related_name="+"
+        "assessments.Response",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
-    assessment = models.ForeignKey("assessments.Assessment", on_delete=models.CASCADE, related_name="+")
+    assessment = models.ForeignKey(
+        "assessments.Assessment",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     # Copied from the assessment so that candidate pairs need no join to tell communities apart.
     community_id = models.CharField(max_length=12)
     text_hash = models.CharField(max_length=64)
@@ -85,10 +98,21 @@ class PhotoPrint(models.Model):
     """The perceptual hash of one evidence image next to its SHA-256, split into four 16-bit bands
     for exact index lookups."""
 
+    # No database constraints, as StatementPrint.
     evidence = models.OneToOneField(
-        "assessments.Evidence", primary_key=True, on_delete=models.CASCADE, related_name="+"
+        "assessments.Evidence",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
-    assessment = models.ForeignKey("assessments.Assessment", on_delete=models.CASCADE, related_name="+")
+    assessment = models.ForeignKey(
+        "assessments.Assessment",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     community_id = models.CharField(max_length=12)
     sha256 = models.CharField(max_length=64)
     status = models.CharField(max_length=16, choices=PhotoStatus.choices)

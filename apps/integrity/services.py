@@ -8,11 +8,15 @@ flags are shown to reviewers, who explain them.
 """
 
 import io
+import multiprocessing
+import posixpath
+import time
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,7 +43,8 @@ MAX_MATCHES = fp.COMMON_COMMUNITIES
 def statement_prints_compute(*, assessment_ids: Iterable[int], cache: dict | None = None) -> int:
     """Fingerprint the statements of these assessments (those that left draft) that have none or
     whose text changed since. Returns how many were (re)computed. `cache` (normalised text,
-    criterion -> print) lets a backfill compute each distinct text once. Rows are read as tuples and
+    criterion -> [print, statements whose band rows this run wrote]) lets a backfill compute each
+    distinct text once and stop writing the band rows of a text whose buckets are full. Rows are read as tuples and
     written through COPY on PostgreSQL: a backfill handles millions."""
     ids = list(assessment_ids)
     responses = (
@@ -67,17 +72,23 @@ def statement_prints_compute(*, assessment_ids: Iterable[int], cache: dict | Non
             criteria[criterion_id] = fp.criterion_shingles(text + (national_text or ""))
         norm = fp.normalise(statement, names=fp.community_names(name))
         key = (norm, criterion_id)
-        result = cache.get(key)
-        if result is None:
-            result = fp.normalised_print(norm, criterion_shingles=criteria[criterion_id])
+        cached = cache.get(key)
+        if cached is None:
+            cached = [fp.normalised_print(norm, criterion_shingles=criteria[criterion_id]), 0]
             if len(cache) < 200_000:
-                cache[key] = result
+                cache[key] = cached
+        result = cached[0]
         if existing.get(pk) == result.text_hash:
             continue
         if pk in existing:
             stale.append(pk)
         prints.append((pk, assessment_id, community_id, result.text_hash, result.length, result.signature))
-        bands.extend((pk, i, h) for i, h in enumerate(result.bands))
+        # Once this run wrote BUCKET_LIMIT statements of one print, each of its buckets is common
+        # (every lookup reads at most BUCKET_LIMIT rows of a bucket and skips a full one): the rows
+        # of further copies would never be read, so a model text copied by thousands writes none.
+        if result.bands and cached[1] < selectors.BUCKET_LIMIT:
+            cached[1] += 1
+            bands.extend((pk, i, h) for i, h in enumerate(result.bands))
     now = timezone.now()
     with transaction.atomic():
         if stale:
@@ -109,6 +120,24 @@ def _copy_value(value) -> str:
     return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
 
 
+def _copy_encoder(limit: int = 100_000):
+    """_copy_value, remembering the text of repeated values (the batch's timestamp, the signature of
+    a model text copied by thousands, a community's code): integers are written as they are."""
+    memo: dict = {}
+
+    def encode(value) -> str:
+        if type(value) is int:
+            return str(value)
+        text = memo.get(value)
+        if text is None:
+            text = _copy_value(value)
+            if len(memo) < limit:
+                memo[value] = text
+        return text
+
+    return encode
+
+
 def _insert(model, columns: tuple[str, ...], rows: list[tuple], *, integers: bool = False) -> None:
     """Insert plain rows: COPY on PostgreSQL for anything large, bulk_create elsewhere. `integers`:
     every value is an int (the band rows, 16 a statement), written without escaping."""
@@ -123,17 +152,42 @@ def _insert(model, columns: tuple[str, ...], rows: list[tuple], *, integers: boo
     if integers:
         buffer.writelines(f"{a}\t{b}\t{c}\n" for a, b, c in rows)
     else:
-        buffer.writelines("\t".join(_copy_value(v) for v in row) + "\n" for row in rows)
+        encode = _copy_encoder()
+        buffer.writelines("\t".join(map(encode, row)) + "\n" for row in rows)
     buffer.seek(0)
     with connection.cursor() as cursor:
         cursor.copy_expert(f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN", buffer)
 
 
-def _open_file(name: str):
-    try:
-        return default_storage.open(name, "rb")
-    except (FileNotFoundError, OSError, ValueError):
-        return None
+class _StoredFiles:
+    """Opens stored files, listing each directory once: a file its directory's listing lacks is
+    missing without a failed open (one listing per community's folder, not one failed open per
+    file: the benchmark's 1.26 million photo rows have no files). Storages that cannot list are
+    asked file by file."""
+
+    def __init__(self):
+        self._listings: dict[str, set[str] | None] = {}
+
+    def _listed(self, directory: str) -> set[str] | None:
+        if directory not in self._listings:
+            try:
+                names = set(default_storage.listdir(directory)[1])
+            except (FileNotFoundError, NotADirectoryError):
+                names = set()
+            except (NotImplementedError, OSError, ValueError):
+                names = None
+            self._listings[directory] = names
+        return self._listings[directory]
+
+    def open(self, name: str):
+        directory, base = posixpath.split(name)
+        listed = self._listed(directory)
+        if listed is not None and base not in listed:
+            return None
+        try:
+            return default_storage.open(name, "rb")
+        except (FileNotFoundError, OSError, ValueError):
+            return None
 
 
 def photo_prints_compute(*, assessment_ids: Iterable[int]) -> int:
@@ -152,10 +206,11 @@ def photo_prints_compute(*, assessment_ids: Iterable[int]) -> int:
     )
     rows, dates = [], []
     now = timezone.now()
+    files = _StoredFiles()
     for pk, name, sha256, captured_on, assessment_id, community_id in evidence:
         if pk in done:
             continue
-        handle = _open_file(name) if name else None
+        handle = files.open(name) if name else None
         if handle is None:
             status, phash = PhotoStatus.MISSING, None
         else:
@@ -363,11 +418,19 @@ def _mirror(flag: Flag) -> Flag | None:
 # --- Backfill ----------------------------------------------------------------------------------
 
 
-def integrity_backfill(*, batch: int = 500, year: int | None = None, progress=None) -> dict[str, int]:
+def integrity_backfill(
+    *, batch: int = 500, year: int | None = None, workers: int = 2, progress=None
+) -> dict[str, int]:
     """Fingerprint every assessment that left draft and has no fingerprint yet (batches of `batch`
     assessments, each its own transaction, so an interrupted run keeps what it did), then compute the
     flags of every assessment that has a candidate pair or a photo finding. Idempotent: a second run
-    fingerprints nothing and finds the same flags. `progress(phase, done, total)` is called per batch."""
+    fingerprints nothing and finds the same flags. `progress(phase, done, total)` is called per batch;
+    the outcome has the seconds spent per stage (fingerprints and candidates and flags: wall time;
+    statements and photos: summed over the workers).
+
+    On PostgreSQL, outside a transaction, the batches are fingerprinted by `workers` processes (each
+    with its own connection: hashing and formatting in one overlap the COPY of the other). Inside a
+    transaction (the tests) they run here: other connections would not see its rows."""
     report = progress or (lambda *a: None)
     submitted = Assessment.objects.exclude(state=State.DRAFT)
     if year is not None:
@@ -376,16 +439,62 @@ def integrity_backfill(*, batch: int = 500, year: int | None = None, progress=No
     # NOT IN subquery that does not fit work_mem is rescanned for every assessment.
     printed = StatementPrint.objects.filter(assessment_id=OuterRef("pk"))
     missing = list(submitted.filter(~Exists(printed)).order_by("pk").values_list("pk", flat=True))
-    statements = photos = 0
-    cache: dict = {}
-    for start in range(0, len(missing), batch):
-        ids = missing[start : start + batch]
-        statements += statement_prints_compute(assessment_ids=ids, cache=cache)
-        photos += photo_prints_compute(assessment_ids=ids)
-        report("fingerprints", min(start + batch, len(missing)), len(missing))
-    candidates = sorted(selectors.backfill_candidates(year=year))
-    for n, assessment_id in enumerate(candidates, 1):
-        assessment_flags_compute(assessment_id=assessment_id)
-        if n % 100 == 0 or n == len(candidates):
-            report("flags", n, len(candidates))
-    return {"statements": statements, "photos": photos, "flagged": len(candidates)}
+    batches = [missing[start : start + batch] for start in range(0, len(missing), batch)]
+    parallel = workers > 1 and len(batches) > 1
+    parallel = parallel and connection.vendor == "postgresql" and not connection.in_atomic_block
+    statements = photos = done = 0
+    seconds: dict[str, float] = defaultdict(float)
+    _BACKFILL_CACHE.clear()  # counts of band rows this run wrote: never those of an earlier run
+    with _timed(seconds, "fingerprints"):
+        if parallel:
+            connections.close_all()  # the children must not share this process's connection
+            pool = multiprocessing.get_context("fork").Pool(workers)
+            results = pool.imap_unordered(_fingerprint_batch, batches)
+        else:
+            pool, results = None, map(_fingerprint_batch, batches)
+        try:
+            for size, counted, timings in results:
+                statements, photos, done = statements + counted[0], photos + counted[1], done + size
+                for stage, value in timings.items():
+                    seconds[stage] += value
+                report("fingerprints", done, len(missing))
+        finally:
+            if pool is not None:
+                pool.close()
+                pool.join()
+    with _timed(seconds, "candidates"):
+        candidates = sorted(selectors.backfill_candidates(year=year))
+    with _timed(seconds, "flags"):
+        for n, assessment_id in enumerate(candidates, 1):
+            assessment_flags_compute(assessment_id=assessment_id)
+            if n % 100 == 0 or n == len(candidates):
+                report("flags", n, len(candidates))
+    return {
+        "statements": statements,
+        "photos": photos,
+        "flagged": len(candidates),
+        "stage_seconds": dict(seconds),
+    }
+
+
+# One per process: the distinct texts already fingerprinted (and how many band rows each wrote).
+_BACKFILL_CACHE: dict = {}
+
+
+def _fingerprint_batch(ids: list[int]) -> tuple[int, tuple[int, int], dict[str, float]]:
+    """One batch of the backfill (in a worker process or here): its statements, then its photos."""
+    seconds: dict[str, float] = defaultdict(float)
+    with _timed(seconds, "statements"):
+        statements = statement_prints_compute(assessment_ids=ids, cache=_BACKFILL_CACHE)
+    with _timed(seconds, "photos"):
+        photos = photo_prints_compute(assessment_ids=ids)
+    return len(ids), (statements, photos), dict(seconds)
+
+
+@contextmanager
+def _timed(seconds: dict[str, float], stage: str):
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds[stage] += time.perf_counter() - started

@@ -17,8 +17,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--batch", type=int, default=500, help="assessments per batch (default 500)")
         parser.add_argument("--year", type=int, default=None, help="only this campaign year")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=2,
+            help="processes that fingerprint batches (PostgreSQL; default 2)",
+        )
 
-    def handle(self, *args, batch, year, **options):
+    def handle(self, *args, batch, year, workers, **options):
         started = time.monotonic()
         tty = sys.stdout.isatty()
 
@@ -31,14 +37,16 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(line)
 
-        outcome = services.integrity_backfill(batch=batch, year=year, progress=progress)
+        outcome = services.integrity_backfill(batch=batch, year=year, workers=workers, progress=progress)
         if tty:
             self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(
                 "integrity_backfill: {statements} statements and {photos} photos fingerprinted, "
-                "{flagged} assessments compared, {seconds:.1f} s".format(
-                    **outcome, seconds=time.monotonic() - started
+                "{flagged} assessments compared, {seconds:.1f} s ({stages})".format(
+                    **outcome,
+                    seconds=time.monotonic() - started,
+                    stages=", ".join(f"{k} {v:.1f} s" for k, v in outcome["stage_seconds"].items()),
                 )
             )
         )
