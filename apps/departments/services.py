@@ -164,11 +164,13 @@ def criterion_opinion_add(
     text = text_check(text, field="text", label=_("Opinion"), multiline=True).strip()
     if not text:
         raise ServiceError(_("Write the opinion."), code="text_required", field="text")
+    type_id = department_type_id(user)
+    assert type_id is not None, "a department account has a type"
     with transaction.atomic():
         opinion = CriterionOpinion.objects.create(
             assessment=assessment,
             criterion=criterion,
-            department_type_id=department_type_id(user),
+            department_type_id=type_id,
             author=user,
             department_name=user.display_name or user.username,
             text=text[:4000],

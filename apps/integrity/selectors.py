@@ -3,6 +3,7 @@ figures: candidate pairs by exact index lookups, the flags of an assessment as a
 them, and the flagged shares per province and year (docs/figures.md)."""
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -171,7 +172,7 @@ def _photo_candidates(
     PostgreSQL a band's rows are kept only within MAX_PHOTO_DISTANCE bits of one of `hashes` (the
     Hamming check is repeated in photo_matches): the evidence of the ~20 rows a band value shares
     at national scale is then not read."""
-    lookups = [
+    lookups: list[tuple[str, Collection, str]] = [
         (column, values, cast)
         for column, values, cast in (
             ("sha256", sha256s, "varchar"),
@@ -192,7 +193,7 @@ def _photo_candidates(
             + ("" if column == "sha256" else " " + near)
             for column, _values, cast in lookups
         )
-        params = []
+        params: list[object] = []
         for column, values, _cast in lookups:
             params += [list(values), community_id]
             if column != "sha256":

@@ -420,7 +420,7 @@ def _mirror(flag: Flag) -> Flag | None:
 
 def integrity_backfill(
     *, batch: int = 500, year: int | None = None, workers: int = 2, progress=None
-) -> dict[str, int]:
+) -> dict[str, object]:
     """Fingerprint every assessment that left draft and has no fingerprint yet (batches of `batch`
     assessments, each its own transaction, so an interrupted run keeps what it did), then compute the
     flags of every assessment that has a candidate pair or a photo finding. Idempotent: a second run
