@@ -3,7 +3,6 @@ figures: candidate pairs by exact index lookups, the flags of an assessment as a
 them, and the flagged shares per province and year (docs/figures.md)."""
 
 from collections import defaultdict
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -172,14 +171,11 @@ def _photo_candidates(
     PostgreSQL a band's rows are kept only within MAX_PHOTO_DISTANCE bits of one of `hashes` (the
     Hamming check is repeated in photo_matches): the evidence of the ~20 rows a band value shares
     at national scale is then not read."""
-    lookups: list[tuple[str, Collection, str]] = [
-        (column, values, cast)
-        for column, values, cast in (
-            ("sha256", sha256s, "varchar"),
-            *((f"band{i}", v, "int") for i, v in enumerate(bands)),
-        )
-        if values
+    wanted: list[tuple[str, list, str]] = [
+        ("sha256", sha256s, "varchar"),
+        *((f"band{i}", v, "int") for i, v in enumerate(bands)),
     ]
+    lookups = [(column, values, cast) for column, values, cast in wanted if values]
     if not lookups:
         return []
     if connection.vendor == "postgresql":
