@@ -36,6 +36,7 @@ from apps.core.errors import ServiceError
 from apps.naming import selectors as naming_selectors
 from apps.notices.services import notices_read_for
 from apps.regions.models import Region
+from apps.sitechecks.selectors import attach_site_totals
 
 from . import selectors, services, workflow
 from .forms import DECISION_FORMS, REQUIRED_TEXT, ChainForm, QueueFilterForm, VerdictForm, VersionForm
@@ -77,6 +78,7 @@ def review_queue(request):
     for a in page:
         a.status_label = workflow.status_label(a)
         a.bulk_ok = can_bulk and workflow.can_approve_in_bulk(user, a)
+    attach_site_totals(page)  # the site check's total beside the scores (apps.sitechecks)
     level = selectors.reviewer_level(user)
     return render(
         request,

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "apps.reports",
     "apps.targets",
     "apps.integrity",
+    "apps.sitechecks",
     "apps.api",
     "apps.demo",
     "apps.core",

@@ -28,9 +28,14 @@ administrator gets the page.
 
 from dataclasses import dataclass, field
 
-ROLES = ("anonymous", "community", "street", "city", "province", "ministry", "admin")
+ROLES = ("anonymous", "community", "street", "city", "province", "ministry", "admin", "expert")
 SCOPED_ROLES = ("community", "street", "city", "province")
 NATIONWIDE_ROLES = ("ministry", "admin")
+# Roles that see no region's rows at all (an expert sees only its site-check assignments): a list
+# page they may open shows neither side's row. Where a route does not name the expert, it gets
+# what a committee gets, except that an object a committee may open is outside the expert's
+# assignments (403 or 404): `Route.__post_init__`.
+LISTLESS_ROLES = ("expert",)
 
 LOGIN = "login"
 ADMIN_LOGIN = "admin_login"
@@ -39,8 +44,17 @@ API_ANONYMOUS = (401, 403)
 
 
 def every(outcome, **overrides) -> dict:
-    """The same outcome for every role, with per-role overrides."""
-    return {role: overrides.get(role, outcome) for role in ROLES}
+    """The same outcome for every role, with per-role overrides (the expert's is derived by Route
+    unless given)."""
+    return {role: overrides.get(role, outcome) for role in ROLES if role != "expert" or role in overrides}
+
+
+def _succeeds(outcome) -> bool:
+    return any(o == REDIRECT or (isinstance(o, int) and 200 <= o < 300) for o in _tuple(outcome))
+
+
+def _tuple(outcome) -> tuple:
+    return outcome if isinstance(outcome, tuple) else (outcome,)
 
 
 # Presets for the common kinds of URL.
@@ -119,13 +133,22 @@ class Route:
     # False: the object is national (one of it, no region): only the inside side is requested.
     regional: bool = True
 
+    def __post_init__(self):
+        for side in ("inside", "outside"):
+            given = getattr(self, side)
+            if given is None or "expert" in given:
+                continue
+            community = given["community"]
+            expert = (403, 404) if self.obj and _succeeds(community) else community
+            object.__setattr__(self, side, {**given, "expert": expert})
+
     def expected_outside(self) -> dict:
         if self.outside is not None:
             return self.outside
         derived = {}
         for role in ROLES:
             inside = self.inside[role]
-            if role in SCOPED_ROLES:
+            if role in SCOPED_ROLES + LISTLESS_ROLES:
                 success = any(
                     o == REDIRECT or (isinstance(o, int) and 200 <= o < 300)
                     for o in (inside if isinstance(inside, tuple) else (inside,))
@@ -284,6 +307,78 @@ ROUTES: dict[str, Route] = {
         data={"outcome": "dismissed", "reason": "经核查不属实。"},
     ),
     "naming:objection-file": Route(inside=NAMING_READERS, obj="objection_file", kwargs={"pk": "pk"}),
+    # --- site checks (apps.sitechecks): the province's plan, the experts' assignments ----------
+    # An expert sees exactly the communities of its open assignments (404 otherwise), like a
+    # committee nothing else; the province runs its plan; nationwide users read.
+    "sitechecks:sw": Route(inside=PUBLIC),
+    "sitechecks:home": Route(inside=every(403, anonymous=LOGIN, province=REDIRECT, expert=200)),
+    "sitechecks:plan": Route(inside=every(403, anonymous=LOGIN, province=200), query="?year=2026"),
+    "sitechecks:draw": Route(
+        inside=every(403, anonymous=LOGIN, province=REDIRECT),
+        obj="site_plan",
+        kwargs={"pk": "pk"},
+        method="post",
+    ),
+    "sitechecks:group-new": Route(
+        inside=every(403, anonymous=LOGIN, province=REDIRECT),
+        obj="site_plan",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={"name": "矩阵新组"},
+    ),
+    "sitechecks:report": Route(
+        inside=every(403, anonymous=LOGIN, province=200, ministry=200, admin=200),
+        obj="site_plan",
+        kwargs={"pk": "pk"},
+    ),
+    "sitechecks:expert-new": Route(
+        inside=every(403, anonymous=LOGIN, province=REDIRECT, ministry=REDIRECT, admin=REDIRECT),
+        method="post",
+        data={"username": "matrix-new-expert", "display_name": "矩阵专家"},
+    ),
+    "sitechecks:assign": Route(
+        inside=every(403, anonymous=LOGIN, province=REDIRECT),
+        obj="site_sample",
+        kwargs={"pk": "pk"},
+        method="post",
+        obj_data={"group": "group_pk"},
+    ),
+    "sitechecks:assignment": Route(
+        inside=every(403, anonymous=LOGIN, province=200, ministry=200, admin=200, expert=200),
+        obj="site_assignment",
+        kwargs={"pk": "pk"},
+    ),
+    "sitechecks:sync": Route(
+        inside=every(403, anonymous=LOGIN, expert=REDIRECT),
+        obj="site_assignment",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={
+            "inspection": "6d1f6a52-5b0e-4b8e-9a43-0d2f7c1e0a11",
+            "item": "0b6c5d7e-8f90-4a1b-8c2d-3e4f5a6b7c8d",
+            "criterion": "1",
+            "verdict": "met",
+        },
+    ),
+    "sitechecks:sign-off": Route(
+        inside=every(403, anonymous=LOGIN, expert=REDIRECT),
+        obj="site_assignment",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={"passed": "1", "conclusion": "矩阵"},
+    ),
+    "sitechecks:conflict": Route(
+        inside=every(403, anonymous=LOGIN, expert=REDIRECT),
+        obj="site_assignment",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={"reason": "矩阵回避"},
+    ),
+    "sitechecks:photo": Route(
+        inside=every(403, anonymous=LOGIN, province=200, ministry=200, admin=200, expert=200),
+        obj="site_photo",
+        kwargs={"pk": "pk"},
+    ),
     # --- notices: each user's own --------------------------------------------------------------
     # --- accounts: the level above manages the accounts below it in its scope ------------------
     # (apps.accounts.managing; which accounts each role manages: tests/accounts/test_managing.py).
