@@ -343,7 +343,7 @@ def item_upload(
             raise ConflictError(_("This inspection is signed off: it can no longer change."))
         stamp = parse_datetime(client_at or "") if client_at else None
         item = InspectionItem.objects.filter(device_id=item_uuid).first()
-        if item is not None and item.inspection_id != inspection.pk:
+        if item is not None and (item.inspection_id != inspection.pk or item.criterion_id != criterion.pk):
             raise ConflictError(_("This record belongs to another device."), code="foreign_record")
         if item is None:
             item = InspectionItem.objects.filter(inspection=inspection, criterion=criterion).first()

@@ -64,6 +64,11 @@
   const byCriterion = {};
   forms.forEach((f) => (byCriterion[f.dataset.criterion] = f));
 
+  // Not form.elements.item: that is the collection's item() method, shared by every form.
+  function itemInput(form) {
+    return form.querySelector('input[name="item"]');
+  }
+
   function label(template, n) {
     return (template || "").replace("{n}", n);
   }
@@ -71,7 +76,7 @@
   function show(record) {
     const form = byCriterion[record.criterion];
     if (!form) return;
-    form.elements.item.value = record.item;
+    itemInput(form).value = record.item;
     form.querySelectorAll('input[name="verdict"]').forEach((r) => (r.checked = r.value === record.verdict));
     if (form.elements.score) form.elements.score.value = record.score;
     form.elements.note.value = record.note;
@@ -103,7 +108,7 @@
         key: old ? old.key : `${assignment}:${criterion}`,
         assignment: assignment,
         inspection: inspection,
-        item: (old && old.item) || form.elements.item.value || uuid(),
+        item: (old && old.item) || itemInput(form).value || uuid(),
         criterion: criterion,
         verdict: checked ? checked.value : "",
         score: form.elements.score ? form.elements.score.value : "",

@@ -21,7 +21,7 @@ self.addEventListener("fetch", (event) => {
         return response;
       })
       .catch(() =>
-        caches.match(request).then((hit) => hit || new Response("", { status: 503, statusText: "offline" }))
+        caches.match(request, { ignoreVary: true }).then((hit) => hit || new Response("", { status: 503, statusText: "offline" }))
       )
   );
 });
