@@ -29,6 +29,8 @@ v1 = [
     path("targets/", include("apps.targets.api_urls")),
     # Built by the naming app (batches, objections, the public notices).
     path("naming/", include("apps.naming.api_urls")),
+    # Built by the sitechecks app (plans, draws, assignments, the offline upload).
+    path("sitechecks/", include("apps.sitechecks.api_urls")),
     path(
         "assessments/<id:pk>/integrity-flags/",
         IntegrityFlagsView.as_view(),

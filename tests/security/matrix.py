@@ -379,6 +379,50 @@ ROUTES: dict[str, Route] = {
         obj="site_photo",
         kwargs={"pk": "pk"},
     ),
+    # The site checks' API (apps.sitechecks.api): plans for the province and nationwide readers,
+    # assignments for the expert (its open ones) too; uploads and sign-off by the expert only.
+    "api:sitechecks_api:plan-list": Route(
+        inside=every(403, anonymous=API_ANONYMOUS, province=200, ministry=200, admin=200)
+    ),
+    "api:sitechecks_api:plan-detail": Route(
+        inside=every(404, anonymous=API_ANONYMOUS, province=200, ministry=200, admin=200),
+        obj="site_plan",
+        kwargs={"pk": "pk"},
+    ),
+    "api:sitechecks_api:plan-draw": Route(
+        inside=every(404, anonymous=API_ANONYMOUS, province=200, ministry=403, admin=403),
+        obj="site_plan",
+        kwargs={"pk": "pk"},
+        method="post",
+    ),
+    "api:sitechecks_api:assignment-list": Route(
+        inside=every(403, anonymous=API_ANONYMOUS, province=200, ministry=200, admin=200, expert=200)
+    ),
+    "api:sitechecks_api:assignment-detail": Route(
+        inside=every(404, anonymous=API_ANONYMOUS, province=200, ministry=200, admin=200, expert=200),
+        obj="site_assignment",
+        kwargs={"pk": "pk"},
+    ),
+    "api:sitechecks_api:item-upload": Route(
+        inside=every(403, anonymous=API_ANONYMOUS, expert=200),
+        obj="site_assignment",
+        kwargs={"pk": "pk"},
+        method="post",
+        upload="photo",
+        data={
+            "inspection": "6d1f6a52-5b0e-4b8e-9a43-0d2f7c1e0a12",
+            "item": "0b6c5d7e-8f90-4a1b-8c2d-3e4f5a6b7c8e",
+            "criterion": "1",
+            "verdict": "met",
+        },
+    ),
+    "api:sitechecks_api:sign-off": Route(
+        inside=every(403, anonymous=API_ANONYMOUS, province=403, expert=400),
+        obj="site_assignment",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={"passed": True, "conclusion": "矩阵"},
+    ),
     # --- notices: each user's own --------------------------------------------------------------
     # --- accounts: the level above manages the accounts below it in its scope ------------------
     # (apps.accounts.managing; which accounts each role manages: tests/accounts/test_managing.py).
