@@ -139,7 +139,9 @@ class Route:
             if given is None or "expert" in given:
                 continue
             community = given["community"]
-            expert = (403, 404) if self.obj and _succeeds(community) else community
+            # About an object: the expert never sees it (404), or is refused first (403).
+            refused_or_ok = _succeeds(community) or 403 in _tuple(community)
+            expert = (403, 404) if self.obj and refused_or_ok else community
             object.__setattr__(self, side, {**given, "expert": expert})
 
     def expected_outside(self) -> dict:
