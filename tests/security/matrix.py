@@ -196,7 +196,9 @@ ROUTES: dict[str, Route] = {
     # --- assessments: the committee's self-assessment ------------------------------------------
     # The nav link: the committee's assessment of the year, anyone else home.
     "assessments:current": Route(inside=every(REDIRECT, anonymous=LOGIN)),
-    "assessments:open": Route(inside=every(403, anonymous=LOGIN, community=REDIRECT), method="post"),
+    "assessments:open": Route(
+        inside=every(403, anonymous=LOGIN, community=REDIRECT, expert=403), method="post"
+    ),
     "assessments:detail": Route(inside=SIGNED_IN, obj="assessment", kwargs={"pk": "pk"}),
     "assessments:criterion": Route(
         inside=COMMITTEE_ACTS,
