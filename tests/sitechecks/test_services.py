@@ -101,7 +101,7 @@ def test_batch_waits_for_the_draw(plan, proposed, province_user, today):
         notice_start=TODAY,
         assessment_ids=[proposed[0].pk],
     )
-    with pytest.raises(ConflictError, match="not been drawn"):
+    with pytest.raises(ConflictError, match="样本尚未抽取"):
         naming_services.batch_publish(user=province_user, batch=batch)
 
 
@@ -120,7 +120,7 @@ def test_failed_inspection_goes_back_to_review_with_history(assignment, experts)
 
 def test_only_the_leader_signs_off_a_complete_checklist(assignment, experts, province_user):
     leader = experts[1]
-    with pytest.raises(ServiceError, match="every criterion"):
+    with pytest.raises(ServiceError, match="每一条标准"):
         services.inspection_sign_off(user=leader, assignment=assignment, passed=True)
     with pytest.raises(ServiceError):
         services.inspection_sign_off(user=experts[0], assignment=assignment, passed=True)
