@@ -614,7 +614,7 @@ ROUTES: dict[str, Route] = {
     # Tokens: a username and password, whoever the session is (none needed). The right password
     # gives that user's token; a wrong one 400 (several would lock the name out, see test_login).
     "api:token": Route(
-        inside=every(200),
+        inside=every(200, expert=200),
         obj="committee_user",
         method="post",
         data={"password": "correct-horse-battery"},
