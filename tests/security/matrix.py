@@ -141,7 +141,9 @@ class Route:
             community = given["community"]
             # About an object: the expert never sees it (404), or is refused first (403).
             refused_or_ok = _succeeds(community) or 403 in _tuple(community)
-            expert = (403, 404) if self.obj and refused_or_ok else community
+            # A public page (anonymous readers succeed) answers the expert like everyone.
+            public = _succeeds(given["anonymous"])
+            expert = (403, 404) if self.obj and refused_or_ok and not public else community
             object.__setattr__(self, side, {**given, "expert": expert})
 
     def expected_outside(self) -> dict:
