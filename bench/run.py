@@ -218,7 +218,7 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--figures",
         default="1,2,3,4,5,6,7,8,9,10",
-        help="which figures to run, e.g. 1,4 (11, integrity, and 12, targets and what-if, write into the bench database: only when asked)",
+        help="which figures to run, e.g. 1,4 (11, integrity, 12, targets and what-if, and 13, site-check sample, write into the bench database: only when asked)",
     )
     parser.add_argument("--year", type=int, default=2022, help="campaign year of figures 2, 3 and the plans")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default 2 x cores)")
@@ -298,6 +298,11 @@ def main(argv=None) -> int:
             f"figure 12: actual vs target ({args.year}) and the what-if of a draft standard (rolled back) ..."
         )
         rows.extend(targets_rows(args.year, say))
+    if 13 in wanted:
+        from bench.sitechecks import sitechecks_rows
+
+        say(f"figure 13: the site-check sample of the largest province ({args.year}, rolled back) ...")
+        rows.extend(sitechecks_rows(args.year, say))
     plans = ""
     if not args.no_plans and 4 in wanted:
         say("query plans ...")

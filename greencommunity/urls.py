@@ -29,6 +29,7 @@ urlpatterns = [
     path("public/", include("apps.public.urls")),
     path("naming/", include("apps.naming.urls")),
     path("", include("apps.residents.urls")),
+    path("sitechecks/", include("apps.sitechecks.urls")),
     path("notices/", include("apps.notices.urls")),
     path("regions/", include("apps.regions.urls")),
     path("reports/integrity/", include("apps.integrity.urls")),

@@ -150,6 +150,17 @@ def can_explain_flags(user) -> bool:
     return is_reviewer(user)
 
 
+def is_expert(user) -> bool:
+    """An expert of the site checks (apps.sitechecks): sees only its open assignments."""
+    return is_active_user(user) and user.role == Role.EXPERT
+
+
+def can_read_site_checks(user) -> bool:
+    """The site checks' plans, samples and figures: provincial departments (their own unit) and
+    nationwide users (read-only)."""
+    return is_province_staff(user) or is_nationwide(user)
+
+
 class Capabilities:
     """The capabilities of one user, as attributes for templates (`caps.can_see_national`)."""
 
@@ -186,4 +197,6 @@ CAPABILITIES = {
     "can_explain_flags": can_explain_flags,
     "is_other_department": is_other_department,
     "can_read_national_pdf": can_read_national_pdf,
+    "is_expert": is_expert,
+    "can_read_site_checks": can_read_site_checks,
 }

@@ -33,6 +33,8 @@ v1 = [
     path("residents/", include("apps.residents.api_urls")),
     # Built by the departments app (consultations, owned criteria, report co-signatures).
     path("departments/", include("apps.departments.api_urls")),
+    # Built by the sitechecks app (plans, draws, assignments, the offline upload).
+    path("sitechecks/", include("apps.sitechecks.api_urls")),
     path(
         "assessments/<id:pk>/integrity-flags/",
         IntegrityFlagsView.as_view(),

@@ -289,6 +289,7 @@ class Action(models.TextChoices):
     EVIDENCE_ADDED = "evidence_added", _("Evidence added")
     EVIDENCE_REMOVED = "evidence_removed", _("Evidence removed")
     FLAG_EXPLAINED = "flag_explained", _("Integrity flag explained")
+    SITE_CHECK_FAILED = "site_check_failed", _("Site check failed: back in review")
 
 
 class AssessmentEvent(AppendOnlyMixin, models.Model):

@@ -10,7 +10,7 @@ from django.test.utils import override_settings
 
 from apps.accounts.models import Role
 from apps.assessments.models import State
-from apps.assessments.selectors import campaign_year
+from apps.core.campaign import campaign_year
 from apps.departments import consulting
 from apps.departments.models import Consultation, DepartmentProfile, DepartmentType, OwnedCriterion
 from apps.naming import services as naming_services

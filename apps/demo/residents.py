@@ -6,7 +6,7 @@ masked). Its QR poster is made on demand (/residents/posters/<code>.pdf, or a di
 Everything goes through the services, seeded after the naming so that the demo's earlier approvals
 are not asked for residents' answers. Idempotent: nothing is done once the community has answers."""
 
-from apps.assessments.selectors import campaign_year
+from apps.core.campaign import campaign_year
 from apps.residents import selectors, services
 from apps.residents.models import Answer
 from apps.residents.privacy import device_hash

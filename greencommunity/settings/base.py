@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "apps.targets",
     "apps.integrity",
     "apps.departments",
+    "apps.sitechecks",
     "apps.api",
     "apps.demo",
     "apps.core",
@@ -311,6 +312,8 @@ SPECTACULAR_SETTINGS = {
         "ReviewLevelEnum": "apps.review.workflow.LEVEL_KEYS",
         "StandardStateEnum": "apps.standards.models.StandardState",
         "BatchStateEnum": "apps.naming.procedure.BatchState",
+        "SiteVerdictEnum": "apps.sitechecks.models.SiteVerdict",
+        "VerdictEnum": "apps.assessments.models.Verdict",
     },
     "TITLE": "绿色社区创建行动 API (Green Community Portal API)",
     "DESCRIPTION": (

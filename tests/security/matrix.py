@@ -28,9 +28,14 @@ administrator gets the page.
 
 from dataclasses import dataclass, field, replace
 
-ROLES = ("anonymous", "community", "street", "city", "province", "ministry", "admin", "department")
+ROLES = ("anonymous", "community", "street", "city", "province", "ministry", "admin", "department", "expert")
 SCOPED_ROLES = ("community", "street", "city", "province", "department")
 NATIONWIDE_ROLES = ("ministry", "admin")
+# Roles that see no region's rows at all (an expert sees only its site-check assignments): a list
+# page they may open shows neither side's row. Where a route does not name the expert, it gets
+# what a committee gets, except that an object a committee may open is outside the expert's
+# assignments (403 or 404): `Route.__post_init__`.
+LISTLESS_ROLES = ("expert",)
 
 LOGIN = "login"
 ADMIN_LOGIN = "admin_login"
@@ -39,8 +44,17 @@ API_ANONYMOUS = (401, 403)
 
 
 def every(outcome, **overrides) -> dict:
-    """The same outcome for every role, with per-role overrides."""
-    return {role: overrides.get(role, outcome) for role in ROLES}
+    """The same outcome for every role, with per-role overrides (the expert's is derived by Route
+    unless given)."""
+    return {role: overrides.get(role, outcome) for role in ROLES if role != "expert" or role in overrides}
+
+
+def _succeeds(outcome) -> bool:
+    return any(o == REDIRECT or (isinstance(o, int) and 200 <= o < 300) for o in _tuple(outcome))
+
+
+def _tuple(outcome) -> tuple:
+    return outcome if isinstance(outcome, tuple) else (outcome,)
 
 
 # Presets for the common kinds of URL.
@@ -119,13 +133,26 @@ class Route:
     # False: the object is national (one of it, no region): only the inside side is requested.
     regional: bool = True
 
+    def __post_init__(self):
+        for side in ("inside", "outside"):
+            given = getattr(self, side)
+            if given is None or "expert" in given:
+                continue
+            community = given["community"]
+            # About an object: the expert never sees it (404), or is refused first (403).
+            refused_or_ok = _succeeds(community) or 403 in _tuple(community)
+            # A public page (anonymous readers succeed) answers the expert like everyone.
+            public = _succeeds(given["anonymous"])
+            expert = (403, 404) if self.obj and refused_or_ok and not public else community
+            object.__setattr__(self, side, {**given, "expert": expert})
+
     def expected_outside(self) -> dict:
         if self.outside is not None:
             return self.outside
         derived = {}
         for role in ROLES:
             inside = self.inside[role]
-            if role in SCOPED_ROLES:
+            if role in SCOPED_ROLES + LISTLESS_ROLES:
                 success = any(
                     o == REDIRECT or (isinstance(o, int) and 200 <= o < 300)
                     for o in (inside if isinstance(inside, tuple) else (inside,))
@@ -171,7 +198,9 @@ ROUTES: dict[str, Route] = {
     # --- assessments: the committee's self-assessment ------------------------------------------
     # The nav link: the committee's assessment of the year, anyone else home.
     "assessments:current": Route(inside=every(REDIRECT, anonymous=LOGIN)),
-    "assessments:open": Route(inside=every(403, anonymous=LOGIN, community=REDIRECT), method="post"),
+    "assessments:open": Route(
+        inside=every(403, anonymous=LOGIN, community=REDIRECT, expert=403), method="post"
+    ),
     "assessments:detail": Route(inside=SIGNED_IN, obj="assessment", kwargs={"pk": "pk"}),
     "assessments:criterion": Route(
         inside=COMMITTEE_ACTS,
@@ -396,6 +425,122 @@ ROUTES: dict[str, Route] = {
         method="post",
         data={"outcome": "kept", "reason": "经核查不属实。"},
     ),
+    # --- site checks (apps.sitechecks): the province's plan, the experts' assignments ----------
+    # An expert sees exactly the communities of its open assignments (404 otherwise), like a
+    # committee nothing else; the province runs its plan; nationwide users read.
+    "sitechecks:sw": Route(inside=PUBLIC),
+    "sitechecks:home": Route(inside=every(403, anonymous=LOGIN, province=REDIRECT, expert=200)),
+    "sitechecks:plan": Route(inside=every(403, anonymous=LOGIN, province=200), query="?year=2026"),
+    "sitechecks:draw": Route(
+        inside=every(403, anonymous=LOGIN, province=REDIRECT),
+        obj="site_plan",
+        kwargs={"pk": "pk"},
+        method="post",
+    ),
+    "sitechecks:group-new": Route(
+        inside=every(403, anonymous=LOGIN, province=REDIRECT),
+        obj="site_plan",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={"name": "矩阵新组"},
+    ),
+    "sitechecks:report": Route(
+        inside=every(403, anonymous=LOGIN, province=200, ministry=200, admin=200),
+        obj="site_plan",
+        kwargs={"pk": "pk"},
+    ),
+    "sitechecks:expert-new": Route(
+        inside=every(403, anonymous=LOGIN, province=REDIRECT, ministry=REDIRECT, admin=REDIRECT),
+        method="post",
+        data={"username": "matrix-new-expert", "display_name": "矩阵专家"},
+    ),
+    "sitechecks:assign": Route(
+        inside=every(403, anonymous=LOGIN, province=REDIRECT),
+        obj="site_sample",
+        kwargs={"pk": "pk"},
+        method="post",
+        obj_data={"group": "group_pk"},
+    ),
+    "sitechecks:assignment": Route(
+        inside=every(403, anonymous=LOGIN, province=200, ministry=200, admin=200, expert=200),
+        obj="site_assignment",
+        kwargs={"pk": "pk"},
+    ),
+    "sitechecks:sync": Route(
+        inside=every(403, anonymous=LOGIN, expert=REDIRECT),
+        obj="site_assignment",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={
+            "inspection": "6d1f6a52-5b0e-4b8e-9a43-0d2f7c1e0a11",
+            "item": "0b6c5d7e-8f90-4a1b-8c2d-3e4f5a6b7c8d",
+            "criterion": "1",
+            "verdict": "met",
+        },
+    ),
+    "sitechecks:sign-off": Route(
+        inside=every(403, anonymous=LOGIN, expert=REDIRECT),
+        obj="site_assignment",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={"passed": "1", "conclusion": "矩阵"},
+    ),
+    "sitechecks:conflict": Route(
+        inside=every(403, anonymous=LOGIN, expert=REDIRECT),
+        obj="site_assignment",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={"reason": "矩阵回避"},
+    ),
+    "sitechecks:photo": Route(
+        inside=every(403, anonymous=LOGIN, province=200, ministry=200, admin=200, expert=200),
+        obj="site_photo",
+        kwargs={"pk": "pk"},
+    ),
+    # The site checks' API (apps.sitechecks.api): plans for the province and nationwide readers,
+    # assignments for the expert (its open ones) too; uploads and sign-off by the expert only.
+    "api:sitechecks_api:plan-list": Route(
+        inside=every(403, anonymous=API_ANONYMOUS, province=200, ministry=200, admin=200)
+    ),
+    "api:sitechecks_api:plan-detail": Route(
+        inside=every(404, anonymous=API_ANONYMOUS, province=200, ministry=200, admin=200),
+        obj="site_plan",
+        kwargs={"pk": "pk"},
+    ),
+    "api:sitechecks_api:plan-draw": Route(
+        inside=every(404, anonymous=API_ANONYMOUS, province=200, ministry=403, admin=403),
+        obj="site_plan",
+        kwargs={"pk": "pk"},
+        method="post",
+    ),
+    "api:sitechecks_api:assignment-list": Route(
+        inside=every(403, anonymous=API_ANONYMOUS, province=200, ministry=200, admin=200, expert=200)
+    ),
+    "api:sitechecks_api:assignment-detail": Route(
+        inside=every(404, anonymous=API_ANONYMOUS, province=200, ministry=200, admin=200, expert=200),
+        obj="site_assignment",
+        kwargs={"pk": "pk"},
+    ),
+    "api:sitechecks_api:item-upload": Route(
+        inside=every(403, anonymous=API_ANONYMOUS, expert=200),
+        obj="site_assignment",
+        kwargs={"pk": "pk"},
+        method="post",
+        upload="photo",
+        data={
+            "inspection": "6d1f6a52-5b0e-4b8e-9a43-0d2f7c1e0a12",
+            "item": "0b6c5d7e-8f90-4a1b-8c2d-3e4f5a6b7c8e",
+            "criterion": "1",
+            "verdict": "met",
+        },
+    ),
+    "api:sitechecks_api:sign-off": Route(
+        inside=every(403, anonymous=API_ANONYMOUS, province=403, expert=400),
+        obj="site_assignment",
+        kwargs={"pk": "pk"},
+        method="post",
+        data={"passed": True, "conclusion": "矩阵"},
+    ),
     # --- notices: each user's own --------------------------------------------------------------
     # --- accounts: the level above manages the accounts below it in its scope ------------------
     # (apps.accounts.managing; which accounts each role manages: tests/accounts/test_managing.py).
@@ -583,7 +728,7 @@ ROUTES: dict[str, Route] = {
     # Tokens: a username and password, whoever the session is (none needed). The right password
     # gives that user's token; a wrong one 400 (several would lock the name out, see test_login).
     "api:token": Route(
-        inside=every(200),
+        inside=every(200, expert=200),
         obj="committee_user",
         method="post",
         data={"password": "correct-horse-battery"},

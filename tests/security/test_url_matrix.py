@@ -10,7 +10,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from .matrix import ADMIN_LOGIN, LOGIN, NATIONWIDE_ROLES, REDIRECT, ROLES, ROUTES, SCOPED_ROLES
+from .matrix import (
+    ADMIN_LOGIN,
+    LISTLESS_ROLES,
+    LOGIN,
+    NATIONWIDE_ROLES,
+    REDIRECT,
+    ROLES,
+    ROUTES,
+    SCOPED_ROLES,
+)
 from .world import World, pdf_bytes, resolve_attr
 
 
@@ -184,6 +193,10 @@ def route_failures(name: str) -> list[str]:
         reader = role in route.refusal_shows_page and (side == "inside" or role in NATIONWIDE_ROLES)
         if marker and response.status_code != 200 and marker in body and not reader:
             failures.append(f"{where}: the refusal shows the object ({marker})")
+        if route.lists and response.status_code == 200 and role in LISTLESS_ROLES:
+            if any(world.marker(route.lists, s) in body for s in ("inside", "outside")):
+                failures.append(f"{where}: lists a row it has no right to")
+            continue
         if route.lists and response.status_code == 200 and role in SCOPED_ROLES + NATIONWIDE_ROLES:
             outside_marker = world.marker(route.lists, "outside")
             inside_marker = world.marker(route.lists, "inside")

@@ -452,12 +452,95 @@ def build_poster_job(world, side):
     return job
 
 
+def build_site_plan(world, side):
+    """The side's inspection plan of 2026: every proposed community drawn (the side's community),
+    one group led by the side's expert (the world's acting expert inside)."""
+    from apps.sitechecks import services as site_services
+    from apps.sitechecks.models import InspectionPlan
+
+    province_user = reviewer(world, side, "province")
+    # Worlds of one test share the database: the plan (and its draw) is made once per side.
+    plan = InspectionPlan.objects.filter(province_id=PROVINCES[side], year=2026).first()
+    if plan is None:
+        _proposed(world, side)
+        plan = site_services.plan_set(
+            user=province_user, province_id=PROVINCES[side], year=2026, rule="all", value=0, seed="matrix"
+        )
+        site_services.sample_draw(user=province_user, plan=plan)
+    expert = world.user("expert") if side == "inside" else matrix_expert(world, side)
+    plan.matrix_group = site_services.group_create(
+        user=province_user, plan=plan, name=f"矩阵检查组{side}", leader_id=expert.pk, member_ids=[expert.pk]
+    )
+    return plan
+
+
+def matrix_expert(world, side):
+    from apps.sitechecks.models import Expert
+
+    user = UserFactory(username=f"matrix-expert-{side}{world.suffix}", role=Role.EXPERT)
+    Expert.objects.create(user=user, pool_id=PROVINCES[side])
+    return user
+
+
+def build_site_sample(world, side):
+    """The side's drawn community, held and not assigned (the group to assign: `group_pk`)."""
+    from apps.sitechecks.selectors import current_entries
+
+    plan = world.get("site_plan", side)
+    sample = current_entries(plan).get()
+    sample.group_pk = plan.matrix_group.pk
+    return sample
+
+
+def build_site_assignment(world, side):
+    from apps.sitechecks import services as site_services
+    from apps.sitechecks.models import Assignment, SampleEntry
+
+    plan = world.get("site_plan", side)
+    sample = world.get("site_sample", side)
+    # Another world's assignment of the same community (one test, one database) is closed first.
+    Assignment.objects.filter(sample=sample, state="open").update(state="done")
+    SampleEntry.objects.filter(pk=sample.pk).update(state="held")
+    sample.refresh_from_db()
+    return site_services.assignment_create(
+        user=reviewer(world, side, "province"), sample=sample, group=plan.matrix_group
+    )
+
+
+def build_site_photo(world, side):
+    import uuid
+
+    from apps.sitechecks import services as site_services
+    from apps.sitechecks.models import InspectionPhoto
+
+    assignment = world.get("site_assignment", side)
+    site_services.item_upload(
+        user=assignment.group.leader,
+        assignment_pk=assignment.pk,
+        inspection_id=uuid.uuid4(),
+        item_id=uuid.uuid4(),
+        criterion_number=1,
+        verdict="met",
+        photo_uploads=[
+            {
+                "device_id": uuid.uuid4(),
+                "file": SimpleUploadedFile("p.png", png_bytes(), content_type="image/png"),
+            }
+        ],
+    )
+    return InspectionPhoto.objects.get(item__inspection__assignment=assignment)
+
+
 BUILDERS = {
     "poster_job": build_poster_job,
     "department_type": build_department_type,
     "report_signature": build_report_signature,
     "consultation": build_consultation,
     "department_objection": build_department_objection,
+    "site_plan": build_site_plan,
+    "site_sample": build_site_sample,
+    "site_assignment": build_site_assignment,
+    "site_photo": build_site_photo,
     "plan": build_plan,
     "creation_list_entry": build_creation_list_entry,
     "draft_batch": build_draft_batch,
@@ -550,6 +633,11 @@ class World:
                 user = UserFactory(username=f"matrix-ministry{self.suffix}", role=Role.MINISTRY)
             elif role == "department":
                 user = department_user(f"matrix-gongan{self.suffix}", region("31"))
+            elif role == "expert":
+                from apps.sitechecks.models import Expert
+
+                user = UserFactory(username=f"matrix-expert{self.suffix}", role=Role.EXPERT)
+                Expert.objects.create(user=user, pool_id=PROVINCES["inside"])
             else:
                 user = UserFactory(
                     username=f"matrix-admin{self.suffix}", role=Role.ADMIN, is_staff=True, is_superuser=True

@@ -1,13 +1,23 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.demo import accounts, campaign, departments, naming, reports, residents, standard, targets
+from apps.demo import (
+    accounts,
+    campaign,
+    departments,
+    naming,
+    reports,
+    residents,
+    sitechecks,
+    standard,
+    targets,
+)
 
 
 class Command(BaseCommand):
     help = (
         "Create the demo accounts (demo-community, demo-street, demo-city, demo-province, demo-ministry, "
-        "demo-admin), Shanghai's local standard, review chain and demo campaign, and the demo reports. Refuses to run "
+        "demo-admin, demo-expert), Shanghai's local standard, review chain and demo campaign, and the demo reports. Refuses to run "
         "when DEBUG is off. Idempotent."
     )
 
@@ -23,12 +33,14 @@ class Command(BaseCommand):
             )
         self.stdout.write("Demo accounts…")
         users = accounts.seed_demo_accounts()
+        users["expert"] = sitechecks.seed_expert()
         # Shanghai's local standard first: the campaign year's assessments are filled against it.
         standard.seed(accounts=users, stdout=self.stdout)
         campaign.seed(accounts=users, stdout=self.stdout)
         naming.seed(accounts=users, stdout=self.stdout)
         residents.seed(accounts=users, stdout=self.stdout)
         departments.seed(accounts=users, stdout=self.stdout)
+        sitechecks.seed(accounts=users, stdout=self.stdout)
         self.stdout.write("Reports: compiling Shanghai's draft report and the national snapshot…")
         reports.seed(accounts=users, stdout=self.stdout)
         targets.seed(accounts=users, stdout=self.stdout)
