@@ -176,7 +176,7 @@ def site_totals(assessment_ids) -> dict[int, Decimal]:
     return {
         pk: total
         for pk, total in rows.order_by("decided_at").values_list("assessment_id", "site_total")
-        if total
+        if total is not None
     }
 
 
