@@ -220,3 +220,26 @@ def figures(plan: InspectionPlan) -> dict:
         "passed": sum(r["passed"] for r in rows),
     }
     return {"rows": rows, "total": total, "population": population(plan).count()}
+
+
+def pass_rates(*, year: int, codes) -> dict[str, dict]:
+    """{area code: {"inspected", "passed", "rate"}} of the signed-off site checks of `year` in each
+    area (a provincial unit, city or county: each area's own column of the assessment), for the
+    annual 通报; areas without an inspection are absent. One grouped query per region level."""
+    codes = list(codes)
+    decided = SampleEntry.objects.filter(plan__year=year).exclude(state=SampleState.HELD)
+    found: dict[str, dict] = {}
+    for column in ("province_id", "city_id", "county_id"):
+        rows = (
+            decided.filter(**{f"assessment__{column}__in": codes})
+            .order_by()
+            .values(area=F(f"assessment__{column}"))
+            .annotate(inspected=Count("pk"), passed=Count("pk", filter=Q(state=SampleState.PASSED)))
+        )
+        for r in rows:
+            found[r["area"]] = {
+                "inspected": r["inspected"],
+                "passed": r["passed"],
+                "rate": 100 * r["passed"] / r["inspected"],
+            }
+    return found

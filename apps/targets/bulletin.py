@@ -14,6 +14,7 @@ from apps.regions.models import Region
 from apps.reports import pdf as report_pdf
 from apps.reports import presenters
 from apps.reports import selectors as report_figures
+from apps.sitechecks.selectors import pass_rates
 
 from . import selectors
 from .models import ImplementationPlan
@@ -22,7 +23,8 @@ from .models import ImplementationPlan
 def ranking(*, year: int, parent: Region | None) -> list[dict]:
     """The areas below `parent` ranked by share meeting the requirements (ties: participation, code),
     each with its target, state, plan (filed on time or not) and, for the ministry's ranking of the
-    units, its annual report (on time, late, not yet, missing)."""
+    units, its annual report (on time, late, not yet, missing); where the province checks a sample
+    on site (apps.sitechecks), the share of the area's signed-off site checks that passed."""
     rows = selectors.progress_rows(year=year, parent=parent)
     plans = {p.area_id: p for p in ImplementationPlan.objects.filter(area__in=[r["code"] for r in rows])}
     # The ministry's ranking of the units also says whether each unit's annual report came on time.
@@ -34,11 +36,13 @@ def ranking(*, year: int, parent: Region | None) -> list[dict]:
         if parent is None
         else {}
     )
+    site_checks = pass_rates(year=year, codes=[r["code"] for r in rows])
     ranked = sorted(rows, key=lambda r: (-(r["share"] or 0), -(r["participation"] or 0), r["code"]))
     for rank, row in enumerate(ranked, start=1):
         row["rank"] = rank
         row["plan"] = plans.get(row["code"])
         row["report"] = reports.get(row["code"])
+        row["site_checks"] = site_checks.get(row["code"])
     return ranked
 
 
@@ -56,6 +60,7 @@ def render(*, year: int, parent: Region | None) -> bytes:
             "year": year,
             "rows": rows,
             "with_reports": parent is None,
+            "with_site_checks": any(r["site_checks"] for r in rows),
             "counts": selectors.state_counts(rows),
             "issuer": issuer_of(parent),
             "issued_date": today,
