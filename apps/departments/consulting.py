@@ -136,7 +136,11 @@ def consultation_answer(
             field="text",
         )
     with transaction.atomic():
-        locked = Consultation.objects.select_for_update().select_related("batch").get(pk=consultation.pk)
+        locked = (
+            Consultation.objects.select_for_update(of=("self",))
+            .select_related("batch")
+            .get(pk=consultation.pk)
+        )
         if locked.answer in (Answer.NONE, Answer.OBJECTION):
             raise ConflictError(
                 _("This consultation was already answered on %(at)s.")
@@ -146,7 +150,7 @@ def consultation_answer(
         batch = _lock_batch(locked.batch)
         entries = {
             e.pk: e
-            for e in BatchEntry.objects.select_for_update()
+            for e in BatchEntry.objects.select_for_update(of=("self",))
             .filter(batch=batch, pk__in=list(cleaned))
             .select_related("assessment__community")
         }
@@ -207,7 +211,7 @@ def objection_resolve(
         raise ServiceError(_("Give the reason."), code="reason_required", field="reason")
     with transaction.atomic():
         locked = (
-            DepartmentObjection.objects.select_for_update()
+            DepartmentObjection.objects.select_for_update(of=("self",))
             .select_related("consultation__batch", "entry")
             .get(pk=objection.pk)
         )

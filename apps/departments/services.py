@@ -229,7 +229,11 @@ def report_confirm(*, user: User, signature: ReportSignature, comment: str = "")
         raise NotFoundError(_("This report does not exist."))
     comment = text_check(comment, field="comment", label=_("Comment"), multiline=True).strip()
     with transaction.atomic():
-        locked = ReportSignature.objects.select_for_update().select_related("report").get(pk=signature.pk)
+        locked = (
+            ReportSignature.objects.select_for_update(of=("self",))
+            .select_related("report")
+            .get(pk=signature.pk)
+        )
         if locked.state != Confirmation.PENDING:
             raise ConflictError(_("Your department already answered."), code="already_answered")
         if locked.report.state == ReportState.SUBMITTED:

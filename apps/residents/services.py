@@ -194,6 +194,11 @@ def gate_check(*, community_id: str, province_id: str, year: int) -> None:
         raise ServiceError(gate.refusal(), code="residents_gate")
 
 
+def approval_gate(assessment) -> None:
+    """The review's approval check (apps.review.hooks): the gate of the assessment's year."""
+    gate_check(community_id=assessment.community_id, province_id=assessment.province_id, year=assessment.year)
+
+
 # --- Posters for a whole area --------------------------------------------------------------------------
 
 

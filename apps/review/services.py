@@ -33,9 +33,8 @@ from apps.core.text import text_check
 from apps.core.trace import trace_append
 from apps.naming import selectors as naming_selectors
 from apps.notices.services import notify_users
-from apps.residents import services as residents_services
 
-from . import selectors, workflow
+from . import hooks, selectors, workflow
 from .models import Demonstration, ReviewChain
 
 # --- The province's chain -------------------------------------------------------------------
@@ -576,10 +575,9 @@ def assessment_approve(
         )
         if repeated:
             return current
-        # The province's residents' satisfaction gate for the year (apps.residents), if it set one.
-        residents_services.gate_check(
-            community_id=current.community_id, province_id=current.province_id, year=current.year
-        )
+        # What other apps ask of the approval (apps.review.hooks: the residents' gate of the year).
+        for check in hooks.APPROVAL_CHECKS:
+            check(current)
         if score and score.below and not reason:
             raise ServiceError(
                 (

@@ -37,9 +37,8 @@ from apps.core.pagination import EndReadPaginator
 from apps.naming import selectors as naming_selectors
 from apps.notices.services import notices_read_for
 from apps.regions.models import Region
-from apps.sitechecks.selectors import attach_site_totals
 
-from . import selectors, services, workflow
+from . import hooks, selectors, services, workflow
 from .forms import DECISION_FORMS, REQUIRED_TEXT, ChainForm, QueueFilterForm, VerdictForm, VersionForm
 
 PAGE_SIZE = 50
@@ -83,7 +82,9 @@ def review_queue(request):
             labels[key] = workflow.status_label(a)
         a.status_label = labels[key]
         a.bulk_ok = can_bulk and workflow.can_approve_in_bulk(user, a)
-    attach_site_totals(page)  # the site check's total beside the scores (apps.sitechecks)
+    rows = list(page)
+    for decorate in hooks.QUEUE_ROWS:  # e.g. the site check's total beside the scores (apps.sitechecks)
+        decorate(rows)
     level = selectors.reviewer_level(user)
     return render(
         request,

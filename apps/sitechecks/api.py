@@ -36,7 +36,7 @@ class SampleSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class InspectionPlanSerializer(serializers.ModelSerializer):
     class Meta:
         model = InspectionPlan
         fields = [
@@ -59,11 +59,11 @@ class PlanSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PlanDetailSerializer(PlanSerializer):
+class InspectionPlanDetailSerializer(InspectionPlanSerializer):
     sample = serializers.SerializerMethodField()
 
-    class Meta(PlanSerializer.Meta):
-        fields = [*PlanSerializer.Meta.fields, "sample"]
+    class Meta(InspectionPlanSerializer.Meta):
+        fields = [*InspectionPlanSerializer.Meta.fields, "sample"]
         read_only_fields = fields
 
     def get_sample(self, plan) -> list[dict]:
@@ -111,7 +111,7 @@ class PlanList(ScopedListView):
     """The inspection plans in the caller's scope (provincial departments, nationwide users)."""
 
     scope_model = InspectionPlan
-    serializer_class = PlanSerializer
+    serializer_class = InspectionPlanSerializer
     permission_classes = [IsAuthenticated]
 
     def safely_get_queryset(self, queryset):
@@ -124,21 +124,23 @@ class PlanDetail(ScopedRetrieveView):
     """A plan with the sample of its last draw."""
 
     scope_model = InspectionPlan
-    serializer_class = PlanDetailSerializer
+    serializer_class = InspectionPlanDetailSerializer
     permission_classes = [IsAuthenticated]
 
 
 class PlanDraw(ScopedRetrieveView):
     scope_model = InspectionPlan
-    serializer_class = PlanDetailSerializer
+    serializer_class = InspectionPlanDetailSerializer
     permission_classes = [IsAuthenticated]
     http_method_names = ["post", "options"]
 
-    @extend_schema(request=None, responses={200: PlanDetailSerializer}, summary="抽取样本 / Draw the sample")
+    @extend_schema(
+        request=None, responses={200: InspectionPlanDetailSerializer}, summary="抽取样本 / Draw the sample"
+    )
     def post(self, request, pk):
         plan = self.get_object()
         services.sample_draw(user=request.user, plan=plan)
-        return Response(PlanDetailSerializer(plan).data)
+        return Response(InspectionPlanDetailSerializer(plan).data)
 
 
 class AssignmentList(ScopedListView):

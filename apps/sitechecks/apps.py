@@ -9,7 +9,9 @@ class SitechecksConfig(AppConfig):
 
     def ready(self):
         from apps.naming.procedure import Step, register_step
+        from apps.review.hooks import register_queue_rows
 
-        from .selectors import batch_ready
+        from .selectors import attach_site_totals, batch_ready
 
         register_step(Step(key="site_checks", name=_("Site checks on a sample"), ready=batch_ready))
+        register_queue_rows(attach_site_totals)

@@ -103,7 +103,10 @@ def test_exports_run_a_fixed_number_of_queries(client_for, province_user, name):
     add(20)
     many, n_many = count()
     assert n_many == n_few + 20
-    assert few == many <= 8  # session, user, session save, the export query
+    # session, user, session save, the export query; on PostgreSQL the assessments export also turns
+    # JIT off and back on around its query (SET jit / RESET jit, apps.assessments.exports).
+    jit = 2 if connection.vendor == "postgresql" and name == "communities:export-assessments" else 0
+    assert few == many <= 8 + jit
 
 
 def test_export_needs_login(client):

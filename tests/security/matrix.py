@@ -1089,6 +1089,13 @@ DEPARTMENT = {
     "targets:year": 403,
     # Two-factor resets belong to account management.
     "security:twofactor-reset": 403,
+    # Residents' posters are printed by the housing departments and committees.
+    "residents:area-posters": 404,
+    "residents:poster-job": 404,
+    "residents:poster-job-download": 404,
 }
 for _name, _outcome in DEPARTMENT.items():
     ROUTES[_name] = replace(ROUTES[_name], inside={**ROUTES[_name].inside, "department": _outcome})
+# A department resets nobody's two-factor sign-in, in its area or outside it.
+_reset = ROUTES["security:twofactor-reset"]
+ROUTES["security:twofactor-reset"] = replace(_reset, outside={**_reset.outside, "department": 403})

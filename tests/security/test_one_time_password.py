@@ -59,7 +59,18 @@ def test_a_one_time_session_reaches_nothing_but_the_password_change_on_every_url
     world = World()
     # The naming kinds propose their assessment under a naming procedure: a world of their own,
     # built last, so that the first world's assessment is approved as the other routes expect.
-    naming_kinds = ("draft_batch", "batch", "objection", "objection_file")
+    naming_kinds = (
+        "draft_batch",
+        "batch",
+        "objection",
+        "objection_file",
+        "consultation",
+        "department_objection",
+        "site_plan",
+        "site_sample",
+        "site_assignment",
+        "site_photo",
+    )
     naming_world = World(suffix="-naming")
 
     def world_of(kind):
