@@ -64,20 +64,24 @@ def test_a_one_time_session_reaches_nothing_but_the_password_change_on_every_url
         "batch",
         "objection",
         "objection_file",
-        "consultation",
-        "department_objection",
         "site_plan",
         "site_sample",
         "site_assignment",
         "site_photo",
     )
     naming_world = World(suffix="-naming")
+    # The departments' consultation needs a draft batch of its own (the naming world publishes its one).
+    consulting_kinds = ("consultation", "department_objection")
+    consulting_world = World(suffix="-consulting")
 
     def world_of(kind):
+        if kind in consulting_kinds:
+            return consulting_world
         return naming_world if kind in naming_kinds else world
 
     kinds = {route.obj for route in ROUTES.values() if route.obj}
-    for kind in [*(k for k in BUILDERS if k not in naming_kinds), *naming_kinds]:
+    late = (*naming_kinds, *consulting_kinds)
+    for kind in [*(k for k in BUILDERS if k not in late), *late]:
         if kind in kinds:  # in the builders' order: evidence before its assessment is submitted
             world_of(kind).get(kind, "inside")
     urls = []
