@@ -38,9 +38,10 @@ class Command(BaseCommand):
         standard.seed(accounts=users, stdout=self.stdout)
         campaign.seed(accounts=users, stdout=self.stdout)
         naming.seed(accounts=users, stdout=self.stdout)
-        residents.seed(accounts=users, stdout=self.stdout)
         departments.seed(accounts=users, stdout=self.stdout)
         sitechecks.seed(accounts=users, stdout=self.stdout)
+        # Last of the decisions: Shanghai's residents' gate then holds for every later approval.
+        residents.seed(accounts=users, stdout=self.stdout)
         self.stdout.write("Reports: compiling Shanghai's draft report and the national snapshot…")
         reports.seed(accounts=users, stdout=self.stdout)
         targets.seed(accounts=users, stdout=self.stdout)
