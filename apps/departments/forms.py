@@ -47,3 +47,8 @@ class AccountForm(forms.Form):
     def __init__(self, *args, types=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department_type"].choices = [(t.pk, t.name) for t in types]
+
+
+def consult_draft_key(batch_pk: int) -> str:
+    """The session key under which a refused consultation's typed values wait for the batch page."""
+    return f"departments:consult:{batch_pk}"

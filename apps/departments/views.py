@@ -17,7 +17,7 @@ from apps.naming.models import Batch, BatchEntry
 from apps.naming.procedure import EntryState
 
 from . import consulting, selectors
-from .forms import AnswerForm, ConsultForm, ResolveForm
+from .forms import AnswerForm, ConsultForm, ResolveForm, consult_draft_key
 
 
 def _refused(exc: ServiceError):
@@ -62,8 +62,14 @@ def consult(request, pk):
             messages.error(request, exc.message)
         else:
             messages.success(request, _("The departments were asked for their opinion."))
+            return redirect("naming:batch", pk=batch.pk)
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    # The form lives on the batch page: what was typed waits there for the next rendering (once).
+    request.session[consult_draft_key(batch.pk)] = {
+        "department_types": request.POST.getlist("department_types")[:50],
+        "deadline": request.POST.get("deadline", "")[:20],
+    }
     return redirect("naming:batch", pk=batch.pk)
 
 

@@ -162,3 +162,20 @@ def test_a_held_community_taken_out_of_the_draft_keeps_the_objection(
     objection = c.objections.get()
     assert objection.entry_id is None and objection.community_name == name
     assert consulting.consultation_ready(batch) is None
+
+
+def test_a_refused_consultation_keeps_what_was_typed(opinions_procedure, batch, province_user, client):
+    """No department chosen: the batch page says why and its form still holds the typed deadline."""
+    from django.urls import reverse
+
+    client.force_login(province_user)
+    response = client.post(
+        reverse("departments:consult", kwargs={"pk": batch.pk}), {"deadline": "2026-12-24"}, follow=True
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="consult-form"' in page
+    assert 'value="2026-12-24"' in page
+    assert not Consultation.objects.filter(batch=batch).exists()
+    # Shown once: the next visit starts afresh.
+    again = client.get(reverse("naming:batch", kwargs={"pk": batch.pk})).content.decode()
+    assert 'value="2026-12-24"' not in again

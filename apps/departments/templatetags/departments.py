@@ -7,15 +7,15 @@ from django import template
 from apps.accounts.scoping import is_active_user
 
 from .. import consulting, selectors
-from ..forms import ConsultForm
+from ..forms import ConsultForm, consult_draft_key
 
 register = template.Library()
 
 
 @register.simple_tag
-def batch_consultations(batch, user=None) -> dict:
+def batch_consultations(batch, user=None, request=None) -> dict:
     """Who was consulted on `batch` and what they answered; for the province's staff, the form that
-    asks (while the batch is a draft)."""
+    asks (while the batch is a draft), holding what was typed when the last sending was refused."""
     from apps.accounts.capabilities import is_province_staff
     from apps.naming.procedure import BatchState
 
@@ -24,13 +24,15 @@ def batch_consultations(batch, user=None) -> dict:
         c.label = selectors.answer_label(c)
     staff = user is not None and is_active_user(user) and is_province_staff(user, batch.province_id)
     types = selectors.department_types(batch.province_id)
-    return {
-        "rows": rows,
-        "staff": staff,
-        "form": ConsultForm(types=types, initial={"deadline": consulting.today()})
-        if staff and batch.state == BatchState.DRAFT
-        else None,
-    }
+    form = None
+    if staff and batch.state == BatchState.DRAFT:
+        typed = request.session.pop(consult_draft_key(batch.pk), None) if request is not None else None
+        form = (
+            ConsultForm(typed, types=types)
+            if typed
+            else ConsultForm(types=types, initial={"deadline": consulting.today()})
+        )
+    return {"rows": rows, "staff": staff, "form": form}
 
 
 @register.inclusion_tag("departments/_criterion_opinions.html")
