@@ -21,6 +21,23 @@ class Role(models.TextChoices):
     DEPARTMENT = "department", _("Other department")
 
 
+# The one table of the housing roles and the levels of the regions they work at: a street office at a
+# street, a city/county department at a city or a county, a provincial department at a provincial
+# unit. The scope column of each level is apps.accounts.scoping.SCOPE_COLUMN.
+REGION_LEVELS_OF_ROLE = {
+    Role.STREET: ("street",),
+    Role.CITY: ("city", "county"),
+    Role.PROVINCE: ("province",),
+}
+
+
+REGION_NEEDED = {
+    Role.STREET: _("A street office user needs a street."),
+    Role.CITY: _("A city/county department user needs a city or county."),
+    Role.PROVINCE: _("A provincial department user needs a provincial unit."),
+}
+
+
 class User(AbstractUser):
     """A portal user with exactly the scope their role needs."""
 
@@ -69,12 +86,9 @@ class User(AbstractUser):
         super().clean()
         if self.role == Role.COMMUNITY and not self.community_id:
             raise ValidationError({"community": _("A community user needs a community.")})
-        if self.role == Role.STREET and (self.region is None or self.region.level != "street"):
-            raise ValidationError({"region": _("A street office user needs a street.")})
-        if self.role == Role.CITY and (self.region is None or self.region.level not in ("city", "county")):
-            raise ValidationError({"region": _("A city/county department user needs a city or county.")})
-        if self.role == Role.PROVINCE and (self.region is None or self.region.level != "province"):
-            raise ValidationError({"region": _("A provincial department user needs a provincial unit.")})
+        levels = REGION_LEVELS_OF_ROLE.get(self.role)
+        if levels and (self.region is None or self.region.level not in levels):
+            raise ValidationError({"region": REGION_NEEDED[self.role]})
         if self.role in (Role.MINISTRY, Role.ADMIN) and (self.region_id or self.community_id):
             raise ValidationError(_("Ministry and administrator users have no region."))
         if self.role != Role.COMMUNITY and self.community_id:

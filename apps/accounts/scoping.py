@@ -17,14 +17,14 @@ yours" and "does not exist" are the same 404 everywhere.
 
 from django.db.models import Q
 
-from .models import Role
+from .models import REGION_LEVELS_OF_ROLE, Role
 
 NOTHING = Q(pk__in=[])
 
 # The column of a community-owned row that a regional account's region is compared with, by the
 # level of that region (a street office: its street; a city/county department: its city or county).
 SCOPE_COLUMN = {"street": "street_id", "county": "county_id", "city": "city_id", "province": "province_id"}
-REGIONAL_ROLES = (Role.STREET, Role.CITY, Role.PROVINCE)
+REGIONAL_ROLES = tuple(REGION_LEVELS_OF_ROLE)
 
 
 def is_active_user(user) -> bool:
@@ -40,9 +40,9 @@ def regional_column(user) -> str | None:
     """The scope column of a street office, city/county or provincial department (None otherwise)."""
     if user.role not in REGIONAL_ROLES or user.region is None:
         return None
-    column = SCOPE_COLUMN.get(user.region.level)
-    expected = {Role.STREET: ("street",), Role.CITY: ("city", "county"), Role.PROVINCE: ("province",)}
-    return column if user.region.level in expected[user.role] else None
+    if user.region.level not in REGION_LEVELS_OF_ROLE[user.role]:
+        return None
+    return SCOPE_COLUMN.get(user.region.level)
 
 
 def prefecture_city_id(user) -> str | None:

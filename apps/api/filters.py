@@ -4,13 +4,13 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.drainage import set_override
 from drf_spectacular.utils import extend_schema_field
 
 from apps.assessments.models import Assessment, State
 from apps.communities.models import Community
+from apps.communities.selectors import community_search_q
 from apps.core.campaign import FIRST_YEAR
 from apps.regions.models import Region, RegionLevel
 from apps.standards.models import StandardState, StandardVersion
@@ -119,13 +119,6 @@ class StrictChoiceFilter(django_filters.ChoiceFilter):
     field_class = StrictChoiceFormField
 
 
-def _search(queryset, name, value):
-    value = (value or "").strip()
-    if not value:
-        return queryset
-    return queryset.filter(Q(code__startswith=value) if value.isdigit() else Q(name__icontains=value))
-
-
 class RegionFilter(django_filters.FilterSet):
     level = StrictChoiceFilter(choices=RegionLevel.choices, help_text=_("Level of the division"))
     parent = CodeFilter(field_name="parent_id", help_text=_("Code of the parent division"))
@@ -148,7 +141,7 @@ class CommunityFilter(django_filters.FilterSet):
         fields = ["province", "city", "county", "street", "search"]
 
     def filter_search(self, queryset, name, value):
-        return _search(queryset, name, value)
+        return queryset.filter(community_search_q(value))
 
 
 class AssessmentFilter(django_filters.FilterSet):

@@ -9,6 +9,7 @@ from apps.core import campaign
 from apps.regions.models import Region, RegionLevel
 
 from .models import Community
+from .selectors import community_search_q
 
 # Counties, and the cities without counties (东莞市, 中山市, 儋州市) that are their own county.
 COUNTY_LIKE = Q(level=RegionLevel.COUNTY) | Q(level=RegionLevel.CITY, county_id=F("code"))
@@ -104,14 +105,7 @@ class CommunityFilter(django_filters.FilterSet):
         return queryset
 
     def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return (
-            queryset.filter(code__startswith=value)
-            if value.isdigit()
-            else queryset.filter(name__icontains=value)
-        )
+        return queryset.filter(community_search_q(value))
 
     @property
     def form(self):

@@ -15,10 +15,19 @@ def community_list(
     for field, value in (("province", province), ("city", city), ("county", county), ("street", street)):
         if value:
             qs = qs.filter(**{f"{field}_id": value.pk if isinstance(value, Region) else value})
+    return qs.filter(community_search_q(search)).order_by("code")
+
+
+def community_search_q(search: str | None, path: str = "") -> Q:
+    """The one community search of the portal (list, API, queue): a code prefix when the text is all
+    digits, a part of the name otherwise (the name's trigram index serves it); empty text finds all.
+    `path` leads from the searched model to the community ("community__" for an assessment)."""
     search = (search or "").strip()
-    if search:
-        qs = qs.filter(Q(code__startswith=search) if search.isdigit() else Q(name__icontains=search))
-    return qs.order_by("code")
+    if not search:
+        return Q()
+    if search.isdigit():
+        return Q(**{f"{path}code__startswith": search})
+    return Q(**{f"{path}name__icontains": search})
 
 
 def community_count_visible(*, user) -> int:

@@ -18,6 +18,7 @@ from apps.accounts.models import Role, User
 from apps.accounts.scoping import is_nationwide, regional_column
 from apps.assessments.models import Action, Assessment, AssessmentEvent, Rating, Response, State, Verdict
 from apps.assessments.selectors import history_timeline as base_history_timeline
+from apps.communities.selectors import community_search_q
 from apps.regions.models import Region, RegionLevel
 
 from . import workflow
@@ -197,13 +198,7 @@ def review_queue(*, user, filters: QueueFilters) -> QuerySet[Assessment]:
         qs = qs.filter(standard__pass_mark__isnull=False).filter(
             Q(score__isnull=True) | Q(score__lt=F("standard__pass_mark"))
         )
-    search = filters.search.strip()
-    if search:
-        qs = qs.filter(
-            Q(community__code__startswith=search)
-            if search.isdigit()
-            else Q(community__name__icontains=search)
-        )
+    qs = qs.filter(community_search_q(filters.search, "community__"))
     order = {
         "-submitted": ("-submitted_at", "-id"),
         "score": (F("score").asc(nulls_last=True), "submitted_at", "id"),
