@@ -18,7 +18,7 @@ from apps.api.fields import LineField, TextField, VersionField
 from apps.api.parsers import BoundedJSONParser
 from apps.core.viewsets import ScopedListView, ScopedRetrieveView
 
-from . import selectors, services
+from . import objections, selectors, services
 from .models import Batch, Objection
 from .procedure import ObjectionSource, Outcome
 from .throttling import objection_refusal
@@ -290,7 +290,7 @@ class BatchObjections(ScopedListView):
         data = StaffObjectionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        objection = services.objection_submit(
+        objection = objections.objection_submit(
             batch=batch,
             assessment_id=v["assessment"],
             criterion_number=v.get("criterion"),
@@ -319,7 +319,9 @@ class ObjectionResolve(_Action):
         objection = self.get_object()
         data = ResolveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        objection = services.objection_resolve(user=request.user, objection=objection, **data.validated_data)
+        objection = objections.objection_resolve(
+            user=request.user, objection=objection, **data.validated_data
+        )
         return Response(ObjectionSerializer(objection, context={"request": request}).data)
 
 
@@ -361,7 +363,7 @@ class PublicObjection(ScopedListView):
         if refusal:
             raise Throttled(detail=refusal)
         v = data.validated_data
-        services.objection_submit(
+        objections.objection_submit(
             batch=batch,
             assessment_id=v["assessment"],
             criterion_number=v.get("criterion"),

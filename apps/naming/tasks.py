@@ -1,9 +1,9 @@
-"""Celery tasks of the naming: thin wrappers around services, idempotent."""
+"""Celery tasks of the naming: thin wrappers around the naming services, idempotent."""
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from . import services
+from . import objections
 
 
 @shared_task(
@@ -18,4 +18,4 @@ from . import services
 def erase_objection_contacts() -> int:
     """Erase the objectors' names and phones settings.OBJECTION_CONTACT_DAYS after their batch was
     named (daily, from beat). Idempotent: erased rows are not touched again."""
-    return services.objection_contacts_erase()
+    return objections.objection_contacts_erase()

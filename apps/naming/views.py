@@ -19,7 +19,7 @@ from apps.core.errors import ServiceError
 from apps.regions.models import Region
 from apps.review import workflow
 
-from . import documents, procedure, selectors, services
+from . import documents, objections, procedure, selectors, services
 from .forms import BatchForm, NameForm, ProcedureForm, ResolveForm, StaffObjectionForm
 from .models import Batch, Objection, ObjectionFile
 
@@ -301,7 +301,7 @@ def objection_new(request, pk):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.objection_submit(
+                objections.objection_submit(
                     batch=batch,
                     assessment_id=data["community"],
                     criterion_number=data["criterion"],
@@ -357,7 +357,7 @@ def objection_resolve(request, pk):
     form = ResolveForm(request.POST)
     if form.is_valid():
         try:
-            services.objection_resolve(user=request.user, objection=objection, **form.cleaned_data)
+            objections.objection_resolve(user=request.user, objection=objection, **form.cleaned_data)
         except ServiceError as exc:
             _form_error(form, exc)
         else:
