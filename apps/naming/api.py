@@ -262,6 +262,19 @@ class BatchName(_Action):
         return Response(BatchSerializer(batch).data)
 
 
+def _objection_input(request, v: dict) -> dict:
+    """The arguments of objections.objection_submit from a valid ObjectionCreateSerializer's data
+    and the request's uploads."""
+    return {
+        "assessment_id": v["assessment"],
+        "criterion_number": v.get("criterion"),
+        "text": v["text"],
+        "name": v["name"],
+        "phone": v["phone"],
+        "uploads": request.FILES.getlist("files"),
+    }
+
+
 class BatchObjections(ScopedListView):
     """GET: the objections of a batch in scope; POST: an objection received by letter, phone or
     e-mail, entered by the province's staff."""
@@ -289,16 +302,10 @@ class BatchObjections(ScopedListView):
         batch = _batch_for(request, pk)
         data = StaffObjectionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        v = data.validated_data
         objection = objections.objection_submit(
             batch=batch,
-            assessment_id=v["assessment"],
-            criterion_number=v.get("criterion"),
-            text=v["text"],
-            name=v["name"],
-            phone=v["phone"],
-            uploads=request.FILES.getlist("files"),
-            source=v["source"],
+            **_objection_input(request, data.validated_data),
+            source=data.validated_data["source"],
             user=request.user,
         )
         return Response(
@@ -362,16 +369,7 @@ class PublicObjection(ScopedListView):
         refusal = objection_refusal(request, batch)
         if refusal:
             raise Throttled(detail=refusal)
-        v = data.validated_data
-        objections.objection_submit(
-            batch=batch,
-            assessment_id=v["assessment"],
-            criterion_number=v.get("criterion"),
-            text=v["text"],
-            name=v["name"],
-            phone=v["phone"],
-            uploads=request.FILES.getlist("files"),
-        )
+        objections.objection_submit(batch=batch, **_objection_input(request, data.validated_data))
         # Nothing of the objection is answered back (no id to probe, no contact).
         return Response({"received": True}, status=status.HTTP_201_CREATED)
 

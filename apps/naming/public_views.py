@@ -94,16 +94,9 @@ def public_objection(request, pk):
                 form.add_error(None, refusal)
                 status = 429
             else:
-                data = form.cleaned_data
                 try:
                     objections.objection_submit(
-                        batch=batch,
-                        assessment_id=data["community"],
-                        criterion_number=data["criterion"],
-                        text=data["text"],
-                        name=data["name"],
-                        phone=data["phone"],
-                        uploads=request.FILES.getlist("files"),
+                        batch=batch, **form.objection_input(request.FILES.getlist("files"))
                     )
                 except ServiceError as exc:
                     _form_error(form, exc)

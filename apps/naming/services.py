@@ -288,19 +288,13 @@ def batch_publish(*, user: User, batch: Batch, expected_version=None) -> Batch:
         locked.published_by = user
         locked.version += 1
         locked.save(update_fields=["state", "published_at", "published_by", "version"])
-        trace_append(
-            kind=TraceKind.NAMING,
-            action=TraceAction.BATCH_PUBLISHED,
-            actor=user,
-            subject=f"batch/{locked.pk}",
-            subject_label=locked.title,
-            province_id=locked.province_id,
-            data={
-                "year": locked.year,
-                "number": locked.number,
-                "entries": len(entries),
-                "notice": [str(locked.notice_start), str(locked.notice_end)],
-            },
+        _batch_trace(
+            locked,
+            user,
+            TraceAction.BATCH_PUBLISHED,
+            number=locked.number,
+            entries=len(entries),
+            notice=[str(locked.notice_start), str(locked.notice_end)],
         )
         figures_changed(province_id=locked.province_id, year=locked.year)
         for entry in entries:
@@ -417,24 +411,31 @@ def batch_name(
         locked.save(
             update_fields=["state", "document_number", "document_date", "named_at", "named_by", "version"]
         )
-        trace_append(
-            kind=TraceKind.NAMING,
-            action=TraceAction.BATCH_NAMED,
-            actor=user,
-            subject=f"batch/{locked.pk}",
-            subject_label=locked.title,
-            province_id=locked.province_id,
-            data={
-                "year": locked.year,
-                "document_number": document_number,
-                "named": len(assessments),
-                "held": len(held),
-            },
+        _batch_trace(
+            locked,
+            user,
+            TraceAction.BATCH_NAMED,
+            document_number=document_number,
+            named=len(assessments),
+            held=len(held),
         )
         figures_changed(province_id=locked.province_id, year=locked.year)
         _notify_named(locked, assessments)
         public_pages_invalidate(locked)
     return locked
+
+
+def _batch_trace(batch: Batch, user: User, action: str, **data) -> None:
+    """Record a step of the batch in the provincial settings history (its year first in the data)."""
+    trace_append(
+        kind=TraceKind.NAMING,
+        action=action,
+        actor=user,
+        subject=f"batch/{batch.pk}",
+        subject_label=batch.title,
+        province_id=batch.province_id,
+        data={"year": batch.year, **data},
+    )
 
 
 def _may_name(user: User, batch: Batch) -> bool:

@@ -299,17 +299,11 @@ def objection_new(request, pk):
     if request.method == "POST":
         form = StaffObjectionForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 objections.objection_submit(
                     batch=batch,
-                    assessment_id=data["community"],
-                    criterion_number=data["criterion"],
-                    text=data["text"],
-                    name=data["name"],
-                    phone=data["phone"],
-                    uploads=request.FILES.getlist("files"),
-                    source=data["source"],
+                    **form.objection_input(request.FILES.getlist("files")),
+                    source=form.cleaned_data["source"],
                     user=request.user,
                 )
             except ServiceError as exc:
