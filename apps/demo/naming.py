@@ -16,6 +16,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from apps.core.campaign import campaign_year
+from apps.naming import naming_act
 from apps.naming import objections as naming_objections
 from apps.naming import services as naming_services
 from apps.naming.models import Batch, NamingProcedure
@@ -68,7 +69,7 @@ def seed(*, accounts, stdout) -> None:
             notice_document_number=f"沪建管〔{year}〕公示1号",
         )
         first.refresh_from_db()
-        naming_services.batch_name(
+        naming_act.batch_name(
             user=province,
             batch=first,
             document_number=f"沪建管〔{year}〕88号",

@@ -18,7 +18,7 @@ from apps.api.fields import LineField, TextField, VersionField
 from apps.api.parsers import BoundedJSONParser
 from apps.core.viewsets import ScopedListView, ScopedRetrieveView
 
-from . import objections, selectors, services
+from . import naming_act, objections, selectors, services
 from .models import Batch, Objection
 from .procedure import ObjectionSource, Outcome
 from .throttling import objection_refusal
@@ -252,7 +252,7 @@ class BatchName(_Action):
         data = NameSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        batch = services.batch_name(
+        batch = naming_act.batch_name(
             user=request.user,
             batch=batch,
             document_number=v["document_number"],

@@ -1,6 +1,7 @@
 """The naming procedure and its batches: the province's procedure of a campaign year, and each
-batch's life from draft through public notice (公示) to naming (命名). Objections to a batch under
-notice are written by apps.naming.objections, with the guards and notices shared from here.
+batch's life from draft to public notice (公示). Naming a batch (命名) is apps.naming.naming_act,
+objections to a batch under notice apps.naming.objections; both share the guards, history and
+notices written here.
 
 Each service is atomic, checks who may act, writes its history (the provincial settings history for
 the procedure and the batches, each assessment's own history for what happens to it) in the same
@@ -10,7 +11,6 @@ transaction, and notifies after commit. A refused request raises ServiceError an
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -110,7 +110,7 @@ def naming_procedure_set(
     return current
 
 
-# --- Guards (shared with apps.naming.objections) ----------------------------------------------------
+# --- Guards (shared with apps.naming.naming_act and apps.naming.objections) ------------------------
 
 
 def province_staff_require(user: User, province_id: str) -> None:
@@ -233,8 +233,9 @@ def batch_entry_remove(*, user: User, entry: BatchEntry) -> None:
         batch.save(update_fields=["version"])
 
 
-def _leave_retired(batch: Batch, user: User | None) -> int:
-    """Entries whose community was retired from the registry leave the batch with a note."""
+def retired_entries_leave(batch: Batch, user: User | None) -> int:
+    """Entries whose community was retired from the registry leave the batch with a note (at
+    publishing and at naming)."""
     today = selectors.today()
     retired = list(
         BatchEntry.objects.filter(batch=batch, state__in=ACTIVE_ENTRY_STATES)
@@ -268,7 +269,7 @@ def batch_publish(*, user: User, batch: Batch, expected_version=None) -> Batch:
             problem = step.ready(locked) if step else None
             if problem:
                 raise ConflictError(problem, code="step_pending")
-        _leave_retired(locked, user)
+        retired_entries_leave(locked, user)
         entries = list(
             BatchEntry.objects.filter(batch=locked, state=EntryState.LISTED).select_related(
                 "assessment__community"
@@ -288,7 +289,7 @@ def batch_publish(*, user: User, batch: Batch, expected_version=None) -> Batch:
         locked.published_by = user
         locked.version += 1
         locked.save(update_fields=["state", "published_at", "published_by", "version"])
-        _batch_trace(
+        batch_trace(
             locked,
             user,
             TraceAction.BATCH_PUBLISHED,
@@ -310,122 +311,7 @@ def batch_publish(*, user: User, batch: Batch, expected_version=None) -> Batch:
     return locked
 
 
-def batch_name(
-    *, user: User, batch: Batch, document_number: str, document_date: dt.date, expected_version=None
-) -> Batch:
-    """Name the batch (命名) in one atomic step with its document number and date: every listed
-    community becomes named (approved, from now on); held ones (an open objection) stay out and may
-    join a later batch. Refused while the notice runs, twice (the second of two people naming at
-    once is told), or without a document number. All or nothing."""
-    document_number = text_check(
-        document_number, field="document_number", label=_("Document number")
-    ).strip()[:60]
-    if not document_number:
-        raise ServiceError(
-            _("Give the document number (文号)."), code="document_number_required", field="document_number"
-        )
-    if not isinstance(document_date, dt.date):
-        raise ServiceError(_("Give the date of the document."), code="invalid_date", field="document_date")
-    with transaction.atomic():
-        locked = batch_lock(batch, user)
-        if not _may_name(user, locked):
-            raise ForbiddenError(_("Only the department that names may name this batch."))
-        if locked.state == BatchState.NAMED:
-            raise ConflictError(
-                _("This batch was already named (%(number)s) at %(at)s: nothing was changed.")
-                % {
-                    "number": locked.document_number,
-                    "at": timezone.localtime(locked.named_at).strftime("%Y-%m-%d %H:%M"),
-                },
-                code="already_named",
-            )
-        if locked.state != BatchState.PUBLISHED:
-            raise ConflictError(_("Publish the batch for public notice first."), code="wrong_state")
-        batch_version_check(locked, expected_version)
-        today = selectors.today()
-        if today <= locked.notice_end:
-            raise ConflictError(
-                _("The public notice runs until %(end)s: the batch can be named from %(next)s.")
-                % {"end": locked.notice_end, "next": locked.notice_end + dt.timedelta(days=1)},
-                code="notice_running",
-            )
-        if document_date < locked.notice_end:
-            raise ServiceError(
-                _("The document cannot be dated before the public notice ended (%(end)s).")
-                % {"end": locked.notice_end},
-                code="invalid_date",
-                field="document_date",
-            )
-        _leave_retired(locked, user)
-        now = timezone.now()
-        held = list(
-            BatchEntry.objects.filter(batch=locked, state=EntryState.HELD).select_related("assessment")
-        )
-        listed_ids = list(
-            BatchEntry.objects.filter(batch=locked, state=EntryState.LISTED).values_list(
-                "assessment_id", flat=True
-            )
-        )
-        # Every assessment of the batch, locked in one query (in key order, as every writer locks).
-        assessments = list(
-            Assessment.objects.select_for_update(of=("self",))
-            .filter(pk__in=listed_ids)
-            .select_related("community")
-            .order_by("pk")
-        )
-        wrong = [a for a in assessments if a.state != State.PROPOSED]
-        if wrong:
-            raise ConflictError(
-                _("These communities are no longer proposed: %(names)s. Nothing was named.")
-                % {"names": "、".join(a.community.name for a in wrong[:10])},
-                code="wrong_state",
-            )
-        Assessment.objects.filter(pk__in=listed_ids).update(
-            state=State.APPROVED, approved_at=now, version=F("version") + 1, updated_at=now
-        )
-        reason = f"{document_number}（{document_date}）"
-        assessment_services.history_append_many(
-            assessments,
-            user,
-            Action.NAMED,
-            from_state=State.PROPOSED,
-            to_state=State.APPROVED,
-            reason=reason,
-            data={
-                "batch": locked.pk,
-                "document_number": document_number,
-                "document_date": str(document_date),
-            },
-        )
-        BatchEntry.objects.filter(batch=locked, state=EntryState.LISTED).update(state=EntryState.NAMED)
-        for entry in held:
-            entry.state = EntryState.LEFT
-            entry.note = _("Held by an open objection at the naming: may join a later batch.")
-            entry.save(update_fields=["state", "note"])
-        locked.state = BatchState.NAMED
-        locked.document_number = document_number
-        locked.document_date = document_date
-        locked.named_at = now
-        locked.named_by = user
-        locked.version += 1
-        locked.save(
-            update_fields=["state", "document_number", "document_date", "named_at", "named_by", "version"]
-        )
-        _batch_trace(
-            locked,
-            user,
-            TraceAction.BATCH_NAMED,
-            document_number=document_number,
-            named=len(assessments),
-            held=len(held),
-        )
-        figures_changed(province_id=locked.province_id, year=locked.year)
-        _notify_named(locked, assessments)
-        public_pages_invalidate(locked)
-    return locked
-
-
-def _batch_trace(batch: Batch, user: User, action: str, **data) -> None:
+def batch_trace(batch: Batch, user: User, action: str, **data) -> None:
     """Record a step of the batch in the provincial settings history (its year first in the data)."""
     trace_append(
         kind=TraceKind.NAMING,
@@ -438,34 +324,17 @@ def _batch_trace(batch: Batch, user: User, action: str, **data) -> None:
     )
 
 
-def _may_name(user: User, batch: Batch) -> bool:
-    return selectors.may_name(user=user, batch=batch)
-
-
 # --- Notices and cache ---------------------------------------------------------------------------------
 
 
-def _community_users(community_ids):
+def community_users(community_ids):
+    """The active committee accounts of these communities."""
     return User.objects.filter(role=Role.COMMUNITY, community_id__in=community_ids, is_active=True)
 
 
 def community_notify(assessment: Assessment, text: str, url: str) -> None:
     """Notify the committee members of the assessment's community."""
-    notify_users(users=_community_users([assessment.community_id]), assessment=assessment, text=text, url=url)
-
-
-def _notify_named(batch: Batch, assessments) -> None:
-    """One notice per committee member of each named community (one query for the users)."""
-    by_community: dict[str, list[User]] = {}
-    for user in _community_users([a.community_id for a in assessments]):
-        by_community.setdefault(user.community_id, []).append(user)
-    text = _("Your community was named a green community (命名) by %(number)s.") % {
-        "number": batch.document_number
-    }
-    for a in assessments:
-        users = by_community.get(a.community_id)
-        if users:
-            notify_users(users=users, assessment=a, text=text, url=f"/public/batches/{batch.pk}/")
+    notify_users(users=community_users([assessment.community_id]), assessment=assessment, text=text, url=url)
 
 
 def public_pages_invalidate(batch: Batch) -> None:

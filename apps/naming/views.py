@@ -19,7 +19,7 @@ from apps.core.errors import ServiceError
 from apps.regions.models import Region
 from apps.review import workflow
 
-from . import documents, objections, procedure, selectors, services
+from . import documents, naming_act, objections, procedure, selectors, services
 from .forms import BatchForm, NameForm, ProcedureForm, ResolveForm, StaffObjectionForm
 from .models import Batch, Objection, ObjectionFile
 
@@ -274,7 +274,7 @@ def batch_name(request, pk):
             request, "naming/batch.html", _batch_context(request, batch, name_form=form), status=400
         )
     try:
-        named = services.batch_name(user=request.user, batch=batch, **form.cleaned_data)
+        named = naming_act.batch_name(user=request.user, batch=batch, **form.cleaned_data)
     except ServiceError as exc:
         if exc.status == 403:
             raise PermissionDenied from exc

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from apps.naming import objections, selectors, services
+from apps.naming import naming_act, objections, selectors
 from apps.reports import selectors as report_selectors
 
 from .conftest import SHANGHAI
@@ -40,7 +40,7 @@ def test_in_notice_communities_do_not_meet_the_requirements_named_ones_do(
     assert counts == {"proposed": 5, "in_notice": 4, "held": 1, "named": 0}
 
     today.set(published.notice_end + dt.timedelta(days=1))
-    services.batch_name(
+    naming_act.batch_name(
         user=province_user, batch=published, document_number="沪建〔2026〕1号", document_date=today.value
     )
     after = report_selectors.unit_figures_compute(year=2026, province_code=SHANGHAI)["totals"]

@@ -6,7 +6,7 @@ from django.db import connection
 
 from apps.assessments.models import Assessment, AssessmentEvent, State
 from apps.core.errors import ConflictError, ForbiddenError, ServiceError
-from apps.naming import objections, services
+from apps.naming import naming_act, objections, services
 from apps.naming.models import Batch, BatchEntry, NamingProcedure, Objection
 from apps.naming.procedure import BatchState, EntryState, notice_end
 from apps.review import services as review_services
@@ -131,7 +131,7 @@ def test_a_community_retired_during_the_notice_leaves_the_batch_with_a_note(
     community.retirement = "merged"
     community.save(update_fields=["retired_on", "retirement"])
     today.set(TODAY + dt.timedelta(days=10))
-    services.batch_name(
+    naming_act.batch_name(
         user=province_user, batch=published, document_number="沪建〔2026〕1号", document_date=today.value
     )
     entry = BatchEntry.objects.get(assessment=proposed_many[0])
@@ -248,7 +248,7 @@ def test_upheld_objection_sends_the_assessment_back_with_the_objection_on_its_cr
 def test_nothing_is_named_while_the_notice_runs(published, province_user, today):
     today.set(published.notice_end)
     with pytest.raises(ConflictError) as exc:
-        services.batch_name(
+        naming_act.batch_name(
             user=province_user, batch=published, document_number="沪建〔2026〕1号", document_date=today.value
         )
     assert str(published.notice_end) in str(exc.value.message)
@@ -258,7 +258,7 @@ def test_nothing_is_named_while_the_notice_runs(published, province_user, today)
 def test_naming_names_listed_and_keeps_held_out(published, proposed_many, province_user, today):
     object_(published, proposed_many[0])
     today.set(published.notice_end + dt.timedelta(days=1))
-    named = services.batch_name(
+    named = naming_act.batch_name(
         user=province_user, batch=published, document_number="沪建〔2026〕1号", document_date=today.value
     )
     assert named.state == BatchState.NAMED and named.document_number == "沪建〔2026〕1号"
@@ -269,7 +269,7 @@ def test_naming_names_listed_and_keeps_held_out(published, proposed_many, provin
     assert BatchEntry.objects.get(assessment=proposed_many[0]).state == EntryState.LEFT
     # Not twice.
     with pytest.raises(ConflictError) as exc:
-        services.batch_name(
+        naming_act.batch_name(
             user=province_user, batch=published, document_number="x", document_date=today.value
         )
     assert exc.value.code == "already_named"
@@ -285,7 +285,7 @@ def test_naming_is_all_or_nothing(published, proposed_many, province_user, today
     Assessment.objects.filter(pk=proposed_many[3].pk).update(state=State.SUBMITTED)
     today.set(published.notice_end + dt.timedelta(days=1))
     with pytest.raises(ConflictError):
-        services.batch_name(
+        naming_act.batch_name(
             user=province_user, batch=published, document_number="沪建〔2026〕1号", document_date=today.value
         )
     assert not Assessment.objects.filter(state=State.APPROVED).exists()
@@ -297,13 +297,13 @@ def test_only_the_province_names(published, city_user, beijing_province_user, to
     today.set(published.notice_end + dt.timedelta(days=1))
     for user in (city_user, beijing_province_user):
         with pytest.raises((ForbiddenError, services.NotFoundError)):
-            services.batch_name(user=user, batch=published, document_number="x", document_date=today.value)
+            naming_act.batch_name(user=user, batch=published, document_number="x", document_date=today.value)
 
 
 def test_contacts_are_erased_after_the_set_period(published, proposed_many, province_user, today, settings):
     objection = object_(published, proposed_many[0])
     today.set(published.notice_end + dt.timedelta(days=1))
-    services.batch_name(
+    naming_act.batch_name(
         user=province_user, batch=published, document_number="沪建〔2026〕1号", document_date=today.value
     )
     from django.utils import timezone
@@ -331,7 +331,7 @@ def test_the_naming_keeps_every_history_chain_intact(published, proposed_many, p
     from django.core.management import call_command
 
     today.set(published.notice_end + dt.timedelta(days=1))
-    services.batch_name(
+    naming_act.batch_name(
         user=province_user, batch=published, document_number="沪建〔2026〕1号", document_date=today.value
     )
     assert AssessmentEvent.objects.filter(action="named").count() == 5

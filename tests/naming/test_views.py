@@ -282,7 +282,7 @@ def test_the_cached_public_list_changes_with_the_batch(
 ):
     url = reverse("public:batch", kwargs={"pk": published.pk})
     assert proposed_many[0].community.name in client.get(url).content.decode()
-    from apps.naming import objections, services
+    from apps.naming import naming_act, objections
 
     with django_capture_on_commit_callbacks(execute=True):
         objections.objection_submit(
@@ -290,7 +290,7 @@ def test_the_cached_public_list_changes_with_the_batch(
         )
     today.set(published.notice_end + dt.timedelta(days=1))
     with django_capture_on_commit_callbacks(execute=True):
-        services.batch_name(
+        naming_act.batch_name(
             user=province_user, batch=published, document_number="沪建〔2026〕9号", document_date=today.value
         )
     html = client.get(url).content.decode()
