@@ -16,6 +16,8 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from apps.core.campaign import campaign_year
+from apps.naming import naming_act
+from apps.naming import objections as naming_objections
 from apps.naming import services as naming_services
 from apps.naming.models import Batch, NamingProcedure
 
@@ -67,7 +69,7 @@ def seed(*, accounts, stdout) -> None:
             notice_document_number=f"沪建管〔{year}〕公示1号",
         )
         first.refresh_from_db()
-        naming_services.batch_name(
+        naming_act.batch_name(
             user=province,
             batch=first,
             document_number=f"沪建管〔{year}〕88号",
@@ -83,7 +85,7 @@ def seed(*, accounts, stdout) -> None:
             assessment_ids=[a.pk for a in proposed[3:6]],
         )
         second = naming_services.batch_publish(user=province, batch=second)
-        naming_services.objection_submit(
+        naming_objections.objection_submit(
             batch=second,
             assessment_id=proposed[3].pk,
             criterion_number=5,
@@ -91,7 +93,7 @@ def seed(*, accounts, stdout) -> None:
             name="陈明",
             phone="13916001234",
         )
-        naming_services.objection_submit(
+        naming_objections.objection_submit(
             batch=second,
             assessment_id=proposed[4].pk,
             text="来信反映：社区节能改造项目尚未完工，请予核实。",

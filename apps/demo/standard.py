@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from apps.core.campaign import campaign_year
 from apps.regions.models import Region
-from apps.standards import selectors, services
+from apps.standards import editing, selectors, services
 from apps.standards.models import Criterion, StandardState, StandardVersion
 
 SHANGHAI = "310000000000"
@@ -43,7 +43,7 @@ PROPERTY_TEXT_EN = "Property-management coverage is at least 50%"
 
 
 def _row(c: Criterion, **changes) -> dict:
-    values = {name: getattr(c, services._attname(name)) for name in services.CRITERION_FIELDS}
+    values = editing.criterion_values(c)
     values.update(changes)
     return values
 
@@ -66,8 +66,8 @@ def seed(*, accounts, stdout) -> StandardVersion | None:
         user=user, province=province, year=year, source=selectors.national_standard()
     )
     by_number = {c.number: c for c in Criterion.objects.filter(standard=draft)}
-    services.standard_criterion_add(standard=draft, user=user, split_from=by_number[5])  # 17
-    services.standard_criterion_add(standard=draft, user=user)  # 18
+    editing.standard_criterion_add(standard=draft, user=user, split_from=by_number[5])  # 17
+    editing.standard_criterion_add(standard=draft, user=user)  # 18
     by_number = {c.number: c for c in Criterion.objects.filter(standard=draft)}
     national = {c.number: c.pk for c in selectors.national_criteria()}
     added = {17, 18}
@@ -86,7 +86,7 @@ def seed(*, accounts, stdout) -> StandardVersion | None:
     rows[by_number[12].pk].update(
         threshold=PROPERTY_THRESHOLD, text_zh=PROPERTY_TEXT, text_en=PROPERTY_TEXT_EN
     )
-    services.standard_update(
+    editing.standard_update(
         standard=draft,
         user=user,
         data={

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.scoping import NOTHING, is_active_user, province_scope_q
+from apps.regions.models import optional_province
 
 
 class Answer(models.TextChoices):
@@ -50,14 +51,7 @@ class DepartmentType(models.Model):
 
     code = models.SlugField(_("Code"), max_length=40)
     name = models.CharField(_("Department"), max_length=60)
-    province = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("Provincial unit"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    province = optional_province()
     order = models.PositiveSmallIntegerField(_("Order"), default=100)
     active = models.BooleanField(_("In the list"), default=True)
     # One of the five ministries that issued the notice with the housing ministry: their national

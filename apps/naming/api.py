@@ -18,7 +18,7 @@ from apps.api.fields import LineField, TextField, VersionField
 from apps.api.parsers import BoundedJSONParser
 from apps.core.viewsets import ScopedListView, ScopedRetrieveView
 
-from . import selectors, services
+from . import naming_act, objections, selectors, services
 from .models import Batch, Objection
 from .procedure import ObjectionSource, Outcome
 from .throttling import objection_refusal
@@ -252,7 +252,7 @@ class BatchName(_Action):
         data = NameSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        batch = services.batch_name(
+        batch = naming_act.batch_name(
             user=request.user,
             batch=batch,
             document_number=v["document_number"],
@@ -260,6 +260,19 @@ class BatchName(_Action):
             expected_version=v.get("version"),
         )
         return Response(BatchSerializer(batch).data)
+
+
+def _objection_input(request, v: dict) -> dict:
+    """The arguments of objections.objection_submit from a valid ObjectionCreateSerializer's data
+    and the request's uploads."""
+    return {
+        "assessment_id": v["assessment"],
+        "criterion_number": v.get("criterion"),
+        "text": v["text"],
+        "name": v["name"],
+        "phone": v["phone"],
+        "uploads": request.FILES.getlist("files"),
+    }
 
 
 class BatchObjections(ScopedListView):
@@ -289,16 +302,10 @@ class BatchObjections(ScopedListView):
         batch = _batch_for(request, pk)
         data = StaffObjectionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        v = data.validated_data
-        objection = services.objection_submit(
+        objection = objections.objection_submit(
             batch=batch,
-            assessment_id=v["assessment"],
-            criterion_number=v.get("criterion"),
-            text=v["text"],
-            name=v["name"],
-            phone=v["phone"],
-            uploads=request.FILES.getlist("files"),
-            source=v["source"],
+            **_objection_input(request, data.validated_data),
+            source=data.validated_data["source"],
             user=request.user,
         )
         return Response(
@@ -319,7 +326,9 @@ class ObjectionResolve(_Action):
         objection = self.get_object()
         data = ResolveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        objection = services.objection_resolve(user=request.user, objection=objection, **data.validated_data)
+        objection = objections.objection_resolve(
+            user=request.user, objection=objection, **data.validated_data
+        )
         return Response(ObjectionSerializer(objection, context={"request": request}).data)
 
 
@@ -360,16 +369,7 @@ class PublicObjection(ScopedListView):
         refusal = objection_refusal(request, batch)
         if refusal:
             raise Throttled(detail=refusal)
-        v = data.validated_data
-        services.objection_submit(
-            batch=batch,
-            assessment_id=v["assessment"],
-            criterion_number=v.get("criterion"),
-            text=v["text"],
-            name=v["name"],
-            phone=v["phone"],
-            uploads=request.FILES.getlist("files"),
-        )
+        objections.objection_submit(batch=batch, **_objection_input(request, data.validated_data))
         # Nothing of the objection is answered back (no id to probe, no contact).
         return Response({"received": True}, status=status.HTTP_201_CREATED)
 

@@ -56,6 +56,18 @@ class ObjectionForm(forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=60, required=False)
     phone = forms.CharField(label=_("Your phone"), max_length=30, required=False)
 
+    def objection_input(self, uploads) -> dict:
+        """The arguments of objections.objection_submit that the valid form gives, with `uploads`."""
+        data = self.cleaned_data
+        return {
+            "assessment_id": data["community"],
+            "criterion_number": data["criterion"],
+            "text": data["text"],
+            "name": data["name"],
+            "phone": data["phone"],
+            "uploads": uploads,
+        }
+
 
 class StaffObjectionForm(ObjectionForm):
     source = forms.ChoiceField(

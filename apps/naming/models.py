@@ -10,6 +10,14 @@ from apps.core.crypto import EncryptedTextField
 from .procedure import BatchState, DayKind, EntryState, Namer, ObjectionSource, Outcome
 
 
+def _who_did_it() -> models.ForeignKey:
+    """The account that took a step (published, named, resolved ...): optional, kept empty when the
+    account is deleted, no reverse accessor."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+
 class NamingProcedureQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(province_scope_q(user))
@@ -29,9 +37,7 @@ class NamingProcedure(models.Model):
     # The optional steps of procedure.STEPS the province uses, comma-separated.
     steps = models.CharField(_("Steps before the public notice"), max_length=200, blank=True)
     issuing_body = models.CharField(_("Issuing body"), max_length=100, blank=True)
-    set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    set_by = _who_did_it()
     set_at = models.DateTimeField(_("Set at"))
 
     objects = NamingProcedureQuerySet.as_manager()
@@ -91,13 +97,9 @@ class Batch(models.Model):
     )
     created_at = models.DateTimeField(_("Created"), auto_now_add=True)
     published_at = models.DateTimeField(_("Published"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    published_by = _who_did_it()
     named_at = models.DateTimeField(_("Named"), null=True, blank=True)
-    named_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    named_by = _who_did_it()
 
     objects = BatchQuerySet.as_manager()
 
@@ -170,16 +172,12 @@ class Objection(models.Model):
     objector_phone = EncryptedTextField(_("Objector's phone"), blank=True)
     contact_erased_at = models.DateTimeField(_("Contact erased"), null=True, blank=True)
     received_at = models.DateTimeField(_("Received"))
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    entered_by = _who_did_it()
     outcome = models.CharField(_("Outcome"), max_length=10, choices=Outcome.choices, default=Outcome.OPEN)
     outcome_reason = models.TextField(_("Reason"), blank=True)
     to_level = models.CharField(_("Back to review level"), max_length=10, blank=True)
     resolved_at = models.DateTimeField(_("Resolved"), null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    resolved_by = _who_did_it()
 
     objects = ObjectionQuerySet.as_manager()
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.core.errors import ServiceError
 
-from . import documents, procedure, public_cache, selectors, services
+from . import documents, objections, procedure, public_cache, selectors
 from .forms import ObjectionForm
 from .throttling import objection_refusal
 from .views import _criteria, _form_error
@@ -94,16 +94,9 @@ def public_objection(request, pk):
                 form.add_error(None, refusal)
                 status = 429
             else:
-                data = form.cleaned_data
                 try:
-                    services.objection_submit(
-                        batch=batch,
-                        assessment_id=data["community"],
-                        criterion_number=data["criterion"],
-                        text=data["text"],
-                        name=data["name"],
-                        phone=data["phone"],
-                        uploads=request.FILES.getlist("files"),
+                    objections.objection_submit(
+                        batch=batch, **form.objection_input(request.FILES.getlist("files"))
                     )
                 except ServiceError as exc:
                     _form_error(form, exc)

@@ -134,6 +134,11 @@ class EntryRow:
     state: str
     note: str
 
+    @property
+    def state_label(self) -> str:
+        """Listed, Held (objection open), Named or Left the batch."""
+        return str(EntryState(self.state).label)
+
 
 def batch_rows(batch: Batch, *, include_left: bool = True) -> list[EntryRow]:
     """The batch's communities in the order of the published list (city, district, code): one

@@ -1,21 +1,14 @@
-"""Celery tasks of the naming: thin wrappers around services, idempotent."""
+"""Celery tasks of the naming: thin wrappers around the naming services, idempotent."""
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 
-from . import services
+from apps.core.task_policy import DAILY_MAINTENANCE
+
+from . import objections
 
 
-@shared_task(
-    name="naming.erase_objection_contacts",
-    time_limit=300,
-    soft_time_limit=240,
-    acks_late=True,
-    autoretry_for=(OperationalError, InterfaceError, ConnectionError),
-    retry_backoff=5,
-    max_retries=5,
-)
+@shared_task(name="naming.erase_objection_contacts", **DAILY_MAINTENANCE)
 def erase_objection_contacts() -> int:
     """Erase the objectors' names and phones settings.OBJECTION_CONTACT_DAYS after their batch was
     named (daily, from beat). Idempotent: erased rows are not touched again."""
-    return services.objection_contacts_erase()
+    return objections.objection_contacts_erase()

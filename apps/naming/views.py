@@ -19,7 +19,7 @@ from apps.core.errors import ServiceError
 from apps.regions.models import Region
 from apps.review import workflow
 
-from . import documents, procedure, selectors, services
+from . import documents, naming_act, objections, procedure, selectors, services
 from .forms import BatchForm, NameForm, ProcedureForm, ResolveForm, StaffObjectionForm
 from .models import Batch, Objection, ObjectionFile
 
@@ -274,7 +274,7 @@ def batch_name(request, pk):
             request, "naming/batch.html", _batch_context(request, batch, name_form=form), status=400
         )
     try:
-        named = services.batch_name(user=request.user, batch=batch, **form.cleaned_data)
+        named = naming_act.batch_name(user=request.user, batch=batch, **form.cleaned_data)
     except ServiceError as exc:
         if exc.status == 403:
             raise PermissionDenied from exc
@@ -299,17 +299,11 @@ def objection_new(request, pk):
     if request.method == "POST":
         form = StaffObjectionForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                services.objection_submit(
+                objections.objection_submit(
                     batch=batch,
-                    assessment_id=data["community"],
-                    criterion_number=data["criterion"],
-                    text=data["text"],
-                    name=data["name"],
-                    phone=data["phone"],
-                    uploads=request.FILES.getlist("files"),
-                    source=data["source"],
+                    **form.objection_input(request.FILES.getlist("files")),
+                    source=form.cleaned_data["source"],
                     user=request.user,
                 )
             except ServiceError as exc:
@@ -357,7 +351,7 @@ def objection_resolve(request, pk):
     form = ResolveForm(request.POST)
     if form.is_valid():
         try:
-            services.objection_resolve(user=request.user, objection=objection, **form.cleaned_data)
+            objections.objection_resolve(user=request.user, objection=objection, **form.cleaned_data)
         except ServiceError as exc:
             _form_error(form, exc)
         else:

@@ -2,6 +2,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def optional_province() -> models.ForeignKey:
+    """The provincial unit a row belongs to, or none for a national row (a national department
+    type, the national standard). A region is never deleted under its rows; no reverse accessor."""
+    return models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("Provincial unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+
 class RegionLevel(models.TextChoices):
     PROVINCE = "province", _("Provincial level")
     CITY = "city", _("City level")

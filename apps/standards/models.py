@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.scoping import standard_scope_q
+from apps.regions.models import optional_province
 
 
 def _localized(obj, field: str) -> str:
@@ -62,14 +63,7 @@ class StandardVersion(models.Model):
     title_zh = models.CharField(_("Name"), max_length=120)
     title_en = models.CharField(_("English name"), max_length=200, blank=True)
     issued = models.DateField(_("Issued"), null=True, blank=True)
-    province = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("Provincial unit"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    province = optional_province()
     year = models.PositiveSmallIntegerField(_("Campaign year"), null=True, blank=True)
     version = models.PositiveSmallIntegerField(_("Version"), default=1)
     state = models.CharField(

@@ -1,15 +1,14 @@
-"""Every write to local standards: start a draft, edit it, add, split or drop criteria, publish.
+"""The life of a local standard version: start a draft, publish it, discard it; and the guards every
+write to a draft shares (apps.standards.editing edits the draft in between; apps.standards.checks
+says what a draft must satisfy).
 
 Each service is atomic, holds the standard's row lock, checks that the acting user is the
 province's own department (`can_configure_province`; scope, i.e. 404 for another province's
 standard, is the views' `visible_to`), and refuses with a readable message (ServiceError and its
 ConflictError / ForbiddenError) whatever would break the rules of docs/figures.md ("Standards"):
 a published version is immutable, a frozen year cannot change, one draft per province and year.
-Starting and publishing are recorded in the history (trace_append, kind "standard").
+Starting, publishing and discarding are recorded in the history (trace_append, kind "standard").
 """
-
-from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max
@@ -22,33 +21,8 @@ from apps.core.models import TraceAction, TraceKind
 from apps.core.trace import trace_append
 
 from . import selectors
-from .models import (
-    UNITS,
-    Category,
-    Criterion,
-    CriterionKind,
-    StandardState,
-    StandardVersion,
-    text_with_threshold,
-    threshold_contradicted,
-)
-
-# Fields of a criterion that the standards page edits.
-CRITERION_FIELDS = (
-    "number",
-    "category",
-    "national_criterion",
-    "text_zh",
-    "text_en",
-    "kind",
-    "figure_label_zh",
-    "figure_label_en",
-    "threshold",
-    "points",
-    "requires_evidence",
-)
-STANDARD_FIELDS = ("title_zh", "title_en", "total_points", "pass_mark")
-MAX_NUMBER = 999
+from .checks import plain_number, standard_problems
+from .models import Category, Criterion, StandardState, StandardVersion, text_with_threshold
 
 
 class StandardInvalid(ServiceError):
@@ -60,19 +34,7 @@ class StandardInvalid(ServiceError):
         self.errors = errors
 
 
-@dataclass(frozen=True)
-class Problem:
-    """Something that stops a draft from being published, and the field it belongs next to."""
-
-    field: str
-    message: str
-
-
-def criterion_field(criterion_id: int, name: str) -> str:
-    return f"c{criterion_id}-{name}"
-
-
-# --- Guards -------------------------------------------------------------------
+# --- Guards ------------------------------------------------------------------------------------------
 
 
 def _require_configurer(user, province_id: str | None) -> None:
@@ -127,7 +89,7 @@ def _check_revision(standard: StandardVersion, expected_revision: int | None) ->
         )
 
 
-def _editable(standard: StandardVersion, user, expected_revision: int | None) -> StandardVersion:
+def editable_draft_lock(standard: StandardVersion, user, expected_revision: int | None) -> StandardVersion:
     """Lock the draft and check everything an edit needs; returns the locked row."""
     _require_configurer(user, standard.province_id)
     locked = _locked(standard)
@@ -137,12 +99,26 @@ def _editable(standard: StandardVersion, user, expected_revision: int | None) ->
     return locked
 
 
-def _bump(standard: StandardVersion) -> None:
+def draft_revision_bump(standard: StandardVersion) -> None:
+    """Count one more saved change of the draft (the optimistic lock of the editing page)."""
     standard.revision += 1
     standard.save(update_fields=["revision", "updated_at"])
 
 
-# --- Start a draft --------------------------------------------------------------
+def _standard_trace(standard: StandardVersion, user, action: str, **data) -> None:
+    """Record a step of the standard's life in the history (its year and version first)."""
+    trace_append(
+        kind=TraceKind.STANDARD,
+        action=action,
+        actor=user,
+        subject=standard.code,
+        subject_label=standard.title_zh,
+        province_id=standard.province_id,
+        data={"year": standard.year, "version": standard.version, **data},
+    )
+
+
+# --- Start a draft -----------------------------------------------------------------------------------
 
 
 def standard_draft_start(*, user, province, year: int, source: StandardVersion) -> StandardVersion:
@@ -193,15 +169,7 @@ def standard_draft_start(*, user, province, year: int, source: StandardVersion) 
             created_by=user,
         )
         _copy_structure(source, standard)
-        trace_append(
-            kind=TraceKind.STANDARD,
-            action=TraceAction.STANDARD_DRAFTED,
-            actor=user,
-            subject=standard.code,
-            subject_label=standard.title_zh,
-            province_id=province.pk,
-            data={"year": year, "version": version, "copied_from": source.code},
-        )
+        _standard_trace(standard, user, TraceAction.STANDARD_DRAFTED, copied_from=source.code)
     return standard
 
 
@@ -216,6 +184,19 @@ def _titles(source: StandardVersion, province, year: int) -> tuple[str, str]:
                 "year": year,
             }
     return texts["zh-hans"], texts["en"]
+
+
+def criterion_rule_values(criterion: Criterion) -> dict:
+    """What a copy or a split of a criterion keeps: its kind of answer, its figure and threshold,
+    its evidence rule and the national criterion it maps onto."""
+    return {
+        "kind": criterion.kind,
+        "figure_label_zh": criterion.figure_label_zh,
+        "figure_label_en": criterion.figure_label_en,
+        "threshold": criterion.threshold,
+        "requires_evidence": criterion.requires_evidence,
+        "national_criterion_id": criterion.national_criterion_id,
+    }
 
 
 def _copy_structure(source: StandardVersion, target: StandardVersion) -> None:
@@ -233,325 +214,16 @@ def _copy_structure(source: StandardVersion, target: StandardVersion) -> None:
                 # As the community read it: a text that contradicted its threshold is not copied on.
                 text_zh=text_with_threshold(c.text_zh, unit=c.unit, threshold=c.threshold),
                 text_en=text_with_threshold(c.text_en, unit=c.unit, threshold=c.threshold),
-                kind=c.kind,
-                figure_label_zh=c.figure_label_zh,
-                figure_label_en=c.figure_label_en,
-                threshold=c.threshold,
                 points=c.points,
-                requires_evidence=c.requires_evidence,
                 # A national criterion maps onto itself: its copy maps onto it.
-                national_criterion_id=c.national_criterion_id,
+                **criterion_rule_values(c),
             )
             for c in Criterion.objects.filter(standard=source).order_by("number")
         ]
     )
 
 
-# --- Edit a draft ------------------------------------------------------------------
-
-
-def standard_update(
-    *,
-    standard: StandardVersion,
-    user,
-    data: dict,
-    criteria: dict[int, dict],
-    expected_revision: int | None = None,
-) -> StandardVersion:
-    """Save the draft's own fields (`data`: title, total points, pass mark) and its criteria
-    (`criteria`: criterion id -> fields of CRITERION_FIELDS; criteria not given are left as they
-    are). All or nothing: any refused field raises StandardInvalid with every message per field,
-    and nothing is saved. Renumbering (even swapping two numbers) is allowed; numbers stay unique.
-    Optimistic lock on the draft's revision."""
-    with transaction.atomic():
-        locked = _editable(standard, user, expected_revision)
-        current = {c.pk: c for c in Criterion.objects.filter(standard=locked)}
-        errors: dict[str, list[str]] = {}
-        unknown = set(criteria) - set(current)
-        if unknown:
-            raise ServiceError(_("This criterion is not part of the draft."), code="not_found")
-        national_ids = set(
-            Criterion.objects.filter(standard_id=locked.parent_id).values_list("pk", flat=True)
-        )
-        category_ids = set(Category.objects.filter(standard=locked).values_list("pk", flat=True))
-        changed: list[tuple[Criterion, dict]] = []
-        for pk, values in criteria.items():
-            row = {name: values.get(name, _value(current[pk], name)) for name in CRITERION_FIELDS}
-            for name, message in _criterion_errors(row, national_ids, category_ids):
-                errors.setdefault(criterion_field(pk, name), []).append(message)
-            changed.append((current[pk], row))
-        numbers: dict[int, list[int]] = {}
-        final = {pk: criteria.get(pk, {}).get("number", c.number) for pk, c in current.items()}
-        for pk, number in final.items():
-            numbers.setdefault(number, []).append(pk)
-        for number, pks in numbers.items():
-            if len(pks) > 1:
-                for pk in pks:
-                    if pk in criteria:
-                        errors.setdefault(criterion_field(pk, "number"), []).append(
-                            _("Number %(n)s is used by another criterion.") % {"n": number}
-                        )
-        own = {name: data.get(name, getattr(locked, name)) for name in STANDARD_FIELDS}
-        for name, message in _standard_errors(own):
-            errors.setdefault(name, []).append(message)
-        if errors:
-            raise StandardInvalid(errors)
-        for name in STANDARD_FIELDS:
-            setattr(locked, name, own[name])
-        locked.save(update_fields=[*STANDARD_FIELDS, "updated_at"])
-        # Two steps, so that swapping numbers never meets the unique constraint half-way.
-        moving = [c for c, row in changed if row["number"] != c.number]
-        for c in moving:
-            Criterion.objects.filter(pk=c.pk).update(number=c.number + 10000)
-        for c, row in changed:
-            for name in CRITERION_FIELDS:
-                setattr(c, _attname(name), _db_value(row, name))
-            if not c.is_figure:
-                c.threshold, c.figure_label_zh, c.figure_label_en = None, "", ""
-            c.save()
-        _bump(locked)
-    return locked
-
-
-def _attname(name: str) -> str:
-    return f"{name}_id" if name in ("category", "national_criterion") else name
-
-
-def _value(criterion: Criterion, name: str):
-    return getattr(criterion, _attname(name))
-
-
-def _db_value(row: dict, name: str):
-    value = row[name]
-    if name in ("text_zh", "text_en", "figure_label_zh", "figure_label_en"):
-        return (value or "").strip()
-    return value
-
-
-def _criterion_errors(row: dict, national_ids: set[int], category_ids: set[int]):
-    number = row["number"]
-    if number is None or not (1 <= int(number) <= MAX_NUMBER):
-        yield "number", _("Give a number between 1 and 999.")
-    if row["category"] not in category_ids:
-        yield "category", _("Choose a category of this standard.")
-    if row["national_criterion"] is not None and row["national_criterion"] not in national_ids:
-        yield "national_criterion", _("Choose one of the national criteria.")
-    if not (row["text_zh"] or "").strip():
-        yield "text_zh", _("Enter the criterion's text.")
-    if row["kind"] not in CriterionKind.values:
-        yield "kind", _("Choose what the answer is.")
-    unit = UNITS.get(row["kind"])
-    threshold = row["threshold"]
-    if unit is not None:
-        if not (row["figure_label_zh"] or "").strip():
-            yield "figure_label_zh", _("Name the figure the community records (for example 物业管理覆盖率).")
-        if threshold is not None and not unit.contains(Decimal(threshold)):
-            yield (
-                "threshold",
-                _("A threshold in %(unit)s lies between %(min)s and %(max)s.")
-                % {
-                    "unit": unit.label,
-                    "min": f"{unit.minimum.normalize():f}",
-                    "max": f"{unit.maximum.normalize():f}",
-                },
-            )
-        else:
-            for name in ("text_zh", "text_en"):
-                message = _threshold_message(row[name], unit=unit, threshold=threshold)
-                if message:
-                    yield name, message
-    points = row["points"]
-    if points is not None and not (Decimal(0) <= Decimal(points) <= Decimal(1000)):
-        yield "points", _("Points lie between 0 and 1000.")
-
-
-def _threshold_message(text: str, *, unit, threshold) -> str:
-    """Why a figure criterion's text may not say another value than its threshold ("" if it does
-    not): the community reads the text and is checked against the threshold."""
-    said = threshold_contradicted(text or "", unit=unit, threshold=threshold)
-    if said is None:
-        return ""
-    return _(
-        "The text says %(said)s %(unit)s but the threshold is %(threshold)s %(unit)s: a community "
-        "reads the text and is checked against the threshold. Write %(threshold)s %(unit)s in the "
-        "text, or change the threshold."
-    ) % {"said": _plain(said), "threshold": _plain(threshold), "unit": unit.symbol}
-
-
-def _standard_errors(own: dict):
-    if not (own["title_zh"] or "").strip():
-        yield "title_zh", _("Enter the standard's name.")
-    total, pass_mark = own["total_points"], own["pass_mark"]
-    if total is not None and not (Decimal(0) < Decimal(total) <= Decimal(1000)):
-        yield "total_points", _("Total points lie above 0 and at most 1000.")
-    if pass_mark is not None:
-        if total is None:
-            yield "pass_mark", _("A pass mark needs the total points: enter them first.")
-        elif not (Decimal(0) < Decimal(pass_mark) <= Decimal(total)):
-            yield (
-                "pass_mark",
-                _("The pass mark lies above 0 and at most the total points (%(total)s).")
-                % {"total": _plain(total)},
-            )
-
-
-def _plain(value) -> str:
-    return f"{Decimal(value).normalize():f}"
-
-
-def standard_criterion_add(
-    *,
-    standard: StandardVersion,
-    user,
-    split_from: Criterion | None = None,
-    expected_revision: int | None = None,
-) -> Criterion:
-    """Add a criterion with the next free number. Splitting a criterion adds one in the same
-    category, mapped onto the same national criterion, with the same kind of answer and evidence
-    rule (its text and points are then to be written). A plain new criterion is in the last
-    category and mapped onto nothing until the province chooses."""
-    with transaction.atomic():
-        locked = _editable(standard, user, expected_revision)
-        number = (Criterion.objects.filter(standard=locked).aggregate(n=Max("number"))["n"] or 0) + 1
-        if split_from is not None:
-            if split_from.standard_id != locked.pk:
-                raise ServiceError(_("This criterion is not part of the draft."), code="not_found")
-            criterion = Criterion.objects.create(
-                standard=locked,
-                category_id=split_from.category_id,
-                number=number,
-                text_zh=split_from.text_zh,
-                text_en=split_from.text_en,
-                kind=split_from.kind,
-                figure_label_zh=split_from.figure_label_zh,
-                figure_label_en=split_from.figure_label_en,
-                threshold=split_from.threshold,
-                requires_evidence=split_from.requires_evidence,
-                national_criterion_id=split_from.national_criterion_id,
-            )
-        else:
-            category = Category.objects.filter(standard=locked).order_by("-order").first()
-            criterion = Criterion.objects.create(
-                standard=locked,
-                category=category,  # type: ignore[misc]  # a draft always has a category
-                number=number,
-                text_zh="",
-            )
-        _bump(locked)
-    return criterion
-
-
-def standard_criterion_drop(
-    *, standard: StandardVersion, user, criterion: Criterion, expected_revision: int | None = None
-) -> None:
-    """Drop a local criterion from the draft, only while another criterion of the draft still maps
-    onto its national criterion (an unmapped criterion can always be dropped)."""
-    with transaction.atomic():
-        locked = _editable(standard, user, expected_revision)
-        if criterion.standard_id != locked.pk:
-            raise ServiceError(_("This criterion is not part of the draft."), code="not_found")
-        if criterion.national_criterion_id is not None:
-            others = (
-                Criterion.objects.filter(
-                    standard=locked, national_criterion_id=criterion.national_criterion_id
-                )
-                .exclude(pk=criterion.pk)
-                .exists()
-            )
-            if not others:
-                national = criterion.national_criterion
-                raise ServiceError(
-                    _(
-                        "Criterion %(n)s is the only one mapped onto national criterion %(national)s: "
-                        "map another criterion onto it before dropping this one."
-                    )
-                    % {"n": criterion.number, "national": national.number},  # type: ignore[union-attr]
-                    code="last_mapping",
-                    field=criterion_field(criterion.pk, "drop"),
-                )
-        criterion.delete()
-        _bump(locked)
-
-
-# --- Publish ------------------------------------------------------------------------
-
-
-def standard_problems(*, standard: StandardVersion) -> list[Problem]:
-    """What stops the standard from being published, each next to its field (empty: it can be)."""
-    problems: list[Problem] = []
-    criteria = list(Criterion.objects.filter(standard=standard).select_related("national_criterion"))
-    national = list(selectors.national_criteria().filter(standard_id=standard.parent_id))
-    mapped = {c.national_criterion_id for c in criteria}
-    for c in sorted(criteria, key=lambda c: c.number):
-        if c.national_criterion_id is None:
-            problems.append(
-                Problem(
-                    criterion_field(c.pk, "national_criterion"),
-                    _("Criterion %(n)s is mapped onto no national criterion: choose the one it counts under.")
-                    % {"n": c.number},
-                )
-            )
-        if not c.text_zh.strip():
-            problems.append(
-                Problem(criterion_field(c.pk, "text_zh"), _("Criterion %(n)s has no text.") % {"n": c.number})
-            )
-        for name in ("text_zh", "text_en"):
-            message = _threshold_message(getattr(c, name), unit=c.unit, threshold=c.threshold)
-            if message:
-                problems.append(
-                    Problem(
-                        criterion_field(c.pk, name),
-                        _("Criterion %(n)s: %(problem)s") % {"n": c.number, "problem": message},
-                    )
-                )
-        if c.is_figure and not c.figure_label_zh.strip():
-            problems.append(
-                Problem(
-                    criterion_field(c.pk, "figure_label_zh"),
-                    _("Criterion %(n)s records a figure: name it.") % {"n": c.number},
-                )
-            )
-        if standard.is_scored and c.points is None:
-            problems.append(
-                Problem(
-                    criterion_field(c.pk, "points"),
-                    _("Criterion %(n)s has no points: a scored standard gives every criterion its points.")
-                    % {"n": c.number},
-                )
-            )
-    problems += [
-        Problem(
-            f"national-{n.number}",
-            _("National criterion %(n)s has no local criterion: map at least one criterion onto it.")
-            % {"n": n.number},
-        )
-        for n in national
-        if n.pk not in mapped
-    ]
-    points = [c.points for c in criteria if c.points is not None]
-    if standard.is_scored:
-        total = sum(points, Decimal(0))
-        if total != standard.total_points:
-            problems.append(
-                Problem(
-                    "total_points",
-                    _("The points of the criteria add up to %(sum)s, not to the total of %(total)s.")
-                    % {"sum": _plain(total), "total": _plain(standard.total_points)},
-                )
-            )
-        if standard.pass_mark is None:
-            problems.append(Problem("pass_mark", _("A scored standard needs a pass mark.")))
-    elif points:
-        problems.append(
-            Problem(
-                "total_points",
-                _("Criteria have points: enter the total points (they add up to %(sum)s) and a pass mark.")
-                % {"sum": _plain(sum(points, Decimal(0)))},
-            )
-        )
-    if not criteria:
-        problems.append(Problem("__all__", _("The standard has no criteria.")))
-    return problems
+# --- Publish, discard --------------------------------------------------------------------------------
 
 
 def standard_publish(
@@ -564,7 +236,7 @@ def standard_publish(
     when the draft changed since the page was read, or while anything in standard_problems
     remains. Atomic; the history records who published which version."""
     with transaction.atomic():
-        locked = _editable(standard, user, expected_revision)
+        locked = editable_draft_lock(standard, user, expected_revision)
         problems = standard_problems(standard=locked)
         if problems:
             errors: dict[str, list[str]] = {}
@@ -594,21 +266,14 @@ def standard_publish(
                 "updated_at",
             ]
         )
-        trace_append(
-            kind=TraceKind.STANDARD,
-            action=TraceAction.STANDARD_PUBLISHED,
-            actor=user,
-            subject=locked.code,
-            subject_label=locked.title_zh,
-            province_id=locked.province_id,
-            data={
-                "year": locked.year,
-                "version": locked.version,
-                "criteria": Criterion.objects.filter(standard=locked).count(),
-                "total_points": None if locked.total_points is None else _plain(locked.total_points),
-                "pass_mark": None if locked.pass_mark is None else _plain(locked.pass_mark),
-                "copied_from": locked.copied_from.code if locked.copied_from else "",
-            },
+        _standard_trace(
+            locked,
+            user,
+            TraceAction.STANDARD_PUBLISHED,
+            criteria=Criterion.objects.filter(standard=locked).count(),
+            total_points=None if locked.total_points is None else plain_number(locked.total_points),
+            pass_mark=None if locked.pass_mark is None else plain_number(locked.pass_mark),
+            copied_from=locked.copied_from.code if locked.copied_from else "",
         )
     return locked
 
@@ -620,17 +285,7 @@ def standard_discard(*, standard: StandardVersion, user) -> None:
     with transaction.atomic():
         locked = _locked(standard)
         _require_draft(locked)
-        code, title, province_id = locked.code, locked.title_zh, locked.province_id
-        data = {"year": locked.year, "version": locked.version}
         Criterion.objects.filter(standard=locked).delete()
         Category.objects.filter(standard=locked).delete()
-        locked.delete()
-        trace_append(
-            kind=TraceKind.STANDARD,
-            action=TraceAction.STANDARD_DISCARDED,
-            actor=user,
-            subject=code,
-            subject_label=title,
-            province_id=province_id,
-            data=data,
-        )
+        locked.delete()  # empties the primary key only: code, title, year and version stay for the history
+        _standard_trace(locked, user, TraceAction.STANDARD_DISCARDED)

@@ -16,7 +16,7 @@ from apps.accounts.capabilities import can_configure_province, can_read_standard
 from apps.core.campaign import campaign_year
 from apps.core.errors import ConflictError, ForbiddenError, ServiceError
 
-from . import selectors, services
+from . import checks, editing, selectors, services
 from .forms import CriterionForm, StandardForm, StartForm, plain
 from .models import Category, Criterion, StandardState, StandardVersion
 
@@ -194,7 +194,7 @@ def _already(key: str, header, rows, flagged: set) -> bool:
 
 def _problem_dict(standard: StandardVersion) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
-    for p in services.standard_problems(standard=standard):
+    for p in checks.standard_problems(standard=standard):
         problems.setdefault(p.field, []).append(p.message)
     return problems
 
@@ -313,7 +313,7 @@ def _save(request, standard: StandardVersion):
         return _edit_page(*page, status=400, error=_("Correct the fields marked below: nothing was saved."))
     user = request.user
     try:
-        saved = services.standard_update(
+        saved = editing.standard_update(
             standard=standard,
             user=user,
             data=header.standard_data(),
@@ -336,11 +336,11 @@ def _save(request, standard: StandardVersion):
     url = reverse("standards:detail", args=[standard.pk])
     try:
         if action == "add":
-            added = services.standard_criterion_add(standard=saved, user=user)
+            added = editing.standard_criterion_add(standard=saved, user=user)
             return redirect(f"{url}#c{added.pk}")
         if action == "split":
             source = _criterion_of(saved, target)
-            added = services.standard_criterion_add(standard=saved, user=user, split_from=source)
+            added = editing.standard_criterion_add(standard=saved, user=user, split_from=source)
             messages.success(
                 request,
                 _("Criterion %(n)s was split: criterion %(m)s counts under the same national criterion.")
@@ -349,7 +349,7 @@ def _save(request, standard: StandardVersion):
             return redirect(f"{url}#c{added.pk}")
         if action == "drop":
             dropped = _criterion_of(saved, target)
-            services.standard_criterion_drop(standard=saved, user=user, criterion=dropped)
+            editing.standard_criterion_drop(standard=saved, user=user, criterion=dropped)
             messages.success(request, _("Criterion %(n)s was dropped.") % {"n": dropped.number})
             return redirect(url)
     except ServiceError as exc:
@@ -400,7 +400,7 @@ def _preview_context(request, standard: StandardVersion, *, error: str = "") -> 
         "groups": sorted(groups.values(), key=lambda g: g["category"].order),
         "count": len(criteria),
         "can_publish": can_publish,
-        "problems": [p.message for p in services.standard_problems(standard=standard)] if can_publish else [],
+        "problems": [p.message for p in checks.standard_problems(standard=standard)] if can_publish else [],
         "frozen": _frozen(standard),
         "error": error,
     }
@@ -451,13 +451,20 @@ def publish(request, pk):
     return redirect("standards:detail", pk=standard.pk)
 
 
+def _own_local_standard(request, pk) -> StandardVersion:
+    """A local standard the user's provincial department configures (403 otherwise, 404 out of
+    scope)."""
+    standard = _standard_or_404(request, pk)
+    if standard.is_national or not can_configure_province(request.user, standard.province_id):
+        raise PermissionDenied
+    return standard
+
+
 @login_required
 @require_POST
 def new_version(request, pk):
     """A new draft version of the year's standard, copied from this published one."""
-    standard = _standard_or_404(request, pk)
-    if standard.is_national or not can_configure_province(request.user, standard.province_id):
-        raise PermissionDenied
+    standard = _own_local_standard(request, pk)
     try:
         draft = services.standard_draft_start(
             user=request.user, province=standard.province, year=standard.year, source=standard
@@ -473,9 +480,7 @@ def new_version(request, pk):
 @login_required
 @require_POST
 def discard(request, pk):
-    standard = _standard_or_404(request, pk)
-    if standard.is_national or not can_configure_province(request.user, standard.province_id):
-        raise PermissionDenied
+    standard = _own_local_standard(request, pk)
     try:
         services.standard_discard(standard=standard, user=request.user)
     except ForbiddenError:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from apps.assessments.models import Assessment, State
+from apps.naming import objections as naming_objections
 from apps.naming import services as naming_services
 from apps.naming.models import Batch, Objection
 from apps.review import services as review_services
@@ -90,7 +91,7 @@ def test_propose_publish_object_resolve_and_name(
     expect(phone.get_by_test_id("public-batch-head")).to_be_visible()
     assert phone.viewport_size["width"] == 390
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-    naming_services.objection_submit(
+    naming_objections.objection_submit(
         batch=batch,
         assessment_id=others[0].pk,
         text="来信反映材料不实。",
@@ -182,7 +183,7 @@ def test_the_province_works_the_batch_on_a_phone(phone_page, live_server, demo_a
     assert batch.state == "published"
     fits()
 
-    objection = naming_services.objection_submit(
+    objection = naming_objections.objection_submit(
         batch=batch, assessment_id=proposed[0].pk, text="反映材料不实。", name="王五", phone="13912345678"
     )
     page.reload()

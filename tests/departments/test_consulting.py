@@ -8,6 +8,7 @@ import pytest
 from apps.core.errors import ConflictError, ForbiddenError, ServiceError
 from apps.departments import consulting
 from apps.departments.models import Answer, Consultation
+from apps.naming import naming_act
 from apps.naming import services as naming_services
 from apps.naming.models import BatchEntry
 from apps.naming.procedure import EntryState
@@ -140,7 +141,7 @@ def test_named_batch_notifies_the_departments_once(opinions_procedure, batch, pr
     consulting.consultation_answer(user=police, consultation=c, answer="none")
     naming_services.batch_publish(user=province_user, batch=batch)
     today.set(batch.notice_end + dt.timedelta(days=1))
-    naming_services.batch_name(
+    naming_act.batch_name(
         user=province_user, batch=batch, document_number="沪建〔2026〕9号", document_date=today.value
     )
     texts = list(Notice.objects.filter(recipient=police).values_list("text", flat=True))

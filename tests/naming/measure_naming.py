@@ -8,7 +8,7 @@ import time
 import pytest
 
 from apps.assessments.models import State
-from apps.naming import services
+from apps.naming import naming_act, services
 from apps.reports import selectors as report_selectors
 from tests.naming.conftest import TODAY, make_assessments
 
@@ -35,7 +35,7 @@ def test_measure_naming_1603(procedure, province_user, today, django_capture_on_
     today.set(batch.notice_end + dt.timedelta(days=1))
     started = time.perf_counter()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.batch_name(
+        naming_act.batch_name(
             user=province_user, batch=batch, document_number="鲁建〔2021〕1号", document_date=today.value
         )
     named = time.perf_counter() - started

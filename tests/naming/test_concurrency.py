@@ -7,7 +7,7 @@ from django.db import connection
 
 from apps.assessments.models import Assessment, State
 from apps.core.errors import ConflictError
-from apps.naming import services
+from apps.naming import naming_act, services
 from tests.factories import UserFactory, region
 from tests.review.conftest import TRANSACTIONAL_APPS, ensure_reference_data
 from tests.review.test_concurrency import race
@@ -45,10 +45,10 @@ def test_two_staff_naming_at_once_one_succeeds_the_other_is_told(reference_data_
     colleague = UserFactory(username="shanghai-2", role="province", region=region("31"))
     today.set(batch.notice_end + dt.timedelta(days=1))
     results = race(
-        lambda: services.batch_name(
+        lambda: naming_act.batch_name(
             user=province_user, batch=batch, document_number="沪建〔2026〕1号", document_date=today.value
         ),
-        lambda: services.batch_name(
+        lambda: naming_act.batch_name(
             user=colleague, batch=batch, document_number="沪建〔2026〕2号", document_date=today.value
         ),
     )

@@ -11,7 +11,7 @@ from django.urls import reverse
 from apps.accounts.capabilities import can_read_naming
 from apps.accounts.models import Role
 from apps.assessments.models import State
-from apps.naming import services
+from apps.naming import objections, services
 from apps.naming.models import Batch
 from apps.naming.procedure import BatchState
 from apps.regions.models import Region
@@ -153,7 +153,7 @@ def test_the_city_may_not_publish_nor_resolve(client_for, nanjing_user, jiangsu_
     )
     draft.refresh_from_db()
     assert draft.state == BatchState.DRAFT
-    objection = services.objection_submit(
+    objection = objections.objection_submit(
         batch=nanjing,
         assessment_id=nanjing.entries.first().assessment_id,
         text="异议",

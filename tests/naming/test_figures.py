@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from apps.naming import selectors, services
+from apps.naming import naming_act, objections, selectors
 from apps.reports import selectors as report_selectors
 
 from .conftest import SHANGHAI
@@ -31,7 +31,7 @@ def named_count_sql(year: int) -> int:
 def test_in_notice_communities_do_not_meet_the_requirements_named_ones_do(
     published, proposed_many, province_user, today
 ):
-    services.objection_submit(
+    objections.objection_submit(
         batch=published, assessment_id=proposed_many[0].pk, text="异议", name="张三", phone="13812345678"
     )
     before = report_selectors.unit_figures_compute(year=2026, province_code=SHANGHAI)["totals"]
@@ -40,7 +40,7 @@ def test_in_notice_communities_do_not_meet_the_requirements_named_ones_do(
     assert counts == {"proposed": 5, "in_notice": 4, "held": 1, "named": 0}
 
     today.set(published.notice_end + dt.timedelta(days=1))
-    services.batch_name(
+    naming_act.batch_name(
         user=province_user, batch=published, document_number="沪建〔2026〕1号", document_date=today.value
     )
     after = report_selectors.unit_figures_compute(year=2026, province_code=SHANGHAI)["totals"]
@@ -96,7 +96,7 @@ def test_reports_pdfs_and_exports_show_the_stages_beside_meeting_the_requirement
     from apps.reports import services as report_services
 
     settings.CAMPAIGN_YEAR = 2026
-    services.objection_submit(
+    objections.objection_submit(
         batch=published, assessment_id=proposed_many[0].pk, text="异议", name="张三", phone="13812345678"
     )
     sql = stage_counts_sql(2026, "AND a.province_id = %s", [SHANGHAI])

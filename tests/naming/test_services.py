@@ -6,7 +6,7 @@ from django.db import connection
 
 from apps.assessments.models import Assessment, AssessmentEvent, State
 from apps.core.errors import ConflictError, ForbiddenError, ServiceError
-from apps.naming import services
+from apps.naming import naming_act, objections, services
 from apps.naming.models import Batch, BatchEntry, NamingProcedure, Objection
 from apps.naming.procedure import BatchState, EntryState, notice_end
 from apps.review import services as review_services
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def object_(batch, assessment, **kw):
     values = {"text": "该社区垃圾分类未全覆盖。", "name": "张三", "phone": "13812345678"}
     values.update(kw)
-    return services.objection_submit(batch=batch, assessment_id=assessment.pk, **values)
+    return objections.objection_submit(batch=batch, assessment_id=assessment.pk, **values)
 
 
 # --- The procedure --------------------------------------------------------------------------
@@ -131,7 +131,7 @@ def test_a_community_retired_during_the_notice_leaves_the_batch_with_a_note(
     community.retirement = "merged"
     community.save(update_fields=["retired_on", "retirement"])
     today.set(TODAY + dt.timedelta(days=10))
-    services.batch_name(
+    naming_act.batch_name(
         user=province_user, batch=published, document_number="沪建〔2026〕1号", document_date=today.value
     )
     entry = BatchEntry.objects.get(assessment=proposed_many[0])
@@ -210,7 +210,7 @@ def test_public_objection_after_the_period_is_refused_with_the_closing_date(publ
 
 def test_dismissed_objection_lists_the_community_again(published, proposed_many, province_user):
     objection = object_(published, proposed_many[0])
-    services.objection_resolve(
+    objections.objection_resolve(
         user=province_user, objection=objection, outcome="dismissed", reason="经核查，已全覆盖。"
     )
     assert BatchEntry.objects.get(assessment=proposed_many[0]).state == EntryState.LISTED
@@ -230,7 +230,7 @@ def test_upheld_objection_sends_the_assessment_back_with_the_objection_on_its_cr
     )
     services.batch_publish(user=province_user, batch=batch)
     objection = object_(batch, proposed, criterion_number=5)
-    services.objection_resolve(
+    objections.objection_resolve(
         user=province_user, objection=objection, outcome="upheld", reason="情况属实。", to_level="county"
     )
     proposed.refresh_from_db()
@@ -239,7 +239,7 @@ def test_upheld_objection_sends_the_assessment_back_with_the_objection_on_its_cr
     assert "垃圾分类未全覆盖" in response.review_comment and response.verdict == "not_confirmed"
     assert BatchEntry.objects.get(assessment=proposed).state == EntryState.LEFT
     with pytest.raises(ConflictError):
-        services.objection_resolve(user=province_user, objection=objection, outcome="dismissed", reason="x")
+        objections.objection_resolve(user=province_user, objection=objection, outcome="dismissed", reason="x")
 
 
 # --- Naming ---------------------------------------------------------------------------------
@@ -248,7 +248,7 @@ def test_upheld_objection_sends_the_assessment_back_with_the_objection_on_its_cr
 def test_nothing_is_named_while_the_notice_runs(published, province_user, today):
     today.set(published.notice_end)
     with pytest.raises(ConflictError) as exc:
-        services.batch_name(
+        naming_act.batch_name(
             user=province_user, batch=published, document_number="沪建〔2026〕1号", document_date=today.value
         )
     assert str(published.notice_end) in str(exc.value.message)
@@ -258,7 +258,7 @@ def test_nothing_is_named_while_the_notice_runs(published, province_user, today)
 def test_naming_names_listed_and_keeps_held_out(published, proposed_many, province_user, today):
     object_(published, proposed_many[0])
     today.set(published.notice_end + dt.timedelta(days=1))
-    named = services.batch_name(
+    named = naming_act.batch_name(
         user=province_user, batch=published, document_number="沪建〔2026〕1号", document_date=today.value
     )
     assert named.state == BatchState.NAMED and named.document_number == "沪建〔2026〕1号"
@@ -269,7 +269,7 @@ def test_naming_names_listed_and_keeps_held_out(published, proposed_many, provin
     assert BatchEntry.objects.get(assessment=proposed_many[0]).state == EntryState.LEFT
     # Not twice.
     with pytest.raises(ConflictError) as exc:
-        services.batch_name(
+        naming_act.batch_name(
             user=province_user, batch=published, document_number="x", document_date=today.value
         )
     assert exc.value.code == "already_named"
@@ -285,7 +285,7 @@ def test_naming_is_all_or_nothing(published, proposed_many, province_user, today
     Assessment.objects.filter(pk=proposed_many[3].pk).update(state=State.SUBMITTED)
     today.set(published.notice_end + dt.timedelta(days=1))
     with pytest.raises(ConflictError):
-        services.batch_name(
+        naming_act.batch_name(
             user=province_user, batch=published, document_number="沪建〔2026〕1号", document_date=today.value
         )
     assert not Assessment.objects.filter(state=State.APPROVED).exists()
@@ -297,23 +297,23 @@ def test_only_the_province_names(published, city_user, beijing_province_user, to
     today.set(published.notice_end + dt.timedelta(days=1))
     for user in (city_user, beijing_province_user):
         with pytest.raises((ForbiddenError, services.NotFoundError)):
-            services.batch_name(user=user, batch=published, document_number="x", document_date=today.value)
+            naming_act.batch_name(user=user, batch=published, document_number="x", document_date=today.value)
 
 
 def test_contacts_are_erased_after_the_set_period(published, proposed_many, province_user, today, settings):
     objection = object_(published, proposed_many[0])
     today.set(published.notice_end + dt.timedelta(days=1))
-    services.batch_name(
+    naming_act.batch_name(
         user=province_user, batch=published, document_number="沪建〔2026〕1号", document_date=today.value
     )
     from django.utils import timezone
 
-    assert services.objection_contacts_erase() == 0
+    assert objections.objection_contacts_erase() == 0
     later = timezone.now() + dt.timedelta(days=settings.OBJECTION_CONTACT_DAYS + 1)
-    assert services.objection_contacts_erase(now=later) == 1
+    assert objections.objection_contacts_erase(now=later) == 1
     erased = Objection.objects.get(pk=objection.pk)
     assert erased.objector_name == "" and erased.objector_phone == "" and erased.contact_erased_at
-    assert services.objection_contacts_erase(now=later) == 0
+    assert objections.objection_contacts_erase(now=later) == 0
 
 
 def test_the_erasure_runs_daily_from_beat(published):
@@ -331,7 +331,7 @@ def test_the_naming_keeps_every_history_chain_intact(published, proposed_many, p
     from django.core.management import call_command
 
     today.set(published.notice_end + dt.timedelta(days=1))
-    services.batch_name(
+    naming_act.batch_name(
         user=province_user, batch=published, document_number="沪建〔2026〕1号", document_date=today.value
     )
     assert AssessmentEvent.objects.filter(action="named").count() == 5

@@ -282,15 +282,15 @@ def test_the_cached_public_list_changes_with_the_batch(
 ):
     url = reverse("public:batch", kwargs={"pk": published.pk})
     assert proposed_many[0].community.name in client.get(url).content.decode()
-    from apps.naming import services
+    from apps.naming import naming_act, objections
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.objection_submit(
+        objections.objection_submit(
             batch=published, assessment_id=proposed_many[0].pk, text="异议", name="张三", phone="13812345678"
         )
     today.set(published.notice_end + dt.timedelta(days=1))
     with django_capture_on_commit_callbacks(execute=True):
-        services.batch_name(
+        naming_act.batch_name(
             user=province_user, batch=published, document_number="沪建〔2026〕9号", document_date=today.value
         )
     html = client.get(url).content.decode()

@@ -323,10 +323,10 @@ def build_batch(world, side):
 
 def build_objection(world, side):
     """A public objection to the side's community in the published batch, with one PDF."""
-    from apps.naming import services as naming_services
+    from apps.naming import objections as naming_objections
 
     batch = world.get("batch", side)
-    return naming_services.objection_submit(
+    return naming_objections.objection_submit(
         batch=batch,
         assessment_id=batch.entries.get().assessment_id,
         text="矩阵异议",

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from apps.standards import services
+from apps.standards import editing, services
 from apps.standards.models import Criterion, StandardVersion
 from apps.standards.selectors import national_standard
 from tests.factories import region
@@ -20,7 +20,7 @@ def criterion(standard: StandardVersion, number: int) -> Criterion:
 
 def row(c: Criterion, **changes) -> dict:
     """A criterion's editable fields as they are, with `changes`."""
-    values = {name: getattr(c, services._attname(name)) for name in services.CRITERION_FIELDS}
+    values = editing.criterion_values(c)
     values.update(changes)
     return values
 
@@ -32,10 +32,10 @@ def variant_draft(user, *, year: int = 2026, province: str = "31") -> StandardVe
     )
     national = {c.number: c for c in Criterion.objects.filter(standard=national_standard())}
     # Split national 5 (local 5 and a new local 17), add one, then renumber national 16 as 18.
-    services.standard_criterion_add(standard=draft, user=user, split_from=criterion(draft, 5))
-    added = services.standard_criterion_add(standard=draft, user=user)
+    editing.standard_criterion_add(standard=draft, user=user, split_from=criterion(draft, 5))
+    added = editing.standard_criterion_add(standard=draft, user=user)
     sixteen = criterion(draft, 16)
-    services.standard_update(
+    editing.standard_update(
         standard=draft,
         user=user,
         data={"total_points": Decimal(100), "pass_mark": Decimal(70)},
@@ -57,7 +57,7 @@ def variant_draft(user, *, year: int = 2026, province: str = "31") -> StandardVe
         if c.number == 17:
             changes["text_zh"] = "生活垃圾分类居民小区全覆盖"
         updates[c.pk] = row(c, **changes)
-    services.standard_update(standard=draft, user=user, data={}, criteria=updates)
+    editing.standard_update(standard=draft, user=user, data={}, criteria=updates)
     draft.refresh_from_db()
     return draft
 

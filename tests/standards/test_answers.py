@@ -7,7 +7,7 @@ import pytest
 
 from apps.assessments import services as assessment_services
 from apps.core.errors import ServiceError
-from apps.standards import services
+from apps.standards import editing, services
 from apps.standards.selectors import national_standard
 from tests.factories import region
 
@@ -23,7 +23,7 @@ def assessment(province_user, community_user, xuhui_community):
         user=province_user, province=region("31"), year=2026, source=national_standard()
     )
     twelve, seven = criterion(draft, 12), criterion(draft, 7)
-    services.standard_update(
+    editing.standard_update(
         standard=draft,
         user=province_user,
         data={},

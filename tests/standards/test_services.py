@@ -8,7 +8,7 @@ from apps.accounts.models import Role
 from apps.assessments import services as assessment_services
 from apps.core.errors import ConflictError, ForbiddenError, ServiceError
 from apps.core.models import TraceEvent, TraceKind
-from apps.standards import services
+from apps.standards import checks, editing, services
 from apps.standards.models import Category, Criterion, StandardState, StandardVersion
 from apps.standards.selectors import national_standard, standard_for
 from tests.factories import UserFactory, region
@@ -79,7 +79,7 @@ def test_editing_a_draft_frozen_after_it_was_started_is_refused(
     assessment_services.assessment_create(community=xuhui_community, year=2026, user=community_user)
     c = criterion(draft, 1)
     with pytest.raises(ConflictError) as exc:
-        services.standard_update(
+        editing.standard_update(
             standard=draft, user=province_user, data={}, criteria={c.pk: row(c, text_zh="改")}
         )
     assert exc.value.code == "frozen"
@@ -88,7 +88,7 @@ def test_editing_a_draft_frozen_after_it_was_started_is_refused(
 
 def test_swapping_two_numbers_is_allowed(draft, province_user):
     three, four = criterion(draft, 3), criterion(draft, 4)
-    services.standard_update(
+    editing.standard_update(
         standard=draft,
         user=province_user,
         data={},
@@ -101,7 +101,7 @@ def test_swapping_two_numbers_is_allowed(draft, province_user):
 def test_refused_fields_are_all_reported_and_nothing_is_saved(draft, province_user):
     one, two, twelve = criterion(draft, 1), criterion(draft, 2), criterion(draft, 12)
     with pytest.raises(services.StandardInvalid) as exc:
-        services.standard_update(
+        editing.standard_update(
             standard=draft,
             user=province_user,
             data={"total_points": Decimal(100), "pass_mark": Decimal(120)},
@@ -121,7 +121,7 @@ def test_refused_fields_are_all_reported_and_nothing_is_saved(draft, province_us
 
 def test_a_pass_mark_needs_total_points(draft, province_user):
     with pytest.raises(services.StandardInvalid) as exc:
-        services.standard_update(
+        editing.standard_update(
             standard=draft, user=province_user, data={"pass_mark": Decimal(60)}, criteria={}
         )
     assert list(exc.value.errors) == ["pass_mark"]
@@ -129,11 +129,11 @@ def test_a_pass_mark_needs_total_points(draft, province_user):
 
 def test_a_stale_revision_is_refused(draft, province_user):
     c = criterion(draft, 1)
-    services.standard_update(
+    editing.standard_update(
         standard=draft, user=province_user, data={}, criteria={c.pk: row(c, text_zh="甲")}
     )
     with pytest.raises(ConflictError) as exc:
-        services.standard_update(
+        editing.standard_update(
             standard=draft,
             user=province_user,
             data={},
@@ -147,18 +147,18 @@ def test_a_stale_revision_is_refused(draft, province_user):
 def test_drop_only_while_another_criterion_maps_onto_the_national_one(draft, province_user):
     five = criterion(draft, 5)
     with pytest.raises(ServiceError) as exc:
-        services.standard_criterion_drop(standard=draft, user=province_user, criterion=five)
+        editing.standard_criterion_drop(standard=draft, user=province_user, criterion=five)
     assert exc.value.code == "last_mapping"
-    split = services.standard_criterion_add(standard=draft, user=province_user, split_from=five)
+    split = editing.standard_criterion_add(standard=draft, user=province_user, split_from=five)
     assert (split.number, split.national_criterion_id) == (17, five.national_criterion_id)
-    services.standard_criterion_drop(standard=draft, user=province_user, criterion=five)
+    editing.standard_criterion_drop(standard=draft, user=province_user, criterion=five)
     assert not Criterion.objects.filter(pk=five.pk).exists()
 
 
 def test_problems_name_what_stops_publishing(draft, province_user):
-    added = services.standard_criterion_add(standard=draft, user=province_user)
+    added = editing.standard_criterion_add(standard=draft, user=province_user)
     one = criterion(draft, 1)
-    services.standard_update(
+    editing.standard_update(
         standard=draft,
         user=province_user,
         data={"total_points": Decimal(100), "pass_mark": Decimal(70)},
@@ -168,7 +168,7 @@ def test_problems_name_what_stops_publishing(draft, province_user):
         },
     )
     draft.refresh_from_db()
-    fields = {p.field for p in services.standard_problems(standard=draft)}
+    fields = {p.field for p in checks.standard_problems(standard=draft)}
     assert f"c{added.pk}-national_criterion" in fields  # mapped onto nothing
     assert f"c{added.pk}-text_zh" in fields
     assert "national-1" in fields
@@ -207,11 +207,11 @@ def test_publishing_twice_and_editing_a_published_version_are_refused(province_u
     assert exc.value.code == "published"
     one = criterion(standard, 1)
     with pytest.raises(ConflictError):
-        services.standard_update(
+        editing.standard_update(
             standard=standard, user=province_user, data={}, criteria={one.pk: row(one, text_zh="改")}
         )
     with pytest.raises(ConflictError):
-        services.standard_criterion_add(standard=standard, user=province_user)
+        editing.standard_criterion_add(standard=standard, user=province_user)
     assert Criterion.objects.filter(standard=standard).count() == 18
 
 
@@ -264,7 +264,7 @@ def test_a_text_that_contradicts_its_threshold_is_refused_next_to_the_text(draft
     twelve = criterion(draft, 12)
     assert twelve.text_zh == "物业管理覆盖面不低于30%"
     with pytest.raises(services.StandardInvalid) as exc:
-        services.standard_update(
+        editing.standard_update(
             standard=draft,
             user=province_user,
             data={},
@@ -278,7 +278,7 @@ def test_a_text_that_contradicts_its_threshold_is_refused_next_to_the_text(draft
     assert criterion(draft, 12).threshold == 30  # nothing saved
     # A full-width percent sign (Chinese IME) is read the same way.
     with pytest.raises(services.StandardInvalid):
-        services.standard_update(
+        editing.standard_update(
             standard=draft,
             user=province_user,
             data={},
@@ -288,7 +288,7 @@ def test_a_text_that_contradicts_its_threshold_is_refused_next_to_the_text(draft
                 )
             },
         )
-    services.standard_update(
+    editing.standard_update(
         standard=draft,
         user=province_user,
         data={},
@@ -308,7 +308,7 @@ def test_a_draft_whose_text_contradicts_its_threshold_is_not_published(province_
     draft = variant_draft(province_user)
     # As a draft saved before the rule existed: the threshold changed, the text not.
     Criterion.objects.filter(standard=draft, number=12).update(threshold=Decimal(50))
-    problems = [p.message for p in services.standard_problems(standard=draft)]
+    problems = [p.message for p in checks.standard_problems(standard=draft)]
     assert (
         "第12条：条文写的是30%，但阈值是50%：社区看到的是条文，核对依据却是阈值。请在条文中写明50%，或修改阈值。"
         in problems
@@ -332,4 +332,4 @@ def test_the_text_a_community_reads_says_the_threshold_of_the_data(province_user
         "Property-management coverage is at least 50%",
         Decimal(50),
     )
-    assert services.standard_problems(standard=nxt) == []
+    assert checks.standard_problems(standard=nxt) == []

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.assessments.models import Assessment, Response
-from apps.standards import services
+from apps.standards import editing, services
 from apps.standards.models import Criterion
 from apps.targets.models import Target
 from apps.targets.whatif import standard_whatif
@@ -34,7 +34,7 @@ def _province(user):
         criterion(draft, 16).pk: row(criterion(draft, 16), points=Decimal(10)),
         criterion(draft, 18).pk: row(criterion(draft, 18), points=Decimal(5)),
     }
-    services.standard_update(standard=draft, user=user, data={"pass_mark": Decimal(65)}, criteria=updates)
+    editing.standard_update(standard=draft, user=user, data={"pass_mark": Decimal(65)}, criteria=updates)
     draft.refresh_from_db()
     rng = random.Random(24)
     streets = [region("310104003"), region("310101002")]
@@ -107,7 +107,7 @@ def test_forecast_equals_a_direct_count_per_district(province_user):
 def test_a_lower_pass_mark_lets_more_pass(province_user):
     _last, draft = _province(province_user)
     before = standard_whatif(standard=draft)["province"]["passing"]
-    services.standard_update(standard=draft, user=province_user, data={"pass_mark": Decimal(1)}, criteria={})
+    editing.standard_update(standard=draft, user=province_user, data={"pass_mark": Decimal(1)}, criteria={})
     draft.refresh_from_db()
     after = standard_whatif(standard=draft)["province"]
     assert after["passing"] == after["assessed"] > before
