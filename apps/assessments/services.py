@@ -227,8 +227,11 @@ def validate_answer(criterion: Criterion, rating: str, statement: str, figure: D
             code="invalid_figure",
             field="figure",
         )
-    threshold = criterion.threshold
-    if rating == Rating.MET and figure is not None and threshold is not None and figure < threshold:
+    if (
+        rating == Rating.MET
+        and figure is not None
+        and (threshold := criterion.unmet_threshold(figure)) is not None
+    ):
         raise ServiceError(
             _('%(label)s is %(figure)s %(unit)s: "met" needs at least %(threshold)s %(unit)s.')
             % {
