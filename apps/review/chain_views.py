@@ -1,17 +1,16 @@
 """The province's review-chain page: the levels of a campaign year, with a preview of who reviews at
 each; frozen (and saying why) once an assessment of that year was submitted."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from apps.accounts.capabilities import can_configure_province
 from apps.core.campaign import FIRST_YEAR, campaign_year
-from apps.core.errors import ServiceError
+from apps.core.drafts import form_save
 from apps.regions.models import Region
 
 from . import chain_services, selectors, workflow
@@ -40,19 +39,18 @@ def review_chain(request):
     status = 200
     if request.method == "POST":
         form = ChainForm(request.POST)
-        if form.is_valid():
-            try:
-                chain_services.review_chain_set(
-                    user=user, province_id=province.pk, year=year, levels=form.cleaned_data["levels"]
-                )
-            except ServiceError as exc:
-                form.add_error("levels" if exc.field == "levels" else None, exc.message)
-                status = exc.status
-            else:
-                messages.success(request, _("The review chain of %(year)s was saved.") % {"year": year})
-                return redirect(reverse("review:chain") + f"?year={year}")
-        else:
-            status = 400
+        saved = form_save(
+            request,
+            form,
+            lambda data: chain_services.review_chain_set(
+                user=user, province_id=province.pk, year=year, levels=data["levels"]
+            ),
+            done=_("The review chain of %(year)s was saved.") % {"year": year},
+            then=reverse("review:chain") + f"?year={year}",
+        )
+        if not isinstance(saved, int):
+            return saved
+        status = saved
     else:
         form = ChainForm(initial={"levels": list(current), "year": year})
     proposed = form.proposed_levels() if form.is_bound else list(current)

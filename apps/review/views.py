@@ -74,18 +74,9 @@ def _verdict_initial(response) -> dict:
     }
 
 
-def _render_review(request, pk, *, status=200, kept: _Kept | None = None):
-    """The review page in the assessment's current state, with what the reviewer typed (`kept`):
-    nothing typed is lost on a refusal."""
-    kept = kept or _Kept()
-    user = request.user
-    assessment, responses = assessment_detail(user=user, pk=pk)
-    chain = workflow.chain_of(assessment)
-    demonstration = getattr(assessment, "demonstration", None)
-    score = standing(assessment)
-    decision_forms = _decision_forms(assessment, workflow.available_actions(user, assessment), kept, score)
-    can_review = workflow.can_review(user, assessment)
-    before = selectors.previous_round(assessment=assessment, responses=responses)
+def _criteria_as_shown(responses, *, kept: _Kept, can_review: bool, before: dict) -> None:
+    """Each response as the page shows it: its verdict form (as typed, or as saved) where the user
+    reviews, whether its figure reaches the threshold, and the last round's verdict."""
     for r in responses:
         if can_review:
             r.verdict_form = kept.typed.form(
@@ -93,11 +84,12 @@ def _render_review(request, pk, *, status=200, kept: _Kept | None = None):
             )
         r.figure_ok = r.criterion.figure_reaches_threshold(r.figure)
         r.previous = before.get(r.criterion.number)
-    next_level = (
-        workflow.next_level(chain, assessment.review_level) if assessment.review_level in chain else None
-    )
-    next_level_name = workflow.level_name(next_level, chain) if next_level else ""
-    # Where the province has a naming procedure for the year, approving proposes (拟认定).
+
+
+def _decisions(assessment, decision_forms, kept: _Kept, *, next_level_name: str):
+    """The decisions with their words (apps.review.workflow.decision) and forms; the summary to
+    confirm gets the words of its decision. Answers (decisions, proposes): where the province has a
+    naming procedure for the year, approving proposes (拟认定)."""
     proposes = (
         "approve" in decision_forms
         and naming_selectors.final_decision(province_id=assessment.province_id, year=assessment.year).proposes
@@ -105,12 +97,27 @@ def _render_review(request, pk, *, status=200, kept: _Kept | None = None):
     words = {
         "next_level_name": next_level_name,
         "proposes": proposes,
-        "designated": demonstration is not None,
+        "designated": getattr(assessment, "demonstration", None) is not None,
     }
-    decisions = [(workflow.decision(action, **words), form) for action, form in decision_forms.items()]
-    confirming = kept.confirming
-    if confirming is not None:
-        confirming["decision"] = workflow.decision(confirming["action"], **words)
+    if kept.confirming is not None:
+        kept.confirming["decision"] = workflow.decision(kept.confirming["action"], **words)
+    return [(workflow.decision(action, **words), form) for action, form in decision_forms.items()], proposes
+
+
+def _render_review(request, pk, *, status=200, kept: _Kept | None = None):
+    """The review page in the assessment's current state, with what the reviewer typed (`kept`):
+    nothing typed is lost on a refusal."""
+    kept = kept or _Kept()
+    user = request.user
+    assessment, responses = assessment_detail(user=user, pk=pk)
+    chain = workflow.chain_of(assessment)
+    score = standing(assessment)
+    decision_forms = _decision_forms(assessment, workflow.available_actions(user, assessment), kept, score)
+    can_review = workflow.can_review(user, assessment)
+    before = selectors.previous_round(assessment=assessment, responses=responses)
+    _criteria_as_shown(responses, kept=kept, can_review=can_review, before=before)
+    next_level_name = workflow.next_level_name(assessment)
+    decisions, proposes = _decisions(assessment, decision_forms, kept, next_level_name=next_level_name)
     return render(
         request,
         "review/detail.html",
@@ -127,9 +134,9 @@ def _render_review(request, pk, *, status=200, kept: _Kept | None = None):
             "decision_errors": kept.errors,
             "can_review": can_review,
             "not_confirmed": [r for r in responses if r.verdict == Verdict.NOT_CONFIRMED],
-            "demonstration": demonstration,
+            "demonstration": getattr(assessment, "demonstration", None),
             "standing": score,
-            "confirming": confirming,
+            "confirming": kept.confirming,
             "changed_count": sum(1 for v in before.values() if v["changed"]),
             "proposes": proposes,
         },

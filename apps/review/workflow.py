@@ -157,6 +157,14 @@ def next_level(chain, key: str) -> str | None:
     return chain[i + 1] if i + 1 < len(chain) else None
 
 
+def next_level_name(assessment) -> str:
+    """The reviewing body an assessment in review goes to when recommended ("" at the last level,
+    or when it is not in review)."""
+    chain = chain_of(assessment)
+    key = next_level(chain, assessment.review_level) if assessment.review_level in chain else None
+    return level_name(key, chain) if key else ""
+
+
 def state_after_forward(chain, key: str) -> str:
     """The state an assessment is in when `key` is where it now waits."""
     return State.SUBMITTED if key == chain[0] else State.RECOMMENDED
