@@ -132,6 +132,7 @@ def _render_review(request, pk, *, status=200, kept: _Kept | None = None):
             "decision_forms": decision_forms,
             "decisions": decisions,
             "decision_errors": kept.errors,
+            "no_decision": "" if decision_forms else workflow.no_decision_text(assessment),
             "can_review": can_review,
             "not_confirmed": [r for r in responses if r.verdict == Verdict.NOT_CONFIRMED],
             "demonstration": getattr(assessment, "demonstration", None),

@@ -306,6 +306,17 @@ def decision(action: str, *, next_level_name: str = "", proposes: bool = False, 
     )
 
 
+def no_decision_text(assessment) -> str:
+    """Why the review page offers the user no decision on the assessment."""
+    if assessment.state in IN_REVIEW:
+        return _("The assessment is with another level of review: %(where)s.") % {
+            "where": status_label(assessment)
+        }
+    if assessment.state in (State.DRAFT, State.RETURNED):
+        return str(_("The community is revising the assessment: no decision is due."))
+    return str(_("No decision is waiting for you on this assessment."))
+
+
 # --- Labels ----------------------------------------------------------------------------------
 
 
