@@ -1,6 +1,7 @@
 """Every write of the community's self-assessment: opening it, answering, evidence, and the parts of
-a submission that belong to the assessment (what is missing, the frozen snapshot). Submitting and
-every review decision are transitions of the review workflow (apps.review.services).
+a submission that belong to the assessment (what is missing, the frozen snapshot). Submitting
+(apps.review.submit_services), the verdicts (apps.review.verdict_services) and every review decision
+(apps.review.services) are transitions of the review workflow.
 
 Each service is atomic, checks who may act (role and scope), records who did what in the
 append-only history in the same transaction. A refused request raises ServiceError (or its
