@@ -309,7 +309,7 @@ def committee_member(
     from apps.assessments import services
     from apps.assessments.models import Assessment, Evidence, Rating, Response, State
     from apps.core.errors import ConflictError, ServiceError
-    from apps.review import services as review_services
+    from apps.review import submit_services
 
     user = committee["members"][member_index]
     rng = random.Random(user.pk)  # noqa: S311
@@ -397,7 +397,7 @@ def committee_member(
             if rng.random() < 0.25:
                 started = time.perf_counter()
                 try:
-                    review_services.assessment_submit(
+                    submit_services.assessment_submit(
                         assessment=Assessment.objects.get(pk=assessment_id),
                         user=user,
                         expected_version=assessment.version,

@@ -33,6 +33,7 @@ from apps.core.errors import ForbiddenError, ServiceError
 from apps.core.viewsets import ScopedViewSet
 from apps.regions.models import Region
 from apps.review import services as review_services
+from apps.review import submit_services, verdict_services
 from apps.standards import selectors as standard_selectors
 from apps.standards.models import StandardVersion
 
@@ -466,7 +467,7 @@ class AssessmentViewSet(
         assessment = self.get_object()
         v = self._valid(s.VersionSerializer)
         return self._state(
-            review_services.assessment_submit(
+            submit_services.assessment_submit(
                 assessment=assessment, user=request.user, expected_version=v.get("version")
             )
         )
@@ -484,7 +485,7 @@ class AssessmentViewSet(
         assessment = self.get_object()
         response = self._response(assessment, number)
         v = self._valid(s.ReviewSerializer)
-        saved = review_services.response_review(
+        saved = verdict_services.response_review(
             response=response,
             user=request.user,
             verdict=v["verdict"] or "",

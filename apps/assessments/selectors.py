@@ -94,4 +94,7 @@ def history_timeline(*, assessment: Assessment) -> list[AssessmentEvent]:
         e.criterion = data.get("criterion")
         e.verdict_label = {"confirmed": "✓", "not_confirmed": "✗"}.get(data.get("verdict") or "", "")
         e.review_comment = data.get("comment", "")
+        # What the template shows without comparing actions: a verdict's line, what the reason is.
+        e.is_verdict = e.action == Action.REVIEWED
+        e.reason_label = _("Citation") if e.action == Action.DESIGNATED else _("Reason")
     return events

@@ -1,6 +1,7 @@
 """Every write of the community's self-assessment: opening it, answering, evidence, and the parts of
-a submission that belong to the assessment (what is missing, the frozen snapshot). Submitting and
-every review decision are transitions of the review workflow (apps.review.services).
+a submission that belong to the assessment (what is missing, the frozen snapshot). Submitting
+(apps.review.submit_services), the verdicts (apps.review.verdict_services) and every review decision
+(apps.review.services) are transitions of the review workflow.
 
 Each service is atomic, checks who may act (role and scope), records who did what in the
 append-only history in the same transaction. A refused request raises ServiceError (or its
@@ -227,8 +228,11 @@ def validate_answer(criterion: Criterion, rating: str, statement: str, figure: D
             code="invalid_figure",
             field="figure",
         )
-    threshold = criterion.threshold
-    if rating == Rating.MET and figure is not None and threshold is not None and figure < threshold:
+    if (
+        rating == Rating.MET
+        and figure is not None
+        and (threshold := criterion.unmet_threshold(figure)) is not None
+    ):
         raise ServiceError(
             _('%(label)s is %(figure)s %(unit)s: "met" needs at least %(threshold)s %(unit)s.')
             % {

@@ -2,6 +2,7 @@
 services). Every URL reads the assessment through the scoped queryset: another region's answers 404.
 Reviewers in scope may look at the page (read-only) but never post to it."""
 
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -11,14 +12,13 @@ from django.http import Http404, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.capabilities import is_committee
 from apps.core import campaign
-from apps.core.drafts import draft_endpoint
+from apps.core.drafts import Typed, draft_endpoint, draft_refused, draft_saved, wants_json
 from apps.core.errors import ConflictError, ServiceError
 from apps.notices.services import notices_read_for
 
@@ -29,10 +29,6 @@ from .models import Assessment, Evidence, Response, Submission
 
 def _max_mb() -> str:
     return f"{settings.EVIDENCE_MAX_BYTES / 1024 / 1024:g}"
-
-
-def _wants_json(request) -> bool:
-    return request.headers.get("X-Requested-With") == "fetch"
 
 
 def _criterion_page(request, pk, number) -> str:
@@ -57,18 +53,46 @@ def _initial(response: Response) -> dict:
     }
 
 
-def _entry(assessment, response, *, form=None, errors=(), conflict=None, field_errors=None) -> dict:
-    """What the template needs to show one criterion."""
+@dataclass
+class _Refused:
+    """One criterion's save with the Save button, refused in part or whole: the refusals (form,
+    service, files), by field where the service named one, the version someone else saved meanwhile
+    (`conflict`), and what went through all the same (the text, the files added)."""
+
+    errors: list[str] = field(default_factory=list)
+    field_errors: dict[str, str] = field(default_factory=dict)
+    conflict: Response | None = None
+    saved_text: bool = False
+    added: list[str] = field(default_factory=list)
+    number: int = 0
+
+    def messages(self) -> list[str]:
+        """What the criterion's box says, what went through first."""
+        done = []
+        if self.saved_text:
+            done.append(_("The text of criterion %(n)s was saved.") % {"n": self.number})
+        if self.added and self.errors:
+            done.append(
+                _("Added: %(names)s. Correct the text below and save it; the files stay added.")
+                % {"names": "、".join(self.added)}
+            )
+        return done + self.errors
+
+
+def _entry(assessment, response, *, typed: Typed | None = None, refused: _Refused | None = None) -> dict:
+    """What the template needs to show one criterion: its form as typed (`typed`) or as saved, and
+    why the last save was refused in part (`refused`)."""
     criterion = response.criterion
+    refused = refused or _Refused()
     return {
         "response": response,
         "criterion": criterion,
-        "form": form or CriterionForm(initial=_initial(response), criterion=criterion),
-        "errors": list(errors),
-        "conflict": conflict,
+        "form": (typed or Typed()).form(CriterionForm, initial=_initial(response), criterion=criterion),
+        "errors": refused.messages(),
+        "conflict": refused.conflict,
         "evidence": response.live_evidence,
         "figure": _figure_text(response.figure),
-        "field_errors": field_errors or {},
+        "field_errors": refused.field_errors,
     }
 
 
@@ -172,46 +196,52 @@ def _text_changed(response: Response, data: dict) -> bool:
         return True
 
 
-def _autosave(request, assessment, response, number):
+def _text_save(request, response: Response, data: dict) -> Response:
+    """The criterion's text through response_save, on the version the form was loaded with."""
+    return services.response_save(
+        response=response,
+        user=request.user,
+        rating=data["rating"],
+        statement=data["statement"],
+        figure=data.get("figure"),
+        **({"self_score": data["self_score"]} if "self_score" in data else {}),
+        expected_version=data["version"],
+    )
+
+
+def _autosave(request, assessment, response):
     """A script's save while the user types: the text only (files go with the Save button), answered
     with JSON: the time it was saved and the new version, or the errors per field. Nothing is
     re-rendered, so the page keeps what is typed whatever the answer."""
     form = CriterionForm(request.POST, criterion=response.criterion)
     if not form.is_valid():
-        return JsonResponse({"ok": False, "status": "invalid", "errors": form.errors}, status=400)
-    data = form.cleaned_data
+        return draft_refused(errors=form.errors)
     saved = response
-    if _text_changed(response, data):
+    if _text_changed(response, form.cleaned_data):
         try:
-            saved = services.response_save(
-                response=response,
-                user=request.user,
-                rating=data["rating"],
-                statement=data["statement"],
-                figure=data.get("figure"),
-                **({"self_score": data["self_score"]} if "self_score" in data else {}),
-                expected_version=data["version"],
-            )
+            saved = _text_save(request, response, form.cleaned_data)
         except ConflictError as exc:
-            return JsonResponse({"ok": False, "status": "conflict", "message": exc.message}, status=409)
+            return draft_refused(message=exc.message, status=409)
         except ServiceError as exc:
-            field = getattr(exc, "field", "") or "__all__"
-            return JsonResponse(
-                {"ok": False, "status": "invalid", "errors": {field: [exc.message]}}, status=400
-            )
-    at = timezone.localtime(saved.updated_at).strftime("%H:%M") if saved.updated_at else ""
-    return JsonResponse(
-        {
-            "ok": True,
-            "status": "saved",
-            "version": saved.version,
-            "saved_at": at,
-            "message": _("Saved %(time)s") % {"time": at},
-            "answered": assessment.answered_count,
-            "evidenced": assessment.evidenced_count,
-            "self_total": scores.score_text(saved.assessment.self_total),
-        }
+            return draft_refused(errors={exc.field or "__all__": [exc.message]})
+    return draft_saved(
+        at=saved.updated_at,
+        version=saved.version,
+        answered=assessment.answered_count,
+        evidenced=assessment.evidenced_count,
+        self_total=scores.score_text(saved.assessment.self_total),
     )
+
+
+def _criterion_of(request, pk, number):
+    """The assessment, its responses and the one to criterion `number`, through the caller's scope
+    (404)."""
+    assessment, responses = selectors.assessment_detail(user=request.user, pk=pk)
+    response = next((r for r in responses if r.criterion.number == number), None)
+    if response is None:
+        raise Http404
+    response.assessment = assessment
+    return assessment, responses, response
 
 
 @never_cache
@@ -221,87 +251,70 @@ def criterion_save(request, pk, number):
     file. A refused file never undoes the saved text; a refused text never drops the chosen files:
     they are added all the same (evidence does not depend on the text), and the text stays in the
     form to be corrected. With `autosave=1` (the page's script while typing) only the text."""
-    assessment, responses = selectors.assessment_detail(user=request.user, pk=pk)
-    response = next((r for r in responses if r.criterion.number == number), None)
-    if response is None:
-        raise Http404
+    assessment, _responses, response = _criterion_of(request, pk, number)
     if not is_committee(request.user):
         return HttpResponseForbidden()
-    response.assessment = assessment
     if request.POST.get("autosave") == "1":
-        return _autosave(request, assessment, response, number)
-    criterion = response.criterion
-    form = CriterionForm(request.POST, request.FILES, criterion=criterion)
-    errors: list[str] = []
-    field_errors: dict[str, str] = {}
-    conflict = None
-    saved_text = False
-    added: list[str] = []
+        return _autosave(request, assessment, response)
+    refused = _Refused(number=number)
+    form = CriterionForm(request.POST, request.FILES, criterion=response.criterion)
     if not form.is_valid():
-        errors = [e for field_errors in form.errors.values() for e in field_errors]
+        refused.errors = [e for errors in form.errors.values() for e in errors]
+    elif _text_changed(response, form.cleaned_data):
+        _text_save_refused(request, response, form.cleaned_data, refused)
+    _files_add(request, response, refused)
+    if refused.errors:
+        return _criterion_again(request, pk, number, refused)
+    message = _("Criterion %(n)s saved.") % {"n": number}
+    if wants_json(request):
+        assessment, _responses, response = _criterion_of(request, pk, number)
+        return _json_entry(request, assessment, _entry(assessment, response), ok=True, message=message)
+    messages.success(request, message)
+    return redirect(reverse("assessments:detail", args=[pk]) + f"#c{number}")
+
+
+def _text_save_refused(request, response, data: dict, refused: _Refused) -> None:
+    """Save the text; a refusal goes into `refused` (with what is saved now, on a stale version)."""
+    try:
+        _text_save(request, response, data)
+    except ConflictError as exc:
+        refused.errors.append(exc.message)
+        if exc.code == "stale_version":
+            refused.conflict = Response.objects.select_related("updated_by").get(pk=response.pk)
+    except ServiceError as exc:
+        refused.errors.append(exc.message)
+        if exc.field:
+            refused.field_errors[exc.field] = exc.message
     else:
-        data = form.cleaned_data
-        if _text_changed(response, data):
-            try:
-                services.response_save(
-                    response=response,
-                    user=request.user,
-                    rating=data["rating"],
-                    statement=data["statement"],
-                    figure=data.get("figure"),
-                    **({"self_score": data["self_score"]} if "self_score" in data else {}),
-                    expected_version=data["version"],
-                )
-                saved_text = True
-            except ConflictError as exc:
-                errors.append(exc.message)
-                if exc.code == "stale_version":
-                    conflict = Response.objects.select_related("updated_by").get(pk=response.pk)
-            except ServiceError as exc:
-                errors.append(exc.message)
-                if exc.field:
-                    field_errors[exc.field] = exc.message
+        refused.saved_text = True
+
+
+def _files_add(request, response, refused: _Refused) -> None:
+    """Add each chosen file as evidence (evidence_add); a refused one is named in `refused`."""
     caption = (request.POST.get("caption") or "")[:200]
     for upload in request.FILES.getlist("files"):
         try:
             services.evidence_add(response=response, user=request.user, uploaded_file=upload, caption=caption)
-            added.append(upload.name)
+            refused.added.append(upload.name)
         except ServiceError as exc:
-            errors.append(_("%(name)s was not added: %(why)s") % {"name": upload.name, "why": exc.message})
-    if errors:
-        # Show the page again with this criterion's form as typed; the rest as saved.
-        assessment, responses = selectors.assessment_detail(user=request.user, pk=pk)
-        response = next(r for r in responses if r.criterion.number == number)
-        data = request.POST.copy()
-        if conflict is not None or saved_text:
-            # Saving again now is a deliberate choice to keep this text: base it on the current version.
-            data["version"] = str(response.version)
-        if added:
-            errors.insert(
-                0,
-                _("Added: %(names)s. Correct the text below and save it; the files stay added.")
-                % {"names": "、".join(added)},
+            refused.errors.append(
+                _("%(name)s was not added: %(why)s") % {"name": upload.name, "why": exc.message}
             )
-        if saved_text:
-            errors.insert(0, _("The text of criterion %(n)s was saved.") % {"n": number})
-        bound = CriterionForm(data, criterion=response.criterion)
-        bound.is_valid()
-        overrides = {
-            number: _entry(
-                assessment, response, form=bound, errors=errors, conflict=conflict, field_errors=field_errors
-            )
-        }
-        status = 409 if conflict is not None else 400
-        if _wants_json(request):
-            return _json_entry(request, assessment, overrides[number], ok=False, status=status)
-        return _page(request, assessment, responses, overrides=overrides, status=status)
-    message = _("Criterion %(n)s saved.") % {"n": number}
-    if _wants_json(request):
-        assessment, responses = selectors.assessment_detail(user=request.user, pk=pk)
-        response = next(r for r in responses if r.criterion.number == number)
-        return _json_entry(request, assessment, _entry(assessment, response), ok=True, message=message)
-    messages.success(request, message)
-    return redirect(reverse("assessments:detail", args=[pk]) + f"#c{number}")
+
+
+def _criterion_again(request, pk, number, refused: _Refused):
+    """The page again with this criterion's form as typed (the rest as saved), saying what was
+    refused and what went through."""
+    assessment, responses, response = _criterion_of(request, pk, number)
+    data = request.POST.copy()
+    if refused.conflict is not None or refused.saved_text:
+        # Saving again now is a deliberate choice to keep this text: base it on the current version.
+        data["version"] = str(response.version)
+    entry = _entry(assessment, response, typed=Typed(data=data), refused=refused)
+    status = 409 if refused.conflict is not None else 400
+    if wants_json(request):
+        return _json_entry(request, assessment, entry, ok=False, status=status)
+    return _page(request, assessment, responses, overrides={number: entry}, status=status)
 
 
 def _json_entry(request, assessment, entry, *, ok, status=200, message=""):

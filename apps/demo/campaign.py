@@ -26,6 +26,7 @@ from apps.assessments.scores import below_pass_mark
 from apps.communities.models import Community
 from apps.core.campaign import campaign_year
 from apps.regions.models import Region
+from apps.review import chain_services, submit_services, verdict_services
 from apps.review import selectors as review_selectors
 from apps.review import services as review_services
 
@@ -322,7 +323,7 @@ def _confirm(assessment, reviewer, *, seed: int = 0, correct: bool = False) -> N
                 score = Decimal(0)
                 kwargs["comment"] = "复核未见相关台账和现场记录，本项不得分。"
             kwargs["score"] = score
-        review_services.response_review(response=response, user=reviewer, verdict="confirmed", **kwargs)
+        verdict_services.response_review(response=response, user=reviewer, verdict="confirmed", **kwargs)
 
 
 def _approve(assessment, province) -> Assessment:
@@ -337,7 +338,7 @@ def _approve(assessment, province) -> Assessment:
 def _return(assessment, reviewer, *, seed: int) -> None:
     r12 = assessment.responses.get(criterion__number=12)
     comment = "物业服务覆盖率缺少证明材料，请补充物业合同。"
-    review_services.response_review(response=r12, user=reviewer, verdict="not_confirmed", comment=comment)
+    verdict_services.response_review(response=r12, user=reviewer, verdict="not_confirmed", comment=comment)
     review_services.assessment_return(
         assessment=assessment,
         user=reviewer,
@@ -360,7 +361,7 @@ def _drive(community, target: str, *, year: int, accounts, seed: int) -> None:
         _fill(assessment, user, seed=seed, upto=6 + seed % 5)
         return
     _fill(assessment, user, seed=seed)
-    assessment = review_services.assessment_submit(assessment=assessment, user=user)
+    assessment = submit_services.assessment_submit(assessment=assessment, user=user)
     chain = review_selectors.chain_for(province_id=community.province_id, year=year)
     for level in chain:
         if target in (level, f"returned_{level}"):
@@ -415,7 +416,7 @@ def seed(*, accounts, stdout) -> None:
         previous = year - 1
         for chain_year in (previous, year):
             if not review_selectors.chain_is_frozen(province_id=SHANGHAI, year=chain_year):
-                review_services.review_chain_set(
+                chain_services.review_chain_set(
                     user=accounts["province"], province_id=SHANGHAI, year=chain_year, levels=SHANGHAI_CHAIN
                 )
         # The demo community's own assessment stays a draft, partly filled, for the community pages.

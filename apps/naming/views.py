@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.accounts.capabilities import can_read_naming, is_nationwide, is_province_staff
 from apps.core.campaign import FIRST_YEAR, campaign_year
+from apps.core.drafts import form_save
 from apps.core.errors import ServiceError
 from apps.regions.models import Region
 from apps.review import workflow
@@ -67,19 +68,18 @@ def procedure_page(request):
     status = 200
     if request.method == "POST":
         form = ProcedureForm(request.POST)
-        if form.is_valid():
-            try:
-                services.naming_procedure_set(
-                    user=request.user, province_id=province.pk, year=year, **form.cleaned_data
-                )
-            except ServiceError as exc:
-                _form_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, _("The naming procedure of %(year)s was saved.") % {"year": year})
-                return redirect(reverse("naming:procedure") + f"?year={year}")
-        else:
-            status = 400
+        saved = form_save(
+            request,
+            form,
+            lambda data: services.naming_procedure_set(
+                user=request.user, province_id=province.pk, year=year, **data
+            ),
+            done=_("The naming procedure of %(year)s was saved.") % {"year": year},
+            then=reverse("naming:procedure") + f"?year={year}",
+        )
+        if not isinstance(saved, int):
+            return saved
+        status = saved
     else:
         initial = selectors.procedure_defaults()
         if current is not None:

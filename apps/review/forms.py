@@ -121,6 +121,11 @@ class VersionForm(forms.Form):
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
+    @classmethod
+    def initial_for(cls, assessment) -> dict:
+        """What the form starts from on the review page: the assessment's current version."""
+        return {"expected_version": assessment.version}
+
 
 class ReturnForm(VersionForm):
     reason = forms.CharField(
@@ -141,6 +146,14 @@ class ApproveForm(VersionForm):
         help_text=_("Required only when the confirmed total is below the pass mark; kept in the history."),
         max_length=2000,
     )
+
+    def ask_reason(self, needed: bool) -> None:
+        """The reason box only where the score that stands is below the pass mark, marked required
+        for the page's script; otherwise no box."""
+        if needed:
+            self.fields["reason"].widget.attrs.update(REQUIRED_TEXT)
+        else:
+            self.fields.pop("reason", None)
 
     def add_prefix(self, field_name):
         # On the province's review page this box sits in the one review form next to the return's
@@ -163,6 +176,13 @@ class DesignateForm(VersionForm):
         help_text=_("A short citation, published on the public page."),
         widget=forms.Textarea(attrs={"rows": 2, **REQUIRED_TEXT}),
     )
+
+    @classmethod
+    def initial_for(cls, assessment) -> dict:
+        """A designated community's form starts from its citation (to change it)."""
+        demonstration = getattr(assessment, "demonstration", None)
+        citation = {"citation": demonstration.citation} if demonstration is not None else {}
+        return super().initial_for(assessment) | citation
 
 
 class VerdictForm(forms.Form):

@@ -157,6 +157,14 @@ def next_level(chain, key: str) -> str | None:
     return chain[i + 1] if i + 1 < len(chain) else None
 
 
+def next_level_name(assessment) -> str:
+    """The reviewing body an assessment in review goes to when recommended ("" at the last level,
+    or when it is not in review)."""
+    chain = chain_of(assessment)
+    key = next_level(chain, assessment.review_level) if assessment.review_level in chain else None
+    return level_name(key, chain) if key else ""
+
+
 def state_after_forward(chain, key: str) -> str:
     """The state an assessment is in when `key` is where it now waits."""
     return State.SUBMITTED if key == chain[0] else State.RECOMMENDED
@@ -208,6 +216,105 @@ def available_actions(user, assessment) -> list[str]:
     if assessment.state == State.APPROVED and is_province_staff(user, assessment.province_id):
         return ["revoke", "designate"]
     return []
+
+
+# --- Decisions as the review page offers them -------------------------------------------------
+
+# Decided from the review form, with the verdicts typed above (their buttons come after the
+# criteria); the others (revoke, designate) have a form of their own.
+REVIEW_FORM_ACTIONS = ("recommend", "return", "approve")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision offered on the review page, with the words the page says about it."""
+
+    action: str
+    verb: str  # its button, and what the confirmation asks for
+    title: str  # the heading of its box
+    help: str  # the line under the heading ("" for none)
+    outcome: str  # what happens once it is confirmed, and who is told
+    on_review_form: bool  # taken from the review form (REVIEW_FORM_ACTIONS)
+    danger: bool  # it sends the assessment back or takes an approval away
+
+
+def decision(action: str, *, next_level_name: str = "", proposes: bool = False, designated: bool = False):
+    """The words of `action` on the review page: `next_level_name` names where a recommendation
+    goes, `proposes` says the province's naming procedure makes an approval a proposal (拟认定),
+    `designated` that the community already is a demonstration community (the citation changes)."""
+    body = {"body": next_level_name}
+    words = {
+        "recommend": (
+            _("Recommend"),
+            _("Recommend to the %(body)s") % body,
+            _("This level found the assessment complete and credible."),
+            _(
+                "The assessment goes to the %(body)s for the next review; the %(body)s is told. This level can no longer change its verdicts."
+            )
+            % body,
+        ),
+        "return": (
+            _("Return"),
+            _("Return to the community"),
+            _("The comments on the criteria not confirmed go with the return."),
+            _(
+                "The assessment goes back to the community committee for revision, with your reason and the comments on the criteria not confirmed; the committee is told. The review starts again when it resubmits."
+            ),
+        ),
+        "approve": (
+            _("Approve"),
+            _("Approve"),
+            _("The community is proposed (拟认定): it is named after the public notice (公示) of a batch.")
+            if proposes
+            else _("The community meets the requirements (达到创建要求)."),
+            _(
+                "The community is proposed (拟认定): the provincial department puts it into a batch for public notice (公示), and it counts as meeting the requirements once the batch is named; the community committee is told."
+            )
+            if proposes
+            else _(
+                "The community is approved as meeting the requirements: it counts in the province's and the national figures from today, and the community committee is told."
+            ),
+        ),
+        "revoke": (
+            _("Revoke"),
+            _("Revoke the approval (摘牌)"),
+            _(
+                "After a failed re-check: the community no longer counts as meeting the requirements from today."
+            ),
+            _(
+                "The approval is revoked (摘牌): the community no longer counts in the province's and the national figures from today, and the community committee is told."
+            ),
+        ),
+        "designate": (
+            _("Designate"),
+            _("Change the citation") if designated else _("Designate a demonstration community"),
+            "",
+            _(
+                "The community is designated a demonstration community and appears on the public page with your citation; the community committee is told."
+            ),
+        ),
+    }
+    verb, title, help_text, outcome = words[action]
+    return Decision(
+        action=action,
+        verb=str(verb),
+        title=str(title),
+        help=str(help_text),
+        outcome=str(outcome),
+        on_review_form=action in REVIEW_FORM_ACTIONS,
+        danger=action in ("return", "revoke"),
+    )
+
+
+def no_decision_text(assessment) -> str:
+    """Why the review page offers the user no decision on the assessment."""
+    if assessment.state in IN_REVIEW:
+        return _("The assessment is with another level of review: %(where)s.") % {
+            "where": status_label(assessment)
+        }
+    if assessment.state in (State.DRAFT, State.RETURNED):
+        return str(_("The community is revising the assessment: no decision is due."))
+    return str(_("No decision is waiting for you on this assessment."))
 
 
 # --- Labels ----------------------------------------------------------------------------------

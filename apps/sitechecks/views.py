@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.accounts.capabilities import can_read_site_checks, is_expert, is_nationwide, is_province_staff
 from apps.core.campaign import FIRST_YEAR, campaign_year
+from apps.core.drafts import form_save
 from apps.core.errors import ServiceError
 
 from . import selectors, services
@@ -73,17 +74,16 @@ def plan_page(request):
     status = 200
     if request.method == "POST":
         form = PlanForm(request.POST)
-        if form.is_valid():
-            try:
-                services.plan_set(user=user, province_id=user.region_id, year=year, **form.cleaned_data)
-            except ServiceError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-                status = exc.status
-            else:
-                messages.success(request, _("The inspection plan of %(year)s was saved.") % {"year": year})
-                return redirect(reverse("sitechecks:plan") + f"?year={year}")
-        else:
-            status = 400
+        saved = form_save(
+            request,
+            form,
+            lambda data: services.plan_set(user=user, province_id=user.region_id, year=year, **data),
+            done=_("The inspection plan of %(year)s was saved.") % {"year": year},
+            then=reverse("sitechecks:plan") + f"?year={year}",
+        )
+        if not isinstance(saved, int):
+            return saved
+        status = saved
     else:
         initial = {"rule": "percent", "value": "30", "min_one": True, "force_objections": True}
         initial |= {"force_demonstration": True, "flag_weight": "1", "return_level": "province"}

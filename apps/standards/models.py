@@ -317,3 +317,14 @@ class Criterion(models.Model):
     def threshold_percent(self) -> Decimal | None:
         """The threshold of a percent figure (templates written before units were data read this)."""
         return self.threshold if self.kind == CriterionKind.PERCENT else None
+
+    def unmet_threshold(self, figure: Decimal) -> Decimal | None:
+        """The threshold a reported `figure` falls short of, which a "met" rating needs at least
+        (None: reached, or the criterion has no threshold)."""
+        return self.threshold if self.threshold is not None and figure < self.threshold else None
+
+    def figure_reaches_threshold(self, figure: Decimal | None) -> bool:
+        """Whether a reported percent `figure` is at or above this criterion's threshold (the review
+        page's "threshold reached"; False without a figure, a threshold, or for another kind)."""
+        threshold = self.threshold_percent
+        return figure is not None and threshold is not None and figure >= threshold

@@ -10,7 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from drf_spectacular.generators import SchemaGenerator
 
 from apps.assessments import services
-from apps.review import services as review_services
+from apps.review import submit_services
 
 
 @pytest.fixture(scope="module")
@@ -206,7 +206,7 @@ def scored_at_the_city(province_user, community_user, xuhui_community, settings)
     variant_published(province_user, year=2026)
     a = services.assessment_create(community=xuhui_community, year=2026, user=community_user)
     fill_scored(a, community_user, score="4")
-    return review_services.assessment_submit(assessment=a, user=community_user)
+    return submit_services.assessment_submit(assessment=a, user=community_user)
 
 
 def test_approving_an_assessment_not_yet_at_the_province_is_a_wrong_state(

@@ -7,6 +7,7 @@ import pytest
 
 from apps.assessments import services
 from apps.review import services as review_services
+from apps.review import submit_services
 from tests.assessments.test_scores import fill_scored
 from tests.standards.builders import VARIANT_POINTS, variant_published
 
@@ -49,7 +50,7 @@ def test_reviewers_confirm_scores_and_approve_below_the_pass_mark_with_a_reason(
     api, scored, community_user, city_user, province_user
 ):
     fill_scored(scored, community_user, score="4")
-    a = review_services.assessment_submit(assessment=scored, user=community_user)
+    a = submit_services.assessment_submit(assessment=scored, user=community_user)
     city = api(city_user)
     for n in range(1, 19):
         data = {"verdict": "confirmed", "score": "3" if n == 1 else "4"}

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from apps.assessments import services
-from apps.review import services as review_services
+from apps.review import submit_services
 from tests.assessments.factories import PDF_BYTES, answer_all
 
 
@@ -42,4 +42,4 @@ def filled(assessment, community_user):
 
 @pytest.fixture
 def submitted(filled, community_user):
-    return review_services.assessment_submit(assessment=filled, user=community_user)
+    return submit_services.assessment_submit(assessment=filled, user=community_user)

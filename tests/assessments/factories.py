@@ -15,6 +15,7 @@ from apps.accounts.models import Role
 from apps.assessments import services
 from apps.assessments.models import Assessment, Rating, State
 from apps.review import services as review_services
+from apps.review import submit_services
 from apps.standards.selectors import national_standard
 from tests.accounts.factories import CommitteeUserFactory, UserFactory
 from tests.communities.factories import CommunityFactory
@@ -55,7 +56,7 @@ def province_reviewer(community):
 
 # The review services that take an assessment one step on, by the state they lead to.
 STEPS = {
-    State.SUBMITTED: (State.DRAFT, lambda a, c, u: review_services.assessment_submit(assessment=a, user=u)),
+    State.SUBMITTED: (State.DRAFT, lambda a, c, u: submit_services.assessment_submit(assessment=a, user=u)),
     State.RECOMMENDED: (
         State.SUBMITTED,
         lambda a, c, u: review_services.assessment_recommend(assessment=a, user=county_reviewer(c)),

@@ -11,6 +11,7 @@ from apps.assessments import services
 from apps.assessments.models import Rating, Response
 from apps.core.errors import ServiceError
 from apps.review import services as review_services
+from apps.review import submit_services
 from tests.assessments.conftest import PDF_BYTES
 from tests.standards.builders import VARIANT_POINTS, variant_published
 
@@ -120,7 +121,7 @@ def test_submitting_needs_every_self_score_and_is_allowed_below_the_pass_mark(sc
         save(scored, community_user, number, "1")
     scored.refresh_from_db()
     assert scored.self_total == Decimal(18) < scored.standard.pass_mark
-    submitted = review_services.assessment_submit(assessment=scored, user=community_user)
+    submitted = submit_services.assessment_submit(assessment=scored, user=community_user)
     assert submitted.state == "submitted"
     snap = submitted.submissions.get().snapshot
     assert snap["self_total"] == "18.00" and snap["responses"][0]["self_score"] == "1.00"
@@ -191,7 +192,7 @@ def test_the_below_pass_mark_note_is_hidden_at_or_above_it_and_gone_once_submitt
     # The note is in the page for the script (the total follows each save) but hidden.
     note = box.split('data-testid="below-pass"')[1].split(">")[0]
     assert note.strip() == "hidden"
-    a = review_services.assessment_submit(assessment=scored, user=community_user)
+    a = submit_services.assessment_submit(assessment=scored, user=community_user)
     box = _score_box(client, a)
     assert "仍可提交" not in box and "below-pass" not in box
     a = review_services.assessment_recommend(assessment=a, user=city_user)
@@ -206,7 +207,7 @@ def test_after_submitting_below_the_pass_mark_the_note_says_which_score(
     fill_scored(scored, community_user, score="3")  # 54 < 70
     client = client_for(community_user)
     assert "仍可提交" in _score_box(client, scored)
-    review_services.assessment_submit(assessment=scored, user=community_user)
+    submit_services.assessment_submit(assessment=scored, user=community_user)
     box = _score_box(client, scored)
     assert "仍可提交" not in box
     assert 'data-testid="below-pass">自评分低于达标分数线</span>' in box

@@ -7,6 +7,7 @@ from apps.assessments.models import AssessmentEvent, Evidence, Rating, State, Su
 from apps.core.errors import ConflictError, ForbiddenError, ServiceError
 from apps.notices.models import Notice
 from apps.review import services as review_services
+from apps.review import submit_services
 
 from .conftest import PDF_BYTES, fill
 
@@ -114,7 +115,7 @@ def test_submit_lists_what_is_missing(assessment, community_user):
         response=response_of(assessment, 1), user=community_user, rating="met", statement="做了"
     )
     with pytest.raises(ServiceError) as exc:
-        review_services.assessment_submit(assessment=assessment, user=community_user)
+        submit_services.assessment_submit(assessment=assessment, user=community_user)
     assert exc.value.code == "incomplete"
     assert "1" in exc.value.message and "16" in exc.value.message
     assessment.refresh_from_db()
@@ -126,7 +127,7 @@ def test_submit_freezes_the_version(submitted, community_user):
     assert Submission.objects.get(assessment=submitted).snapshot["responses"][0]["evidence"]
     assert not Evidence.objects.filter(response__assessment=submitted, submitted_round__isnull=True).exists()
     with pytest.raises(ConflictError):
-        review_services.assessment_submit(assessment=submitted, user=community_user)
+        submit_services.assessment_submit(assessment=submitted, user=community_user)
     evidence = Evidence.objects.filter(response__assessment=submitted).first()
     with pytest.raises(ConflictError):
         services.evidence_remove(evidence=evidence, user=community_user)
@@ -143,7 +144,7 @@ def test_whole_workflow_with_history(submitted, community_user, city_user, provi
     assert returned.state == State.RETURNED
     assert response_of(returned, 12).review_comment == "物业覆盖率证明缺失"
     with pytest.raises(ServiceError) as unchanged:
-        review_services.assessment_submit(assessment=returned, user=community_user)
+        submit_services.assessment_submit(assessment=returned, user=community_user)
     assert unchanged.value.code == "unchanged"
     # A submitted file can only be withdrawn, never deleted.
     old = Evidence.objects.filter(response__criterion__number=12, response__assessment=returned).first()
@@ -154,7 +155,7 @@ def test_whole_workflow_with_history(submitted, community_user, city_user, provi
         user=community_user,
         uploaded_file=SimpleUploadedFile("n.pdf", PDF_BYTES),
     )
-    resubmitted = review_services.assessment_submit(assessment=returned, user=community_user)
+    resubmitted = submit_services.assessment_submit(assessment=returned, user=community_user)
     assert resubmitted.round == 2 and Submission.objects.filter(assessment=resubmitted).count() == 2
     recommended = review_services.assessment_recommend(assessment=resubmitted, user=city_user)
     approved = review_services.assessment_approve(assessment=recommended, user=province_user)

@@ -41,7 +41,7 @@ def world(demo_accounts, settings):
     from apps.accounts.models import Role
     from apps.assessments import services
     from apps.reports import services as reports
-    from apps.review import services as review_services
+    from apps.review import submit_services
     from tests.assessments.conftest import fill
     from tests.factories import UserFactory
 
@@ -50,7 +50,7 @@ def world(demo_accounts, settings):
         community=community_user.community, year=2026, user=community_user
     )
     fill(assessment, community_user)
-    assessment = review_services.assessment_submit(assessment=assessment, user=community_user)
+    assessment = submit_services.assessment_submit(assessment=assessment, user=community_user)
     report = reports.annual_report_ensure(province_code="310000000000", year=2026)
     ministry = UserFactory(username="demo-ministry", role=Role.MINISTRY, display_name="住房和城乡建设部")
     return {"assessment": assessment, "report": report, "users": {**demo_accounts, "ministry": ministry}}

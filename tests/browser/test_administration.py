@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from apps.accounts.models import Role, User
 from apps.assessments import services
 from apps.assessments.models import Assessment, Evidence
+from apps.review import chain_services, submit_services
 from apps.review import services as review_services
 from tests.assessments.conftest import PDF_BYTES, fill
 from tests.browser.conftest import BROWSER_DB, login, screenshot
@@ -50,7 +51,7 @@ def test_bulk_creation_picks_its_region_with_the_cascading_pickers(browser_page,
 def _walk(committee, street, city, *, to_province: bool) -> Assessment:
     assessment = services.assessment_create(community=committee.community, year=2026, user=committee)
     fill(assessment, committee)
-    assessment = review_services.assessment_submit(assessment=assessment, user=committee)
+    assessment = submit_services.assessment_submit(assessment=assessment, user=committee)
     assessment = review_services.assessment_recommend(assessment=assessment, user=street)
     if to_province:
         assessment = review_services.assessment_recommend(assessment=assessment, user=city)
@@ -59,7 +60,7 @@ def _walk(committee, street, city, *, to_province: bool) -> Assessment:
 
 def test_bulk_approval_selects_all_that_can_be_approved_now(browser_page, live_server, demo_accounts):
     street, city, province = (demo_accounts[k] for k in ("street", "city", "province"))
-    review_services.review_chain_set(
+    chain_services.review_chain_set(
         user=province, province_id="310000000000", year=2026, levels=("street", "county", "province")
     )
     walked = {}

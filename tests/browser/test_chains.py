@@ -13,6 +13,7 @@ from apps.assessments import services
 from apps.assessments.models import Assessment, State
 from apps.reports import services as reports
 from apps.review import services as review_services
+from apps.review import submit_services
 from tests.assessments.conftest import PDF_BYTES, fill
 from tests.browser.conftest import BROWSER_DB, PHONE, decide, login, screenshot
 from tests.factories import CommunityFactory, UserFactory, region
@@ -28,7 +29,7 @@ def shanghai(demo_accounts):
 def submitted_by(committee):
     assessment = services.assessment_create(community=committee.community, year=2026, user=committee)
     fill(assessment, committee)
-    return review_services.assessment_submit(assessment=assessment, user=committee)
+    return submit_services.assessment_submit(assessment=assessment, user=committee)
 
 
 def open_review(page, live_server, assessment):
@@ -85,7 +86,7 @@ def test_shanghai_walks_street_district_municipality(browser_page, chromium, liv
         response=r5, user=committee, rating="met", statement="补充了清晰照片。", figure=100
     )
     services.evidence_add(response=r5, user=committee, uploaded_file=SimpleUploadedFile("p.pdf", PDF_BYTES))
-    assessment = review_services.assessment_submit(
+    assessment = submit_services.assessment_submit(
         assessment=Assessment.objects.get(pk=assessment.pk), user=committee
     )
     assert assessment.review_level == "street"

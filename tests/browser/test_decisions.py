@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from apps.assessments.models import Action, AssessmentEvent
 from apps.review import services as review_services
+from apps.review import submit_services
 from tests.browser.conftest import BROWSER_DB, decide, login, screenshot
 from tests.review.test_scores import confirm_all
 
@@ -24,7 +25,7 @@ pytestmark = [pytest.mark.browser, BROWSER_DB]
 
 def _at_province(demo, **scores):
     """The demo assessment submitted, every score confirmed by the district, recommended."""
-    a = review_services.assessment_submit(assessment=demo["assessment"], user=demo["community"])
+    a = submit_services.assessment_submit(assessment=demo["assessment"], user=demo["community"])
     a = confirm_all(a, demo["city"], **scores)
     return review_services.assessment_recommend(assessment=a, user=demo["city"])
 
@@ -106,7 +107,7 @@ def test_below_pass_mark_notes_only_when_true(browser_page, phone_page, live_ser
 
     # Submitted, no level has confirmed a score yet: the review page compares the self-score.
     a.refresh_from_db()
-    a = review_services.assessment_submit(assessment=a, user=scored_demo["community"])
+    a = submit_services.assessment_submit(assessment=a, user=scored_demo["community"])
     login(page, live_server, "demo-city")
     page.goto(f"{live_server.url}/review/{a.pk}/")
     total = page.get_by_test_id("score-total")
@@ -146,7 +147,7 @@ def national_demo(demo_accounts):
 
 
 def test_a_decision_confirmed_again_answers_the_first_outcome(browser_page, live_server, national_demo):
-    a = review_services.assessment_submit(
+    a = submit_services.assessment_submit(
         assessment=national_demo["assessment"], user=national_demo["community"]
     )
     a = review_services.assessment_recommend(assessment=a, user=national_demo["city"])

@@ -16,6 +16,7 @@ from apps.naming import objections as naming_objections
 from apps.naming import services as naming_services
 from apps.naming.models import Batch, Objection
 from apps.review import services as review_services
+from apps.review import submit_services
 from tests.assessments.conftest import fill
 from tests.browser.conftest import BROWSER_DB, decide, login, screenshot
 from tests.factories import UserFactory
@@ -43,7 +44,7 @@ def test_propose_publish_object_resolve_and_name(
         community=committee.community, year=2026, user=committee
     )
     fill(assessment, committee)
-    assessment = review_services.assessment_submit(assessment=assessment, user=committee)
+    assessment = submit_services.assessment_submit(assessment=assessment, user=committee)
     city = UserFactory(username="xuhui-city-naming", role="city", region=demo_accounts["city"].region)
     recommended = review_services.assessment_recommend(assessment=assessment, user=city)
     others = make_assessments(2, state=State.PROPOSED)

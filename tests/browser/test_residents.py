@@ -10,6 +10,7 @@ from apps.assessments.models import Assessment
 from apps.residents import posters, services
 from apps.residents.models import Answer
 from apps.review import services as review_services
+from apps.review import submit_services
 from tests.assessments.conftest import fill
 from tests.browser.conftest import BROWSER_DB, decide, login, screenshot
 from tests.factories import UserFactory
@@ -37,7 +38,7 @@ def test_scan_read_answer_once_and_the_reviewer_sees_the_gate(
         community=committee.community, year=2026, user=committee
     )
     fill(assessment, committee)
-    assessment = review_services.assessment_submit(assessment=assessment, user=committee)
+    assessment = submit_services.assessment_submit(assessment=assessment, user=committee)
     city = UserFactory(username="xuhui-city-residents", role="city", region=demo_accounts["city"].region)
     recommended = review_services.assessment_recommend(assessment=assessment, user=city)
 

@@ -16,6 +16,7 @@ from apps.accounts.models import Role
 from apps.assessments import services
 from apps.assessments.models import Assessment, State
 from apps.review import services as review_services
+from apps.review import submit_services
 from tests.assessments.conftest import PDF_BYTES, fill
 from tests.browser.conftest import SCREENSHOTS, decide
 from tests.factories import CommunityFactory, UserFactory, region
@@ -88,7 +89,7 @@ def test_one_assessment_through_both_review_levels(page_review, accounts_review)
     community, city, province = (accounts_review[k] for k in ("community", "city", "province"))
     assessment = services.assessment_create(community=community.community, year=2026, user=community)
     fill(assessment, community)
-    review_services.assessment_submit(assessment=assessment, user=community)
+    submit_services.assessment_submit(assessment=assessment, user=community)
     name = community.community.name
 
     # First level: not confirmed on criterion 12, then return with a reason.
@@ -120,7 +121,7 @@ def test_one_assessment_through_both_review_levels(page_review, accounts_review)
     services.evidence_add(
         response=r12, user=community, uploaded_file=SimpleUploadedFile("contract.pdf", PDF_BYTES)
     )
-    review_services.assessment_submit(assessment=assessment, user=community)
+    submit_services.assessment_submit(assessment=assessment, user=community)
 
     page.reload()
     # The state tells where in the (default) chain it waits.
@@ -175,7 +176,7 @@ def test_bulk_approval_with_one_confirmation_page(page_review, accounts_review):
         user = UserFactory(username=f"c-{code}", role=Role.COMMUNITY, community=c)
         a = services.assessment_create(community=c, year=2026, user=user)
         fill(a, user)
-        review_services.assessment_submit(assessment=a, user=user)
+        submit_services.assessment_submit(assessment=a, user=user)
         review_services.assessment_recommend(assessment=a, user=city)
         names.append(c.name)
 

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from apps.assessments import services
 from apps.assessments.models import AssessmentEvent, State
-from apps.review import services as review_services
+from apps.review import submit_services
 from tests.assessments.conftest import PDF_BYTES, fill, png_bytes
 from tests.review.conftest import TRANSACTIONAL_APPS
 
@@ -48,7 +48,7 @@ def test_reviewer_comments_on_several_criteria_survive_saves_and_the_return(
         user=community,
         uploaded_file=SimpleUploadedFile("宣传栏.png", png_bytes((400, 300)), content_type="image/png"),
     )
-    review_services.assessment_submit(assessment=assessment, user=community)
+    submit_services.assessment_submit(assessment=assessment, user=community)
     page = browser_page
     page.on("dialog", lambda d: d.accept())
     base = live_server.url
@@ -121,7 +121,7 @@ def test_reviewer_comments_on_several_criteria_survive_saves_and_the_return(
     services.evidence_add(
         response=r8, user=community, uploaded_file=SimpleUploadedFile("改造记录.pdf", PDF_BYTES)
     )
-    review_services.assessment_submit(assessment=assessment, user=community)
+    submit_services.assessment_submit(assessment=assessment, user=community)
     page.goto(f"{base}/review/{assessment.pk}/")
     expect(page.locator("[data-testid=changed-summary]")).to_contain_text(
         "社区此后修改了1项指标", use_inner_text=True

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from apps.assessments.models import Response
-from apps.review import services as review_services
+from apps.review import submit_services
 from tests.browser.conftest import BROWSER_DB, login, screenshot
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
@@ -45,7 +45,7 @@ def test_self_score_and_confirmed_score(browser_page, phone_page, live_server, s
 
     # The district (first level of the default chain) corrects criterion 2 with a comment.
     a.refresh_from_db()
-    review_services.assessment_submit(assessment=a, user=scored_demo["community"])
+    submit_services.assessment_submit(assessment=a, user=scored_demo["community"])
     login(page, live_server, "demo-city")
     page.goto(f"{live_server.url}/review/{a.pk}/")
     verdict = page.locator("[data-testid=verdict-2]")

@@ -8,7 +8,7 @@ from apps.assessments.models import Evidence, Response
 from apps.core.errors import NotFoundError
 from apps.departments import services
 from apps.departments.models import OwnedCriterion
-from apps.review import services as review_services
+from apps.review import submit_services
 from tests.assessments.conftest import fill
 from tests.review.conftest import assessment  # noqa: F401
 
@@ -22,7 +22,7 @@ def filed(assessment, community_user, settings):  # noqa: F811
     """Xuhui's assessment, submitted with one PDF per criterion; criterion 11 checked by 公安."""
     settings.CAMPAIGN_YEAR = 2026
     fill(assessment, community_user)
-    submitted = review_services.assessment_submit(assessment=assessment, user=community_user)
+    submitted = submit_services.assessment_submit(assessment=assessment, user=community_user)
     criterion = submitted.responses.get(criterion__number=11).criterion
     OwnedCriterion.objects.create(criterion=criterion, department_type=dept_type("public_security"))
     return submitted

@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from apps.assessments import services
-from apps.review import services as review_services
+from apps.review import verdict_services
 from tests.factories import CommunityFactory, UserFactory, region
 
 
@@ -50,7 +50,7 @@ def test_community_export(client_for, province_user, submitted, other_community,
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_assessment_export_pivots_16_criteria(client_for, city_user, submitted, fmt):
-    review_services.response_review(
+    verdict_services.response_review(
         response=submitted.responses.get(criterion__number=3),
         user=city_user,
         verdict="not_confirmed",

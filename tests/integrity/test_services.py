@@ -11,7 +11,7 @@ from PIL import Image
 from apps.assessments import services as assessment_services
 from apps.integrity import services
 from apps.integrity.models import StatementPrint
-from apps.review import services as review_services
+from apps.review import submit_services
 from tests.assessments.conftest import fill
 
 from .data import photo_bytes
@@ -30,7 +30,7 @@ def test_the_submit_queues_the_comparison_after_commit(
 ):
     fill(assessment, community_user)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        review_services.assessment_submit(assessment=assessment, user=community_user)
+        submit_services.assessment_submit(assessment=assessment, user=community_user)
     # Nothing was compared inside the submit's transaction.
     assert not StatementPrint.objects.filter(assessment=assessment).exists()
     for callback in callbacks:

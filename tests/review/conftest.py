@@ -6,6 +6,7 @@ from apps.assessments import services
 from apps.assessments.models import Assessment, State
 from apps.communities.models import Community
 from apps.review import services as review_services
+from apps.review import submit_services
 from apps.standards.selectors import national_standard
 from greencommunity.settings.base import INSTALLED_APPS
 from tests.assessments.conftest import PDF_BYTES, fill, pdf_upload, png_bytes, png_upload  # noqa: F401
@@ -38,7 +39,7 @@ def assessment(community_user, xuhui_community):
 def submitted(assessment, community_user, settings):
     settings.CAMPAIGN_YEAR = 2026
     fill(assessment, community_user)
-    return review_services.assessment_submit(assessment=assessment, user=community_user)
+    return submit_services.assessment_submit(assessment=assessment, user=community_user)
 
 
 @pytest.fixture

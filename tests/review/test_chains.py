@@ -10,7 +10,7 @@ from apps.assessments.models import Assessment, State
 from apps.core.errors import ConflictError, ForbiddenError, ServiceError
 from apps.core.models import TraceEvent, TraceKind
 from apps.notices.models import Notice
-from apps.review import selectors, workflow
+from apps.review import chain_services, selectors, submit_services, workflow
 from apps.review import services as review_services
 from apps.review.models import ReviewChain
 from tests.assessments.conftest import fill
@@ -29,12 +29,12 @@ def street_user(db):
 
 @pytest.fixture
 def shanghai_chain(street_user, city_user, province_user):
-    return review_services.review_chain_set(user=province_user, province_id=SHANGHAI, year=2026, levels=CHAIN)
+    return chain_services.review_chain_set(user=province_user, province_id=SHANGHAI, year=2026, levels=CHAIN)
 
 
 def submit(assessment, user):
     fill(assessment, user)
-    return review_services.assessment_submit(assessment=assessment, user=user)
+    return submit_services.assessment_submit(assessment=assessment, user=user)
 
 
 # --- Setting a chain -------------------------------------------------------------------------
@@ -52,7 +52,7 @@ def submit(assessment, user):
 )
 def test_a_bad_chain_is_refused_with_the_reason(province_user, street_user, city_user, levels, message):
     with pytest.raises(ServiceError) as refused:
-        review_services.review_chain_set(user=province_user, province_id=SHANGHAI, year=2026, levels=levels)
+        chain_services.review_chain_set(user=province_user, province_id=SHANGHAI, year=2026, levels=levels)
     assert message in str(refused.value.message)
     assert not ReviewChain.objects.exists()
 
@@ -61,7 +61,7 @@ def test_only_the_provinces_own_department_sets_its_chain(city_user, street_user
     beijing = UserFactory(username="beijing-dept", role=Role.PROVINCE, region=region("11"))
     for user in (city_user, street_user, beijing):
         with pytest.raises(ForbiddenError):
-            review_services.review_chain_set(user=user, province_id=SHANGHAI, year=2026, levels=CHAIN)
+            chain_services.review_chain_set(user=user, province_id=SHANGHAI, year=2026, levels=CHAIN)
 
 
 def test_the_chain_is_recorded_and_frozen_by_the_first_submission(
@@ -71,20 +71,20 @@ def test_the_chain_is_recorded_and_frozen_by_the_first_submission(
     assert entry.actor == province_user and entry.province_id == SHANGHAI
     assert entry.data == {"year": 2026, "before": "", "after": "street,county,province"}
     # Before any submission it may change (and the change is recorded again).
-    review_services.review_chain_set(
+    chain_services.review_chain_set(
         user=province_user, province_id=SHANGHAI, year=2026, levels=("county", "province")
     )
-    review_services.review_chain_set(user=province_user, province_id=SHANGHAI, year=2026, levels=CHAIN)
+    chain_services.review_chain_set(user=province_user, province_id=SHANGHAI, year=2026, levels=CHAIN)
     assert TraceEvent.objects.filter(kind=TraceKind.CHAIN).count() == 3
     submit(assessment, community_user)
     with pytest.raises(ConflictError) as frozen:
-        review_services.review_chain_set(
+        chain_services.review_chain_set(
             user=province_user, province_id=SHANGHAI, year=2026, levels=("county", "province")
         )
     assert "不能再更改" in str(frozen.value.message)
     assert ReviewChain.objects.get(province_id=SHANGHAI, year=2026).levels == "street,county,province"
     # Another year is still free.
-    review_services.review_chain_set(
+    chain_services.review_chain_set(
         user=province_user, province_id=SHANGHAI, year=2027, levels=("county", "province")
     )
 
@@ -126,7 +126,7 @@ def test_an_assessment_walks_street_district_municipality_and_a_return_starts_ov
     services.response_save(
         response=response, user=community_user, rating="met", statement="补充了照片。", figure=100
     )
-    a = review_services.assessment_submit(assessment=a, user=community_user)
+    a = submit_services.assessment_submit(assessment=a, user=community_user)
     assert (a.state, a.review_level, a.round) == (State.SUBMITTED, "street", 2)
     a = review_services.assessment_recommend(assessment=a, user=street_user)
     a = review_services.assessment_recommend(assessment=a, user=city_user)
@@ -170,7 +170,7 @@ def test_with_a_city_level_the_city_reviews_after_the_county(db):
     province = UserFactory(username="gd-dept", role=Role.PROVINCE, region=region("44"))
     guangzhou = UserFactory(username="gz-city", role=Role.CITY, region=region("4401"))
     tianhe = UserFactory(username="tianhe-dept", role=Role.CITY, region=region("440106"))
-    review_services.review_chain_set(
+    chain_services.review_chain_set(
         user=province, province_id="440000000000", year=2026, levels=("county", "city", "province")
     )
     community = CommunityFactory(street=region("440106001"))

@@ -8,6 +8,7 @@ from django.db import connection
 from apps.assessments.models import AssessmentEvent, State
 from apps.core.errors import ConflictError
 from apps.review import services as review_services
+from apps.review import submit_services
 from tests.factories import UserFactory, region
 
 from .conftest import TRANSACTIONAL_APPS, ensure_reference_data, fill
@@ -47,7 +48,7 @@ def test_two_reviewers_deciding_at_once_exactly_one_wins(
 ):
     # One test for both levels: every transactional test reloads the region tree afterwards.
     fill(assessment, community_user)
-    submitted = review_services.assessment_submit(assessment=assessment, user=community_user)
+    submitted = submit_services.assessment_submit(assessment=assessment, user=community_user)
     colleague = UserFactory(username="xuhui-2", role="city", region=region("310104"))
     seen = submitted.version
     results = race(
@@ -86,7 +87,7 @@ def test_one_reviewer_double_clicking_gets_the_same_outcome_twice(
     # Issue 20, item 6: both requests of a double click arrive together; one decides, the other
     # waits for the row lock and then answers the same outcome (no conflict, no error, one entry).
     fill(assessment, community_user)
-    submitted = review_services.assessment_submit(assessment=assessment, user=community_user)
+    submitted = submit_services.assessment_submit(assessment=assessment, user=community_user)
     seen = submitted.version
     results = race(
         *[

@@ -8,6 +8,7 @@ from django.urls import reverse
 from apps.assessments import services
 from apps.core.errors import ServiceError
 from apps.review import services as review_services
+from apps.review import verdict_services
 from tests.api.conftest import api  # noqa: F401
 from tests.assessments.conftest import PDF_BYTES
 from tests.review.conftest import confirmed
@@ -56,7 +57,7 @@ def test_evidence_caption_refuses_controls_and_file_names_are_cleaned(assessment
 def test_review_comment_return_revoke_and_citation_refuse_controls(submitted, city_user, province_user):
     response = submitted.responses.get(criterion__number=3)
     _refused(
-        lambda: review_services.response_review(
+        lambda: verdict_services.response_review(
             response=response, user=city_user, verdict="not_confirmed", comment="照片\x1b不清"
         ),
         "comment",

@@ -9,6 +9,7 @@ from apps.accounts.models import Role
 from apps.notices.models import Notice
 from apps.reports import services as reports
 from apps.review import services as review_services
+from apps.review import submit_services
 from tests.assessments.conftest import fill
 from tests.factories import UserFactory
 
@@ -23,7 +24,7 @@ def test_city_is_told_of_submission_and_resubmission(city_user, community_user, 
     returned = review_services.assessment_return(assessment=submitted, user=city_user, reason="材料不全")
     fill(returned, community_user, evidence=False)
     returned.refresh_from_db()
-    review_services.assessment_submit(assessment=returned, user=community_user)
+    submit_services.assessment_submit(assessment=returned, user=community_user)
     texts = unread(city_user)
     assert len(texts) == 1 and "重新提交" in texts[0]
 

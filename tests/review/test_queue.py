@@ -67,7 +67,7 @@ def test_filters_and_search(client_for, city_user, submitted):
 
 def test_filter_by_one_criterion_rated_not_met(client_for, city_user, assessment, community_user, settings):
     from apps.assessments import services
-    from apps.review import services as review_services
+    from apps.review import submit_services
 
     from .conftest import fill
 
@@ -75,7 +75,7 @@ def test_filter_by_one_criterion_rated_not_met(client_for, city_user, assessment
     fill(assessment, community_user)
     r16 = assessment.responses.get(criterion__number=16)
     services.response_save(response=r16, user=community_user, rating="not_met")
-    review_services.assessment_submit(assessment=assessment, user=community_user)
+    submit_services.assessment_submit(assessment=assessment, user=community_user)
     make_assessments(3, state=State.SUBMITTED)
     client = client_for(city_user)
     assert [a.pk for a in rows_of(client.get(QUEUE, {"state": "submitted", "not_met": "16"}))] == [

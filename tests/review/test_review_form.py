@@ -8,7 +8,7 @@ from django.urls import reverse
 from apps.assessments import services as assessment_services
 from apps.assessments.models import State
 from apps.assessments.selectors import assessment_detail
-from apps.review import selectors, services
+from apps.review import selectors, submit_services
 
 FETCH = {"HTTP_X_REQUESTED_WITH": "fetch"}
 
@@ -122,7 +122,7 @@ def test_round_two_marks_the_changed_criteria_with_the_round_one_verdict(
     assessment_services.response_save(
         response=r12, user=community_user, rating="met", statement="已补充物业合同。", figure=60
     )
-    services.assessment_submit(assessment=submitted, user=community_user)
+    submit_services.assessment_submit(assessment=submitted, user=community_user)
     submitted.refresh_from_db()
     assessment, responses = assessment_detail(user=city_user, pk=submitted.pk)
     before = selectors.previous_round(assessment=assessment, responses=responses)

@@ -3,7 +3,7 @@ from django.urls import reverse
 from apps.assessments import services
 from apps.assessments.models import AssessmentEvent, State
 from apps.notices.models import Notice
-from apps.review import services as review_services
+from apps.review import submit_services
 from apps.review.models import Demonstration
 from tests.review.conftest import confirmed
 
@@ -33,7 +33,7 @@ def test_review_page_shows_answers_evidence_figures_and_history(
         uploaded_file=png_upload(),
         caption="分类投放点",
     )
-    review_services.assessment_submit(assessment=assessment, user=community_user)
+    submit_services.assessment_submit(assessment=assessment, user=community_user)
     response = client_for(city_user).get(detail(assessment))
     assert response.status_code == 200
     body = response.content.decode()

@@ -12,6 +12,7 @@ from apps.assessments import services
 from apps.assessments.models import Action, Assessment, Response
 from apps.core.errors import ServiceError
 from apps.review import services as review_services
+from apps.review import submit_services, verdict_services
 from tests.assessments.test_scores import fill_scored
 from tests.factories import CommunityFactory, UserFactory
 from tests.review.conftest import confirmed
@@ -24,7 +25,7 @@ def scored_submitted(province_user, community_user, xuhui_community, settings):
     variant_published(province_user, year=2026)
     assessment = services.assessment_create(community=xuhui_community, year=2026, user=community_user)
     fill_scored(assessment, community_user, score="4")
-    return review_services.assessment_submit(assessment=assessment, user=community_user)
+    return submit_services.assessment_submit(assessment=assessment, user=community_user)
 
 
 def resp(assessment, number):
@@ -36,7 +37,7 @@ def resp(assessment, number):
 def confirm_all(assessment, user, score="4", **overrides):
     for number in range(1, 19):
         value = overrides.get(f"c{number}", score)
-        review_services.response_review(
+        verdict_services.response_review(
             response=resp(assessment, number),
             user=user,
             verdict="confirmed",
@@ -50,14 +51,14 @@ def confirm_all(assessment, user, score="4", **overrides):
 def test_a_level_confirms_and_corrects_scores_and_the_confirmed_total_follows(scored_submitted, city_user):
     a = scored_submitted
     assert a.self_total == Decimal(72) and a.confirmed_total is None
-    review_services.response_review(response=resp(a, 1), user=city_user, verdict="confirmed", score="4")
+    verdict_services.response_review(response=resp(a, 1), user=city_user, verdict="confirmed", score="4")
     with pytest.raises(ServiceError) as exc:
-        review_services.response_review(response=resp(a, 2), user=city_user, verdict="confirmed", score="2")
+        verdict_services.response_review(response=resp(a, 2), user=city_user, verdict="confirmed", score="2")
     assert exc.value.message == "第2条的得分由4改为2，请说明理由。" and exc.value.field == "comment"
     with pytest.raises(ServiceError) as exc:
-        review_services.response_review(response=resp(a, 2), user=city_user, verdict="confirmed", score="6")
+        verdict_services.response_review(response=resp(a, 2), user=city_user, verdict="confirmed", score="6")
     assert exc.value.field == "score" and exc.value.code == "score_out_of_range"
-    review_services.response_review(
+    verdict_services.response_review(
         response=resp(a, 2), user=city_user, verdict="confirmed", score="2", comment="台账不全。"
     )
     a.refresh_from_db()
@@ -101,7 +102,7 @@ def test_a_resubmission_starts_without_confirmed_scores(scored_submitted, city_u
     services.response_save(
         response=resp(a, 1), user=community_user, rating="met", statement="补充了。", self_score="5"
     )
-    a = review_services.assessment_submit(assessment=a, user=community_user)
+    a = submit_services.assessment_submit(assessment=a, user=community_user)
     a.refresh_from_db()
     assert a.confirmed_total is None and a.self_total == Decimal(73)
     assert not a.responses.exclude(confirmed_score=None).exists()
@@ -171,7 +172,7 @@ def test_the_queue_shows_sorts_and_filters_by_score(
         )
         a = services.assessment_create(community=community, year=2026, user=user)
         fill_scored(a, user, score=score)
-        totals[community.name] = review_services.assessment_submit(assessment=a, user=user).self_total
+        totals[community.name] = submit_services.assessment_submit(assessment=a, user=user).self_total
     client = client_for(city_user)
     with django_assert_max_num_queries(20):
         body = client.get(
@@ -246,7 +247,7 @@ def test_a_self_score_below_the_pass_mark_is_flagged_as_such_until_a_level_confi
     variant_published(province_user, year=2026)
     a = services.assessment_create(community=xuhui_community, year=2026, user=community_user)
     fill_scored(a, community_user, score="3")  # 54
-    a = review_services.assessment_submit(assessment=a, user=community_user)
+    a = submit_services.assessment_submit(assessment=a, user=community_user)
     client = client_for(city_user)
     assert 'data-testid="below-pass">自评分低于达标分数线</span>' in _score_box(client, a)
     a = confirm_all(a, city_user, score="3", c1="5", c2="5", c3="5", c4="5", c5="5", c6="5", c7="5", c8="5")
@@ -311,7 +312,7 @@ def test_bulk_approval_above_the_pass_mark_needs_no_reason_and_below_is_sent_to_
         )
         a = services.assessment_create(community=community, year=2026, user=user)
         fill_scored(a, user, score=score)
-        a = confirm_all(review_services.assessment_submit(assessment=a, user=user), city_user, score=score)
+        a = confirm_all(submit_services.assessment_submit(assessment=a, user=user), city_user, score=score)
         rows.append(review_services.assessment_recommend(assessment=a, user=city_user))
     above, below = rows[:2], rows[2]
     assert [a.confirmed_total for a in rows] == [Decimal(72), Decimal(90), Decimal(54)]

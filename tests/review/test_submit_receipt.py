@@ -4,7 +4,7 @@ who decides next, as a notice on its assessment."""
 from django.core import mail
 
 from apps.notices.models import Notice
-from apps.review import services as review_services
+from apps.review import submit_services
 from tests.assessments.conftest import fill
 
 
@@ -15,7 +15,7 @@ def test_submitting_leaves_a_receipt_notice_for_the_committee(
     community_user.save(update_fields=["email"])
     fill(assessment, community_user)
     with django_capture_on_commit_callbacks(execute=True):
-        submitted = review_services.assessment_submit(assessment=assessment, user=community_user)
+        submitted = submit_services.assessment_submit(assessment=assessment, user=community_user)
     receipt = Notice.objects.get(recipient=community_user, assessment=submitted)
     assert receipt.read_at is None and receipt.url == f"/assessments/{submitted.pk}/"
     assert f"您的{submitted.year}年度自评已收到（第1轮）" in receipt.text

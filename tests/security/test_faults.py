@@ -14,6 +14,7 @@ from apps.assessments import services
 from apps.assessments.models import Assessment, AssessmentEvent, Evidence, Rating, State, Submission
 from apps.core.errors import ConflictError
 from apps.review import services as review_services
+from apps.review import submit_services, verdict_services
 from greencommunity.celery import app as celery_app
 
 PASSWORD = "correct-horse-battery"
@@ -77,7 +78,7 @@ def test_a_failed_submit_leaves_the_assessment_as_it_was(filled, community_user,
 
         monkeypatch.setattr(QuerySet, "update", update)
     with pytest.raises(DatabaseError):
-        review_services.assessment_submit(assessment=filled, user=community_user)
+        submit_services.assessment_submit(assessment=filled, user=community_user)
     assert state_of(filled) == before
     assert before["state"] == State.DRAFT
 
@@ -119,7 +120,7 @@ def test_a_failed_review_verdict_is_not_kept(submitted, city_user, monkeypatch):
     response = submitted.responses.get(criterion__number=1)
     monkeypatch.setattr(services, "history_append", fail)
     with pytest.raises(DatabaseError):
-        review_services.response_review(
+        verdict_services.response_review(
             response=response, user=city_user, verdict="not_confirmed", comment="照片模糊"
         )
     response.refresh_from_db()
@@ -158,8 +159,8 @@ def test_a_failed_save_keeps_the_previous_answer(assessment, community_user, mon
 def test_a_double_submit_has_the_effect_of_one(filled, community_user):
     # Issue 20: the second answers the outcome of the first (no conflict), and changes nothing.
     version = filled.version
-    review_services.assessment_submit(assessment=filled, user=community_user, expected_version=version)
-    second = review_services.assessment_submit(
+    submit_services.assessment_submit(assessment=filled, user=community_user, expected_version=version)
+    second = submit_services.assessment_submit(
         assessment=filled, user=community_user, expected_version=version
     )
     assert second.decision_repeated and second.state == "submitted"
@@ -263,7 +264,7 @@ def test_concurrent_double_submits_and_decisions_on_postgresql(committed_db):
     seen = Assessment.objects.get(pk=assessment.pk).version
     results = _race(
         4,
-        lambda: review_services.assessment_submit(
+        lambda: submit_services.assessment_submit(
             assessment=assessment, user=community_user, expected_version=seen
         ),
     )
@@ -330,7 +331,7 @@ def test_with_redis_down_the_site_serves_saves_and_submits(redis_down, assessmen
     from tests.assessments.conftest import fill
 
     fill(assessment, community_user)
-    submitted = review_services.assessment_submit(assessment=assessment, user=community_user)
+    submitted = submit_services.assessment_submit(assessment=assessment, user=community_user)
     assert submitted.state == State.SUBMITTED
     evidence = Evidence.objects.filter(response__assessment=assessment).first()
     reviewer = Client()

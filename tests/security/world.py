@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from apps.accounts.models import Role
 from apps.assessments import services
 from apps.review import services as review_services
+from apps.review import submit_services
 from tests.factories import CommunityFactory, UserFactory, region
 
 STREETS = {"inside": "310104003", "outside": "110101001"}
@@ -73,7 +74,7 @@ def build_filled(world, side):
 
 def build_submitted(world, side):
     """Submitted for first-level review: round 1 exists."""
-    return review_services.assessment_submit(
+    return submit_services.assessment_submit(
         assessment=world.get("filled", side), user=world.get("committee_user", side)
     )
 
