@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from apps.assessments.models import Action, AssessmentEvent
 from apps.review import services as review_services
 from tests.browser.conftest import BROWSER_DB, decide, login, screenshot
+from tests.factories import AssessmentFactory
 from tests.review.test_scores import confirm_all
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
@@ -137,11 +138,10 @@ def test_below_pass_mark_notes_only_when_true(browser_page, phone_page, live_ser
 @pytest.fixture
 def national_demo(demo_accounts):
     """The demo community's assessment under the national standard (no points), filled."""
-    from apps.assessments import services
     from tests.assessments.conftest import fill
 
     community = demo_accounts["community"]
-    assessment = services.assessment_create(community=community.community, year=2026, user=community)
+    assessment = AssessmentFactory(community=community.community, year=2026, user=community, answered=False)
     return {**demo_accounts, "assessment": fill(assessment, community)}
 
 
