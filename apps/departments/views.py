@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.capabilities import is_other_department, is_province_staff
 from apps.core.errors import ForbiddenError, NotFoundError, ServiceError
+from apps.core.views import attempt
 from apps.naming.models import Batch, BatchEntry
 from apps.naming.procedure import EntryState
 
@@ -50,18 +51,18 @@ def consult(request, pk):
         raise PermissionDenied
     form = ConsultForm(request.POST, types=selectors.department_types(batch.province_id))
     if form.is_valid():
-        try:
-            consulting.consultation_send(
+        sent = attempt(
+            request,
+            lambda: consulting.consultation_send(
                 user=request.user,
                 batch=batch,
                 department_type_ids=form.cleaned_data["department_types"],
                 deadline=form.cleaned_data["deadline"],
-            )
-        except ServiceError as exc:
-            _refused(exc)
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The departments were asked for their opinion."))
+            ),
+            success=_("The departments were asked for their opinion."),
+            as_http=True,
+        )
+        if sent:
             return redirect("naming:batch", pk=batch.pk)
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
@@ -294,17 +295,16 @@ def report_departments(request, pk):
     report = AnnualReport.objects.visible_to(request.user).filter(pk=pk).first()
     if report is None:
         raise Http404
-    try:
-        services.report_departments_set(
+    attempt(
+        request,
+        lambda: services.report_departments_set(
             actor=request.user,
             report=report,
             department_type_ids=[v for v in request.POST.getlist("department_types") if v.isdigit()],
-        )
-    except ServiceError as exc:
-        _refused(exc)
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The departments taking part were saved and asked to confirm."))
+        ),
+        success=_("The departments taking part were saved and asked to confirm."),
+        as_http=True,
+    )
     return redirect("reports:detail", pk=report.pk)
 
 
@@ -318,15 +318,14 @@ def report_confirm(request, pk):
     signature = ReportSignature.objects.visible_to(request.user).filter(pk=pk).first()
     if signature is None:
         raise Http404
-    try:
-        services.report_confirm(
+    attempt(
+        request,
+        lambda: services.report_confirm(
             user=request.user, signature=signature, comment=request.POST.get("comment", "")
-        )
-    except ServiceError as exc:
-        _refused(exc)
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Your confirmation was recorded."))
+        ),
+        success=_("Your confirmation was recorded."),
+        as_http=True,
+    )
     return redirect("reports:detail", pk=signature.report_id)
 
 
@@ -378,15 +377,14 @@ def type_add(request):
 
     if not is_province_staff(request.user):
         raise PermissionDenied
-    try:
-        services.department_type_add(
+    attempt(
+        request,
+        lambda: services.department_type_add(
             actor=request.user, province_id=request.user.region_id, name=request.POST.get("name", "")
-        )
-    except ServiceError as exc:
-        _refused(exc)
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The department was added to the list."))
+        ),
+        success=_("The department was added to the list."),
+        as_http=True,
+    )
     return redirect("departments:criteria")
 
 
@@ -400,11 +398,10 @@ def type_remove(request, pk):
     kind = DepartmentType.objects.filter(pk=pk, province_id=request.user.region_id or "-").first()
     if kind is None:
         raise Http404
-    try:
-        services.department_type_remove(actor=request.user, department_type=kind)
-    except ServiceError as exc:
-        _refused(exc)
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The department was taken off the list; its history stays."))
+    attempt(
+        request,
+        lambda: services.department_type_remove(actor=request.user, department_type=kind),
+        success=_("The department was taken off the list; its history stays."),
+        as_http=True,
+    )
     return redirect("departments:criteria")

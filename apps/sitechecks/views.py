@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.accounts.capabilities import can_read_site_checks, is_expert, is_nationwide, is_province_staff
 from apps.core.campaign import FIRST_YEAR, campaign_year
 from apps.core.errors import ServiceError
+from apps.core.views import attempt
 
 from . import selectors, services
 from .forms import ConflictForm, ExpertForm, GroupForm, PlanForm, SignOffForm
@@ -42,10 +43,6 @@ def _staff_plan(user, pk) -> InspectionPlan:
     if plan is None:
         raise Http404
     return plan
-
-
-def _fail(request, exc: ServiceError) -> None:
-    messages.error(request, exc.message)
 
 
 @require_GET
@@ -125,7 +122,7 @@ def plan_draw(request, pk):
     try:
         draw = services.sample_draw(user=request.user, plan=plan)
     except ServiceError as exc:
-        _fail(request, exc)
+        messages.error(request, exc.message)
     else:
         messages.success(
             request,
@@ -142,16 +139,16 @@ def group_new(request, pk):
     experts = list(Expert.objects.visible_to(request.user))
     form = GroupForm(request.POST, experts=experts)
     if form.is_valid():
-        try:
-            services.group_create(
+        attempt(
+            request,
+            lambda: services.group_create(
                 user=request.user,
                 plan=plan,
                 name=form.cleaned_data["name"],
                 leader_id=form.cleaned_data["leader"],
                 member_ids=form.cleaned_data["members"],
-            )
-        except ServiceError as exc:
-            _fail(request, exc)
+            ),
+        )
     else:
         messages.error(request, _("Name the group and choose its leader and members."))
     return redirect(reverse("sitechecks:plan") + f"?year={plan.year}")
@@ -170,7 +167,7 @@ def expert_new(request):
         try:
             account, code = services.expert_create(user=user, **form.cleaned_data)
         except ServiceError as exc:
-            _fail(request, exc)
+            messages.error(request, exc.message)
         else:
             messages.success(
                 request,
@@ -194,14 +191,14 @@ def assign(request, pk):
     group = InspectionGroup.objects.filter(
         plan=sample.plan, pk=str(request.POST.get("group", "0"))[:9] or 0
     ).first()
-    try:
-        if group is None:
-            raise ServiceError(_("Choose a group."))
-        services.assignment_create(user=user, sample=sample, group=group)
-    except ServiceError as exc:
-        _fail(request, exc)
+    if group is None:
+        messages.error(request, _("Choose a group."))
     else:
-        messages.success(request, _("Assigned to %(group)s.") % {"group": group.name})
+        attempt(
+            request,
+            lambda: services.assignment_create(user=user, sample=sample, group=group),
+            success=_("Assigned to %(group)s.") % {"group": group.name},
+        )
     return redirect(reverse("sitechecks:plan") + f"?year={sample.plan.year}")
 
 
@@ -307,7 +304,7 @@ def item_sync(request, pk):
             raise Http404 from exc
         if _json_wanted(request):
             return JsonResponse({"error": str(exc.message), "field": exc.field}, status=exc.status)
-        _fail(request, exc)
+        messages.error(request, exc.message)
         return redirect("sitechecks:assignment", pk=pk)
     if _json_wanted(request):
         return JsonResponse(result)
@@ -327,13 +324,12 @@ def sign_off(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choose the result and write the conclusion."))
         return redirect("sitechecks:assignment", pk=pk)
-    try:
-        services.inspection_sign_off(user=request.user, assignment=assignment, **form.cleaned_data)
-    except ServiceError as exc:
-        _fail(request, exc)
-        return redirect("sitechecks:assignment", pk=pk)
-    messages.success(request, _("The inspection is signed off."))
-    return redirect("sitechecks:home")
+    signed = attempt(
+        request,
+        lambda: services.inspection_sign_off(user=request.user, assignment=assignment, **form.cleaned_data),
+        success=_("The inspection is signed off."),
+    )
+    return redirect("sitechecks:home") if signed else redirect("sitechecks:assignment", pk=pk)
 
 
 @login_required
@@ -343,19 +339,17 @@ def conflict(request, pk):
         raise PermissionDenied
     assignment = selectors.assignment_for(user=request.user, pk=pk)
     form = ConflictForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ServiceError(_("Say why (e.g. a relative lives in the community)."))
-        services.conflict_declare(
-            user=request.user, assignment=assignment, reason=form.cleaned_data["reason"]
-        )
-    except ServiceError as exc:
-        _fail(request, exc)
+    if not form.is_valid():
+        messages.error(request, _("Say why (e.g. a relative lives in the community)."))
         return redirect("sitechecks:assignment", pk=pk)
-    messages.success(
-        request, _("Your conflict of interest is recorded; the province will reassign the community.")
+    declared = attempt(
+        request,
+        lambda: services.conflict_declare(
+            user=request.user, assignment=assignment, reason=form.cleaned_data["reason"]
+        ),
+        success=_("Your conflict of interest is recorded; the province will reassign the community."),
     )
-    return redirect("sitechecks:home")
+    return redirect("sitechecks:home") if declared else redirect("sitechecks:assignment", pk=pk)
 
 
 @login_required
