@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -44,9 +44,7 @@ def home(request):
 @login_required
 @require_POST
 def consult(request, pk):
-    batch = Batch.objects.visible_to(request.user).filter(pk=pk).first()
-    if batch is None:
-        raise Http404
+    batch = get_object_or_404(Batch.objects.visible_to(request.user), pk=pk)
     if not is_province_staff(request.user, batch.province_id):
         raise PermissionDenied
     form = ConsultForm(request.POST, types=selectors.department_types(batch.province_id))
@@ -175,9 +173,7 @@ def objection_resolve(request, pk):
 def _assessment(request, pk):
     if not is_other_department(request.user):
         raise PermissionDenied
-    assessment = selectors.owned_assessments(request.user).filter(pk=pk).first()
-    if assessment is None:
-        raise Http404
+    assessment = get_object_or_404(selectors.owned_assessments(request.user), pk=pk)
     return assessment
 
 
@@ -292,9 +288,7 @@ def report_departments(request, pk):
 
     from . import services
 
-    report = AnnualReport.objects.visible_to(request.user).filter(pk=pk).first()
-    if report is None:
-        raise Http404
+    report = get_object_or_404(AnnualReport.objects.visible_to(request.user), pk=pk)
     attempt(
         request,
         lambda: services.report_departments_set(
@@ -315,9 +309,7 @@ def report_confirm(request, pk):
     from . import services
     from .models import ReportSignature
 
-    signature = ReportSignature.objects.visible_to(request.user).filter(pk=pk).first()
-    if signature is None:
-        raise Http404
+    signature = get_object_or_404(ReportSignature.objects.visible_to(request.user), pk=pk)
     attempt(
         request,
         lambda: services.report_confirm(
@@ -395,9 +387,7 @@ def type_remove(request, pk):
     from . import services
     from .models import DepartmentType
 
-    kind = DepartmentType.objects.filter(pk=pk, province_id=request.user.region_id or "-").first()
-    if kind is None:
-        raise Http404
+    kind = get_object_or_404(DepartmentType, pk=pk, province_id=request.user.region_id or "-")
     attempt(
         request,
         lambda: services.department_type_remove(actor=request.user, department_type=kind),
