@@ -73,6 +73,10 @@ def _build_template(path: Path, verbosity: int, *, slim: bool) -> None:
         connection.close()
         connection.settings_dict["NAME"] = old_name
         test_settings["NAME"] = before_test_name
+    # One self-contained file (the settings open SQLite in WAL mode): nothing left in a -wal file.
+    with sqlite3.connect(path) as built:
+        built.execute("PRAGMA journal_mode=DELETE")
+    built.close()
 
 
 def setup(verbosity: int, *, serialize: bool, slim: bool) -> str:
@@ -82,10 +86,11 @@ def setup(verbosity: int, *, serialize: bool, slim: bool) -> str:
     stamp = template.with_suffix(".fingerprint")
     current = fingerprint(slim=slim)
     if not template.exists() or not stamp.exists() or stamp.read_text() != current:
+        # Built aside and moved in whole: a run starting meanwhile copies the old or the new one.
+        building = template.with_name(f"{template.name}.{os.getpid()}")
+        _build_template(building, verbosity, slim=slim)
         stamp.unlink(missing_ok=True)
-        for stale in (template, Path(f"{template}-wal"), Path(f"{template}-shm")):
-            stale.unlink(missing_ok=True)
-        _build_template(template, verbosity, slim=slim)
+        os.replace(building, template)
         stamp.write_text(current)
     connection = connections["default"]
     old_name = connection.settings_dict["NAME"]
