@@ -49,8 +49,12 @@ debug: setup
 	@echo "Serving http://127.0.0.1:$(PORT)/ with DEBUG on (Django's debug pages)."
 	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# On a developer's machine (CI and DATABASE_URL unset) each run copies a migrated SQLite test
+# database kept in .test-db-template.sqlite3 (rebuilt when a migration changes, tests/db_template.py);
+# CI runs clean.
+REUSE_DB := $(if $(or $(CI),$(DATABASE_URL)),,--reuse-db)
 test: $(STAMP) system-packages browser-packages node_modules/axe-core/axe.min.js
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(REUSE_DB) $(PYTEST_ARGS)
 
 # axe-core for the accessibility browser test (package.json; no browser download).
 node_modules/axe-core/axe.min.js: package.json
@@ -72,4 +76,4 @@ worker: $(STAMP)
 	$(VENV)/bin/celery -A greencommunity worker -l info
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media .test-media staticfiles
+	rm -rf $(VENV) db.sqlite3 media .test-media .test-db-template* staticfiles

@@ -1,4 +1,5 @@
 import os
+from contextlib import nullcontext
 
 import pytest
 
@@ -9,9 +10,23 @@ from .factories import CommunityFactory, UserFactory, region
 SERVICES_CONFIGURED = bool(os.environ.get("DATABASE_URL") or os.environ.get("REDIS_URL"))
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--slim-regions",
+        action="store_true",
+        help="test database with a slim division tree (tests/db_template.py); skips tests marked national_tree",
+    )
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked `services` need PostgreSQL and Redis: skipped only when neither is configured,
-    and never in CI, where a missing service must fail the run instead."""
+    and never in CI, where a missing service must fail the run instead. With --slim-regions the
+    tests marked `national_tree` skip."""
+    if config.getoption("slim_regions"):
+        slim = pytest.mark.skip(reason="needs the national division tree (run without --slim-regions)")
+        for item in items:
+            if "national_tree" in item.keywords:
+                item.add_marker(slim)
     if SERVICES_CONFIGURED:
         return
     if os.environ.get("CI"):
@@ -20,6 +35,50 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "services" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-django's database setup, but with `--reuse-db` on SQLite outside CI (`make test`)
+    the in-memory test database is a copy of a migrated template kept between runs
+    (tests/db_template.py) instead of a migrated one."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    from . import db_template
+
+    verbosity = request.config.option.verbose
+    slim = request.config.getoption("slim_regions")
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    if db_template.wanted(request.config) and django_db_use_migrations:
+        with django_db_blocker.unblock():
+            old_name = db_template.setup(verbosity, serialize="default" in serialized_aliases, slim=slim)
+        yield
+        with django_db_blocker.unblock():
+            db_template.teardown(old_name, verbosity)
+        return
+    if not django_db_use_migrations:
+        _disable_migrations()
+    with django_db_blocker.unblock(), db_template.slim_divisions() if slim else nullcontext():
+        db_cfg = setup_databases(
+            verbosity=verbosity,
+            interactive=False,
+            aliases=aliases,
+            serialized_aliases=serialized_aliases,
+            keepdb=django_db_keepdb and not django_db_createdb,
+        )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(db_cfg, verbosity=verbosity)
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from apps.core.exports import CHUNK, local_time
+from apps.core.exports import CHUNK, local_time, place_cells
 from apps.standards.selectors import national_criteria
 
 from .models import Assessment, State
@@ -100,12 +100,7 @@ def _formatted(qs, labels):
     for row in qs.iterator(chunk_size=CHUNK):
         code, name, prov, city, county, street, y, state, rnd, submitted, approved, *cells = row
         yield (
-            code,
-            name,
-            prov,
-            city or "",
-            county,
-            street,
+            *place_cells(code, name, prov, city, county, street),
             y,
             state,
             labels.get(state, state),

@@ -4,7 +4,7 @@ from django.db.models import FilteredRelation, Q
 from django.utils.translation import gettext as _
 
 from apps.assessments.models import State
-from apps.core.exports import CHUNK, local_time
+from apps.core.exports import CHUNK, local_time, place_cells
 
 from .models import Community
 
@@ -40,12 +40,7 @@ def _community_rows(qs, year, labels, not_started):
         chunk_size=CHUNK
     ):
         yield (
-            code,
-            name,
-            prov,
-            city or "",
-            county,
-            street,
+            *place_cells(code, name, prov, city, county, street),
             street_name,
             year,
             state or "",

@@ -131,3 +131,9 @@ def export_response(*, fmt: str, basename: str, sheet: str, header, rows):
 def local_time(value) -> str:
     """Times as local wall-clock text (Asia/Shanghai), the same in CSV and XLSX."""
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def place_cells(code, name, province, city, county, street) -> tuple:
+    """A community's code and name and its region codes, as the exports write them (a county right
+    under its province, as in the municipalities, has no city: blank)."""
+    return (code, name, province, city or "", county, street)

@@ -1,14 +1,39 @@
 import importlib
+from collections.abc import Callable
 
 from django.apps import apps
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from apps.core.errors import ForbiddenError, NotFoundError, ServiceError
+
 HOME_SLOTS = ("facts", "main", "end")
+
+
+def attempt(
+    request, call: Callable[[], object], *, success: str | None = None, as_http: bool = False
+) -> bool:
+    """A page's POST calls its service through `call()`: a refusal (ServiceError) shows its message
+    (with `as_http`, a NotFoundError answers 404 and a ForbiddenError 403 instead); otherwise the
+    `success` message, if any, is shown. True when the service went through."""
+    try:
+        call()
+    except ServiceError as exc:
+        if as_http and isinstance(exc, NotFoundError):
+            raise Http404 from None
+        if as_http and isinstance(exc, ForbiddenError):
+            raise PermissionDenied(exc.message) from None
+        messages.error(request, exc.message)
+        return False
+    if success is not None:
+        messages.success(request, success)
+    return True
 
 
 @login_required

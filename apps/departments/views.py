@@ -7,12 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.capabilities import is_other_department, is_province_staff
 from apps.core.errors import ForbiddenError, NotFoundError, ServiceError
+from apps.core.views import attempt
 from apps.naming.models import Batch, BatchEntry
 from apps.naming.procedure import EntryState
 
@@ -43,25 +44,23 @@ def home(request):
 @login_required
 @require_POST
 def consult(request, pk):
-    batch = Batch.objects.visible_to(request.user).filter(pk=pk).first()
-    if batch is None:
-        raise Http404
+    batch = get_object_or_404(Batch.objects.visible_to(request.user), pk=pk)
     if not is_province_staff(request.user, batch.province_id):
         raise PermissionDenied
     form = ConsultForm(request.POST, types=selectors.department_types(batch.province_id))
     if form.is_valid():
-        try:
-            consulting.consultation_send(
+        sent = attempt(
+            request,
+            lambda: consulting.consultation_send(
                 user=request.user,
                 batch=batch,
                 department_type_ids=form.cleaned_data["department_types"],
                 deadline=form.cleaned_data["deadline"],
-            )
-        except ServiceError as exc:
-            _refused(exc)
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The departments were asked for their opinion."))
+            ),
+            success=_("The departments were asked for their opinion."),
+            as_http=True,
+        )
+        if sent:
             return redirect("naming:batch", pk=batch.pk)
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
@@ -174,9 +173,7 @@ def objection_resolve(request, pk):
 def _assessment(request, pk):
     if not is_other_department(request.user):
         raise PermissionDenied
-    assessment = selectors.owned_assessments(request.user).filter(pk=pk).first()
-    if assessment is None:
-        raise Http404
+    assessment = get_object_or_404(selectors.owned_assessments(request.user), pk=pk)
     return assessment
 
 
@@ -291,20 +288,17 @@ def report_departments(request, pk):
 
     from . import services
 
-    report = AnnualReport.objects.visible_to(request.user).filter(pk=pk).first()
-    if report is None:
-        raise Http404
-    try:
-        services.report_departments_set(
+    report = get_object_or_404(AnnualReport.objects.visible_to(request.user), pk=pk)
+    attempt(
+        request,
+        lambda: services.report_departments_set(
             actor=request.user,
             report=report,
             department_type_ids=[v for v in request.POST.getlist("department_types") if v.isdigit()],
-        )
-    except ServiceError as exc:
-        _refused(exc)
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The departments taking part were saved and asked to confirm."))
+        ),
+        success=_("The departments taking part were saved and asked to confirm."),
+        as_http=True,
+    )
     return redirect("reports:detail", pk=report.pk)
 
 
@@ -315,18 +309,15 @@ def report_confirm(request, pk):
     from . import services
     from .models import ReportSignature
 
-    signature = ReportSignature.objects.visible_to(request.user).filter(pk=pk).first()
-    if signature is None:
-        raise Http404
-    try:
-        services.report_confirm(
+    signature = get_object_or_404(ReportSignature.objects.visible_to(request.user), pk=pk)
+    attempt(
+        request,
+        lambda: services.report_confirm(
             user=request.user, signature=signature, comment=request.POST.get("comment", "")
-        )
-    except ServiceError as exc:
-        _refused(exc)
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Your confirmation was recorded."))
+        ),
+        success=_("Your confirmation was recorded."),
+        as_http=True,
+    )
     return redirect("reports:detail", pk=signature.report_id)
 
 
@@ -378,15 +369,14 @@ def type_add(request):
 
     if not is_province_staff(request.user):
         raise PermissionDenied
-    try:
-        services.department_type_add(
+    attempt(
+        request,
+        lambda: services.department_type_add(
             actor=request.user, province_id=request.user.region_id, name=request.POST.get("name", "")
-        )
-    except ServiceError as exc:
-        _refused(exc)
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The department was added to the list."))
+        ),
+        success=_("The department was added to the list."),
+        as_http=True,
+    )
     return redirect("departments:criteria")
 
 
@@ -397,14 +387,11 @@ def type_remove(request, pk):
     from . import services
     from .models import DepartmentType
 
-    kind = DepartmentType.objects.filter(pk=pk, province_id=request.user.region_id or "-").first()
-    if kind is None:
-        raise Http404
-    try:
-        services.department_type_remove(actor=request.user, department_type=kind)
-    except ServiceError as exc:
-        _refused(exc)
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The department was taken off the list; its history stays."))
+    kind = get_object_or_404(DepartmentType, pk=pk, province_id=request.user.region_id or "-")
+    attempt(
+        request,
+        lambda: services.department_type_remove(actor=request.user, department_type=kind),
+        success=_("The department was taken off the list; its history stays."),
+        as_http=True,
+    )
     return redirect("departments:criteria")

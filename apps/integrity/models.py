@@ -12,26 +12,32 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.scoping import region_scope_q
 
 
-class StatementPrint(models.Model):
-    """The fingerprint of one criterion's statement (apps.integrity.fingerprints.statement_print)."""
-
-    # No database constraints on the prints (written by COPY a million at a time: the deferred
-    # per-row checks were a sixth of the backfill); Django's cascade still deletes them with their
-    # response or assessment. The assessment is indexed once, by Meta.indexes.
-    response = models.OneToOneField(
-        "assessments.Response",
-        primary_key=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
+def _printed(model: str) -> models.OneToOneField:
+    """The row a print is the fingerprint of: its primary key, without a database constraint."""
+    return models.OneToOneField(
+        model, primary_key=True, on_delete=models.CASCADE, related_name="+", db_constraint=False
     )
-    assessment = models.ForeignKey(
+
+
+def _printed_assessment() -> models.ForeignKey:
+    """The assessment of a print, without a database constraint (indexed by the model's Meta)."""
+    return models.ForeignKey(
         "assessments.Assessment",
         on_delete=models.CASCADE,
         related_name="+",
         db_constraint=False,
         db_index=False,
     )
+
+
+class StatementPrint(models.Model):
+    """The fingerprint of one criterion's statement (apps.integrity.fingerprints.statement_print)."""
+
+    # No database constraints on the prints (written by COPY a million at a time: the deferred
+    # per-row checks were a sixth of the backfill); Django's cascade still deletes them with their
+    # response or assessment. The assessment is indexed once, by Meta.indexes.
+    response = _printed("assessments.Response")
+    assessment = _printed_assessment()
     # Copied from the assessment so that candidate pairs need no join to tell communities apart.
     community_id = models.CharField(max_length=12)
     text_hash = models.CharField(max_length=64)
@@ -99,20 +105,8 @@ class PhotoPrint(models.Model):
     for exact index lookups."""
 
     # No database constraints, as StatementPrint.
-    evidence = models.OneToOneField(
-        "assessments.Evidence",
-        primary_key=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-    )
-    assessment = models.ForeignKey(
-        "assessments.Assessment",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
+    evidence = _printed("assessments.Evidence")
+    assessment = _printed_assessment()
     community_id = models.CharField(max_length=12)
     sha256 = models.CharField(max_length=64)
     status = models.CharField(max_length=16, choices=PhotoStatus.choices)

@@ -128,11 +128,16 @@ class PlanDetail(ScopedRetrieveView):
     permission_classes = [IsAuthenticated]
 
 
-class PlanDraw(ScopedRetrieveView):
-    scope_model = InspectionPlan
-    serializer_class = InspectionPlanDetailSerializer
+class _Action(ScopedRetrieveView):
+    """A POST that acts on one object of the caller's scope."""
+
     permission_classes = [IsAuthenticated]
     http_method_names = ["post", "options"]
+
+
+class PlanDraw(_Action):
+    scope_model = InspectionPlan
+    serializer_class = InspectionPlanDetailSerializer
 
     @extend_schema(
         request=None, responses={200: InspectionPlanDetailSerializer}, summary="抽取样本 / Draw the sample"
@@ -168,16 +173,14 @@ class AssignmentDetail(ScopedRetrieveView):
         return queryset.select_related("sample__assessment__community", "group")
 
 
-class ItemUpload(ScopedRetrieveView):
+class ItemUpload(_Action):
     """One checklist item with its photos from a phone: idempotent by the device's ids; a photo
     refused (size, type) is named in `errors` while the rest is saved; an upload for an assignment
     closed meanwhile is kept and flagged (`late`), not applied."""
 
     scope_model = Assignment
     serializer_class = UploadResultSerializer
-    permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser]
-    http_method_names = ["post", "options"]
 
     def dangerously_get_queryset(self):
         # Closed assignments too (the upload is then kept, flagged): the expert's own groups only.
@@ -215,11 +218,9 @@ class ItemUpload(ScopedRetrieveView):
         return Response(result)
 
 
-class SignOff(ScopedRetrieveView):
+class SignOff(_Action):
     scope_model = Assignment
     serializer_class = AssignmentSerializer
-    permission_classes = [IsAuthenticated]
-    http_method_names = ["post", "options"]
 
     @extend_schema(
         request=SignOffSerializer, responses={200: AssignmentSerializer}, summary="签署 / Sign off"

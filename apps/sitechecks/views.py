@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -20,6 +20,7 @@ from apps.accounts.capabilities import can_read_site_checks, is_expert, is_natio
 from apps.core.campaign import FIRST_YEAR, campaign_year
 from apps.core.drafts import form_save
 from apps.core.errors import ServiceError
+from apps.core.views import attempt
 
 from . import selectors, services
 from .forms import ConflictForm, ExpertForm, GroupForm, PlanForm, SignOffForm
@@ -39,14 +40,8 @@ def _staff_plan(user, pk) -> InspectionPlan:
     """The plan through the caller's scope, for its provincial department's writes."""
     if not is_province_staff(user):
         raise PermissionDenied
-    plan = InspectionPlan.objects.visible_to(user).filter(pk=pk).first()
-    if plan is None:
-        raise Http404
+    plan = get_object_or_404(InspectionPlan.objects.visible_to(user), pk=pk)
     return plan
-
-
-def _fail(request, exc: ServiceError) -> None:
-    messages.error(request, exc.message)
 
 
 @require_GET
@@ -125,7 +120,7 @@ def plan_draw(request, pk):
     try:
         draw = services.sample_draw(user=request.user, plan=plan)
     except ServiceError as exc:
-        _fail(request, exc)
+        messages.error(request, exc.message)
     else:
         messages.success(
             request,
@@ -142,16 +137,16 @@ def group_new(request, pk):
     experts = list(Expert.objects.visible_to(request.user))
     form = GroupForm(request.POST, experts=experts)
     if form.is_valid():
-        try:
-            services.group_create(
+        attempt(
+            request,
+            lambda: services.group_create(
                 user=request.user,
                 plan=plan,
                 name=form.cleaned_data["name"],
                 leader_id=form.cleaned_data["leader"],
                 member_ids=form.cleaned_data["members"],
-            )
-        except ServiceError as exc:
-            _fail(request, exc)
+            ),
+        )
     else:
         messages.error(request, _("Name the group and choose its leader and members."))
     return redirect(reverse("sitechecks:plan") + f"?year={plan.year}")
@@ -170,7 +165,7 @@ def expert_new(request):
         try:
             account, code = services.expert_create(user=user, **form.cleaned_data)
         except ServiceError as exc:
-            _fail(request, exc)
+            messages.error(request, exc.message)
         else:
             messages.success(
                 request,
@@ -188,20 +183,20 @@ def assign(request, pk):
     user = request.user
     if not is_province_staff(user):
         raise PermissionDenied
-    sample = SampleEntry.objects.visible_to(user).select_related("plan", "assessment").filter(pk=pk).first()
-    if sample is None:
-        raise Http404
+    sample = get_object_or_404(
+        SampleEntry.objects.visible_to(user).select_related("plan", "assessment"), pk=pk
+    )
     group = InspectionGroup.objects.filter(
         plan=sample.plan, pk=str(request.POST.get("group", "0"))[:9] or 0
     ).first()
-    try:
-        if group is None:
-            raise ServiceError(_("Choose a group."))
-        services.assignment_create(user=user, sample=sample, group=group)
-    except ServiceError as exc:
-        _fail(request, exc)
+    if group is None:
+        messages.error(request, _("Choose a group."))
     else:
-        messages.success(request, _("Assigned to %(group)s.") % {"group": group.name})
+        attempt(
+            request,
+            lambda: services.assignment_create(user=user, sample=sample, group=group),
+            success=_("Assigned to %(group)s.") % {"group": group.name},
+        )
     return redirect(reverse("sitechecks:plan") + f"?year={sample.plan.year}")
 
 
@@ -211,9 +206,9 @@ def report(request, pk):
     """Per district: sample size, inspected, passed, confirmed − site gap."""
     if not can_read_site_checks(request.user):
         raise PermissionDenied
-    plan = InspectionPlan.objects.visible_to(request.user).select_related("province").filter(pk=pk).first()
-    if plan is None:
-        raise Http404
+    plan = get_object_or_404(
+        InspectionPlan.objects.visible_to(request.user).select_related("province"), pk=pk
+    )
     return render(request, "sitechecks/report.html", {"plan": plan, "figures": selectors.figures(plan)})
 
 
@@ -307,7 +302,7 @@ def item_sync(request, pk):
             raise Http404 from exc
         if _json_wanted(request):
             return JsonResponse({"error": str(exc.message), "field": exc.field}, status=exc.status)
-        _fail(request, exc)
+        messages.error(request, exc.message)
         return redirect("sitechecks:assignment", pk=pk)
     if _json_wanted(request):
         return JsonResponse(result)
@@ -317,45 +312,49 @@ def item_sync(request, pk):
     return redirect("sitechecks:assignment", pk=pk)
 
 
-@login_required
-@require_POST
-def sign_off(request, pk):
+def _expert_last_step(request, pk, form_class, *, invalid: str, act, success: str):
+    """An expert's last step on an assignment of their group (sign off, or step aside for a
+    conflict of interest): `act(assignment, cleaned_data)` through the service; back to their
+    list when done, to the assignment when the form or the service refused."""
     if not is_expert(request.user):
         raise PermissionDenied
     assignment = selectors.assignment_for(user=request.user, pk=pk)
-    form = SignOffForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose the result and write the conclusion."))
-        return redirect("sitechecks:assignment", pk=pk)
-    try:
-        services.inspection_sign_off(user=request.user, assignment=assignment, **form.cleaned_data)
-    except ServiceError as exc:
-        _fail(request, exc)
-        return redirect("sitechecks:assignment", pk=pk)
-    messages.success(request, _("The inspection is signed off."))
-    return redirect("sitechecks:home")
+        messages.error(request, invalid)
+    elif attempt(request, lambda: act(assignment, form.cleaned_data), success=success):
+        return redirect("sitechecks:home")
+    return redirect("sitechecks:assignment", pk=pk)
+
+
+@login_required
+@require_POST
+def sign_off(request, pk):
+    return _expert_last_step(
+        request,
+        pk,
+        SignOffForm,
+        invalid=_("Choose the result and write the conclusion."),
+        act=lambda assignment, data: services.inspection_sign_off(
+            user=request.user, assignment=assignment, **data
+        ),
+        success=_("The inspection is signed off."),
+    )
 
 
 @login_required
 @require_POST
 def conflict(request, pk):
-    if not is_expert(request.user):
-        raise PermissionDenied
-    assignment = selectors.assignment_for(user=request.user, pk=pk)
-    form = ConflictForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ServiceError(_("Say why (e.g. a relative lives in the community)."))
-        services.conflict_declare(
-            user=request.user, assignment=assignment, reason=form.cleaned_data["reason"]
-        )
-    except ServiceError as exc:
-        _fail(request, exc)
-        return redirect("sitechecks:assignment", pk=pk)
-    messages.success(
-        request, _("Your conflict of interest is recorded; the province will reassign the community.")
+    return _expert_last_step(
+        request,
+        pk,
+        ConflictForm,
+        invalid=_("Say why (e.g. a relative lives in the community)."),
+        act=lambda assignment, data: services.conflict_declare(
+            user=request.user, assignment=assignment, reason=data["reason"]
+        ),
+        success=_("Your conflict of interest is recorded; the province will reassign the community."),
     )
-    return redirect("sitechecks:home")
 
 
 @login_required
@@ -369,9 +368,7 @@ def photo(request, pk):
     from .models import Assignment
 
     visible = Assignment.objects.visible_to(user).values("pk")
-    row = InspectionPhoto.objects.filter(pk=pk, item__inspection__assignment__in=visible).first()
-    if row is None:
-        raise Http404
+    row = get_object_or_404(InspectionPhoto, pk=pk, item__inspection__assignment__in=visible)
     return FileResponse(
         row.file.open("rb"), content_type=f"image/{'jpeg' if row.kind == 'jpeg' else row.kind}"
     )

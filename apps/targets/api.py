@@ -99,6 +99,15 @@ class PlanSerializer(serializers.ModelSerializer):
         return reverse("targets:plan_download", kwargs={"pk": plan.pk})
 
 
+def _of_year_and_area(queryset, params):
+    """The rows of ?year= and ?area=, when the query names them."""
+    if params.get("year", "").isdigit():
+        queryset = queryset.filter(year=int(params["year"]))
+    if params.get("area"):
+        queryset = queryset.filter(area_id=params["area"])
+    return queryset
+
+
 @extend_schema_view(
     get=extend_schema(
         summary="目标 / Targets",
@@ -112,12 +121,11 @@ class TargetList(ScopedListView):
     scope_model = Target
 
     def safely_get_queryset(self, queryset):
-        params = self.request.query_params
-        if params.get("year", "").isdigit():
-            queryset = queryset.filter(year=int(params["year"]))
-        if params.get("area"):
-            queryset = queryset.filter(area_id=params["area"])
-        return queryset.select_related("area").order_by("year", "area_id")
+        return (
+            _of_year_and_area(queryset, self.request.query_params)
+            .select_related("area")
+            .order_by("year", "area_id")
+        )
 
 
 class Progress(APIView):
@@ -168,12 +176,11 @@ class CreationList(ScopedListView):
     scope_model = CreationListEntry
 
     def safely_get_queryset(self, queryset):
-        params = self.request.query_params
-        if params.get("year", "").isdigit():
-            queryset = queryset.filter(year=int(params["year"]))
-        if params.get("area"):
-            queryset = queryset.filter(area_id=params["area"])
-        return queryset.select_related("community").order_by("year", "community_id")
+        return (
+            _of_year_and_area(queryset, self.request.query_params)
+            .select_related("community")
+            .order_by("year", "community_id")
+        )
 
 
 @extend_schema_view(

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.core.campaign import campaign_year
 from apps.core.errors import ServiceError
 from apps.core.exports import export_response
+from apps.core.views import attempt
 from apps.regions.models import Region
 
 from . import exports, selectors, services
@@ -384,20 +385,17 @@ def plan_decide(request, pk: int):
         raise PermissionDenied
     form = PlanDecisionForm(request.POST)
     if form.is_valid():
-        try:
-            services.plan_decide(
+        attempt(
+            request,
+            lambda: services.plan_decide(
                 user=request.user,
                 plan=plan,
                 decision=form.cleaned_data["decision"],
                 comments=form.cleaned_data["comments"],
                 expected_version=form.cleaned_data.get("version"),
-            )
-        except ServiceError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request, _("The decision on the plan of %(area)s was saved.") % {"area": plan.area.name}
-            )
+            ),
+            success=_("The decision on the plan of %(area)s was saved.") % {"area": plan.area.name},
+        )
     else:
         messages.error(request, _("Choose accept or return."))
     return redirect("targets:plans")

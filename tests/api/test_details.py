@@ -9,8 +9,8 @@ import pytest
 from django.core.serializers.json import DjangoJSONEncoder
 from drf_spectacular.generators import SchemaGenerator
 
-from apps.assessments import services
 from apps.review import submit_services
+from tests.factories import AssessmentFactory
 
 
 @pytest.fixture(scope="module")
@@ -204,7 +204,7 @@ def scored_at_the_city(province_user, community_user, xuhui_community, settings)
 
     settings.CAMPAIGN_YEAR = 2026
     variant_published(province_user, year=2026)
-    a = services.assessment_create(community=xuhui_community, year=2026, user=community_user)
+    a = AssessmentFactory(community=xuhui_community, year=2026, user=community_user, answered=False)
     fill_scored(a, community_user, score="4")
     return submit_services.assessment_submit(assessment=a, user=community_user)
 

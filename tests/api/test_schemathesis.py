@@ -28,8 +28,7 @@ from schemathesis import checks
 from schemathesis.core.failures import Failure
 
 from apps.api.services import issue_token
-from apps.assessments import services
-from tests.factories import UserFactory
+from tests.factories import AssessmentFactory, UserFactory
 
 ROLES = ["community", "city", "province", "ministry", "admin"]
 # Codes of a 400 that say the request's shape was refused: the schema must have ruled it out.
@@ -98,7 +97,7 @@ def _settings_overrides(settings):
 @pytest.fixture
 def role_tokens(community_user, city_user, province_user, ministry_user, xuhui_community):
     admin = UserFactory(username="admin", role="admin", is_staff=True, is_superuser=True)
-    services.assessment_create(community=xuhui_community, year=2026, user=community_user)
+    AssessmentFactory(community=xuhui_community, year=2026, user=community_user, answered=False)
     users = dict(zip(ROLES, [community_user, city_user, province_user, ministry_user, admin], strict=True))
     return {role: issue_token(user=u)[1] for role, u in users.items()}
 

@@ -2,16 +2,13 @@
 
 import pytest
 
-from apps.assessments import services
-from tests.assessments.conftest import fill
-from tests.factories import UserFactory
+from tests.factories import AssessmentFactory, UserFactory
 
 
 @pytest.fixture
 def beijing(other_community):
     user = UserFactory(username="dongcheng-committee", role="community", community=other_community)
-    assessment = services.assessment_create(community=other_community, year=2026, user=user)
-    fill(assessment, user)
+    assessment = AssessmentFactory(community=other_community, year=2026, user=user)
     return assessment
 
 
@@ -55,7 +52,7 @@ def test_creating_an_assessment_for_another_community_is_404(api, community_user
 
 
 def test_lists_hold_only_rows_in_scope(api, city_user, beijing, xuhui_community, community_user):
-    own = services.assessment_create(community=xuhui_community, year=2026, user=community_user)
+    own = AssessmentFactory(community=xuhui_community, year=2026, user=community_user, answered=False)
     client = api(city_user)
     assert [a["id"] for a in client.get("/api/v1/assessments/").json()["results"]] == [own.pk]
     codes = [c["code"] for c in client.get("/api/v1/communities/").json()["results"]]

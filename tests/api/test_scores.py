@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from apps.assessments import services
 from apps.review import services as review_services
 from apps.review import submit_services
 from tests.assessments.test_scores import fill_scored
+from tests.factories import AssessmentFactory
 from tests.standards.builders import VARIANT_POINTS, variant_published
 
 
@@ -16,7 +16,7 @@ from tests.standards.builders import VARIANT_POINTS, variant_published
 def scored(province_user, community_user, xuhui_community, settings):
     settings.CAMPAIGN_YEAR = 2026
     variant_published(province_user, year=2026)
-    return services.assessment_create(community=xuhui_community, year=2026, user=community_user)
+    return AssessmentFactory(community=xuhui_community, year=2026, user=community_user, answered=False)
 
 
 def test_the_community_writes_self_scores_and_reads_points_and_totals(api, scored, community_user):

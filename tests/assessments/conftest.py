@@ -4,9 +4,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from apps.assessments import services
 from apps.review import submit_services
 from tests.assessments.factories import PDF_BYTES, answer_all
+from tests.factories import AssessmentFactory
 
 
 def png_bytes(size=(40, 30), color=(30, 120, 70)) -> bytes:
@@ -27,7 +27,7 @@ def pdf_upload():
 
 @pytest.fixture
 def assessment(community_user, xuhui_community):
-    return services.assessment_create(community=xuhui_community, year=2026, user=community_user)
+    return AssessmentFactory(community=xuhui_community, year=2026, user=community_user, answered=False)
 
 
 def fill(assessment, user, *, evidence=True):

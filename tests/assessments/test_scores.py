@@ -13,13 +13,14 @@ from apps.core.errors import ServiceError
 from apps.review import services as review_services
 from apps.review import submit_services
 from tests.assessments.conftest import PDF_BYTES
+from tests.factories import AssessmentFactory
 from tests.standards.builders import VARIANT_POINTS, variant_published
 
 
 @pytest.fixture
 def scored(province_user, community_user, xuhui_community):
     variant_published(province_user, year=2026)
-    assessment = services.assessment_create(community=xuhui_community, year=2026, user=community_user)
+    assessment = AssessmentFactory(community=xuhui_community, year=2026, user=community_user, answered=False)
     assert assessment.standard.is_scored and assessment.responses.count() == 18
     return assessment
 

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.factories import AssessmentFactory
+
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -71,16 +73,26 @@ def phone_page(chromium):
     context.close()
 
 
-def login(page, live_server, username: str, password: str = PASSWORD) -> None:
-    """Log in through the real login form (as someone else, if a session was open); ends on the
-    home page."""
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
+def sign_in(page, username: str, password: str = PASSWORD) -> None:
+    """Fill and send the login form the page shows."""
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("main form button[type=submit]")
+
+
+def login(
+    page, server, username: str, password: str = PASSWORD, *, lands_on: str = "/", fresh: bool = True
+) -> None:
+    """Log in through the real login form of `server` (the live server or its URL) and wait for the
+    page it lands on (the home page). `fresh` drops the cookies first: as someone else, if a
+    session was open."""
+    base = server if isinstance(server, str) else server.url
+    if fresh:
+        page.context.clear_cookies()
+    page.goto(f"{base}/accounts/login/")
+    sign_in(page, username, password)
     try:
-        page.wait_for_url(f"{live_server.url}/", timeout=10_000)
+        page.wait_for_url(f"{base}{lands_on}")
     except Exception:
         print(page.url, page.content()[-3000:])
         raise
@@ -149,7 +161,6 @@ def decide(page, action: str, button: str) -> None:
 def scored_demo(demo_accounts):
     """The demo accounts under Shanghai's published 18-criterion scored standard (100 points, pass
     mark 70), and the community's assessment filled with 4 points a criterion (72)."""
-    from apps.assessments import services
     from apps.assessments.models import Assessment, AssessmentEvent, Evidence, Response
     from apps.standards.models import Category, Criterion, StandardVersion
     from tests.assessments.test_scores import fill_scored
@@ -157,7 +168,7 @@ def scored_demo(demo_accounts):
 
     variant_published(demo_accounts["province"], year=2026)
     community = demo_accounts["community"]
-    assessment = services.assessment_create(community=community.community, year=2026, user=community)
+    assessment = AssessmentFactory(community=community.community, year=2026, user=community, answered=False)
     fill_scored(assessment, community, score="4")
     yield {**demo_accounts, "assessment": assessment}
     # The standards are reference data kept between browser tests: remove the local one, and first

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import BROWSER_DB, DESKTOP, PHONE, login
+from tests.factories import AssessmentFactory
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
 
@@ -39,18 +40,14 @@ def readable(found: dict) -> str:
 def world(demo_accounts, settings):
     """One submitted assessment (at the district), one draft report, a ministry account."""
     from apps.accounts.models import Role
-    from apps.assessments import services
+    from apps.assessments.models import State
     from apps.reports import services as reports
-    from apps.review import submit_services
-    from tests.assessments.conftest import fill
     from tests.factories import UserFactory
 
     community_user = demo_accounts["community"]
-    assessment = services.assessment_create(
-        community=community_user.community, year=2026, user=community_user
+    assessment = AssessmentFactory(
+        community=community_user.community, year=2026, user=community_user, state=State.SUBMITTED
     )
-    fill(assessment, community_user)
-    assessment = submit_services.assessment_submit(assessment=assessment, user=community_user)
     report = reports.annual_report_ensure(province_code="310000000000", year=2026)
     ministry = UserFactory(username="demo-ministry", role=Role.MINISTRY, display_name="住房和城乡建设部")
     return {"assessment": assessment, "report": report, "users": {**demo_accounts, "ministry": ministry}}

@@ -76,12 +76,7 @@ def test_demo_city_creates_its_communities_accounts(live_server, browser_page, p
     screenshot(phone_page, "accounts", "bulk-preview-390", full_page=True)
 
     # One community signs in with its one-time password and is made to choose its own.
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/accounts/password/?forced=1")
+    login(page, live_server, username, password, lands_on="/accounts/password/?forced=1")
     expect(page.get_by_test_id("forced")).to_be_visible()
     page.goto(f"{live_server.url}/communities/")
     assert "/accounts/password/" in page.url  # nothing else until the password is chosen

@@ -7,13 +7,12 @@ import pytest
 from playwright.sync_api import expect
 
 from apps.accounts.models import Role, User
-from apps.assessments import services
-from apps.assessments.models import Assessment, Evidence
-from apps.review import chain_services, submit_services
+from apps.assessments.models import Assessment, Evidence, State
+from apps.review import chain_services
 from apps.review import services as review_services
-from tests.assessments.conftest import PDF_BYTES, fill
+from tests.assessments.conftest import PDF_BYTES
 from tests.browser.conftest import BROWSER_DB, login, screenshot
-from tests.factories import CommunityFactory, UserFactory, region
+from tests.factories import AssessmentFactory, CommunityFactory, UserFactory, region
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
 
@@ -49,9 +48,9 @@ def test_bulk_creation_picks_its_region_with_the_cascading_pickers(browser_page,
 
 
 def _walk(committee, street, city, *, to_province: bool) -> Assessment:
-    assessment = services.assessment_create(community=committee.community, year=2026, user=committee)
-    fill(assessment, committee)
-    assessment = submit_services.assessment_submit(assessment=assessment, user=committee)
+    assessment = AssessmentFactory(
+        community=committee.community, year=2026, user=committee, state=State.SUBMITTED
+    )
     assessment = review_services.assessment_recommend(assessment=assessment, user=street)
     if to_province:
         assessment = review_services.assessment_recommend(assessment=assessment, user=city)
@@ -123,7 +122,7 @@ def test_deactivating_an_account_asks_first_and_says_what_happens(browser_page, 
 def test_a_file_over_the_limit_is_refused_when_chosen(browser_page, live_server, demo_accounts, settings):
     settings.EVIDENCE_MAX_BYTES = 1024 * 1024
     committee = demo_accounts["community"]
-    assessment = services.assessment_create(community=committee.community, year=2026, user=committee)
+    assessment = AssessmentFactory(community=committee.community, year=2026, user=committee, answered=False)
     uploads = []
     page = browser_page
     page.on(

@@ -14,9 +14,9 @@ from apps.assessments.models import Assessment, State
 from apps.reports import services as reports
 from apps.review import services as review_services
 from apps.review import submit_services
-from tests.assessments.conftest import PDF_BYTES, fill
+from tests.assessments.conftest import PDF_BYTES
 from tests.browser.conftest import BROWSER_DB, PHONE, decide, login, screenshot
-from tests.factories import CommunityFactory, UserFactory, region
+from tests.factories import AssessmentFactory, CommunityFactory, UserFactory, region
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
 
@@ -27,9 +27,7 @@ def shanghai(demo_accounts):
 
 
 def submitted_by(committee):
-    assessment = services.assessment_create(community=committee.community, year=2026, user=committee)
-    fill(assessment, committee)
-    return submit_services.assessment_submit(assessment=assessment, user=committee)
+    return AssessmentFactory(community=committee.community, year=2026, user=committee, state=State.SUBMITTED)
 
 
 def open_review(page, live_server, assessment):

@@ -18,6 +18,7 @@ from apps.assessments.models import Action, AssessmentEvent
 from apps.review import services as review_services
 from apps.review import submit_services
 from tests.browser.conftest import BROWSER_DB, decide, login, screenshot
+from tests.factories import AssessmentFactory
 from tests.review.test_scores import confirm_all
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
@@ -138,11 +139,10 @@ def test_below_pass_mark_notes_only_when_true(browser_page, phone_page, live_ser
 @pytest.fixture
 def national_demo(demo_accounts):
     """The demo community's assessment under the national standard (no points), filled."""
-    from apps.assessments import services
     from tests.assessments.conftest import fill
 
     community = demo_accounts["community"]
-    assessment = services.assessment_create(community=community.community, year=2026, user=community)
+    assessment = AssessmentFactory(community=community.community, year=2026, user=community, answered=False)
     return {**demo_accounts, "assessment": fill(assessment, community)}
 
 

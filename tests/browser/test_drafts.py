@@ -8,11 +8,10 @@ import pytest
 from playwright.sync_api import expect
 
 from apps.accounts.models import Role
-from apps.assessments import services
 from apps.assessments.models import Evidence
-from tests.factories import CommunityFactory, UserFactory, region
+from tests.factories import AssessmentFactory, CommunityFactory, UserFactory, region
 
-from .conftest import BROWSER_DB, PASSWORD, screenshot
+from .conftest import BROWSER_DB, login, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
 
@@ -21,20 +20,12 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 LONG = "居委会联合物业对小区内12处积水点完成了排水改造，并组织居民志愿者每月开展一次环境巡查。"
 
 
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
-
-
 @pytest.fixture
 def committee(settings):
     settings.CAMPAIGN_YEAR = 2026
     community = CommunityFactory(street=region("310104003"), name="宛平南路社区居委会")
     user = UserFactory(username="committee", role=Role.COMMUNITY, community=community)
-    assessment = services.assessment_create(community=community, year=2026, user=user)
+    assessment = AssessmentFactory(community=community, year=2026, user=user, answered=False)
     return user, assessment
 
 
@@ -46,7 +37,7 @@ def test_text_survives_the_end_of_the_session_and_is_saved_after_signing_in(
     unload_warnings = []
     page.on("dialog", lambda d: (unload_warnings.append(d.type), d.accept()))
     page.context.clear_cookies()
-    _login(page, live_server, "committee")
+    login(page, live_server, "committee", fresh=False)
     page.goto(f"{live_server.url}/assessments/{assessment.pk}/")
 
     # Typing saves by itself: no button pressed.
@@ -80,9 +71,7 @@ def test_text_survives_the_end_of_the_session_and_is_saved_after_signing_in(
         dialog.locator("[data-testid=draft-signin-link]").click()
     tab = new_tab.value
     tab.wait_for_load_state()
-    tab.fill("#id_username", "committee")
-    tab.fill("#id_password", PASSWORD)
-    tab.click("main form button[type=submit]")
+    sign_in(tab, "committee")
     tab.wait_for_url(f"{live_server.url}/")
     tab.close()
     page.bring_to_front()
@@ -120,7 +109,7 @@ def test_files_chosen_with_a_refused_text_stay_and_the_text_is_corrected(
     page = browser_page
     page.on("dialog", lambda d: d.accept())
     page.context.clear_cookies()
-    _login(page, live_server, "committee")
+    login(page, live_server, "committee", fresh=False)
     page.goto(f"{live_server.url}/assessments/{assessment.pk}/")
     c7 = page.locator("#c7")
     c7.locator("label.sa-radio-met").click()
@@ -154,7 +143,7 @@ def test_files_chosen_with_a_refused_text_stay_and_the_text_is_corrected(
     # The same page on a phone.
     phone = phone_page
     phone.context.clear_cookies()
-    _login(phone, live_server, "committee")
+    login(phone, live_server, "committee", fresh=False)
     phone.goto(f"{live_server.url}/assessments/{assessment.pk}/#c7")
     phone.locator("#c7").scroll_into_view_if_needed()
     screenshot(phone, AREA, "3-files-kept-through-text-error-phone")

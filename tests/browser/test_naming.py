@@ -16,10 +16,8 @@ from apps.naming import objections as naming_objections
 from apps.naming import services as naming_services
 from apps.naming.models import Batch, Objection
 from apps.review import services as review_services
-from apps.review import submit_services
-from tests.assessments.conftest import fill
 from tests.browser.conftest import BROWSER_DB, decide, login, screenshot
-from tests.factories import UserFactory
+from tests.factories import AssessmentFactory, UserFactory
 from tests.naming.conftest import make_assessments
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
@@ -37,14 +35,11 @@ def test_propose_publish_object_resolve_and_name(
         day_kind="calendar",
         namer="province",
     )
-    from apps.assessments import services as assessment_services
 
     committee = demo_accounts["community"]
-    assessment = assessment_services.assessment_create(
-        community=committee.community, year=2026, user=committee
+    assessment = AssessmentFactory(
+        community=committee.community, year=2026, user=committee, state=State.SUBMITTED
     )
-    fill(assessment, committee)
-    assessment = submit_services.assessment_submit(assessment=assessment, user=committee)
     city = UserFactory(username="xuhui-city-naming", role="city", region=demo_accounts["city"].region)
     recommended = review_services.assessment_recommend(assessment=assessment, user=city)
     others = make_assessments(2, state=State.PROPOSED)

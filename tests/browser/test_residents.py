@@ -6,14 +6,12 @@ the review page, and the last level's decision is refused while the gate is not 
 import pytest
 from playwright.sync_api import expect
 
-from apps.assessments.models import Assessment
+from apps.assessments.models import Assessment, State
 from apps.residents import posters, services
 from apps.residents.models import Answer
 from apps.review import services as review_services
-from apps.review import submit_services
-from tests.assessments.conftest import fill
 from tests.browser.conftest import BROWSER_DB, decide, login, screenshot
-from tests.factories import UserFactory
+from tests.factories import AssessmentFactory, UserFactory
 from tests.residents.test_posters import decode_pages
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
@@ -22,8 +20,6 @@ pytestmark = [pytest.mark.browser, BROWSER_DB]
 def test_scan_read_answer_once_and_the_reviewer_sees_the_gate(
     browser_page, phone_page, live_server, demo_accounts, tmp_path
 ):
-    from apps.assessments import services as assessment_services
-
     province, committee = demo_accounts["province"], demo_accounts["community"]
     services.survey_set(
         user=province,
@@ -34,11 +30,9 @@ def test_scan_read_answer_once_and_the_reviewer_sees_the_gate(
         gate_share_percent=80,
         gate_min_answers=3,
     )
-    assessment = assessment_services.assessment_create(
-        community=committee.community, year=2026, user=committee
+    assessment = AssessmentFactory(
+        community=committee.community, year=2026, user=committee, state=State.SUBMITTED
     )
-    fill(assessment, committee)
-    assessment = submit_services.assessment_submit(assessment=assessment, user=committee)
     city = UserFactory(username="xuhui-city-residents", role="city", region=demo_accounts["city"].region)
     recommended = review_services.assessment_recommend(assessment=assessment, user=city)
 

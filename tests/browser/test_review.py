@@ -17,15 +17,14 @@ from apps.assessments import services
 from apps.assessments.models import Assessment, State
 from apps.review import services as review_services
 from apps.review import submit_services
-from tests.assessments.conftest import PDF_BYTES, fill
-from tests.browser.conftest import SCREENSHOTS, decide
-from tests.factories import CommunityFactory, UserFactory, region
+from tests.assessments.conftest import PDF_BYTES
+from tests.browser.conftest import SCREENSHOTS, decide, login
+from tests.factories import AssessmentFactory, CommunityFactory, UserFactory, region
 from tests.review.conftest import TRANSACTIONAL_APPS
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 SHOTS = SCREENSHOTS / "review"
-PASSWORD = "correct-horse-battery"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-background-networking",
@@ -58,15 +57,6 @@ def accounts_review(demo_accounts):
     return demo_accounts
 
 
-def login_review(page, username):
-    page.context.clear_cookies()
-    page.goto(page.base_url + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(page.base_url + "/")
-
-
 def shot_review(page, name, *, full_page=False):
     """Save a screenshot, reduced to a 256-colour palette so the committed files stay small."""
     from PIL import Image
@@ -87,13 +77,13 @@ def open_in_queue_review(page, name, state):
 def test_one_assessment_through_both_review_levels(page_review, accounts_review):
     page = page_review
     community, city, province = (accounts_review[k] for k in ("community", "city", "province"))
-    assessment = services.assessment_create(community=community.community, year=2026, user=community)
-    fill(assessment, community)
-    submit_services.assessment_submit(assessment=assessment, user=community)
+    assessment = AssessmentFactory(
+        community=community.community, year=2026, user=community, state=State.SUBMITTED
+    )
     name = community.community.name
 
     # First level: not confirmed on criterion 12, then return with a reason.
-    login_review(page, city.username)
+    login(page, page.base_url, city.username)
     expect(page.locator("[data-testid=review-panel]")).to_contain_text(
         "1 份自评等待您审核", use_inner_text=True
     )
@@ -131,7 +121,7 @@ def test_one_assessment_through_both_review_levels(page_review, accounts_review)
     shot_review(page, "03-city-recommended")
 
     # Final level: approve, designate, then revoke after a failed re-check.
-    login_review(page, province.username)
+    login(page, page.base_url, province.username)
     expect(page.locator("[data-testid=nav-notices]")).to_contain_text("1", use_inner_text=True)
     open_in_queue_review(page, name, "recommended")
     expect(page.get_by_test_id("figures")).to_contain_text("100", use_inner_text=True)
@@ -159,7 +149,7 @@ def test_one_assessment_through_both_review_levels(page_review, accounts_review)
     assert Assessment.objects.get(pk=assessment.pk).state == State.REVOKED
 
     # The community is told: returned, approved and revoked.
-    login_review(page, community.username)
+    login(page, page.base_url, community.username)
     page.goto(page.base_url + "/notices/")
     notices = page.locator("[data-testid=notices]")
     for outcome in ("退回修改", "已通过", "撤销"):
@@ -174,13 +164,11 @@ def test_bulk_approval_with_one_confirmation_page(page_review, accounts_review):
     for i, code in enumerate(["310104003002", "310104003003", "310104004001"]):
         c = CommunityFactory(street=region(code[:9]), code=code, name=f"批量示例{i + 1}居委会")
         user = UserFactory(username=f"c-{code}", role=Role.COMMUNITY, community=c)
-        a = services.assessment_create(community=c, year=2026, user=user)
-        fill(a, user)
-        submit_services.assessment_submit(assessment=a, user=user)
+        a = AssessmentFactory(community=c, year=2026, user=user, state=State.SUBMITTED)
         review_services.assessment_recommend(assessment=a, user=city)
         names.append(c.name)
 
-    login_review(page, province.username)
+    login(page, page.base_url, province.username)
     page.goto(page.base_url + "/review/?state=recommended&year=2026")
     for n in names[:2]:
         page.get_by_label(f"选择{n}").check()

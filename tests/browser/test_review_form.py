@@ -13,10 +13,11 @@ from playwright.sync_api import expect
 from apps.assessments import services
 from apps.assessments.models import AssessmentEvent, State
 from apps.review import submit_services
-from tests.assessments.conftest import PDF_BYTES, fill, png_bytes
+from tests.assessments.conftest import PDF_BYTES, png_bytes
+from tests.factories import AssessmentFactory
 from tests.review.conftest import TRANSACTIONAL_APPS
 
-from .conftest import PASSWORD, screenshot
+from .conftest import login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, available_apps=TRANSACTIONAL_APPS)]
 
@@ -28,21 +29,11 @@ COMMENTS = {
 }
 
 
-def _login(page, base, username):
-    page.context.clear_cookies()
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(base + "/")
-
-
 def test_reviewer_comments_on_several_criteria_survive_saves_and_the_return(
     browser_page, phone_page, live_server, demo_accounts
 ):
     community, city = demo_accounts["community"], demo_accounts["city"]
-    assessment = services.assessment_create(community=community.community, year=2026, user=community)
-    fill(assessment, community)
+    assessment = AssessmentFactory(community=community.community, year=2026, user=community)
     services.evidence_add(
         response=assessment.responses.get(criterion__number=1),
         user=community,
@@ -52,7 +43,7 @@ def test_reviewer_comments_on_several_criteria_survive_saves_and_the_return(
     page = browser_page
     page.on("dialog", lambda d: d.accept())
     base = live_server.url
-    _login(page, base, city.username)
+    login(page, base, city.username)
     page.goto(f"{base}/review/{assessment.pk}/")
     expect(page.locator("form#review-form")).to_have_count(1)
     # The decisions come after the criteria.
@@ -152,7 +143,7 @@ def test_reviewer_comments_on_several_criteria_survive_saves_and_the_return(
 
     # The same page on a phone.
     phone = phone_page
-    _login(phone, base, city.username)
+    login(phone, base, city.username)
     phone.goto(f"{base}/review/{assessment.pk}/#c8")
     screenshot(phone, AREA, "3-round-2-changed-phone")
     phone.locator("[data-testid=decisions]").scroll_into_view_if_needed()

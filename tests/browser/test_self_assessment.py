@@ -9,10 +9,9 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from apps.accounts.models import Role
-from apps.assessments import services
 from apps.assessments.models import Assessment, Evidence, State
 from apps.review import services as review_services
-from tests.factories import CommunityFactory, UserFactory, region
+from tests.factories import AssessmentFactory, CommunityFactory, UserFactory, region
 
 from .conftest import BROWSER_DB, login, screenshot
 
@@ -167,7 +166,7 @@ def check_without_javascript(chromium, live_server):
     """Slow phones with scripts off: plain form posts save, refuse and keep the typed text."""
     community = CommunityFactory(street=region("310104003"), name="永嘉路社区居委会")
     user = UserFactory(username="nojs", role=Role.COMMUNITY, community=community)
-    assessment = services.assessment_create(community=community, year=2026, user=user)
+    assessment = AssessmentFactory(community=community, year=2026, user=user, answered=False)
     context = chromium.new_context(
         java_script_enabled=False, locale="zh-CN", viewport={"width": 390, "height": 844}
     )

@@ -9,9 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from apps.assessments import services
 from apps.review import verdict_services
-from tests.factories import CommunityFactory, UserFactory, region
+from tests.factories import AssessmentFactory, CommunityFactory, UserFactory, region
 
 
 def _csv_rows(response):
@@ -94,8 +93,8 @@ def test_exports_run_a_fixed_number_of_queries(client_for, province_user, name):
 
     def add(n):
         for c in CommunityFactory.create_batch(n, street=region("310104004")):
-            services.assessment_create(
-                community=c, year=2026, user=UserFactory(role="community", community=c)
+            AssessmentFactory(
+                community=c, year=2026, user=UserFactory(role="community", community=c), answered=False
             )
 
     add(2)

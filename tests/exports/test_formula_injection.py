@@ -11,10 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from apps.assessments import services
 from apps.communities.models import Community
 from apps.core.exports import neutralise
-from tests.factories import CommunityFactory, UserFactory, region
+from tests.factories import AssessmentFactory, CommunityFactory, UserFactory, region
 
 EVIL = '=HYPERLINK("http://evil.example","点我")'
 ALSO_EVIL = ["+SUM(1,2)", "-2+3", "@SUM(A1)", "|calc"]
@@ -62,8 +61,11 @@ def evil_communities(api, client_for, province_user):
     assert stored["310104003901"] == EVIL and stored["310104003902"] == EVIL  # stored as typed
     for code in stored:
         community = Community.objects.get(pk=code)
-        services.assessment_create(
-            community=community, year=2026, user=UserFactory(role="community", community=community)
+        AssessmentFactory(
+            community=community,
+            year=2026,
+            user=UserFactory(role="community", community=community),
+            answered=False,
         )
     return stored
 

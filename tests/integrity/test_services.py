@@ -13,6 +13,7 @@ from apps.integrity import services
 from apps.integrity.models import StatementPrint
 from apps.review import submit_services
 from tests.assessments.conftest import fill
+from tests.factories import AssessmentFactory
 
 from .data import photo_bytes
 
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def assessment(community_user, xuhui_community, settings):
     settings.CAMPAIGN_YEAR = 2026
-    return assessment_services.assessment_create(community=xuhui_community, year=2026, user=community_user)
+    return AssessmentFactory(community=xuhui_community, year=2026, user=community_user, answered=False)
 
 
 def test_the_submit_queues_the_comparison_after_commit(

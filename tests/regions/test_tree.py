@@ -1,3 +1,4 @@
+import pytest
 from django.db.models import Count
 
 from apps.accounts.models import Role
@@ -48,6 +49,7 @@ def test_corps_and_xinjiang_are_disjoint(db):
     assert list(Community.objects.filter(region_scope_q(corps_user))) == [shihezi]
 
 
+@pytest.mark.national_tree
 def test_every_region_knows_its_province_and_statistical_zones_are_marked(db):
     assert not Region.objects.filter(province__isnull=True).exists()
     assert region("130171").is_statistical_zone  # 石家庄高新技术产业开发区

@@ -16,12 +16,11 @@ from django.db.models import Avg
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from apps.assessments import services as assessment_services
 from apps.assessments.models import Assessment, Response, State
 from apps.reports import services as report_services
 from apps.reports.selectors import region_figures
 from apps.standards.selectors import national_standard
-from tests.factories import CommunityFactory, UserFactory, region
+from tests.factories import AssessmentFactory, CommunityFactory, UserFactory, region
 from tests.standards.builders import variant_published
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +64,7 @@ def _open(street, states):
     for state in states:
         community = CommunityFactory(street=street)
         user = UserFactory(role="community", community=community)
-        a = assessment_services.assessment_create(community=community, year=YEAR, user=user)
+        a = AssessmentFactory(community=community, year=YEAR, user=user, answered=False)
         # Decided during the year (the figures count approvals as of its end): approved in June,
         # the revoked one revoked in September.
         stamps = {}

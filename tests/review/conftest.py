@@ -2,7 +2,6 @@ import pytest
 from django.utils import timezone
 
 from apps.accounts.models import Role
-from apps.assessments import services
 from apps.assessments.models import Assessment, State
 from apps.communities.models import Community
 from apps.review import services as review_services
@@ -10,7 +9,7 @@ from apps.review import submit_services
 from apps.standards.selectors import national_standard
 from greencommunity.settings.base import INSTALLED_APPS
 from tests.assessments.conftest import PDF_BYTES, fill, pdf_upload, png_bytes, png_upload  # noqa: F401
-from tests.factories import AssessmentRowFactory, CommunityFactory, UserFactory, region
+from tests.factories import AssessmentFactory, AssessmentRowFactory, CommunityFactory, UserFactory, region
 
 # Transactional tests (threads, live server) flush the tables of these apps only: the region tree
 # and the standards, loaded by migration, stay for the tests that run after them.
@@ -32,7 +31,7 @@ def ensure_reference_data() -> None:
 
 @pytest.fixture
 def assessment(community_user, xuhui_community):
-    return services.assessment_create(community=xuhui_community, year=2026, user=community_user)
+    return AssessmentFactory(community=xuhui_community, year=2026, user=community_user, answered=False)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from apps.review import chain_services, selectors, submit_services, workflow
 from apps.review import services as review_services
 from apps.review.models import ReviewChain
 from tests.assessments.conftest import fill
-from tests.factories import CommunityFactory, UserFactory, region
+from tests.factories import AssessmentFactory, CommunityFactory, UserFactory, region
 from tests.review.conftest import confirmed
 
 SHANGHAI = "310000000000"
@@ -156,7 +156,7 @@ def test_a_city_department_reviews_at_the_county_level_of_a_chain_without_cities
     committee = UserFactory(username="gz-committee", role=Role.COMMUNITY, community=community)
     guangzhou = UserFactory(username="gz-city", role=Role.CITY, region=region("4401"))
     tianhe = UserFactory(username="tianhe-dept", role=Role.CITY, region=region("440106"))
-    a = services.assessment_create(community=community, year=2026, user=committee)
+    a = AssessmentFactory(community=community, year=2026, user=committee, answered=False)
     a = submit(a, committee)
     assert a.review_level == "county"
     assert workflow.can_review(guangzhou, a) and workflow.can_review(tianhe, a)
@@ -175,7 +175,7 @@ def test_with_a_city_level_the_city_reviews_after_the_county(db):
     )
     community = CommunityFactory(street=region("440106001"))
     committee = UserFactory(username="gz-committee", role=Role.COMMUNITY, community=community)
-    a = submit(services.assessment_create(community=community, year=2026, user=committee), committee)
+    a = submit(AssessmentFactory(community=community, year=2026, user=committee, answered=False), committee)
     assert workflow.can_review(tianhe, a) and not workflow.can_review(guangzhou, a)
     a = review_services.assessment_recommend(assessment=a, user=tianhe)
     assert a.review_level == "city" and workflow.can_review(guangzhou, a)
@@ -195,7 +195,7 @@ def elsewhere(db):
         community = CommunityFactory(street=region(street))
         committee = UserFactory(username=f"committee-{street}", role=Role.COMMUNITY, community=community)
         made[key] = submit(
-            services.assessment_create(community=community, year=2026, user=committee), committee
+            AssessmentFactory(community=community, year=2026, user=committee, answered=False), committee
         )
     return made
 
@@ -292,7 +292,7 @@ def test_the_shanghai_report_counts_waiting_per_level_of_its_chain(
     at_street = submit(assessment, community_user)
     other = CommunityFactory(street=region("310104003"))
     committee = UserFactory(username="committee-2", role=Role.COMMUNITY, community=other)
-    second = submit(services.assessment_create(community=other, year=2026, user=committee), committee)
+    second = submit(AssessmentFactory(community=other, year=2026, user=committee, answered=False), committee)
     review_services.assessment_recommend(assessment=second, user=street_user)
     report = reports.annual_report_compile(province_code=SHANGHAI, year=2026)
     totals = report.figures["totals"]

@@ -14,7 +14,7 @@ from apps.core.errors import ServiceError
 from apps.review import services as review_services
 from apps.review import submit_services, verdict_services
 from tests.assessments.test_scores import fill_scored
-from tests.factories import CommunityFactory, UserFactory
+from tests.factories import AssessmentFactory, CommunityFactory, UserFactory
 from tests.review.conftest import confirmed
 from tests.standards.builders import variant_published
 
@@ -23,7 +23,7 @@ from tests.standards.builders import variant_published
 def scored_submitted(province_user, community_user, xuhui_community, settings):
     settings.CAMPAIGN_YEAR = 2026
     variant_published(province_user, year=2026)
-    assessment = services.assessment_create(community=xuhui_community, year=2026, user=community_user)
+    assessment = AssessmentFactory(community=xuhui_community, year=2026, user=community_user, answered=False)
     fill_scored(assessment, community_user, score="4")
     return submit_services.assessment_submit(assessment=assessment, user=community_user)
 
@@ -170,7 +170,7 @@ def test_the_queue_shows_sorts_and_filters_by_score(
             if community == xuhui_community
             else UserFactory(role=Role.COMMUNITY, community=community)
         )
-        a = services.assessment_create(community=community, year=2026, user=user)
+        a = AssessmentFactory(community=community, year=2026, user=user, answered=False)
         fill_scored(a, user, score=score)
         totals[community.name] = submit_services.assessment_submit(assessment=a, user=user).self_total
     client = client_for(city_user)
@@ -245,7 +245,7 @@ def test_a_self_score_below_the_pass_mark_is_flagged_as_such_until_a_level_confi
 ):
     settings.CAMPAIGN_YEAR = 2026
     variant_published(province_user, year=2026)
-    a = services.assessment_create(community=xuhui_community, year=2026, user=community_user)
+    a = AssessmentFactory(community=xuhui_community, year=2026, user=community_user, answered=False)
     fill_scored(a, community_user, score="3")  # 54
     a = submit_services.assessment_submit(assessment=a, user=community_user)
     client = client_for(city_user)
@@ -310,7 +310,7 @@ def test_bulk_approval_above_the_pass_mark_needs_no_reason_and_below_is_sent_to_
             if community == xuhui_community
             else UserFactory(role=Role.COMMUNITY, community=community)
         )
-        a = services.assessment_create(community=community, year=2026, user=user)
+        a = AssessmentFactory(community=community, year=2026, user=user, answered=False)
         fill_scored(a, user, score=score)
         a = confirm_all(submit_services.assessment_submit(assessment=a, user=user), city_user, score=score)
         rows.append(review_services.assessment_recommend(assessment=a, user=city_user))

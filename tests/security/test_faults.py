@@ -16,6 +16,7 @@ from apps.core.errors import ConflictError
 from apps.review import services as review_services
 from apps.review import submit_services, verdict_services
 from greencommunity.celery import app as celery_app
+from tests.factories import AssessmentFactory
 
 PASSWORD = "correct-horse-battery"
 
@@ -252,15 +253,13 @@ def test_concurrent_double_submits_and_decisions_on_postgresql(committed_db):
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL")
     from apps.accounts.models import Role
-    from tests.assessments.conftest import fill
     from tests.factories import CommunityFactory, UserFactory, region
 
     xuhui_community = CommunityFactory(street=region("310104003"))
     community_user = UserFactory(username="race-committee", role=Role.COMMUNITY, community=xuhui_community)
     city_user = UserFactory(username="race-xuhui", role=Role.CITY, region=region("310104"))
 
-    assessment = services.assessment_create(community=xuhui_community, year=2026, user=community_user)
-    fill(assessment, community_user)
+    assessment = AssessmentFactory(community=xuhui_community, year=2026, user=community_user)
     seen = Assessment.objects.get(pk=assessment.pk).version
     results = _race(
         4,

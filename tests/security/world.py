@@ -12,7 +12,7 @@ from apps.accounts.models import Role
 from apps.assessments import services
 from apps.review import services as review_services
 from apps.review import submit_services
-from tests.factories import CommunityFactory, UserFactory, region
+from tests.factories import AssessmentFactory, CommunityFactory, UserFactory, region
 
 STREETS = {"inside": "310104003", "outside": "110101001"}
 NAMES = {"inside": "徐汇矩阵社区居委会", "outside": "东城矩阵社区居委会"}
@@ -45,8 +45,11 @@ def build_committee_user(world, side):
 
 
 def build_assessment(world, side):
-    return services.assessment_create(
-        community=world.get("community", side), year=2026, user=world.get("committee_user", side)
+    return AssessmentFactory(
+        community=world.get("community", side),
+        year=2026,
+        user=world.get("committee_user", side),
+        answered=False,
     )
 
 

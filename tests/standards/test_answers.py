@@ -9,7 +9,7 @@ from apps.assessments import services as assessment_services
 from apps.core.errors import ServiceError
 from apps.standards import editing, services
 from apps.standards.selectors import national_standard
-from tests.factories import region
+from tests.factories import AssessmentFactory, region
 
 from .builders import criterion, row
 
@@ -38,7 +38,7 @@ def assessment(province_user, community_user, xuhui_community):
         },
     )
     services.standard_publish(standard=draft, user=province_user)
-    return assessment_services.assessment_create(community=xuhui_community, year=2026, user=community_user)
+    return AssessmentFactory(community=xuhui_community, year=2026, user=community_user, answered=False)
 
 
 def _response(assessment, number):

@@ -5,13 +5,12 @@ from decimal import Decimal
 import pytest
 
 from apps.accounts.models import Role
-from apps.assessments import services as assessment_services
 from apps.core.errors import ConflictError, ForbiddenError, ServiceError
 from apps.core.models import TraceEvent, TraceKind
 from apps.standards import checks, editing, services
 from apps.standards.models import Category, Criterion, StandardState, StandardVersion
 from apps.standards.selectors import national_standard, standard_for
-from tests.factories import UserFactory, region
+from tests.factories import AssessmentFactory, UserFactory, region
 
 from .builders import VARIANT_MAPPING, criterion, row, variant_draft, variant_published
 
@@ -60,7 +59,7 @@ def test_one_draft_per_year(draft, province_user):
 
 
 def test_a_year_with_an_opened_assessment_is_frozen(province_user, community_user, xuhui_community):
-    assessment_services.assessment_create(community=xuhui_community, year=2026, user=community_user)
+    AssessmentFactory(community=xuhui_community, year=2026, user=community_user, answered=False)
     with pytest.raises(ConflictError) as exc:
         services.standard_draft_start(
             user=province_user, province=region("31"), year=2026, source=national_standard()
@@ -76,7 +75,7 @@ def test_a_year_with_an_opened_assessment_is_frozen(province_user, community_use
 def test_editing_a_draft_frozen_after_it_was_started_is_refused(
     draft, province_user, community_user, xuhui_community
 ):
-    assessment_services.assessment_create(community=xuhui_community, year=2026, user=community_user)
+    AssessmentFactory(community=xuhui_community, year=2026, user=community_user, answered=False)
     c = criterion(draft, 1)
     with pytest.raises(ConflictError) as exc:
         editing.standard_update(
@@ -191,9 +190,7 @@ def test_the_variant_of_18_publishes_and_applies_to_new_assessments(
     assert standard_for(province=region("31"), year=2026) == standard
     assert standard_for(province=region("31"), year=2027) == national_standard()
     assert standard_for(province=region("11"), year=2026) == national_standard()
-    assessment = assessment_services.assessment_create(
-        community=xuhui_community, year=2026, user=community_user
-    )
+    assessment = AssessmentFactory(community=xuhui_community, year=2026, user=community_user, answered=False)
     assert assessment.standard == standard
     assert assessment.responses.count() == 18
     published = TraceEvent.objects.filter(kind=TraceKind.STANDARD, action="standard_published").get()
@@ -224,7 +221,7 @@ def test_a_new_version_replaces_the_published_one_until_the_year_is_frozen(
     assert standard_for(province=region("31"), year=2026) == first  # a draft applies to nobody
     second = services.standard_publish(standard=second, user=province_user)
     assert standard_for(province=region("31"), year=2026) == second
-    assessment_services.assessment_create(community=xuhui_community, year=2026, user=community_user)
+    AssessmentFactory(community=xuhui_community, year=2026, user=community_user, answered=False)
     with pytest.raises(ConflictError) as exc:
         services.standard_draft_start(user=province_user, province=region("31"), year=2026, source=second)
     assert exc.value.code == "frozen"

@@ -9,12 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts.models import Role
-from apps.assessments import services as assessment_services
 from apps.reports import services as report_services
 from apps.standards import services
 from apps.standards.models import Criterion, StandardVersion
 from apps.standards.selectors import national_standard
-from tests.factories import UserFactory, region
+from tests.factories import AssessmentFactory, UserFactory, region
 
 from .builders import criterion, variant_draft, variant_published
 
@@ -198,7 +197,7 @@ def test_preview_then_publish_and_publishing_twice_is_refused(client_for, provin
 
 def test_a_frozen_year_says_so(client_for, province_user, community_user, xuhui_community):
     published = variant_published(province_user)
-    assessment_services.assessment_create(community=xuhui_community, year=2026, user=community_user)
+    AssessmentFactory(community=xuhui_community, year=2026, user=community_user, answered=False)
     html = client_for(province_user).get(reverse("standards:detail", args=[published.pk])).content.decode()
     assert "2026年已有1份自评开始填报" in html and "已锁定" in html
     assert 'data-testid="new-version"' not in html

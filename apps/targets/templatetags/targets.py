@@ -3,6 +3,7 @@ provincial report and its PDF) with one include, so those pages need no change o
 
 from django import template
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from apps.regions.models import Region
 
@@ -11,6 +12,13 @@ from ..models import Target
 from ..rules import child_areas
 
 register = template.Library()
+
+
+@register.filter
+def state_label(state) -> str:
+    """The words of an area's state against its target, as the tables and their PDFs write them."""
+    labels = {selectors.MET: _("Met"), selectors.ON_TRACK: _("On track"), selectors.BEHIND: _("Behind")}
+    return labels.get(state, _("No target"))
 
 
 @register.simple_tag
