@@ -25,7 +25,9 @@ from apps.api.filters import UnitCodeFilter, YearFilter
 from apps.core.viewsets import ScopedListView, ScopedRetrieveView
 from apps.regions.models import Region
 
-from . import selectors, services, tasks
+from . import jobs, selectors, services, tasks
+from .figures import drilldown, live, store
+from .figures.counts import figure_years
 from .models import NARRATIVE_FIELDS, AnnualReport, CompileJob, JobKind, JobOutcome, NationalSnapshot
 
 # Per narrative section, through the API (the JSON body is bounded at 1 MB as a whole).
@@ -50,7 +52,7 @@ class AnnualReportListSerializer(serializers.ModelSerializer):
         ]
 
 
-# --- The figures of a report (selectors.units_figures_compute; docs/figures.md) -----------------
+# --- The figures of a report (compute.units_figures_compute; docs/figures.md) -----------------
 # For the schema only: the stored dict is returned as it is (ReportFiguresField). Every key may be
 # missing from a report never compiled ({}), so none is required.
 
@@ -505,9 +507,9 @@ class NationalDetail(APIView):
         responses={200: NationalSerializer}, summary="全国进展(实时)/ National progress of a year, live"
     )
     def get(self, request, year):
-        if not can_see_national(request.user) or year not in selectors.figure_years():
+        if not can_see_national(request.user) or year not in figure_years():
             raise Http404
-        figures, as_of = selectors.national_figures_live(year=year)
+        figures, as_of = live.national_figures_live(year=year)
         return Response({"year": year, "compiled_at": as_of, "figures": figures})
 
 
@@ -523,13 +525,13 @@ class FiguresRegion(APIView):
     def get(self, request, year, code):
         if not can_explore_figures(request.user):
             raise PermissionDenied(_("Your role may not read these figures."))
-        if year not in selectors.figure_years():
+        if year not in figure_years():
             raise Http404
         try:
-            region = selectors.figures_region_get(user=request.user, code=code)
+            region = drilldown.figures_region_get(user=request.user, code=code)
         except Region.DoesNotExist:
             raise Http404 from None
-        table = selectors.region_figures_table(year=year, region=region)
+        table = drilldown.region_figures_table(year=year, region=region)
         return Response(
             FiguresRegionSerializer(
                 {
@@ -547,8 +549,8 @@ class NationalPdf(APIView):
 
     @extend_schema(responses=PDF_RESPONSES, summary="全国进展 PDF / National progress PDF")
     def get(self, request, year):
-        if can_see_national(request.user) and year in selectors.figure_years():
-            services.national_snapshot_make_current(year=year)
+        if can_see_national(request.user) and year in figure_years():
+            store.national_snapshot_make_current(year=year)
         snapshot = _snapshot_or_404(request, year)
         return _pdf_response(snapshot, f"national-{year}.pdf", tasks.render_national_pdf, year)
 
@@ -571,7 +573,7 @@ class CompileJobStart(APIView):
         data.is_valid(raise_exception=True)
         kind, year = data.validated_data["kind"], data.validated_data["year"]
         province = data.validated_data["province"].ljust(12, "0") if kind == JobKind.PROVINCE else None
-        job = services.compile_job_start(user=request.user, kind=kind, year=year, province_code=province)
+        job = jobs.compile_job_start(user=request.user, kind=kind, year=year, province_code=province)
         job.refresh_from_db()
         return Response(CompileJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
