@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 from apps.accounts.capabilities import can_explore_figures, can_see_national
 from apps.api.fields import CampaignYearField, CodeField, TextField, VersionField
 from apps.api.filters import UnitCodeFilter, YearFilter
+from apps.api.validation import validated
 from apps.core.viewsets import ScopedListView, ScopedRetrieveView
 from apps.regions.models import Region
 
@@ -418,14 +419,13 @@ class AnnualReportNarrativeView(APIView):
     )
     def patch(self, request, pk):
         report = selectors.access_report(user=request.user, pk=pk)
-        data = NarrativeSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        sections = {k: v for k, v in data.validated_data.items() if k in NARRATIVE_FIELDS}
+        body = validated(NarrativeSerializer, request)
+        sections = {k: v for k, v in body.items() if k in NARRATIVE_FIELDS}
         report = services.annual_report_update_narrative(
             report=report,
             user=request.user,
             data=sections,
-            expected_version=data.validated_data.get("version"),
+            expected_version=body.get("version"),
         )
         return Response(NarrativeReadSerializer(report).data)
 
@@ -440,10 +440,9 @@ class AnnualReportSubmit(APIView):
     )
     def post(self, request, pk):
         report = selectors.access_report(user=request.user, pk=pk)
-        data = SubmitRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        body = validated(SubmitRequestSerializer, request)
         report = services.annual_report_submit(
-            report=report, user=request.user, expected_version=data.validated_data.get("version")
+            report=report, user=request.user, expected_version=body.get("version")
         )
         return Response(AnnualReportSerializer(report).data)
 
@@ -569,10 +568,9 @@ class CompileJobStart(APIView):
         "figures are frozen: nothing is compiled, 409 (report_frozen) says why.",
     )
     def post(self, request):
-        data = CompileJobRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        kind, year = data.validated_data["kind"], data.validated_data["year"]
-        province = data.validated_data["province"].ljust(12, "0") if kind == JobKind.PROVINCE else None
+        body = validated(CompileJobRequestSerializer, request)
+        kind, year = body["kind"], body["year"]
+        province = body["province"].ljust(12, "0") if kind == JobKind.PROVINCE else None
         job = jobs.compile_job_start(user=request.user, kind=kind, year=year, province_code=province)
         job.refresh_from_db()
         return Response(CompileJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
