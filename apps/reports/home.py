@@ -21,6 +21,8 @@ def panels(request) -> list[dict]:
                 "report": report,
                 "year": year,
                 "due": due,
+                # Not started, draft or returned: the deadline still counts down.
+                "editable": report is None or report.is_editable,
                 "province": user.region_id,
             }
         ]

@@ -306,6 +306,7 @@ def national(request, year: int):
     sort = request.GET.get("sort", "rank")
     rows.sort(key=SORTS.get(sort, SORTS["rank"]))
     trend = compose.national_trend(until=year)
+    status_counts = selectors.report_status_counts(status_rows)
     return render(
         request,
         "reports/national.html",
@@ -320,7 +321,8 @@ def national(request, year: int):
             "deadline": report_deadline(year),
             "days_left": (report_deadline(year) - today).days,
             "overdue_days": max(0, (today - report_deadline(year)).days),
-            "status_counts": selectors.report_status_counts(status_rows),
+            "status_counts": status_counts,
+            "status_parts": presenters.status_count_parts(status_counts),
             # The figures are live without the broker; the PDFs are rendered by the worker.
             "broker_down": not broker_available(),
             "broker_down_message": _broker_down_message(),
