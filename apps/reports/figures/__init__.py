@@ -20,7 +20,7 @@ revoked, meeting the requirements, share). In short:
 - participating in Y: communities whose assessment of Y left draft (including those sent back);
 - submitted: assessments of Y with a reviewer or decided (submitted, recommended, approved,
   revoked), i.e. participating minus those returned to the community;
-- as of the end of Y (apps/reports/asof.py, the one place): approved in Y = assessments of Y
+- as of the end of Y (`asof`, the one place): approved in Y = assessments of Y
   approved during Y and not revoked by 31 December of Y (Asia/Shanghai); revoked in Y =
   revocations during Y (of an approval of any year); revoked since = approved in Y, revoked after
   it (today's state, shown apart); meeting the requirements at the end of Y (cumulative) =

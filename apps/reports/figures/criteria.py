@@ -157,7 +157,7 @@ def _stats(rows) -> dict:
 
 def national_criterion_figures_by_unit(*, assessments: QuerySet, year: int, codes) -> dict[str, list[dict]]:
     """One row per national criterion for each provincial unit of `codes`: of the assessments
-    APPROVED in `year` among `assessments` (as of its end, apps/reports/asof.py), how many met it (every local criterion mapped onto
+    APPROVED in `year` among `assessments` (as of its end, `asof`), how many met it (every local criterion mapped onto
     it rated met) and how many the reviewers confirmed (every one confirmed), and both as shares
     of the approved assessments. The one per-criterion rule of every report, snapshot, dashboard,
     PDF and API answer.
