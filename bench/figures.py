@@ -122,7 +122,7 @@ def registry_import() -> list[Row]:
 
 def _import_into_empty_registry() -> dict:
     from apps.communities.registry_import import registry_indexes_finish
-    from apps.reports import services as reports
+    from apps.reports.figures import store
 
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
@@ -150,7 +150,7 @@ def _import_into_empty_registry() -> dict:
         finished = registry_indexes_finish(definitions=deferred)
         finish_seconds = time.perf_counter() - started
         transaction.set_rollback(True)
-    reports._pending.units = {}  # the refresh its rolled-back commit would have run (see figure 6)
+    store._pending.units = {}  # the refresh its rolled-back commit would have run (see figure 6)
     return {
         "import_s": import_seconds,
         "imported": imported,
@@ -573,7 +573,7 @@ VERIFY_GOAL_S = 30.0
 def figures_heal_repair(year: int = 2025) -> list[Row]:
     """9a: one unit-year made wrong behind the portal's back (an assessment of the largest province
     approved by SQL, with its historical time and updated_at left alone, as a restore or a hand fix
-    would), then ONE run of the healing task (`services.figures_heal`, what beat runs every 5
+    would), then ONE run of the healing task (`store.figures_heal`, what beat runs every 5
     minutes): the time until it has found the unit-years whose inputs changed and stored them
     recomputed (with the national figures of those years). Checked against a recount, undone
     after. Also the cost of a run that finds nothing (every beat period, usually)."""
@@ -581,15 +581,15 @@ def figures_heal_repair(year: int = 2025) -> list[Row]:
     import zoneinfo
 
     from apps.assessments.models import Assessment, State
-    from apps.reports import selectors, services
+    from apps.reports.figures import compute, store
     from apps.reports.models import UnitFigures
 
     name = "9a. healing task: find and repair a unit-year changed behind its back (one beat run)"
     idle_name = "9a'. healing task run that finds nothing (every beat period)"
     goal = f"< {HEAL_GOAL_S:g} s"
-    services.figures_heal()  # start from current figures
+    store.figures_heal()  # start from current figures
     started = time.perf_counter()
-    assert services.figures_heal() == []
+    assert store.figures_heal() == []
     idle_s = time.perf_counter() - started
     province = hooks._largest_province()
     target = (
@@ -608,17 +608,17 @@ def figures_heal_repair(year: int = 2025) -> list[Row]:
         )
     try:
         started = time.perf_counter()
-        repaired = services.figures_heal()
+        repaired = store.figures_heal()
         seconds = time.perf_counter() - started
         stored = UnitFigures.objects.get(province_id=province, year=year).summary["totals"]["approved"]
-        recount = selectors.unit_figures_compute(year=year, province_code=province)["totals"]["approved"]
+        recount = compute.unit_figures_compute(year=year, province_code=province)["totals"]["approved"]
         if not (stored == recount == before + 1 and (province, year) in repaired):
             raise RuntimeError(f"healing did not repair {province} {year}: {before} {stored} {recount}")
     finally:
         Assessment.objects.filter(pk=target["id"]).update(
             state=target["state"], approved_at=target["approved_at"], review_level=target["review_level"]
         )
-        services.figures_heal()
+        store.figures_heal()
     where = ", ".join(f"{code} {y}" for code, y in repaired)
     return [
         Row(
@@ -635,9 +635,10 @@ def figures_heal_repair(year: int = 2025) -> list[Row]:
 def figures_verify_all() -> Row:
     """9b: `manage.py verify_figures` of every stored year 2020-2026 of the nation: every unit's
     stored figures and the national ones against a full recount (fails the bench on a difference)."""
-    from apps.reports import fingerprint, selectors
+    from apps.reports.figures import fingerprint
+    from apps.reports.figures.counts import figure_years
 
-    years = selectors.figure_years()
+    years = figure_years()
     name = f"9b. verify_figures: every stored figure of {years[0]}-{years[-1]} against a recount"
     started = time.perf_counter()
     problems = fingerprint.figures_verify(years=years)

@@ -22,16 +22,17 @@ ROOT = Path(__file__).resolve().parent.parent
 def compile_figures(year: int) -> None:
     """What the annual compile computes, without PDFs and without the (small) writes, the way the
     code computes it now: the figures of all 32 provincial units in one grouped pass
-    (apps.reports.selectors.units_figures_compute, as figures_refresh_all does) and the national
+    (apps.reports.figures.compute.units_figures_compute, as figures_refresh_all does) and the national
     figures composed from the units' summaries, with the report status (as
     national_snapshot_compile does from the stored UnitFigures); no response is read twice."""
     from django.utils import timezone
 
     from apps.reports import selectors
+    from apps.reports.figures import compose, compute
 
-    units = selectors.units_figures_compute(year=year)
-    summaries = {code: selectors.unit_figures_split(f)["summary"] for code, f in units.items()}
-    figures = selectors.national_figures_compose(year=year, summaries=summaries)
+    units = compute.units_figures_compute(year=year)
+    summaries = {code: compute.unit_figures_split(f)["summary"] for code, f in units.items()}
+    figures = compose.national_figures_compose(year=year, summaries=summaries)
     figures["report_status"] = selectors.report_status(year=year, today=timezone.localdate())
 
 
@@ -81,7 +82,7 @@ def decision_refresh(decisions: int = 5) -> dict:
 
     from apps.assessments.models import Assessment, AssessmentEvent, State
     from apps.notices.models import Notice
-    from apps.reports import services as reports
+    from apps.reports.figures import store
     from apps.reports.models import NationalSnapshot, UnitFigures
     from apps.review import services as review
     from apps.review import workflow
@@ -100,13 +101,13 @@ def decision_refresh(decisions: int = 5) -> dict:
                 break
     if not chosen:
         raise RuntimeError(f"no assessment of {province} waits for the province's approval")
-    years = reports.figures_years_from(year)
+    years = store.figures_years_from(year)
     # Start from current figures of every unit and the nation. And forget the units an earlier
     # rolled-back transaction of this process left pending (figures 1 and 7 roll back imports:
-    # apps.reports.services keeps the pending units in a thread-local that a rollback does not
+    # apps.reports.figures.store keeps the pending units in a thread-local that a rollback does not
     # clear, so the next commit would refresh them all and the first decision would pay for it).
-    reports._pending.units = {}
-    reports.figures_refresh_all(years=years)
+    store._pending.units = {}
+    store.figures_refresh_all(years=years)
 
     def approved() -> tuple[int, int]:
         unit = UnitFigures.objects.get(province_id=province, year=year).summary["totals"]["approved"]
@@ -114,7 +115,7 @@ def decision_refresh(decisions: int = 5) -> dict:
         return unit, nation
 
     timings, refresh_timings = [], []
-    original_refresh = reports.unit_figures_refresh
+    original_refresh = store.unit_figures_refresh
 
     def timed_refresh(**kwargs):
         started_refresh = time.perf_counter()
@@ -130,13 +131,13 @@ def decision_refresh(decisions: int = 5) -> dict:
         last_event = AssessmentEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         last_notice = Notice.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         before = approved()
-        reports.unit_figures_refresh = timed_refresh
+        store.unit_figures_refresh = timed_refresh
         try:
             started = time.perf_counter()
             review.assessment_approve(assessment=assessment, user=user)
             timings.append(time.perf_counter() - started)
         finally:
-            reports.unit_figures_refresh = original_refresh
+            store.unit_figures_refresh = original_refresh
         after = approved()
         # Undo: the assessment as it was, its history entry and notices gone, figures refreshed.
         Assessment.objects.filter(pk=assessment.pk).update(**saved)
@@ -149,7 +150,7 @@ def decision_refresh(decisions: int = 5) -> dict:
                 [last_event, assessment.pk],
             )
         Notice.objects.filter(pk__gt=last_notice, assessment_id=assessment.pk).delete()
-        reports.unit_figures_refresh(province_id=province, years=years)
+        store.unit_figures_refresh(province_id=province, years=years)
         if after != (before[0] + 1, before[1] + 1):
             raise RuntimeError(
                 f"approving assessment {assessment.pk} moved the approved count from {before} to {after}"
@@ -217,14 +218,14 @@ def retirement_import(rows: int = 1000) -> dict:
     for code, name, street in abolished:
         writer.writerow([code, name, street, "2025-06-30", "撤销", "", "bench"])
     data = buffer.getvalue().encode("utf-8")
-    from apps.reports import services as reports
+    from apps.reports.figures import store
 
     with transaction.atomic():
         started = time.perf_counter()
         result = community_import(source=io.BytesIO(data), filename="bench-retirements.csv")
         seconds = time.perf_counter() - started
         transaction.set_rollback(True)
-    reports._pending.units = {}  # the refresh its rolled-back commit would have run (see figure 6)
+    store._pending.units = {}  # the refresh its rolled-back commit would have run (see figure 6)
     if result.errors or not result.applied or len(result.retired) != rows:
         raise RuntimeError(
             f"the retirement import did not apply {rows} retirements: {len(result.retired)} retired,"
@@ -295,13 +296,14 @@ def annual_compile(year: int, timeout: float) -> dict:
     from celery import chain, chord, group
     from django.conf import settings
 
-    from apps.reports import selectors, tasks
+    from apps.regions.selectors import provincial_units
+    from apps.reports import tasks
     from apps.reports.models import AnnualReport, NationalSnapshot
     from greencommunity.celery import app
 
     if settings.CELERY_TASK_ALWAYS_EAGER or not settings.REDIS_URL:
         raise RuntimeError("figure 3 needs REDIS_URL (a real broker for the worker processes)")
-    units = list(selectors.provincial_units().values_list("code", flat=True))
+    units = list(provincial_units().values_list("code", flat=True))
     results = Path(__file__).resolve().parent.parent / "bench-results"
     import resource
 
@@ -394,11 +396,11 @@ def review_queue_province_path(context) -> str:
 
 def national_dashboard_path(context) -> str:
     """The ministry's dashboard of the bench year (its snapshot is compiled first if missing)."""
-    from apps.reports import services
+    from apps.reports.figures import store
     from apps.reports.models import NationalSnapshot
 
     if not NationalSnapshot.objects.filter(year=context.year).exists():
-        services.national_snapshot_compile(year=context.year)
+        store.national_snapshot_compile(year=context.year)
     return f"/reports/national/{context.year}/"
 
 

@@ -6,23 +6,23 @@ from rest_framework.routers import DefaultRouter
 
 from apps.integrity.api import IntegrityFlagsView
 
-from . import views
+from . import assessment_views, registry_views, token_views, views
 
 app_name = "api"
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
-router.register("regions", views.RegionViewSet, basename="region")
-router.register("standards", views.StandardViewSet, basename="standard")
-router.register("communities", views.CommunityViewSet, basename="community")
-router.register("assessments", views.AssessmentViewSet, basename="assessment")
+router.register("regions", registry_views.RegionViewSet, basename="region")
+router.register("standards", registry_views.StandardViewSet, basename="standard")
+router.register("communities", registry_views.CommunityViewSet, basename="community")
+router.register("assessments", assessment_views.AssessmentViewSet, basename="assessment")
 
 v1 = [
-    path("auth/token/", views.TokenView.as_view(), name="token"),
-    path("auth/tokens/", views.TokenListView.as_view(), name="tokens"),
-    path("auth/tokens/<id:pk>/", views.TokenDetailView.as_view(), name="token-detail"),
+    path("auth/token/", token_views.TokenView.as_view(), name="token"),
+    path("auth/tokens/", token_views.TokenListView.as_view(), name="tokens"),
+    path("auth/tokens/<id:pk>/", token_views.TokenDetailView.as_view(), name="token-detail"),
     path("campaign/", views.CampaignView.as_view(), name="campaign"),
-    path("evidence/<id:pk>/", views.EvidenceFileView.as_view(), name="evidence-file"),
+    path("evidence/<id:pk>/", assessment_views.EvidenceFileView.as_view(), name="evidence-file"),
     # Built by the reports app (annual reports, national snapshots, compile jobs, PDFs).
     path("reports/", include("apps.reports.api_urls")),
     # Built by the targets app (targets, actual against target, creation lists).

@@ -1,5 +1,5 @@
 """Evidence downloads: only through the scoped queryset, never from a public URL. The API's
-download (apps.api.views.EvidenceFileView) answers with the same response as the page."""
+download (apps.api.assessment_views.EvidenceFileView) answers with the same response as the page."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404

@@ -1,6 +1,6 @@
 """The "weakest wins" rule: how an assessment's answers to the local criteria counted under one national
 criterion make one rating and one verdict of that national criterion. The one home of the rule:
-the per-criterion figures (apps.reports.criteria) and the assessments export both use it."""
+the per-criterion figures (apps.reports.figures.criteria) and the assessments export both use it."""
 
 from django.db.models import Case, IntegerField, Min, Q, Value, When
 

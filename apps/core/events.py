@@ -3,7 +3,7 @@ settings (`DOMAIN_EVENT_HANDLERS`), so the app that speaks never imports the app
 
 Events: "assessment_submitted" (assessment_id, province_id, year), and "figures_changed" (province_id, year): a review decision, a registry
 change or import changed the figures of a provincial unit from that year on; the reports app
-recomputes them after commit (apps.reports.services.unit_figures_refresh_on_commit)."""
+recomputes them after commit (apps.reports.figures.store.unit_figures_refresh_on_commit)."""
 
 from django.conf import settings
 from django.utils.module_loading import import_string

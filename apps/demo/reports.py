@@ -3,6 +3,7 @@ report and the national snapshot of the campaign year, with their PDFs, so `make
 
 from apps.core.campaign import campaign_year
 from apps.reports import services
+from apps.reports.figures import store
 from apps.reports.models import NARRATIVE_FIELDS
 
 SHANGHAI = "310000000000"
@@ -21,13 +22,13 @@ DEMO_NARRATIVE = {
 def seed(*, accounts, stdout=None) -> None:
     year = campaign_year()
     # Live figures of every campaign year (decisions keep them current from now on).
-    services.figures_refresh_all()
+    store.figures_refresh_all()
     report = services.annual_report_compile(province_code=SHANGHAI, year=year)
     if report.is_editable and not any(getattr(report, n) for n in NARRATIVE_FIELDS):
         report = services.annual_report_update_narrative(
             report=report, user=accounts["province"], data=DEMO_NARRATIVE
         )
-    services.national_snapshot_compile(year=year)
+    store.national_snapshot_compile(year=year)
     services.annual_report_render_pdf(report_id=report.pk)
     services.national_render_pdf(year=year)
     if stdout is not None:

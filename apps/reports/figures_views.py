@@ -20,7 +20,9 @@ from apps.core.campaign import target_share
 from apps.core.exports import export_response, local_time
 from apps.regions.models import Region, RegionLevel
 
-from . import columns, presenters, selectors
+from . import columns, presenters
+from .figures import drilldown, live
+from .figures.counts import figure_years
 
 PAGE_SIZE = 50
 COLUMNS = ("registered", "participating", "submitted", "returned", "approved", "revoked", "meeting")
@@ -31,7 +33,7 @@ NAMING_COLUMNS = ("proposed", "in_notice", "held")
 def _year(year) -> int:
     """A campaign year with figures (2020 to the current one), else 404."""
     year = int(year)
-    if year not in selectors.figure_years():
+    if year not in figure_years():
         raise Http404
     return year
 
@@ -40,7 +42,7 @@ def _region_or_404(request, code: str) -> Region:
     if not can_explore_figures(request.user):
         raise PermissionDenied
     try:
-        return selectors.figures_region_get(user=request.user, code=code)
+        return drilldown.figures_region_get(user=request.user, code=code)
     except Region.DoesNotExist:
         raise Http404 from None
 
@@ -95,14 +97,14 @@ def figures_region(request, year: int, code: str):
     their own page) and, for each figure, the list of communities behind it."""
     year = _year(year)
     region = _region_or_404(request, code)
-    table = selectors.region_figures_table(year=year, region=region)
+    table = drilldown.region_figures_table(year=year, region=region)
     levels = presenters.levels_with_work([table["row"], *table["children"]])
     return render(
         request,
         "reports/figures_region.html",
         {
             "year": year,
-            "years": list(reversed(selectors.figure_years())),
+            "years": list(reversed(figure_years())),
             "region": region,
             "trail": _trail(request.user, region),
             "national": can_see_national(request.user),
@@ -123,7 +125,7 @@ def figures_region_export(request, year: int, code: str, fmt: str):
     """The region's table (its own row first, then one per region below) as CSV or XLSX."""
     year = _year(year)
     region = _region_or_404(request, code)
-    table = selectors.region_figures_table(year=year, region=region)
+    table = drilldown.region_figures_table(year=year, region=region)
     levels = presenters.levels_with_work([table["row"], *table["children"]])
     codes = [region.code, *(child.get("code") or "" for child in table["children"])]
     # The areas below against the targets their level set (apps.targets, when it is installed).
@@ -148,7 +150,7 @@ def figures_national_export(request, year: int, fmt: str):
     year = _year(year)
     if not can_see_national(request.user):
         raise Http404
-    figures, _as_of = selectors.national_figures_live(year=year)
+    figures, _as_of = live.national_figures_live(year=year)
     units = figures.get("units", [])
     levels = presenters.levels_with_work(units)
     extra, extra_cells = columns.extra_columns(year=year, parent_code="", codes=[u["code"] for u in units])
@@ -169,7 +171,7 @@ def figures_national_export(request, year: int, fmt: str):
 
 def _figure(request) -> str:
     figure = request.GET.get("figure") or "registered"
-    if figure not in selectors.FIGURES:
+    if figure not in drilldown.FIGURES:
         raise Http404
     return figure
 
@@ -181,7 +183,7 @@ def figures_communities(request, year: int, code: str):
     year = _year(year)
     region = _region_or_404(request, code)
     figure = _figure(request)
-    qs = selectors.figure_communities(user=request.user, year=year, region=region, figure=figure)
+    qs = drilldown.figure_communities(user=request.user, year=year, region=region, figure=figure)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     labels = dict(State.choices)
     return render(
@@ -198,7 +200,7 @@ def figures_communities(request, year: int, code: str):
             "state_labels": labels,
             "figures": [
                 (key, presenters.figure_label(key))
-                for key in selectors.FIGURES
+                for key in drilldown.FIGURES
                 if not key.startswith("waiting_")
             ],
         },
@@ -212,7 +214,7 @@ def figures_communities_export(request, year: int, code: str, fmt: str):
     year = _year(year)
     region = _region_or_404(request, code)
     figure = _figure(request)
-    qs = selectors.figure_communities(user=request.user, year=year, region=region, figure=figure)
+    qs = drilldown.figure_communities(user=request.user, year=year, region=region, figure=figure)
     labels = {value: str(label) for value, label in State.choices}
     not_started = _("Not started")
 

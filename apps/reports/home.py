@@ -2,9 +2,9 @@
 
 from apps.accounts.capabilities import can_see_national, is_province_staff
 from apps.core import campaign
-from apps.core.campaign import campaign_year
+from apps.core.campaign import NATIONAL_TARGET_YEAR, campaign_year
 
-from . import selectors
+from .figures import live
 from .models import AnnualReport
 
 
@@ -21,17 +21,19 @@ def panels(request) -> list[dict]:
                 "report": report,
                 "year": year,
                 "due": due,
+                # Not started, draft or returned: the deadline still counts down.
+                "editable": report is None or report.is_editable,
                 "province": user.region_id,
             }
         ]
     if can_see_national(user):
-        figures, _as_of = selectors.national_figures_live(year=year)
+        figures, _as_of = live.national_figures_live(year=year)
         return [
             {
                 "template": "reports/home_national.html",
                 "t": figures.get("totals", {}),
                 "target": figures.get("target", campaign.target_share()),
-                "target_year": selectors.TARGET_YEAR,
+                "target_year": NATIONAL_TARGET_YEAR,
                 "year": year,
                 "days_left": days_left,
             }

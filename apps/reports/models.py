@@ -234,7 +234,7 @@ class UnitFigures(models.Model):
     """The live figures of one provincial unit and year (docs/figures.md), as of the last decision.
 
     Recomputed after every decision, import and designation that touches the unit
-    (`services.unit_figures_refresh_on_commit`), and by the healing task (`services.figures_heal`,
+    (`figures.store.unit_figures_refresh_on_commit`), and by the healing task (`figures_heal`,
     beat) whenever its inputs no longer match the fingerprint it was computed from.
     The national figures are composed from the 32 units' `summary`, never by reading every
     assessment again. Split in three columns so that the national composition reads the small

@@ -113,11 +113,13 @@ def render_annual_report(report) -> bytes:
 
 
 def render_national(snapshot) -> bytes:
-    from . import selectors
+    from apps.core.campaign import NATIONAL_TARGET_YEAR
+
+    from .figures import compose
 
     figures = snapshot.figures
     with translation.override("zh-hans"):
-        trend = figures.get("trend") or selectors.national_trend(until=figures.get("year"), current=figures)
+        trend = figures.get("trend") or compose.national_trend(until=figures.get("year"), current=figures)
         context = {
             "snapshot": snapshot,
             "f": figures,
@@ -136,7 +138,7 @@ def render_national(snapshot) -> bytes:
             "trend_chart": presenters.trend_chart(
                 trend,
                 target=figures.get("target", target_share()),
-                target_year=figures.get("target_year", selectors.TARGET_YEAR),
+                target_year=figures.get("target_year", NATIONAL_TARGET_YEAR),
                 width=620,
             ),
             "tile_map": presenters.tile_map(figures.get("units", [])),

@@ -18,6 +18,17 @@ STATUS_LABELS = {
     "missing": _("Missing (late)"),
 }
 
+
+def status_count_parts(counts: dict) -> list[tuple[str, int]]:
+    """The report-status counts of the national page's card, labelled, in the order shown."""
+    return [
+        (gettext("on time"), counts["on_time"]),
+        (gettext("late"), counts["late"]),
+        (gettext("not yet"), counts["not_yet"]),
+        (gettext("missing (late)"), counts["missing"]),
+    ]
+
+
 FIGURE_LABELS = {
     "registered": _("Registered"),
     "participating": _("Participating"),

@@ -14,7 +14,8 @@ from kombu.exceptions import OperationalError as BrokerError
 from apps.core import campaign
 from apps.regions.selectors import provincial_units
 
-from . import services
+from . import jobs, services
+from .figures import store
 from .models import JobState
 
 log = logging.getLogger(__name__)
@@ -33,15 +34,15 @@ COMMON = {
 @shared_task(name="reports.compile_annual_report", time_limit=300, soft_time_limit=240, **COMMON)
 def compile_annual_report(province_code: str, year: int, job_id: str | None = None) -> str:
     """Compile one provincial unit's report of `year` (frozen reports are left alone)."""
-    services.compile_job_mark(job_id=job_id, state=JobState.RUNNING)
+    jobs.compile_job_mark(job_id=job_id, state=JobState.RUNNING)
     try:
         report = services.annual_report_compile(province_code=province_code, year=year)
     except TRANSIENT:
         raise
     except Exception as exc:
-        services.compile_job_mark(job_id=job_id, state=JobState.FAILED, error=repr(exc))
+        jobs.compile_job_mark(job_id=job_id, state=JobState.FAILED, error=repr(exc))
         raise
-    services.compile_job_mark(job_id=job_id, state=JobState.DONE, outcome=report.compile_outcome)
+    jobs.compile_job_mark(job_id=job_id, state=JobState.DONE, outcome=report.compile_outcome)
     return str(report.pk)
 
 
@@ -49,20 +50,20 @@ def compile_annual_report(province_code: str, year: int, job_id: str | None = No
 def compile_national_snapshot(year: int, job_id: str | None = None) -> int:
     """Compile the national snapshot of `year`; closes the year job of a fan-out."""
     try:
-        snapshot = services.national_snapshot_compile(year=year)
+        snapshot = store.national_snapshot_compile(year=year)
     except TRANSIENT:
         raise
     except Exception as exc:
-        services.compile_job_mark(job_id=job_id, state=JobState.FAILED, error=repr(exc))
+        jobs.compile_job_mark(job_id=job_id, state=JobState.FAILED, error=repr(exc))
         raise
-    services.compile_job_mark(job_id=job_id, state=JobState.DONE)
+    jobs.compile_job_mark(job_id=job_id, state=JobState.DONE)
     return snapshot.pk
 
 
 @shared_task(name="reports.compile_year", time_limit=120, soft_time_limit=100, **COMMON)
 def compile_year(year: int, job_id: str | None = None) -> None:
     """Fan out one compile per provincial unit, then the national snapshot once all are done."""
-    services.compile_job_mark(job_id=job_id, state=JobState.RUNNING)
+    jobs.compile_job_mark(job_id=job_id, state=JobState.RUNNING)
     units = list(provincial_units().values_list("code", flat=True))
     callback = compile_national_snapshot.si(year, job_id).on_error(compile_job_failed.s(job_id))
     chord(group(compile_annual_report.si(code, year) for code in units))(callback)
@@ -71,7 +72,7 @@ def compile_year(year: int, job_id: str | None = None) -> None:
 @shared_task(name="reports.compile_job_failed")
 def compile_job_failed(request, exc, traceback, job_id: str | None = None) -> None:
     """Errback of a year fan-out: a unit that failed for good marks the job failed (not running forever)."""
-    services.compile_job_mark(job_id=job_id, state=JobState.FAILED, error=repr(exc))
+    jobs.compile_job_mark(job_id=job_id, state=JobState.FAILED, error=repr(exc))
 
 
 @shared_task(name="reports.render_annual_report_pdf", time_limit=180, soft_time_limit=150, **COMMON)
@@ -113,7 +114,7 @@ def scheduled_mark_late() -> int:
 @shared_task(name="reports.requeue_pending_jobs", time_limit=120, soft_time_limit=100)
 def requeue_pending_jobs() -> int:
     """Every 5 minutes: send the compile jobs requested while Redis was unreachable."""
-    return services.compile_jobs_requeue()
+    return jobs.compile_jobs_requeue()
 
 
 @shared_task(name="reports.heal_figures", time_limit=600, soft_time_limit=540, **COMMON)
@@ -122,10 +123,10 @@ def heal_figures() -> int:
     the fingerprint they were computed from (whatever wrote them: a missed refresh, a bulk load, a
     restore, SQL by hand), and those never computed; logs each repair. Idempotent; usually finds
     nothing. Returns the unit-years repaired."""
-    return len(services.figures_heal())
+    return len(store.figures_heal())
 
 
 @shared_task(name="reports.refresh_stale_figures", time_limit=600, soft_time_limit=540, **COMMON)
 def refresh_stale_figures() -> int:
     """The former name of `heal_figures` (messages queued before the migration): the same work."""
-    return len(services.figures_heal())
+    return len(store.figures_heal())

@@ -18,12 +18,14 @@ from apps.accounts.capabilities import (
 )
 from apps.core import campaign
 from apps.core.broker import broker_available
-from apps.core.campaign import campaign_year
+from apps.core.campaign import NATIONAL_TARGET_YEAR, campaign_year, report_deadline
 from apps.core.drafts import draft_endpoint
 from apps.core.errors import ForbiddenError, ServiceError
 from apps.notices.services import notices_read_for
 
-from . import charts, presenters, selectors, services, tasks
+from . import charts, jobs, presenters, selectors, services, tasks
+from .figures import compose, live, store
+from .figures.counts import figure_years
 from .forms import NarrativeForm, ReturnForm
 from .models import NARRATIVE_FIELDS, AnnualReport, CompileJob, JobKind, NationalSnapshot
 
@@ -82,9 +84,9 @@ def _detail_context(request, report: AnnualReport, form, return_form=None) -> di
         "return_form": return_form or (ReturnForm() if can_see_national(request.user) else None),
         "is_province": can_edit_report(request.user, report.province_id),
         "narrative": presenters.narrative(report),
-        "deadline": selectors.report_deadline(report.year),
-        "days_left": (selectors.report_deadline(report.year) - today).days,
-        "due": campaign.due(selectors.report_deadline(report.year), on=today),
+        "deadline": report_deadline(report.year),
+        "days_left": (report_deadline(report.year) - today).days,
+        "due": campaign.due(report_deadline(report.year), on=today),
         "job": job,
         "broker_down": not broker_available(),
         "broker_down_message": _broker_down_message(),
@@ -144,9 +146,9 @@ def narrative(request, pk):
 @require_POST
 def compile_report(request, pk):
     report = selectors.access_report(user=request.user, pk=pk)
-    services.compile_jobs_requeue()
+    jobs.compile_jobs_requeue()
     try:
-        job = services.compile_job_start(
+        job = jobs.compile_job_start(
             user=request.user, kind=JobKind.PROVINCE, year=report.year, province_code=report.province_id
         )
     except ServiceError as exc:
@@ -293,7 +295,7 @@ def national(request, year: int):
     and a tile map of the units."""
     _require_national(request)
     snapshot = NationalSnapshot.objects.filter(year=year).first()
-    figures, as_of = selectors.national_figures_live(year=year, snapshot=snapshot)
+    figures, as_of = live.national_figures_live(year=year, snapshot=snapshot)
     today = campaign.today()
     status_rows = presenters.status_rows(selectors.report_status(year=year, today=today))
     status = {r["code"]: r for r in status_rows}
@@ -303,7 +305,8 @@ def national(request, year: int):
     ]
     sort = request.GET.get("sort", "rank")
     rows.sort(key=SORTS.get(sort, SORTS["rank"]))
-    trend = selectors.national_trend(until=year)
+    trend = compose.national_trend(until=year)
+    status_counts = selectors.report_status_counts(status_rows)
     return render(
         request,
         "reports/national.html",
@@ -315,10 +318,11 @@ def national(request, year: int):
             "t": figures.get("totals", {}),
             "rows": rows,
             "sort": sort,
-            "deadline": selectors.report_deadline(year),
-            "days_left": (selectors.report_deadline(year) - today).days,
-            "overdue_days": max(0, (today - selectors.report_deadline(year)).days),
-            "status_counts": selectors.report_status_counts(status_rows),
+            "deadline": report_deadline(year),
+            "days_left": (report_deadline(year) - today).days,
+            "overdue_days": max(0, (today - report_deadline(year)).days),
+            "status_counts": status_counts,
+            "status_parts": presenters.status_count_parts(status_counts),
             # The figures are live without the broker; the PDFs are rendered by the worker.
             "broker_down": not broker_available(),
             "broker_down_message": _broker_down_message(),
@@ -334,13 +338,13 @@ def national(request, year: int):
             "trend_chart": presenters.trend_chart(
                 trend,
                 target=figures.get("target", campaign.target_share()),
-                target_year=selectors.TARGET_YEAR,
+                target_year=NATIONAL_TARGET_YEAR,
             ),
             "tile_map": presenters.tile_map(
                 figures.get("units", []),
                 href=lambda code: reverse("reports:figures_region", args=[year, code]),
             ),
-            "years": list(reversed(selectors.figure_years())),
+            "years": list(reversed(figure_years())),
             # The tile map by share, or by each unit's distance to its target (apps.targets).
             "tile_colour": "target" if request.GET.get("colour") == "target" else "share",
         },
@@ -381,8 +385,8 @@ def national_redirect(request):
 @require_POST
 def national_compile(request, year: int):
     _require_national(request)
-    services.compile_jobs_requeue()
-    job = services.compile_job_start(user=request.user, kind=JobKind.YEAR, year=year)
+    jobs.compile_jobs_requeue()
+    job = jobs.compile_job_start(user=request.user, kind=JobKind.YEAR, year=year)
     job.refresh_from_db()
     if job.enqueued_at is None and job.state == "pending":
         messages.warning(request, _broker_down_message())
@@ -397,9 +401,9 @@ def national_pdf(request, year: int):
     # Shared with the national accounts of the ministries that issued the notice (apps.departments).
     if not can_read_national_pdf(request.user):
         raise Http404
-    if year in selectors.figure_years():
+    if year in figure_years():
         # The figures and the report status as the dashboard shows them now.
-        services.national_snapshot_make_current(year=year)
+        store.national_snapshot_make_current(year=year)
     try:
         snapshot = selectors.national_snapshot_get(user=request.user, year=year)
     except NationalSnapshot.DoesNotExist:

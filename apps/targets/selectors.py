@@ -2,7 +2,7 @@
 
 The actual figures are the reports app's, computed in SQL and stored per provincial unit and year
 (UnitFigures: `summary.totals` for the unit, `areas.cities` / `areas.counties` for its cities and
-counties, read through `apps.reports.selectors.unit_summaries` / `unit_figures_live`): joining the
+counties, read through `apps.reports.figures.live.unit_summaries` / `unit_figures_live`): joining the
 targets to them reads no response again. State of an area against its targets (docs/figures.md):
 
 - met: the share meeting the requirements has reached its target (and the share participating
@@ -19,8 +19,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from apps.assessments.models import Assessment, State
 from apps.communities.models import Community
 from apps.regions.models import Region, RegionLevel
-from apps.reports import asof
-from apps.reports import selectors as report_figures
+from apps.reports.figures import asof, live
 
 from .models import CreationListEntry, Target
 from .rules import child_areas
@@ -70,7 +69,7 @@ def _row(area_code, name, level, counts: dict | None, target: Target | None, clo
 
 def _unit_areas(*, year: int, province_code: str) -> dict:
     """The stored figures of one unit ({"totals", "cities", "counties"} rows by code)."""
-    return _areas_of(report_figures.unit_figures_live(year=year, province_code=province_code))
+    return _areas_of(live.unit_figures_live(year=year, province_code=province_code))
 
 
 def _areas_of(unit: dict) -> dict:
@@ -92,7 +91,7 @@ def progress_rows(*, year: int, parent: Region | None, figures: dict | None = No
         # The national figures already read by the page (one row per unit).
         counts = {u["code"]: u for u in figures.get("units") or []}
     elif parent is None:
-        summaries = report_figures.unit_summaries(year=year)
+        summaries = live.unit_summaries(year=year)
         counts = {code: (s.get("totals") or {}) for code, s in summaries.items()}
     else:
         unit = (

@@ -227,7 +227,7 @@ NATIONAL_TARGET_SHARE = 0.6
 # Who reacts to a domain event (apps.core.events): the reports keep each unit's figures current.
 DOMAIN_EVENT_HANDLERS = {
     "figures_changed": [
-        "apps.reports.services.unit_figures_refresh_on_commit",
+        "apps.reports.figures.store.unit_figures_refresh_on_commit",
         # A batch a department answered on was named: tell it (apps.departments).
         "apps.departments.consulting.named_batches_notify",
     ],
@@ -371,7 +371,7 @@ LOGGING = {
 # WeasyPrint and fontTools log every layout step at INFO: keep the worker's log readable.
 LOGGING["loggers"].update({"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}})
 # Time limits (seconds) of the PDF rendering tasks are declared on the tasks; the compile deadline
-# (30 November, Asia/Shanghai) is apps.reports.selectors.report_deadline.
+# (30 November, Asia/Shanghai) is apps.core.campaign.report_deadline.
 
 # --- Residents' voice (apps.residents) -----------------------------------------
 # Text messages (the survey's optional code): a dotted path to a backend with send(phone, text).

@@ -162,7 +162,7 @@ def test_server_error_under_api_is_json(api, province_user, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("apps.api.views.RegionViewSet.get_queryset", boom)
+    monkeypatch.setattr("apps.api.registry_views.RegionViewSet.get_queryset", boom)
     client = api(province_user)
     client.raise_request_exception = False
     _is_json_error(client.get("/api/v1/regions/"), 500, "server_error")

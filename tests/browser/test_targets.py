@@ -10,7 +10,7 @@ import zoneinfo
 import pytest
 from playwright.sync_api import expect
 
-from apps.reports import services as report_services
+from apps.reports.figures import store
 from tests.browser.conftest import BROWSER_DB, login, screenshot
 from tests.browser.test_accessibility import axe_violations, readable
 from tests.factories import CommunityFactory, region
@@ -27,7 +27,7 @@ def _figures():
     make_assessment(xuhui[0], 2026, "approved", first_submitted_at=at, approved_at=at)
     for c in huangpu:
         make_assessment(c, 2026, "approved", first_submitted_at=at, approved_at=at)
-    report_services.unit_figures_refresh(province_id="310000000000", years=[2026])
+    store.unit_figures_refresh(province_id="310000000000", years=[2026])
 
 
 def test_a_district_below_its_target_on_the_province_dashboard(browser_page, live_server, demo_accounts):

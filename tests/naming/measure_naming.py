@@ -9,7 +9,7 @@ import pytest
 
 from apps.assessments.models import State
 from apps.naming import naming_act, services
-from apps.reports import selectors as report_selectors
+from apps.reports.figures import live
 from tests.naming.conftest import TODAY, make_assessments
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,7 @@ def test_measure_naming_1603(procedure, province_user, today, django_capture_on_
         callback()
     after_commit = time.perf_counter() - started
     started = time.perf_counter()
-    figures = report_selectors.unit_figures_live(year=2026, province_code="310000000000")
+    figures = live.unit_figures_live(year=2026, province_code="310000000000")
     read = time.perf_counter() - started
     print(
         f"\nnaming 1603: {named:.2f} s; after-commit work (figures refresh, notices): {after_commit:.2f} s; figures read {read:.3f} s; meeting {figures['totals']['meeting']}"

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from apps.naming import naming_act, objections, selectors
-from apps.reports import selectors as report_selectors
+from apps.reports.figures import asof, compute, live
 
 from .conftest import SHANGHAI
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def named_count_sql(year: int) -> int:
     """Communities of Shanghai named by a batch (or approved, without a procedure) by the end of
     `year` and not revoked: straight SQL over the tables."""
-    end = report_selectors.year_start(year + 1)
+    end = asof.year_start(year + 1)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT COUNT(DISTINCT a.community_id) FROM assessments_assessment a "
@@ -34,7 +34,7 @@ def test_in_notice_communities_do_not_meet_the_requirements_named_ones_do(
     objections.objection_submit(
         batch=published, assessment_id=proposed_many[0].pk, text="异议", name="张三", phone="13812345678"
     )
-    before = report_selectors.unit_figures_compute(year=2026, province_code=SHANGHAI)["totals"]
+    before = compute.unit_figures_compute(year=2026, province_code=SHANGHAI)["totals"]
     assert before["meeting"] == 0 and before["approved"] == 0 and before["submitted"] == 5
     counts = selectors.naming_counts(year=2026, province_id=SHANGHAI)
     assert counts == {"proposed": 5, "in_notice": 4, "held": 1, "named": 0}
@@ -43,7 +43,7 @@ def test_in_notice_communities_do_not_meet_the_requirements_named_ones_do(
     naming_act.batch_name(
         user=province_user, batch=published, document_number="沪建〔2026〕1号", document_date=today.value
     )
-    after = report_selectors.unit_figures_compute(year=2026, province_code=SHANGHAI)["totals"]
+    after = compute.unit_figures_compute(year=2026, province_code=SHANGHAI)["totals"]
     assert after["meeting"] == named_count_sql(2026) == 4
     assert after["approved"] == 4
     assert selectors.naming_counts(year=2026, province_id=SHANGHAI) == {
@@ -52,7 +52,7 @@ def test_in_notice_communities_do_not_meet_the_requirements_named_ones_do(
         "held": 0,
         "named": 4,
     }
-    nation, _as_of = report_selectors.national_figures_live(year=2026)
+    nation, _as_of = live.national_figures_live(year=2026)
     assert nation["totals"]["meeting"] == named_count_sql(2026)
 
 
@@ -94,6 +94,7 @@ def test_reports_pdfs_and_exports_show_the_stages_beside_meeting_the_requirement
     from openpyxl import load_workbook
 
     from apps.reports import services as report_services
+    from apps.reports.figures import store
 
     settings.CAMPAIGN_YEAR = 2026
     objections.objection_submit(
@@ -123,7 +124,7 @@ def test_reports_pdfs_and_exports_show_the_stages_beside_meeting_the_requirement
 
     # The national progress PDF (the nation: only Shanghai has a batch here).
     nation = stage_counts_sql(2026)
-    report_services.national_snapshot_compile(year=2026)
+    store.national_snapshot_compile(year=2026)
     snapshot = report_services.national_render_pdf(year=2026)
     flat = pdf_text(snapshot.pdf.path)
     assert f"拟认定 {nation['proposed']}" in flat

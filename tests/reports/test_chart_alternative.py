@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from apps.reports import charts, services
+from apps.reports import charts, jobs
 from apps.reports.models import AnnualReport
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.reports.urls")]
@@ -17,7 +17,7 @@ SH = "310000000000"
 @pytest.fixture
 def report(small_world, ministry_user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.compile_job_start(user=ministry_user, kind="year", year=2025)
+        jobs.compile_job_start(user=ministry_user, kind="year", year=2025)
     return AnnualReport.objects.get(province_id=SH, year=2025)
 
 

@@ -1,4 +1,4 @@
-"""Per-criterion figures through the mapping (apps.reports.criteria), under the variant of 18
+"""Per-criterion figures through the mapping (apps.reports.figures.criteria), under the variant of 18
 criteria (tests/standards/builders.py: local 16 counts under national 2, local 17 splits national 5,
 local 18 is national 16 renumbered). Report, snapshot, export and API are each compared with a
 count written here, directly over the responses and their criteria's mapping."""
@@ -18,7 +18,8 @@ from rest_framework.test import APIClient
 
 from apps.assessments.models import Assessment, Response, State
 from apps.reports import services as report_services
-from apps.reports.selectors import region_figures
+from apps.reports.figures import store
+from apps.reports.figures.compose import region_figures
 from apps.standards.selectors import national_standard
 from tests.factories import AssessmentFactory, CommunityFactory, UserFactory, region
 from tests.standards.builders import variant_published
@@ -187,7 +188,7 @@ def test_reports_api_serves_the_same_figures(province_user, ministry_user, campa
     report = report_services.annual_report_compile(province_code="310000000000", year=YEAR)
     body = _api(province_user).get(f"/api/v1/reports/annual/{report.pk}/").json()
     assert _pick(body["figures"]["criteria"]) == expected(campaign["shanghai"])
-    report_services.national_snapshot_compile(year=YEAR)
+    store.national_snapshot_compile(year=YEAR)
     body = _api(ministry_user).get(f"/api/v1/reports/national/{YEAR}/").json()
     assert _pick(body["figures"]["criteria"]) == expected(campaign["shanghai"] + campaign["beijing"])
 
@@ -263,7 +264,7 @@ def test_report_page_and_pdf_show_the_scores(client_for, province_user, campaign
 
 
 def test_national_pdf_lists_the_local_standards(campaign):
-    report_services.national_snapshot_compile(year=YEAR)
+    store.national_snapshot_compile(year=YEAR)
     snapshot = report_services.national_render_pdf(year=YEAR)
     text = _pdf_text(snapshot.pdf.path)
     _keep(snapshot.pdf.path, "national-local-standards.pdf")

@@ -16,7 +16,7 @@ from django.db import connection
 from django.urls import reverse
 
 from apps.accounts.models import Role
-from apps.reports import services, tasks
+from apps.reports import jobs, services, tasks
 from apps.reports.models import AnnualReport, CompileJob, ReportAction, ReportEvent
 from greencommunity.celery import app as celery_app  # noqa: E402
 from tests.factories import UserFactory, region
@@ -142,7 +142,7 @@ def test_a_worker_killed_mid_compile_leaves_no_partial_report_and_the_job_comple
         own_pid = cursor.fetchone()[0]
     try:
         province = UserFactory(username="sh-dept-k", role=Role.PROVINCE, region=region("31"))
-        job = services.compile_job_start(user=province, kind="province", year=2025, province_code=SH)
+        job = jobs.compile_job_start(user=province, kind="province", year=2025, province_code=SH)
         assert _wait(lambda: any(w == "Lock" for _pid, w in _backends_inserting_history(own_pid)), 60), (
             "the compile never reached its history insert"
         )
@@ -231,7 +231,7 @@ def test_with_redis_down_report_pages_say_so_and_the_job_waits(
         _province_client(client), broker_down, django_capture_on_commit_callbacks
     )
     # Nothing is sent while it is down.
-    assert services.compile_jobs_requeue(min_age_seconds=0) == 0
+    assert jobs.compile_jobs_requeue(min_age_seconds=0) == 0
     # Redis is back (here: tasks in process): the beat task sends the waiting job, which completes.
     broker_down.CELERY_TASK_ALWAYS_EAGER = True
     app.conf.task_always_eager = True

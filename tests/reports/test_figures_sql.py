@@ -18,7 +18,8 @@ from django.db import connection
 from django.db.models import Q
 from django.urls import reverse
 
-from apps.reports import selectors, services
+from apps.reports import services
+from apps.reports.figures import compute, drilldown, live, store
 from apps.reports.models import UnitFigures
 
 from .generated import YEARS, build
@@ -133,12 +134,12 @@ def _counts(row: dict) -> dict:
 def world(db):
     special = build()
     # Written behind the services' backs: nobody refreshes by hand, the healing task finds them.
-    services.figures_heal()
+    store.figures_heal()
     return special
 
 
 def _stored(code: str, year: int) -> dict:
-    return selectors.unit_figures_assemble(UnitFigures.objects.get(province_id=code, year=year))
+    return live.unit_figures_assemble(UnitFigures.objects.get(province_id=code, year=year))
 
 
 # --- stored figures of every unit, area and year, and the national composition -------------------
@@ -146,7 +147,7 @@ def _stored(code: str, year: int) -> dict:
 
 @pytest.mark.parametrize("year", YEARS)
 def test_every_stored_figure_matches_sql(world, year):
-    computed = selectors.units_figures_compute(year=year)
+    computed = compute.units_figures_compute(year=year)
     for code in UNITS:
         stored = _stored(code, year)
         assert _counts(stored["totals"]) == expected_sql(year, "c.province_id = %(p)s", {"p": code}), code
@@ -161,7 +162,7 @@ def test_every_stored_figure_matches_sql(world, year):
         assert len(marked) == stored["totals"]["revoked_since"]
         assert len(stored["revoked_list"]) == stored["totals"]["revoked"]
         assert computed[code]["totals"] == stored["totals"]
-    nation, _as_of = selectors.national_figures_live(year=year)
+    nation, _as_of = live.national_figures_live(year=year)
     assert _counts(nation["totals"]) == expected_sql(year)
     by_code = {u["code"]: u for u in nation["units"]}
     for code in UNITS:
@@ -242,7 +243,7 @@ def test_a_raw_insert_of_a_past_year_heals(world, caplog):
     from apps.communities.models import Community
     from apps.reports import tasks
 
-    assert services.figures_heal() == []  # current: nothing to do
+    assert store.figures_heal() == []  # current: nothing to do
     community = (
         Community.objects.registered_in(2023)
         .filter(province_id="320000000000")
@@ -298,7 +299,7 @@ def test_a_raw_insert_of_a_past_year_heals(world, caplog):
     with pytest.raises(CommandError):
         call_command("verify_figures", "--years", "2023", stderr=err)
     assert "320000000000 2023 totals.approved: stored" in err.getvalue()
-    with caplog.at_level("WARNING", logger="apps.reports.services"):
+    with caplog.at_level("WARNING", logger="apps.reports.figures.store"):
         assert tasks.heal_figures() == 4  # Jiangsu 2023, and 2024-2026 (meeting is cumulative)
     assert "320000000000 of 2023" in caplog.text
     for year in YEARS:
@@ -306,12 +307,12 @@ def test_a_raw_insert_of_a_past_year_heals(world, caplog):
             assert _counts(_stored(code, year)["totals"]) == expected_sql(
                 year, "c.province_id = %(p)s", {"p": code}
             ), (code, year)
-        nation, _as_of = selectors.national_figures_live(year=year)
+        nation, _as_of = live.national_figures_live(year=year)
         assert _counts(nation["totals"]) == expected_sql(year)
     out = io.StringIO()
     call_command("verify_figures", "--years", "2020-2026", stdout=out)
     assert "equals a recount" in out.getvalue()
-    assert services.figures_heal() == []
+    assert store.figures_heal() == []
 
 
 def test_the_registry_of_a_year(world):
@@ -327,7 +328,7 @@ def test_the_registry_of_a_year(world):
         (world["renamed_new"], {2023: False, 2024: True, 2025: True, 2026: True}),
     ):
         for year, expected in present.items():
-            listed = selectors.figure_communities(
+            listed = drilldown.figure_communities(
                 user=_ministry(), year=year, region=_region(code[:6].ljust(12, "0")), figure="registered"
             )
             assert listed.filter(code=code).exists() is expected, (code, year)
@@ -344,7 +345,7 @@ def test_midnight_of_31_december_in_shanghai(world):
     meets in 2025, revoked in 2026."""
     meeting = {
         year: set(
-            selectors.figure_communities(
+            drilldown.figure_communities(
                 user=_ministry(), year=year, region=_region("310101000000"), figure="meeting"
             ).values_list("code", flat=True)
         )
@@ -359,7 +360,7 @@ def test_midnight_of_31_december_in_shanghai(world):
 
     def listed(year, figure):
         return set(
-            selectors.figure_communities(
+            drilldown.figure_communities(
                 user=_ministry(), year=year, region=_region("310101000000"), figure=figure
             ).values_list("code", flat=True)
         )
@@ -390,7 +391,7 @@ def test_past_years_do_not_change_when_a_community_is_retired(
     from apps.communities.models import Community
     from apps.communities.services import community_retire
 
-    before = {y: selectors.unit_figures_live(year=y, province_code="310000000000")["totals"] for y in YEARS}
+    before = {y: live.unit_figures_live(year=y, province_code="310000000000")["totals"] for y in YEARS}
     target = (
         Community.objects.filter(street_id="310104004000", retired_on__isnull=True).order_by("code").first()
     )
@@ -398,7 +399,7 @@ def test_past_years_do_not_change_when_a_community_is_retired(
         community_retire(
             user=province_user, community=target, kind="abolished", effective_on=dt.date(2026, 3, 1)
         )
-    after = {y: selectors.unit_figures_live(year=y, province_code="310000000000")["totals"] for y in YEARS}
+    after = {y: live.unit_figures_live(year=y, province_code="310000000000")["totals"] for y in YEARS}
     assert after[2023] == before[2023] and after[2024] == before[2024] and after[2025] == before[2025]
     assert after[2026]["registered"] == before[2026]["registered"] - 1
     assert _counts(after[2026]) == expected_sql(2026, "c.province_id = %(p)s", {"p": "310000000000"})
@@ -518,7 +519,7 @@ def test_late_submissions_around_the_community_deadline(world):
     assert late_of(world["revoked_late"], 2024) == 1
     assert late_of(world["resubmitted_late_first_on_time"], 2025) == 0
     for year in YEARS:
-        computed = selectors.units_figures_compute(year=year)
+        computed = compute.units_figures_compute(year=year)
         registered = set(Community.objects.registered_in(year).values_list("code", flat=True))
         direct = {code: 0 for code in UNITS}
         for a in Assessment.objects.filter(year=year, community_id__in=registered):
@@ -536,16 +537,16 @@ def test_late_submissions_around_the_community_deadline(world):
             assert all(not e.get("late") for e in computed[code]["revoked_list"] if "approved_year" in e)
             for entry in computed[code]["approved_list"] + same_year:
                 assert entry.get("late", False) is decided[entry["code"]], entry
-        nation, _as_of = selectors.national_figures_live(year=year)
+        nation, _as_of = live.national_figures_live(year=year)
         assert nation["totals"]["late"] == sum(direct.values())
         assert year not in (2024, 2025) or nation["totals"]["late"] > 0
         assert {u["code"]: u["late"] for u in nation["units"] if u["code"] in UNITS} == direct
     # Approved in December 2024, revoked in March 2025: approved in 2024 (late, revoked since), and
     # in 2025's revocations with the year of its approval.
-    lists = selectors.unit_figures_compute(year=2024, province_code="110000000000")["approved_list"]
+    lists = compute.unit_figures_compute(year=2024, province_code="110000000000")["approved_list"]
     entry = next(e for e in lists if e["code"] == world["revoked_late"])
     assert (entry["late"], entry["revoked_since"]) == (True, "2025-03-01")
-    lists = selectors.unit_figures_compute(year=2025, province_code="110000000000")["revoked_list"]
+    lists = compute.unit_figures_compute(year=2025, province_code="110000000000")["revoked_list"]
     entry = next(e for e in lists if e["code"] == world["revoked_late"])
     assert (entry["approved_year"], entry["revoked_on"]) == (2024, "2025-03-01")
 
@@ -554,12 +555,12 @@ def test_figures_stored_before_a_new_figure_existed_heal(world, monkeypatch):
     """Stored rows carry the shape of the figures they were computed with: after a release that adds
     a figure (FIGURES_SHAPE bumped), every stored unit-year differs and the next healing run
     recomputes them all, so nobody reads 0 for the new figure from an old row."""
-    from apps.reports import fingerprint
+    from apps.reports.figures import fingerprint
     from apps.reports.models import UnitFigures
 
-    assert services.figures_heal() == []
+    assert store.figures_heal() == []
     stored = set(UnitFigures.objects.values_list("province_id", "year"))
     assert {(code, year) for code in UNITS for year in YEARS} <= stored
     monkeypatch.setattr(fingerprint, "FIGURES_SHAPE", fingerprint.FIGURES_SHAPE + 1)
-    assert set(services.figures_heal()) == stored
-    assert services.figures_heal() == []
+    assert set(store.figures_heal()) == stored
+    assert store.figures_heal() == []

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from apps.reports import services
+from apps.reports.figures import store
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def test_annual_report_pdf(small_world):
 
 
 def test_national_pdf(small_world):
-    snapshot = services.national_snapshot_compile(year=2025)
+    snapshot = store.national_snapshot_compile(year=2025)
     snapshot = services.national_render_pdf(year=2025)
     text, fonts = _text_and_fonts(snapshot.pdf.path)
     for expected in (
@@ -84,7 +85,7 @@ def test_national_pdf_shows_the_report_status_when_downloaded(
 
     from apps.reports.models import NationalSnapshot
 
-    services.national_snapshot_compile(year=2025)
+    store.national_snapshot_compile(year=2025)
     before = services.national_render_pdf(year=2025)
     old_text, _fonts = _text_and_fonts(before.pdf.path)
     assert "逾期未报送" in _status_line(old_text, "上海市")
@@ -115,7 +116,7 @@ def test_provincial_pdf_is_never_older_than_its_figures(small_world, client, pro
     from django.urls import reverse
 
     from apps.assessments.models import Assessment
-    from apps.reports.selectors import unit_figures_compute
+    from apps.reports.figures.compute import unit_figures_compute
 
     report = services.annual_report_compile(province_code="310000000000", year=2025)
     services.annual_report_render_pdf(report_id=report.pk)

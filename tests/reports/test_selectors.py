@@ -2,7 +2,7 @@
 
 import pytest
 
-from apps.reports.selectors import region_figures
+from apps.reports.figures.compose import region_figures
 
 pytestmark = pytest.mark.django_db
 

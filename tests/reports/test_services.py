@@ -10,7 +10,8 @@ from django_celery_beat.models import PeriodicTask
 from apps.accounts.models import Role
 from apps.core.errors import ConflictError, ForbiddenError, ServiceError
 from apps.notices.models import Notice
-from apps.reports import services, tasks
+from apps.reports import jobs, services, tasks
+from apps.reports.figures import store
 from apps.reports.models import AnnualReport, CompileJob, NationalSnapshot, ReportAction, ReportEvent
 from tests.factories import UserFactory, region
 
@@ -150,7 +151,7 @@ def test_schedule_rows_from_migration():
 
 def test_year_job_in_eager_mode(small_world, ministry_user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        job = services.compile_job_start(user=ministry_user, kind="year", year=2025)
+        job = jobs.compile_job_start(user=ministry_user, kind="year", year=2025)
     job.refresh_from_db()
     assert job.state == "done" and job.finished_at
     assert AnnualReport.objects.filter(year=2025, compiled_at__isnull=False).count() == 32
@@ -161,13 +162,11 @@ def test_year_job_in_eager_mode(small_world, ministry_user, django_capture_on_co
 
 def test_province_job_scope(small_world, province_user, django_capture_on_commit_callbacks):
     with pytest.raises(ForbiddenError):
-        services.compile_job_start(
-            user=province_user, kind="province", year=2025, province_code="110000000000"
-        )
+        jobs.compile_job_start(user=province_user, kind="province", year=2025, province_code="110000000000")
     with pytest.raises(ForbiddenError):
-        services.compile_job_start(user=province_user, kind="year", year=2025)
+        jobs.compile_job_start(user=province_user, kind="year", year=2025)
     with django_capture_on_commit_callbacks(execute=True):
-        job = services.compile_job_start(user=province_user, kind="province", year=2025, province_code=SH)
+        job = jobs.compile_job_start(user=province_user, kind="province", year=2025, province_code=SH)
     assert CompileJob.objects.get(pk=job.pk).state == "done"
 
 
@@ -177,7 +176,7 @@ def test_failed_compile_marks_the_job(small_world, province_user, django_capture
         pytest.raises(ValueError),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        services.compile_job_start(user=province_user, kind="province", year=2025, province_code=SH)
+        jobs.compile_job_start(user=province_user, kind="province", year=2025, province_code=SH)
     job = CompileJob.objects.get()
     assert job.state == "failed" and "boom" in job.error
 
@@ -186,13 +185,13 @@ def test_failed_compile_marks_the_job(small_world, province_user, django_capture
 def test_a_rolled_back_decision_leaves_no_refresh_for_the_next_commit(django_capture_on_commit_callbacks):
     from django.db import transaction
 
-    with mock.patch.object(services, "unit_figures_refresh") as refresh:
+    with mock.patch.object(store, "unit_figures_refresh") as refresh:
         with pytest.raises(RuntimeError), transaction.atomic():
-            services.unit_figures_refresh_on_commit(province_id="110000000000", year=2025)
+            store.unit_figures_refresh_on_commit(province_id="110000000000", year=2025)
             raise RuntimeError("the decision failed")
         with django_capture_on_commit_callbacks(execute=True):
-            services.unit_figures_refresh_on_commit(province_id="310000000000", year=2025)
-            services.unit_figures_refresh_on_commit(province_id="310000000000", year=2024)
+            store.unit_figures_refresh_on_commit(province_id="310000000000", year=2025)
+            store.unit_figures_refresh_on_commit(province_id="310000000000", year=2024)
     assert [c.kwargs["province_id"] for c in refresh.call_args_list] == ["310000000000"]
     assert refresh.call_args.kwargs["years"][0] == 2024
 
@@ -205,7 +204,7 @@ def test_an_import_across_units_refreshes_each_in_one_pass_per_year(
     computation per year (not one per unit and year)."""
     from apps.communities.models import Community
     from apps.communities.registry_import import community_import
-    from apps.reports import selectors
+    from apps.reports.figures import store
     from apps.reports.models import UnitFigures
 
     path = tmp_path / "registry.csv"
@@ -215,13 +214,11 @@ def test_an_import_across_units_refreshes_each_in_one_pass_per_year(
         encoding="utf-8",
     )
     with (
-        mock.patch.object(
-            selectors, "units_figures_compute", wraps=selectors.units_figures_compute
-        ) as grouped,
+        mock.patch.object(store, "units_figures_compute", wraps=store.units_figures_compute) as grouped,
         django_capture_on_commit_callbacks(execute=True),
     ):
         community_import(source=path)
-    years = services.figures_years_from(2020)
+    years = store.figures_years_from(2020)
     # (The national composition computes the units never stored yet on its own.)
     ours = [
         c
@@ -241,13 +238,13 @@ def test_a_change_landing_during_a_recount_is_never_hidden(small_world, monkeypa
     lock): a decision landing in between gives figures newer than their stored fingerprint, so the
     next healing run recomputes once more, and nothing stays hidden."""
     from apps.assessments.models import Assessment
-    from apps.reports import fingerprint, selectors
+    from apps.reports.figures import compute, fingerprint, store
     from apps.reports.models import UnitFigures
 
     from .conftest import at
 
-    assert services.figures_heal()  # the world was written behind the services' backs
-    assert services.figures_heal() == []
+    assert store.figures_heal()  # the world was written behind the services' backs
+    assert store.figures_heal() == []
     real = fingerprint.units_fingerprints
 
     def racing(**kwargs):
@@ -259,13 +256,12 @@ def test_a_change_landing_during_a_recount_is_never_hidden(small_world, monkeypa
         return prints
 
     monkeypatch.setattr(fingerprint, "units_fingerprints", racing)
-    services.unit_figures_refresh(province_id=SH, years=[2025])
+    store.unit_figures_refresh(province_id=SH, years=[2025])
     monkeypatch.undo()
     stored = UnitFigures.objects.get(province_id=SH, year=2025).summary["totals"]
     assert (
-        stored["approved"]
-        == selectors.unit_figures_compute(year=2025, province_code=SH)["totals"]["approved"]
+        stored["approved"] == compute.unit_figures_compute(year=2025, province_code=SH)["totals"]["approved"]
     )
     assert stored["approved"] == 3  # X2, H1 and X4: the figures include the change
-    assert services.figures_heal() == [(SH, 2025), (SH, 2026)]  # their fingerprint did not
-    assert services.figures_heal() == []
+    assert store.figures_heal() == [(SH, 2025), (SH, 2026)]  # their fingerprint did not
+    assert store.figures_heal() == []

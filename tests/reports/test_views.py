@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from apps.accounts.models import Role
-from apps.reports import services
+from apps.reports import jobs, services
 from apps.reports.models import AnnualReport
 from tests.factories import UserFactory, region
 
@@ -27,7 +27,7 @@ def users(community_user, city_user, province_user, ministry_user):
 @pytest.fixture
 def world(small_world, ministry_user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        job = services.compile_job_start(user=ministry_user, kind="year", year=2025)
+        job = jobs.compile_job_start(user=ministry_user, kind="year", year=2025)
     return {"report": AnnualReport.objects.get(province_id=SH, year=2025), "job": job}
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from apps.accounts.models import Role
-from apps.reports import services, tasks
+from apps.reports import jobs, tasks
 from apps.reports.models import AnnualReport, CompileJob, NationalSnapshot, ReportAction, ReportEvent
 from tests.factories import UserFactory
 
@@ -85,7 +85,7 @@ def _wait(predicate, timeout=120):
 
 def test_year_fan_out_on_a_real_worker(worker, small_world):
     ministry = UserFactory(username="ministry-w", role=Role.MINISTRY)
-    job = services.compile_job_start(user=ministry, kind="year", year=2025)  # autocommit: enqueued at once
+    job = jobs.compile_job_start(user=ministry, kind="year", year=2025)  # autocommit: enqueued at once
     assert _wait(lambda: CompileJob.objects.get(pk=job.pk).state in ("done", "failed"))
     job.refresh_from_db()
     assert job.state == "done", job.error

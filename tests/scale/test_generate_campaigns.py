@@ -188,12 +188,13 @@ def test_generated_years_leave_every_stored_figure_current(ningxia):
     """The campaign years are written behind the services' backs, with their historical times:
     without anyone running refresh_figures, every stored figure of every year equals a recount,
     and the healing task has nothing left to do."""
-    from apps.reports import fingerprint, selectors, services
+    from apps.reports.figures import fingerprint, store
+    from apps.reports.figures.counts import figure_years
     from apps.reports.models import UnitFigures
 
     generate()
-    years = selectors.figure_years()
+    years = figure_years()
     assert fingerprint.figures_verify(years=years) == []
-    assert services.figures_heal() == []
+    assert store.figures_heal() == []
     stored = {row.year: row.summary["totals"] for row in UnitFigures.objects.filter(province_id=NINGXIA)}
     assert all(stored[year]["meeting"] > 0 for year in range(2020, LAST_YEAR + 1))

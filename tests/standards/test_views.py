@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts.models import Role
-from apps.reports import services as report_services
+from apps.reports.figures import store
 from apps.standards import services
 from apps.standards.models import Criterion, StandardVersion
 from apps.standards.selectors import national_standard
@@ -253,7 +253,7 @@ def test_pages_run_a_fixed_number_of_queries(client_for, province_user, ministry
     edit_16 = _queries(client, reverse("standards:detail", args=[national_draft.pk]))
     # The scored draft's page adds its what-if (apps.targets.whatif): the grouped query, last year's
     # stored figures, the area names, the targets; the unscored one has none.
-    report_services.unit_figures_refresh(province_id="310000000000", years=[2025], compose_national=False)
+    store.unit_figures_refresh(province_id="310000000000", years=[2025], compose_national=False)
     edit_18 = _queries(client, reverse("standards:detail", args=[draft.pk]))
     assert edit_16 + 4 >= edit_18 and edit_18 <= 25, (edit_16, edit_18)
     assert _queries(client, reverse("standards:preview", args=[national_draft.pk])) == _queries(

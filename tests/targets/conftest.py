@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from apps.accounts.models import Role
 from apps.api.services import issue_token
-from apps.reports import services as report_services
+from apps.reports.figures import store
 from tests.factories import CommunityFactory, UserFactory, region
 from tests.reports.conftest import make_assessment
 
@@ -58,7 +58,7 @@ def world(db):
     make_assessment(
         huangpu[3], YEAR, "submitted", first_submitted_at=at(YEAR, 5, 1), submitted_at=at(YEAR, 5, 1)
     )
-    report_services.unit_figures_refresh(province_id=SHANGHAI, years=[2025, YEAR])
+    store.unit_figures_refresh(province_id=SHANGHAI, years=[2025, YEAR])
     return {"xuhui": xuhui, "huangpu": huangpu}
 
 

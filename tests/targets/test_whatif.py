@@ -134,7 +134,7 @@ def test_the_draft_page_shows_it_and_publishing_keeps_it(client_for, province_us
 
 
 def test_the_published_page_puts_the_result_of_its_year_beside_the_forecast(client_for, province_user):
-    from apps.reports import services as report_services
+    from apps.reports.figures import store
 
     _last, draft = _province(province_user)
     published = services.standard_publish(standard=draft, user=province_user)
@@ -149,7 +149,7 @@ def test_the_published_page_puts_the_result_of_its_year_beside_the_forecast(clie
             community=community, year=2026, standard=published, state="approved", approved_at=timezone.now()
         )
     Assessment.objects.filter(year=2025).update(state="submitted")  # only 2026 approvals meet
-    report_services.unit_figures_refresh(province_id="310000000000", years=[2026], compose_national=False)
+    store.unit_figures_refresh(province_id="310000000000", years=[2026], compose_national=False)
     html = client.get(url).content.decode()
     xuhui = html.split(f'data-area="{XUHUI}"')[1].split("</tr>")[0]
     assert 'data-testid="result">25.00 %<' in xuhui

@@ -2,7 +2,7 @@
 
 from django.core.management.base import CommandError
 
-from apps.reports import selectors
+from apps.reports.figures.counts import figure_years
 
 HELP = "e.g. 2020-2025 or 2024,2025 (default: 2020 to the campaign year)"
 
@@ -15,7 +15,7 @@ def chosen_years(years: str | None) -> list[int]:
     """The campaign years named by `--years` ("2020-2025" or "2024,2025"); every figure year
     (2020 to the campaign year) when it is not given."""
     if not years:
-        return selectors.figure_years()
+        return figure_years()
     try:
         if "-" in years:
             first, last = (int(v) for v in years.split("-", 1))

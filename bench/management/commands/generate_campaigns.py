@@ -33,7 +33,7 @@ from apps.communities.models import Community
 from apps.core.history import chain_hash
 from apps.notices.models import Notice
 from apps.regions.models import Region, RegionLevel
-from apps.reports import services as reports_services
+from apps.reports.figures import store
 from apps.review.models import Demonstration
 from apps.review.workflow import DEFAULT_CHAIN, chain_text
 from apps.standards.models import Criterion
@@ -735,7 +735,7 @@ class Command(BaseCommand):
                     cursor.execute(f"{verb} {model._meta.db_table}")
         # Written behind the services' backs: leave the live figures of every year current (the
         # unit-years whose inputs changed, as the healing task finds them), not for beat to find.
-        healed = reports_services.figures_heal()
+        healed = store.figures_heal()
         self.stdout.write(f"figures recomputed for {len(healed)} unit-years")
         totals = ", ".join(f"{n} {name}" for name, n in generator.totals.items())
         self.stdout.write(

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from apps.reports import services
+from apps.reports.figures import store
 from apps.reports.management.years import add_years_argument, chosen_years
 
 
@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, years=None, stale=False, **options):
         started = time.perf_counter()
         if stale:
-            healed = services.figures_heal()
+            healed = store.figures_heal()
             self.stdout.write(
                 self.style.SUCCESS(
                     f"recomputed {len(healed)} unit-years in {time.perf_counter() - started:.1f} s"
@@ -30,7 +30,7 @@ class Command(BaseCommand):
             )
             return
         chosen = chosen_years(years)
-        n = services.figures_refresh_all(years=chosen)
+        n = store.figures_refresh_all(years=chosen)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{n} unit-years computed for {chosen[0]}-{chosen[-1]} in {time.perf_counter() - started:.1f} s"

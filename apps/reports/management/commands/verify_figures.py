@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.reports import fingerprint
+from apps.reports.figures import fingerprint
 from apps.reports.management.years import add_years_argument, chosen_years
 
 

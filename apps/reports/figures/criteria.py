@@ -4,11 +4,14 @@
 The one place these are computed: the annual report and the national snapshot store what
 `national_criterion_figures` returns (so the dashboards, both PDFs and the reports API show it),
 and the assessments export uses the same mapping and the same rule (apps.assessments.weakest:
-`weakest_rating`, `weakest_verdict`). Every figure is a GROUP BY in the database.
+`weakest_rating`, `weakest_verdict`). Every figure is a GROUP BY in the database; the nation's
+rows are composed from its units' (`criteria_compose`), never counted again.
 """
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 from django.db.models import Avg, Case, Count, F, Min, Q, QuerySet, Value, When
@@ -19,13 +22,10 @@ from apps.standards.models import Criterion
 from apps.standards.selectors import national_criteria, standard_for
 
 from . import asof
+from .counts import share
 
 
-def _share(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
-
-
-def _stats_rows(criteria: list[dict], stats: dict, base: int) -> list[dict]:
+def _stats_rows(criteria: Sequence[Mapping[str, Any]], stats: dict, base: int) -> list[dict]:
     rows = []
     for c in criteria:
         s = stats.get(c["number"], {})
@@ -38,9 +38,9 @@ def _stats_rows(criteria: list[dict], stats: dict, base: int) -> list[dict]:
                 "text": c["text_zh"],
                 "approved": base,
                 "met": met,
-                "met_share": _share(met, base),
+                "met_share": share(met, base),
                 "confirmed": confirmed,
-                "confirmed_share": _share(confirmed, base),
+                "confirmed_share": share(confirmed, base),
             }
         )
     return rows
@@ -48,6 +48,33 @@ def _stats_rows(criteria: list[dict], stats: dict, base: int) -> list[dict]:
 
 # How composed figures (the nation from its units) divide again: share -> (part, base).
 SHARES = {"met_share": ("met", "approved"), "confirmed_share": ("confirmed", "approved")}
+
+
+def _is_count(key: str, value) -> bool:
+    return key != "number" and isinstance(value, int) and not isinstance(value, bool)
+
+
+def criteria_compose(per_unit: list[list[dict]]) -> list[dict]:
+    """The nation's per-criterion rows from the units' rows (`per_unit`, one list per unit): each
+    count summed over the units, each share divided again (`SHARES`)."""
+    by_number: dict = {}
+    for rows in per_unit:
+        for row in rows:
+            into = by_number.setdefault(
+                row["number"],
+                {k: v for k, v in row.items() if not _is_count(k, v) and k not in SHARES},
+            )
+            for key, value in row.items():
+                if _is_count(key, value):
+                    into[key] = into.get(key, 0) + value
+    composed = []
+    for number in sorted(by_number):
+        row = by_number[number]
+        for name, (part, base) in SHARES.items():
+            if part in row or base in row:
+                row[name] = share(row.get(part, 0), row.get(base, 0))
+        composed.append(row)
+    return composed
 
 
 def _shared_criteria() -> list[int]:
@@ -130,7 +157,7 @@ def _stats(rows) -> dict:
 
 def national_criterion_figures_by_unit(*, assessments: QuerySet, year: int, codes) -> dict[str, list[dict]]:
     """One row per national criterion for each provincial unit of `codes`: of the assessments
-    APPROVED in `year` among `assessments` (as of its end, apps/reports/asof.py), how many met it (every local criterion mapped onto
+    APPROVED in `year` among `assessments` (as of its end, `asof`), how many met it (every local criterion mapped onto
     it rated met) and how many the reviewers confirmed (every one confirmed), and both as shares
     of the approved assessments. The one per-criterion rule of every report, snapshot, dashboard,
     PDF and API answer.

@@ -7,7 +7,7 @@
   revocation counts in the year it happens) and its demonstrations of the year. Three GROUP BY
   queries for every unit and year at once, whatever wrote the rows (a service, an import, a
   restore, SQL typed by hand): stored with the figures (`UnitFigures.fingerprint`), compared by the
-  healing task (`services.figures_heal`).
+  healing task (`store.figures_heal`).
 - `figures_verify`: every stored unit-year (and national snapshot) against a full recount now.
 """
 
@@ -22,7 +22,10 @@ from apps.communities.models import Community
 from apps.regions.selectors import provincial_units
 from apps.review.models import Demonstration
 
+from ..models import NationalSnapshot, UnitFigures
 from . import asof
+from .compose import national_figures_compose
+from .compute import unit_figures_split, units_figures_compute
 
 # What the stored figures hold. Bump it when a change of code adds or redefines a figure (the naming
 # stages: 2): every stored row then differs from its inputs' fingerprint, and the next healing run
@@ -134,19 +137,17 @@ def figures_verify(*, years) -> list[str]:
     national composition of the recounted units): one line per difference, naming the unit, the
     year and the figure ("320000000000 2023 totals.approved: stored 0, recount 812"). A unit-year
     never stored is a difference too. Reads only."""
-    from . import selectors
-    from .models import NationalSnapshot, UnitFigures
 
     problems = []
     for year in sorted(set(years)):
-        fresh = selectors.units_figures_compute(year=year)
+        fresh = units_figures_compute(year=year)
         stored = {row.province_id: row for row in UnitFigures.objects.filter(year=year)}
         for code in sorted(fresh):
             row = stored.get(code)
             if row is None:
                 problems.append(f"{code} {year}: no stored figures")
                 continue
-            for column, value in selectors.unit_figures_split(fresh[code]).items():
+            for column, value in unit_figures_split(fresh[code]).items():
                 if getattr(row, column) == value:
                     continue
                 value = json.loads(json.dumps(value))  # as stored (tuples are lists)
@@ -154,8 +155,8 @@ def figures_verify(*, years) -> list[str]:
                     f"{code} {year} {line}" for line in _differences(getattr(row, column), value)[:5]
                 )
         snapshot = NationalSnapshot.objects.filter(year=year).first()
-        summaries = {code: selectors.unit_figures_split(f)["summary"] for code, f in fresh.items()}
-        nation = selectors.national_figures_compose(year=year, summaries=summaries)
+        summaries = {code: unit_figures_split(f)["summary"] for code, f in fresh.items()}
+        nation = national_figures_compose(year=year, summaries=summaries)
         if snapshot is None:
             problems.append(f"nation {year}: no stored snapshot")
             continue
