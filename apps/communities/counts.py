@@ -5,10 +5,16 @@ page (issue 29). The count is cached under the registry's version: a random toke
 that every write to the registry drops (the model's save and delete through signals, an import's
 SQL through `registry_changed`), immediately and again after commit, so the next view counts
 afresh and a change shows at once; and under today's date, since "existing today" moves with it.
+
+Only a cache that every web process shares (Redis, `CACHE_URL`: docs/scaling.md) can be dropped
+for all of them at once: with the per-process memory cache (no `CACHE_URL`) another process would
+go on showing its own count, so the list counts every time, as before (`COUNT_IN_LOCAL_CACHE`:
+for a single process, the tests).
 """
 
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
@@ -35,9 +41,22 @@ def registry_changed(**_signal) -> None:
     transaction.on_commit(lambda: cache.delete(VERSION_KEY))
 
 
+PER_PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+
+
+def _shared_cache() -> bool:
+    backend = settings.CACHES["default"]["BACKEND"]
+    return backend not in PER_PROCESS_CACHES or getattr(settings, "COUNT_IN_LOCAL_CACHE", False)
+
+
 def national_list_count(queryset: QuerySet, *, status: str) -> int:
     """The count of `queryset`, the whole nation's list in registry status `status` ("" existing
     today, "retired", "all"), from the cache when the registry has not changed since."""
+    if not _shared_cache():
+        return queryset.count()
     version = registry_version()
     if not version:
         return queryset.count()

@@ -134,9 +134,12 @@ def test_a_city_without_counties_filters_by_its_streets(client_for, ministry_use
     assert [c.code for c in response.context["page"]] == [dongcheng.code]
 
 
-def test_national_count_is_cached_until_the_registry_changes(client_for, ministry_user, province_user):
+def test_national_count_is_cached_until_the_registry_changes(
+    client_for, ministry_user, province_user, settings
+):
     """The unfiltered national list counts its rows once per registry version: the next view reads
     the count from the cache (one query fewer), and any change shows at once."""
+    settings.COUNT_IN_LOCAL_CACHE = True  # one process: as with a shared cache (Redis)
     CommunityFactory.create_batch(3, street=region("310104003"))
     client = client_for(ministry_user)
     url = reverse("communities:list")
@@ -166,8 +169,9 @@ def test_national_count_is_cached_until_the_registry_changes(client_for, ministr
     assert count("?status=all") == 3
 
 
-def test_an_import_shows_in_the_national_count_at_once(client_for, ministry_user, tmp_path):
+def test_an_import_shows_in_the_national_count_at_once(client_for, ministry_user, tmp_path, settings):
     """An import writes the registry in SQL (no model signal): it drops the version itself."""
+    settings.COUNT_IN_LOCAL_CACHE = True
     CommunityFactory(street=region("310104003"))
     client = client_for(ministry_user)
     url = reverse("communities:list")
@@ -181,3 +185,13 @@ def test_an_import_shows_in_the_national_count_at_once(client_for, ministry_user
     )
     assert community_import(source=path).applied
     assert list_queries(client, url)[1].context["page"].paginator.count == 3
+
+
+def test_a_per_process_cache_counts_every_time(client_for, ministry_user):
+    """Without a shared cache another web process could not see the registry change: no cached count."""
+    CommunityFactory(street=region("310104003"))
+    client = client_for(ministry_user)
+    url = reverse("communities:list")
+    first, _ = list_queries(client, url)
+    again, response = list_queries(client, url)
+    assert again == first and response.context["page"].paginator.count == 1
