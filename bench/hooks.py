@@ -356,7 +356,15 @@ def annual_compile(year: int, timeout: float) -> dict:
             default=0,
         ),
     }  # fmt: skip
-    return {"total": total, "national_pdf": national, "worker_cpu_s": round(worker_cpu, 1), **sizes}
+    load = round(os.getloadavg()[0], 1)
+    return {
+        "total": total,
+        "national_pdf": national,
+        "worker_cpu_s": round(worker_cpu, 1),
+        "load": load,
+        "quiet": load < 1,
+        **sizes,
+    }
 
 
 ANNUAL_COMPILE = annual_compile

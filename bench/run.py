@@ -249,7 +249,7 @@ def main(argv=None) -> int:
         rows.extend(figures.registry_import())
     if 2 in wanted:
         say("figure 2: compile figures vs one SQL query ...")
-        rows.append(figures.compile_figures(args.year))
+        rows.extend(figures.compile_figures(args.year))
     if 3 in wanted:
         say("figure 3: the annual compile through Celery (2 worker processes) ...")
         rows.extend(figures.annual_compile(args.year))

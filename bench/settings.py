@@ -13,6 +13,10 @@ os.environ.setdefault(
     "DJANGO_MEDIA_ROOT", str(Path(__file__).resolve().parent.parent / "bench-results" / "media")
 )
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+# As deployed (docs/scaling.md): the web processes share one cache in Redis (the bench's Redis
+# database), so that what one process drops (the registry's count) is dropped for all.
+if os.environ.get("REDIS_URL") and not os.environ.get("CACHE_URL"):
+    os.environ["CACHE_URL"] = os.environ["REDIS_URL"]
 
 from greencommunity.settings.production import *  # noqa: E402, F403
 

@@ -139,6 +139,17 @@ def _fresh_celery_connections():
     app.amqp._producer_pool = None
 
 
+@pytest.fixture(autouse=True)
+def _fresh_registry_version():
+    """The cache outlives a test's rolled-back database: every test starts from a new registry
+    version, so no test reads a community count cached by another (apps/communities/counts.py)."""
+    from django.core.cache import cache
+
+    from apps.communities.counts import VERSION_KEY
+
+    cache.delete(VERSION_KEY)
+
+
 @pytest.fixture
 def eager_tasks():
     """Celery tasks run in process, as on the embedded default, also where REDIS_URL points at a

@@ -24,6 +24,7 @@ from apps.core.text import control_character_at, without_controls
 from apps.core.trace import trace_append
 from apps.regions.models import Region, RegionLevel
 
+from .counts import registry_changed
 from .importing import (
     FileFormatError,
     RowError,
@@ -218,6 +219,7 @@ def _import_staged(staged, *, filename, province_code, apply, user, effective_on
             rows=len(result.added) + len(result.changed) + len(result.retired),
             deferred=result.deferred_indexes,
         )
+        registry_changed()
     _record_import(result, filename=filename, province_code=province_code, provinces=provinces, user=user)
     _refresh_figures_after_import(result, provinces)
     result.applied = True

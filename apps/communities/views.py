@@ -7,9 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from apps.accounts.capabilities import can_manage_registry
+from apps.accounts.scoping import is_nationwide
 from apps.core.errors import ForbiddenError, ServiceError
 from apps.core.pagination import EndReadPaginator
 
+from .counts import national_list_count
 from .filters import CommunityFilter
 from .forms import RetireForm
 from .models import Community
@@ -23,12 +25,14 @@ PAGE_SIZE = 50
 def community_list(request):
     base = Community.objects.visible_to(request.user).with_regions().order_by("code")
     filterset = CommunityFilter(request.GET or None, queryset=base, user=request.user)
-    qs = (
-        filterset.qs
-        if filterset.is_bound and filterset.is_valid()
-        else filterset.filter_status(base, "status", "")
-    )
-    page = EndReadPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    valid = filterset.is_bound and filterset.is_valid()
+    qs = filterset.qs if valid else filterset.filter_status(base, "status", "")
+    count = None
+    if is_nationwide(request.user):
+        chosen = {k: v for k, v in filterset.form.cleaned_data.items() if v} if valid else {}
+        if set(chosen) <= {"status"}:
+            count = national_list_count(qs, status=chosen.get("status", ""))
+    page = EndReadPaginator(qs, PAGE_SIZE, count=count).get_page(request.GET.get("page"))
     return render(request, "communities/list.html", {"filter": filterset, "page": page})
 
 

@@ -14,6 +14,14 @@ from django.db.models import QuerySet
 
 
 class EndReadPaginator(Paginator):
+    """`count`: the number of rows when the caller knows it already (a cached count), so the
+    paginator does not count them again."""
+
+    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, count=None):
+        super().__init__(object_list, per_page, orphans, allow_empty_first_page)
+        if count is not None:
+            self.__dict__["count"] = count
+
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page

@@ -1,8 +1,13 @@
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from apps.communities.registry_import import community_import
+from apps.communities.services import community_retire
+from apps.core import campaign
 from tests.factories import CommunityFactory, region
 
 
@@ -127,3 +132,66 @@ def test_a_city_without_counties_filters_by_its_streets(client_for, ministry_use
         {"province": "440000000000", "city": "441900000000", "street": "441900003000"},
     )
     assert [c.code for c in response.context["page"]] == [dongcheng.code]
+
+
+def test_national_count_is_cached_until_the_registry_changes(
+    client_for, ministry_user, province_user, settings
+):
+    """The unfiltered national list counts its rows once per registry version: the next view reads
+    the count from the cache (one query fewer), and any change shows at once."""
+    settings.COUNT_IN_LOCAL_CACHE = True  # one process: as with a shared cache (Redis)
+    CommunityFactory.create_batch(3, street=region("310104003"))
+    client = client_for(ministry_user)
+    url = reverse("communities:list")
+
+    def count(params=""):
+        return list_queries(client, url + params)[1].context["page"].paginator.count
+
+    first, response = list_queries(client, url)
+    assert response.context["page"].paginator.count == 3
+    again, response = list_queries(client, url)
+    assert again == first - 1 and response.context["page"].paginator.count == 3
+    assert 'data-testid="result-count">共 3 个社区<' in response.content.decode()
+    added = CommunityFactory(street=region("310104004"))  # a save
+    assert count() == 4
+    assert count("?status=retired") == 0
+    # A retirement (the service) takes it out of "existing today" into "retired" at once.
+    community_retire(
+        user=province_user,
+        community=added,
+        kind="abolished",
+        effective_on=campaign.today() - dt.timedelta(days=1),
+    )
+    assert (count(), count("?status=retired"), count("?status=all")) == (3, 1, 4)
+    # Filtered lists are counted every time; a deletion shows too.
+    assert count("?q=" + added.code[:10]) == 0  # retired: not "existing today"
+    added.delete()
+    assert count("?status=all") == 3
+
+
+def test_an_import_shows_in_the_national_count_at_once(client_for, ministry_user, tmp_path, settings):
+    """An import writes the registry in SQL (no model signal): it drops the version itself."""
+    settings.COUNT_IN_LOCAL_CACHE = True
+    CommunityFactory(street=region("310104003"))
+    client = client_for(ministry_user)
+    url = reverse("communities:list")
+    assert list_queries(client, url)[1].context["page"].paginator.count == 1
+    path = tmp_path / "registry.csv"
+    path.write_text(
+        "code,name,streetCode,areaCode,cityCode,provinceCode\n"
+        "310104003901,甲社区居委会,310104003,310104,3101,31\n"
+        "110101001901,多福巷社区居委会,110101001,110101,1101,11\n",
+        encoding="utf-8",
+    )
+    assert community_import(source=path).applied
+    assert list_queries(client, url)[1].context["page"].paginator.count == 3
+
+
+def test_a_per_process_cache_counts_every_time(client_for, ministry_user):
+    """Without a shared cache another web process could not see the registry change: no cached count."""
+    CommunityFactory(street=region("310104003"))
+    client = client_for(ministry_user)
+    url = reverse("communities:list")
+    first, _ = list_queries(client, url)
+    again, response = list_queries(client, url)
+    assert again == first and response.context["page"].paginator.count == 1

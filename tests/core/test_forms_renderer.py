@@ -75,3 +75,56 @@ def test_model_choices_and_the_real_filter_forms_are_unchanged(client_for, provi
 
 def test_the_portal_uses_it(settings):
     assert settings.FORM_RENDERER == "apps.core.forms_renderer.PortalFormRenderer"
+
+
+class Inputs(forms.Form):
+    text = forms.CharField(required=False, widget=forms.TextInput(attrs={"placeholder": 'a "q" & <b>'}))
+    search = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"type": "search", "autofocus": True})
+    )
+    number = forms.IntegerField(required=False, min_value=0)
+    decimal = forms.DecimalField(required=False, decimal_places=2)
+    email = forms.EmailField(required=False)
+    url = forms.URLField(required=False)
+    password = forms.CharField(required=False, widget=forms.PasswordInput(render_value=True))
+    hidden = forms.CharField(required=False, widget=forms.HiddenInput)
+    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date", "x": False}))
+    moment = forms.DateTimeField(required=False)
+    hour = forms.TimeField(required=False)
+    lazy = forms.CharField(
+        required=False,
+        initial=gettext_lazy("All"),
+        widget=forms.TextInput(attrs={"title": gettext_lazy("All")}),
+    )
+    safe = forms.CharField(required=False, initial=mark_safe("<i>x</i>"))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {},
+        {
+            "text": '"><script>',
+            "search": "花园社区",
+            "number": "12",
+            "decimal": "1.5",
+            "email": "a@b.cn",
+            "url": "https://x.cn/?a=1&b=2",
+            "password": "p<w>",
+            "hidden": "h&",
+            "day": "2026-12-07",
+            "moment": "2026-12-07 10:00",
+            "hour": "10:00",
+        },
+        {"number": "x", "decimal": "1,5", "day": "bad"},
+    ],
+)
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_every_kind_of_input_is_written_as_djangos_templates_write_it(data, language):
+    with override(language):
+        fast = Inputs(data, renderer=PortalFormRenderer())
+        slow = Inputs(data, renderer=DjangoTemplates())
+        for name in fast.fields:
+            assert str(fast[name]) == str(slow[name]), name
+        assert str(fast) == str(slow)
