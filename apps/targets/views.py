@@ -31,6 +31,14 @@ from .rules import (
     setter_region,
 )
 
+# The import page's intro, here because a {% translate %} tag cannot span lines of a template.
+IMPORT_HELP = gettext_lazy(
+    "One row per area below a header row: area code (12 digits, or the leading "
+    "digits), target share participating (%), target share meeting the requirements "
+    "(%), pilot communities per street. Nothing is imported unless every row is "
+    "right."
+)
+
 MAX_UPLOAD = 2 * 1024 * 1024
 
 
@@ -172,7 +180,8 @@ def import_page(request, year: int):
         else:
             messages.success(request, _("%(n)s target(s) imported.") % {"n": count})
             return redirect("targets:year", year=year)
-    return render(request, "targets/import.html", {"year": year, "form": form, "problems": problems})
+    context = {"year": year, "form": form, "problems": problems, "import_help": IMPORT_HELP}
+    return render(request, "targets/import.html", context)
 
 
 def _export_rows(rows):
