@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.assessments.models import Assessment
 from apps.core import campaign
 from apps.reports.models import AnnualReport
+from tests.assessments.factories import AssessmentRowFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,11 +35,15 @@ def test_due_counts_days_left_today_and_overdue():
 def test_community_deadline_and_lateness_use_shanghai_dates():
     assert campaign.community_deadline(2026) == dt.date(2026, 10, 31)
     # 31 October 23:30 in Shanghai is 15:30 UTC: on time; 1 November 00:30 Shanghai is late.
-    on_time = Assessment(year=2026, first_submitted_at=dt.datetime(2026, 10, 31, 15, 30, tzinfo=dt.UTC))
-    late = Assessment(year=2026, first_submitted_at=dt.datetime(2026, 10, 31, 16, 30, tzinfo=dt.UTC))
+    on_time = AssessmentRowFactory.build(
+        year=2026, first_submitted_at=dt.datetime(2026, 10, 31, 15, 30, tzinfo=dt.UTC)
+    )
+    late = AssessmentRowFactory.build(
+        year=2026, first_submitted_at=dt.datetime(2026, 10, 31, 16, 30, tzinfo=dt.UTC)
+    )
     assert not campaign.community_submission_late(on_time)
     assert campaign.community_submission_late(late)
-    assert not campaign.community_submission_late(Assessment(year=2026))
+    assert not campaign.community_submission_late(AssessmentRowFactory.build(year=2026))
 
 
 def test_province_home_on_2_december_says_overdue_not_an_unfinished_phrase(client_for, province_user, on):
