@@ -78,7 +78,22 @@ def django_db_setup(
     yield
     if not django_db_keepdb:
         with django_db_blocker.unblock():
+            _close_other_sessions()
             teardown_databases(db_cfg, verbosity=verbosity)
+
+
+def _close_other_sessions() -> None:
+    """A live server's thread or an in-process task may still hold a connection to the test
+    database when the run ends; PostgreSQL refuses to drop a database in use, so they are closed."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -28,3 +28,8 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 # The benchmark tooling (generate_campaigns) is a command of the bench app; never in production.
 INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405
 SMS_BACKEND = "apps.residents.sms.MemoryBackend"
+
+# Browser tests run with `available_apps` leaving out the reference apps (regions, standards: their
+# rows come from migrations and must outlive each test's flush; tests/browser/conftest.py), which
+# also hides their templates from the app directories loader: the standards' are named here too.
+TEMPLATES = [{**TEMPLATES[0], "DIRS": [*TEMPLATES[0]["DIRS"], BASE_DIR / "apps" / "standards" / "templates"]}]  # noqa: F405
