@@ -6,3 +6,10 @@ class NamingConfig(AppConfig):
     name = "apps.naming"
     label = "naming"
     verbose_name = _("Naming")
+
+    def ready(self):
+        from apps.review.hooks import register_final_decision
+
+        from .selectors import final_decision
+
+        register_final_decision(final_decision)

@@ -10,8 +10,7 @@ from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from apps.reports.pdf import _fewer_collections
-from apps.reports.presenters import long_date, page_counter_css
+from apps.core.pdf import fewer_collections, long_date, page_counter_css
 
 from . import selectors
 from .models import Batch
@@ -52,7 +51,7 @@ def render_pdf(batch: Batch, kind: str) -> bytes:
                 "procedure": proc,
             },
         )
-    with _fewer_collections():
+    with fewer_collections():
         return HTML(string=html, base_url=str(CSS_PATH.parent)).write_pdf(
             stylesheets=[CSS(filename=str(CSS_PATH))]
         )

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from apps.accounts.capabilities import is_province_staff
 from apps.accounts.scoping import prefecture_city_id
-from apps.assessments.models import Action, Assessment, State
+from apps.assessments.models import Assessment, State
+from apps.review.hooks import APPROVES, PROPOSES, FinalDecision
 
 from .models import Batch, BatchEntry, NamingProcedure, Objection
 from .procedure import ACTIVE_ENTRY_STATES, DEFAULTS, BatchState, EntryState, Namer, NamingStage, Outcome
@@ -47,26 +48,10 @@ def procedure_is_frozen(*, province_id: str, year: int) -> bool:
     return Batch.objects.filter(province_id=province_id, year=year).exclude(state=BatchState.DRAFT).exists()
 
 
-@dataclass(frozen=True)
-class FinalDecision:
-    """What the last review level's decision does to an assessment."""
-
-    state: str
-    action: str
-    stamp: str
-
-    @property
-    def proposes(self) -> bool:
-        return self.state == State.PROPOSED
-
-
-APPROVES = FinalDecision(State.APPROVED, Action.APPROVED, "approved_at")
-PROPOSES = FinalDecision(State.PROPOSED, Action.PROPOSED, "proposed_at")
-
-
 def final_decision(*, province_id: str, year: int) -> FinalDecision:
     """Proposed (拟认定) where the province has a naming procedure for the year; otherwise the
-    approval is the naming, as before the procedure existed."""
+    approval is the naming, as before the procedure existed (registered with the review from
+    NamingConfig.ready: apps.review.hooks)."""
     has = NamingProcedure.objects.filter(province_id=province_id, year=year).exists()
     return PROPOSES if has else APPROVES
 

@@ -5,8 +5,6 @@ An official report (报告) carries its issuing unit and date (on the cover and 
 numbers "第 N 页 共 M 页"; a municipality's report has one section of districts (it has districts,
 not cities), never the same list twice."""
 
-import contextlib
-import gc
 from pathlib import Path
 
 from django.template.loader import render_to_string
@@ -14,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.core.campaign import target_share
+from apps.core.pdf import fewer_collections, long_date, page_counter_css
 
 from . import charts, presenters
 
@@ -26,27 +25,10 @@ def _render(template: str, context: dict) -> bytes:
 
     with translation.override("zh-hans"):
         html = render_to_string(template, {**context, **_common(context)})
-    with _fewer_collections():
+    with fewer_collections():
         return HTML(string=html, base_url=str(CSS_PATH.parent)).write_pdf(
             stylesheets=[CSS(filename=str(CSS_PATH))]
         )
-
-
-# WeasyPrint allocates hundreds of thousands of short-lived objects per report (boxes, styles,
-# text layouts), so the collector's default first generation (700 allocations) runs thousands of
-# times per PDF for little: a quarter of the render's CPU (docs/benchmarks.md, "Issue 15, second
-# run"). Collections are spaced out while rendering and the thresholds put back after.
-GC_FIRST_GENERATION = 50_000
-
-
-@contextlib.contextmanager
-def _fewer_collections():
-    thresholds = gc.get_threshold()
-    gc.set_threshold(GC_FIRST_GENERATION, *thresholds[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
 
 
 def _common(context: dict) -> dict:
@@ -56,8 +38,8 @@ def _common(context: dict) -> dict:
     ]
     return {
         "sections": sections,
-        "page_counter": presenters.page_counter_css(),
-        "issued_on": presenters.long_date(context["issued_date"]),
+        "page_counter": page_counter_css(),
+        "issued_on": long_date(context["issued_date"]),
         "levels": presenters.waiting_levels(context["f"]),
     }
 

@@ -1,8 +1,5 @@
 """Turning figures into what pages, exports and PDFs display (labels, chart items). No queries."""
 
-import re
-
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -152,23 +149,3 @@ def issuing_unit(province_name: str | None) -> str:
     if not province_name:
         return gettext("Ministry of Housing and Urban-Rural Development")
     return gettext("%(unit)s housing and urban-rural development department") % {"unit": province_name}
-
-
-def long_date(value) -> str:
-    """A date as an official document writes it (2026年11月30日)."""
-    return date_format(value, "DATE_FORMAT") if value else ""
-
-
-def page_counter_css() -> str:
-    """The page footer "第 N 页 共 M 页" as CSS content, from the translated "Page %(page)s of
-    %(pages)s" (so the PDF's numbering reads in the report's language)."""
-    text = gettext("Page %(page)s of %(pages)s")
-    out = []
-    for part in re.split(r"(%\(page\)s|%\(pages\)s)", text):
-        if part == "%(page)s":
-            out.append("counter(page)")
-        elif part == "%(pages)s":
-            out.append("counter(pages)")
-        elif part:
-            out.append('"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"')
-    return " ".join(out)

@@ -21,7 +21,6 @@ from apps.assessments.models import Action, Assessment, Response, State, Verdict
 from apps.core.errors import ConflictError, ForbiddenError, NotFoundError, ServiceError
 from apps.core.events import figures_changed
 from apps.core.text import text_check
-from apps.naming import selectors as naming_selectors
 
 from . import hooks, workflow
 from .models import Demonstration
@@ -274,7 +273,7 @@ def assessment_approve(
         score = assessment_scores.standing(current) if current.is_visible_to(user) else None
         if not (score and score.below):
             reason = ""
-        decision = naming_selectors.final_decision(province_id=current.province_id, year=current.year)
+        decision = hooks.final_decision(province_id=current.province_id, year=current.year)
         current, repeated = _decision_open(
             current,
             user,

@@ -25,10 +25,9 @@ from apps.assessments.scores import score_text, standing
 from apps.assessments.selectors import access_assessment, assessment_detail
 from apps.core.drafts import Typed, add_refusal, draft_endpoint, draft_refused, draft_saved, wants_json
 from apps.core.errors import ServiceError
-from apps.naming import selectors as naming_selectors
 from apps.notices.services import notices_read_for
 
-from . import selectors, services, verdict_services, workflow
+from . import hooks, selectors, services, verdict_services, workflow
 from .decorators import reviewer_required
 from .forms import DECISION_FORMS, VerdictForm
 
@@ -92,7 +91,7 @@ def _decisions(assessment, decision_forms, kept: _Kept, *, next_level_name: str)
     naming procedure for the year, approving proposes (拟认定)."""
     proposes = (
         "approve" in decision_forms
-        and naming_selectors.final_decision(province_id=assessment.province_id, year=assessment.year).proposes
+        and hooks.final_decision(province_id=assessment.province_id, year=assessment.year).proposes
     )
     words = {
         "next_level_name": next_level_name,

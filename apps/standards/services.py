@@ -20,7 +20,7 @@ from apps.core.errors import ConflictError, ForbiddenError, ServiceError
 from apps.core.models import TraceAction, TraceKind
 from apps.core.trace import trace_append
 
-from . import selectors
+from . import hooks, selectors
 from .checks import plain_number, standard_problems
 from .models import Category, Criterion, StandardState, StandardVersion, text_with_threshold
 
@@ -252,9 +252,7 @@ def standard_publish(
         locked.published_by = user
         locked.issued = timezone.localdate(now)
         locked.revision += 1
-        from apps.targets.whatif import standard_whatif  # targets reads standards, not the reverse
-
-        locked.forecast = standard_whatif(standard=locked)
+        locked.forecast = hooks.standard_forecast(standard=locked)
         locked.save(
             update_fields=[
                 "state",

@@ -16,7 +16,7 @@ from apps.accounts.capabilities import can_configure_province, can_read_standard
 from apps.core.campaign import campaign_year
 from apps.core.errors import ConflictError, ForbiddenError, ServiceError
 
-from . import checks, editing, selectors, services
+from . import checks, editing, hooks, selectors, services
 from .forms import CriterionForm, StandardForm, StartForm, plain
 from .models import Category, Criterion, StandardState, StandardVersion
 
@@ -202,11 +202,9 @@ def _problem_dict(standard: StandardVersion) -> dict[str, list[str]]:
 def _whatif(standard: StandardVersion) -> dict | None:
     """A draft's forecast computed now; a published version's as kept when it was published, beside
     the result of its year once that year's figures are stored."""
-    from apps.targets.whatif import forecast_against_result, standard_whatif
-
     if standard.is_published:
-        return forecast_against_result(standard=standard)
-    return standard_whatif(standard=standard)
+        return hooks.forecast_against_result(standard=standard)
+    return hooks.standard_forecast(standard=standard)
 
 
 def _edit_page(request, standard, header, rows, criteria, national, *, errors=None, status=200, error=""):

@@ -9,7 +9,10 @@ class TargetsConfig(AppConfig):
 
     def ready(self):
         from apps.reports.columns import register_export_columns
+        from apps.standards.hooks import register_forecast
 
         from .exports import figures_export_columns
+        from .whatif import forecast_against_result, standard_whatif
 
         register_export_columns(figures_export_columns)
+        register_forecast(forecast=standard_whatif, against_result=forecast_against_result)
