@@ -11,9 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 200
-FOLDERS = sorted(
-    str(path.relative_to(ROOT)) for path in [*ROOT.glob("apps/*/templates"), ROOT / "templates"]
-)
+FOLDERS = sorted(str(path.relative_to(ROOT)) for path in [*ROOT.glob("apps/*/templates"), ROOT / "templates"])
 
 
 @pytest.mark.parametrize("folder", FOLDERS)
