@@ -99,7 +99,7 @@ class RegionCascadeMixin:
         picker below the children of the choice above, never every county of the country at once.
         Without JavaScript the server narrows them on each search; a choice that no longer
         belongs to the one above (a province changed without JavaScript) is dropped."""
-        from apps.accounts.scoping import is_nationwide, region_tree_q
+        from apps.accounts.scoping import region_tree_q
 
         self.picked = ""
         scoped = (
@@ -107,21 +107,39 @@ class RegionCascadeMixin:
             if self.user is not None
             else region_model().objects.none()
         )
+        rows = self._top_rows(scoped)
+        self._pickers_from(rows[0][2] if rows else None)
+        self._pickers_follow(rows, scoped, data)
+        if hasattr(data, "copy") and self.is_bound:
+            self._stale_choices_cleared(data)
+
+    def _top_rows(self, scoped) -> list[tuple[str, str, str]]:
+        """(code, name, level) of the top picker's regions: the provincial units for nationwide
+        users, else the children of the user's own region (none without a user or a region)."""
+        from apps.accounts.scoping import is_nationwide
+
         if self.user is not None and is_nationwide(self.user):
-            rows = list(scoped.filter(level="province").order_by("code").values_list("code", "name", "level"))
-        elif self.user is not None and self.user.region_id:
-            rows = list(
+            return list(scoped.filter(level="province").order_by("code").values_list("code", "name", "level"))
+        if self.user is not None and self.user.region_id:
+            return list(
                 scoped.filter(parent_id=self.user.region_id)
                 .order_by("code")
                 .values_list("code", "name", "level")
             )
-        else:
-            rows = []
-        top = self.PICKERS.index(rows[0][2]) if rows and rows[0][2] in self.PICKERS else len(self.PICKERS)
+        return []
+
+    def _pickers_from(self, level) -> None:
+        """Drop the pickers above `level` (the top picker's level; None: every picker) and empty
+        the others to "All"."""
+        top = self.PICKERS.index(level) if level in self.PICKERS else len(self.PICKERS)
         for name in self.PICKERS[:top]:
             del self.fields[name]
         for name in self.PICKERS[top:]:
             self.fields[name].choices = [("", _("All"))]
+
+    def _pickers_follow(self, rows, scoped, data) -> None:
+        """Fill each picker with `rows` and go down while its choice is one of them: the picker below
+        lists the chosen region's children. The deepest valid choice is `picked`."""
         while rows:
             level = rows[0][2]
             if level not in self.fields:
@@ -132,16 +150,18 @@ class RegionCascadeMixin:
                 break
             self.picked = chosen
             rows = list(scoped.filter(parent_id=chosen).order_by("code").values_list("code", "name", "level"))
-        if hasattr(data, "copy") and self.is_bound:
-            # Stale choices below the last valid one are not errors: the picker shows "All".
-            self.data = data.copy()
-            for name in self.PICKERS:
-                if (
-                    name in self.fields
-                    and self.data.get(name)
-                    and self.data.get(name) not in dict(self.fields[name].choices)
-                ):
-                    self.data[name] = ""
+
+    def _stale_choices_cleared(self, data) -> None:
+        """The form's data becomes a copy of `data` in which each choice a picker no longer offers
+        reads "All": stale choices below the last valid one are not errors."""
+        self.data = data.copy()
+        for name in self.PICKERS:
+            if (
+                name in self.fields
+                and self.data.get(name)
+                and self.data.get(name) not in dict(self.fields[name].choices)
+            ):
+                self.data[name] = ""
 
     def clean_region(self):
         code = (self.cleaned_data.get("region") or "").strip()

@@ -16,7 +16,7 @@ from apps.core.trace import trace_append
 from apps.regions.models import Region, RegionLevel
 
 from .importing import RowError
-from .models import Community
+from .models import Community, Retirement
 
 CODE_LENGTH = 12
 NAME_MAX = 100
@@ -92,47 +92,14 @@ def community_save(
     name = (name or "").strip()
     street_raw = (street_code or "").strip()
     street_code = _street_code(street_raw)
-    streets = {
-        s: (county, city, prov)
-        for s, county, city, prov in Region.objects.filter(
-            pk=street_code, level=RegionLevel.STREET
-        ).values_list("code", "county_id", "city_id", "province_id")
-    }
-    if street_code in streets and is_province_staff(user) and streets[street_code][2] != user.region_id:
-        # Streets of another provincial unit do not exist for this user.
-        streets = {}
-    errors = _row_errors(0, code, name, street_raw, street_code, streets, {})
-    if errors:
-        first = errors[0]
-        raise ServiceError(
-            first.reason, code=first.code, field="street" if first.column == "streetCode" else first.column
-        )
+    streets = _streets_visible(user=user, street_code=street_code)
+    _raise_first(_row_errors(0, code, name, street_raw, street_code, streets, {}))
     with transaction.atomic():
-        before = None if community is None else (community.name, community.street_id)
-        if community is not None and community.pk:
-            before = (
-                Community.objects.filter(pk=community.pk).values_list("name", "street_id").first() or before
-            )
+        before = _stored_before(community)
         if community is None:
-            if Community.objects.filter(pk=code).exists():
-                raise ServiceError(
-                    _("A community with code %(code)s already exists.") % {"code": code},
-                    code="duplicate",
-                    field="code",
-                )
-            community = Community(code=code)
-        county, city, prov = streets[street_code]
+            community = _community_new(code)
         community.name = name
-        if community.pk is None or community._state.adding:
-            if established_on is not None and established_on < FIRST_DAY:
-                raise ServiceError(_("The date must be on or after 1 January 2020."), field="established_on")
-            community.established_on = established_on
-        community.street_id, community.county_id, community.city_id, community.province_id = (
-            street_code,
-            county,
-            city,
-            prov,
-        )
+        _community_place(community, street_code=street_code, streets=streets, established_on=established_on)
         community.full_clean(validate_unique=False)
         community.save()
         changed = _record_save(user=user, community=community, before=before)
@@ -142,6 +109,71 @@ def community_save(
                 year=established_on.year if before is None and established_on else FIRST_DAY.year,
             )
     return community
+
+
+def _streets_visible(*, user, street_code: str) -> dict[str, tuple[str, str, str]]:
+    """The street of `street_code` as {code: (county, city, province)} if the user may place a
+    community there, else empty: streets of another provincial unit do not exist for provincial staff."""
+    streets = {
+        s: (county, city, prov)
+        for s, county, city, prov in Region.objects.filter(
+            pk=street_code, level=RegionLevel.STREET
+        ).values_list("code", "county_id", "city_id", "province_id")
+    }
+    if street_code in streets and is_province_staff(user) and streets[street_code][2] != user.region_id:
+        # Streets of another provincial unit do not exist for this user.
+        streets = {}
+    return streets
+
+
+def _raise_first(errors: list[RowError]) -> None:
+    """Raise the first refusal of a registry row as the ServiceError of the page and the API."""
+    if errors:
+        first = errors[0]
+        raise ServiceError(
+            first.reason, code=first.code, field="street" if first.column == "streetCode" else first.column
+        )
+
+
+def _stored_before(community: Community | None) -> tuple[str, str] | None:
+    """The community's name and street as stored (None for a new one), to tell what the save changes."""
+    before = None if community is None else (community.name, community.street_id)
+    if community is not None and community.pk:
+        before = Community.objects.filter(pk=community.pk).values_list("name", "street_id").first() or before
+    return before
+
+
+def _community_new(code: str) -> Community:
+    """An unsaved community with a code not yet in the registry."""
+    if Community.objects.filter(pk=code).exists():
+        raise ServiceError(
+            _("A community with code %(code)s already exists.") % {"code": code},
+            code="duplicate",
+            field="code",
+        )
+    return Community(code=code)
+
+
+def _community_place(
+    community: Community,
+    *,
+    street_code: str,
+    streets: dict[str, tuple[str, str, str]],
+    established_on: dt.date | None,
+) -> None:
+    """Put the community on its street (and the street's county, city, province); a community being
+    added also takes its first day in the registry, which lies in the campaign."""
+    county, city, prov = streets[street_code]
+    if community.pk is None or community._state.adding:
+        if established_on is not None and established_on < FIRST_DAY:
+            raise ServiceError(_("The date must be on or after 1 January 2020."), field="established_on")
+        community.established_on = established_on
+    community.street_id, community.county_id, community.city_id, community.province_id = (
+        street_code,
+        county,
+        city,
+        prov,
+    )
 
 
 def _record_save(*, user, community: Community, before: tuple[str, str] | None) -> bool:
@@ -191,67 +223,24 @@ def community_retire(
     Provincial staff of its unit (administrators anywhere). Atomic, with one history entry; the
     unit's figures are refreshed after commit. Raises ServiceError (the field in `field`)."""
 
-    from .models import Retirement
-
     if not can_manage_registry(user, community.province_id):
         raise ForbiddenError(_("Only provincial staff can change the community registry."))
-    if kind not in Retirement.values:
-        raise ServiceError(_("Choose how the community leaves the registry."), field="kind")
-    if effective_on is None:
-        raise ServiceError(
-            _("Give the date from which the community no longer exists."), field="effective_on"
-        )
-    if effective_on < FIRST_DAY:
-        raise ServiceError(_("The date must be on or after 1 January 2020."), field="effective_on")
     successor_code = (successor_code or "").strip()
+    effective_on = _retirement_checked(kind=kind, effective_on=effective_on, successor_code=successor_code)
     note = (note or "").strip()[:200]
-    if kind == Retirement.ABOLISHED and successor_code:
-        raise ServiceError(
-            _("An abolished community has no successor: leave the field empty."), field="successor_code"
-        )
-    if kind != Retirement.ABOLISHED and not successor_code:
-        raise ServiceError(
-            _("Give the code of the community it was merged into, or its new code."), field="successor_code"
-        )
     with transaction.atomic():
         locked = Community.objects.select_for_update().get(pk=community.pk)
-        if locked.retired_on is not None:
-            raise ServiceError(
-                _("This community was already retired on %(date)s.")
-                % {"date": locked.retired_on.isoformat()},
-                code="already_retired",
-                field="effective_on",
-            )
-        if locked.established_on is not None and effective_on <= locked.established_on:
-            raise ServiceError(
-                _("The date must be after the day the community was added (%(date)s).")
-                % {"date": locked.established_on.isoformat()},
-                field="effective_on",
-            )
+        _retirement_date_checked(locked=locked, effective_on=effective_on)
         successor = None
         if successor_code:
-            if successor_code == locked.code:
-                raise ServiceError(_("A community cannot be its own successor."), field="successor_code")
-            successor = Community.objects.filter(pk=successor_code, province_id=locked.province_id).first()
-            if successor is None and kind == Retirement.RENAMED and (successor_name or "").strip():
-                successor = community_save(
-                    user=user,
-                    code=successor_code,
-                    name=successor_name,
-                    street_code=locked.street_id,
-                    established_on=effective_on,
-                )
-            if successor is None:
-                raise ServiceError(
-                    _("There is no community with code %(code)s in your provincial unit.")
-                    % {"code": successor_code},
-                    field="successor_code",
-                )
-            if successor.retired_on is not None and successor.retired_on <= effective_on:
-                raise ServiceError(
-                    _("The community %(code)s no longer exists on that date.") % {"code": successor_code},
-                    field="successor_code",
-                )
+            successor = _successor_for(
+                user=user,
+                locked=locked,
+                kind=kind,
+                effective_on=effective_on,
+                successor_code=successor_code,
+                successor_name=successor_name,
+            )
         locked.retired_on = effective_on
         locked.retirement = kind
         locked.successor = successor
@@ -273,3 +262,77 @@ def community_retire(
         )
         figures_changed(province_id=locked.province_id, year=effective_on.year)
     return locked
+
+
+def _retirement_checked(*, kind: str, effective_on: dt.date | None, successor_code: str) -> dt.date:
+    """The retirement's own fields, before anything is read: a known kind, a date in the campaign,
+    a successor exactly when the community was merged or renamed. Returns the date, now given."""
+    if kind not in Retirement.values:
+        raise ServiceError(_("Choose how the community leaves the registry."), field="kind")
+    if effective_on is None:
+        raise ServiceError(
+            _("Give the date from which the community no longer exists."), field="effective_on"
+        )
+    if effective_on < FIRST_DAY:
+        raise ServiceError(_("The date must be on or after 1 January 2020."), field="effective_on")
+    if kind == Retirement.ABOLISHED and successor_code:
+        raise ServiceError(
+            _("An abolished community has no successor: leave the field empty."), field="successor_code"
+        )
+    if kind != Retirement.ABOLISHED and not successor_code:
+        raise ServiceError(
+            _("Give the code of the community it was merged into, or its new code."), field="successor_code"
+        )
+    return effective_on
+
+
+def _retirement_date_checked(*, locked: Community, effective_on: dt.date) -> None:
+    """The locked community is still in the registry and was added before `effective_on`."""
+    if locked.retired_on is not None:
+        raise ServiceError(
+            _("This community was already retired on %(date)s.") % {"date": locked.retired_on.isoformat()},
+            code="already_retired",
+            field="effective_on",
+        )
+    if locked.established_on is not None and effective_on <= locked.established_on:
+        raise ServiceError(
+            _("The date must be after the day the community was added (%(date)s).")
+            % {"date": locked.established_on.isoformat()},
+            field="effective_on",
+        )
+
+
+def _successor_for(
+    *,
+    user,
+    locked: Community,
+    kind: str,
+    effective_on: dt.date,
+    successor_code: str,
+    successor_name: str,
+) -> Community:
+    """The community `locked` is merged into or renamed to, in its provincial unit and still in the
+    registry on `effective_on`. A rename to a code not yet in the registry creates it when a name
+    is given (same street, in the registry from `effective_on`)."""
+    if successor_code == locked.code:
+        raise ServiceError(_("A community cannot be its own successor."), field="successor_code")
+    successor = Community.objects.filter(pk=successor_code, province_id=locked.province_id).first()
+    if successor is None and kind == Retirement.RENAMED and (successor_name or "").strip():
+        successor = community_save(
+            user=user,
+            code=successor_code,
+            name=successor_name,
+            street_code=locked.street_id,
+            established_on=effective_on,
+        )
+    if successor is None:
+        raise ServiceError(
+            _("There is no community with code %(code)s in your provincial unit.") % {"code": successor_code},
+            field="successor_code",
+        )
+    if successor.retired_on is not None and successor.retired_on <= effective_on:
+        raise ServiceError(
+            _("The community %(code)s no longer exists on that date.") % {"code": successor_code},
+            field="successor_code",
+        )
+    return successor

@@ -110,15 +110,9 @@ def may_answer(user: User, consultation: Consultation) -> bool:
     )
 
 
-def consultation_answer(
-    *, user: User, consultation: Consultation, answer: str, text: str = "", objections: dict | None = None
-) -> Consultation:
-    """无意见 or 有意见. An objection names the communities it concerns (`objections`: batch entry id →
-    text) or stands for the whole list (`text`). Answered in time, each named community is held until
-    the province resolves it; after the deadline the answer is kept, marked late, and holds nothing.
-    Answered twice: refused (the first answer stands)."""
-    if not may_answer(user, consultation):
-        raise ForbiddenError(_("Only the department asked may answer."))
+def _answer_checked(*, answer: str, text: str, objections: dict | None) -> tuple[str, dict[int, str]]:
+    """A known answer, the opinion's text and the non-empty texts per batch entry id; an objection
+    says what it is, for the whole list or for a community. Returns the text and the entries' texts."""
     if answer not in (Answer.NONE, Answer.OBJECTION):
         raise ServiceError(_("Choose no objection or objection."), code="invalid_answer", field="answer")
     text = text_check(text or "", field="text", label=_("Opinion"), multiline=True).strip()
@@ -135,27 +129,70 @@ def consultation_answer(
             code="text_required",
             field="text",
         )
-    with transaction.atomic():
-        locked = (
-            Consultation.objects.select_for_update(of=("self",))
-            .select_related("batch")
-            .get(pk=consultation.pk)
+    return text, cleaned
+
+
+def _consultation_lock_unanswered(consultation: Consultation) -> Consultation:
+    """Lock the consultation (with its batch) and check it has no answer yet: the first one stands."""
+    locked = (
+        Consultation.objects.select_for_update(of=("self",)).select_related("batch").get(pk=consultation.pk)
+    )
+    if locked.answer in (Answer.NONE, Answer.OBJECTION):
+        raise ConflictError(
+            _("This consultation was already answered on %(at)s.")
+            % {"at": timezone.localtime(locked.answered_at).strftime("%Y-%m-%d %H:%M")},
+            code="already_answered",
         )
-        if locked.answer in (Answer.NONE, Answer.OBJECTION):
-            raise ConflictError(
-                _("This consultation was already answered on %(at)s.")
-                % {"at": timezone.localtime(locked.answered_at).strftime("%Y-%m-%d %H:%M")},
-                code="already_answered",
+    return locked
+
+
+def _entries_lock(*, batch: Batch, entry_ids: list[int]) -> dict[int, BatchEntry]:
+    """Lock the batch's entries an answer names, by id; every one must be in the batch."""
+    entries = {
+        e.pk: e
+        for e in BatchEntry.objects.select_for_update(of=("self",))
+        .filter(batch=batch, pk__in=entry_ids)
+        .select_related("assessment__community")
+    }
+    if len(entries) != len(entry_ids):
+        raise NotFoundError(_("This community is not in the batch."))
+    return entries
+
+
+def _department_objections_record(
+    *, consultation: Consultation, entries: dict[int, BatchEntry], cleaned: dict[int, str], late: bool
+) -> None:
+    """One objection per community the answer names; in time, each listed community is held."""
+    DepartmentObjection.objects.bulk_create(
+        [
+            DepartmentObjection(
+                consultation=consultation,
+                entry=entries[pk],
+                community_name=entries[pk].assessment.community.name,
+                text=t,
+                late=late,
             )
+            for pk, t in cleaned.items()
+        ]
+    )
+    if not late:
+        BatchEntry.objects.filter(pk__in=list(cleaned), state=EntryState.LISTED).update(state=EntryState.HELD)
+
+
+def consultation_answer(
+    *, user: User, consultation: Consultation, answer: str, text: str = "", objections: dict | None = None
+) -> Consultation:
+    """无意见 or 有意见. An objection names the communities it concerns (`objections`: batch entry id →
+    text) or stands for the whole list (`text`). Answered in time, each named community is held until
+    the province resolves it; after the deadline the answer is kept, marked late, and holds nothing.
+    Answered twice: refused (the first answer stands)."""
+    if not may_answer(user, consultation):
+        raise ForbiddenError(_("Only the department asked may answer."))
+    text, cleaned = _answer_checked(answer=answer, text=text, objections=objections)
+    with transaction.atomic():
+        locked = _consultation_lock_unanswered(consultation)
         batch = _lock_batch(locked.batch)
-        entries = {
-            e.pk: e
-            for e in BatchEntry.objects.select_for_update(of=("self",))
-            .filter(batch=batch, pk__in=list(cleaned))
-            .select_related("assessment__community")
-        }
-        if len(entries) != len(cleaned):
-            raise NotFoundError(_("This community is not in the batch."))
+        entries = _entries_lock(batch=batch, entry_ids=list(cleaned))
         late = today() > locked.deadline or batch.state != BatchState.DRAFT
         locked.answer = answer
         locked.text = text if answer == Answer.OBJECTION or text else ""
@@ -165,22 +202,7 @@ def consultation_answer(
         locked.late = late
         locked.save(update_fields=["answer", "text", "answered_at", "answered_by", "answered_name", "late"])
         if answer == Answer.OBJECTION:
-            DepartmentObjection.objects.bulk_create(
-                [
-                    DepartmentObjection(
-                        consultation=locked,
-                        entry=entries[pk],
-                        community_name=entries[pk].assessment.community.name,
-                        text=t,
-                        late=late,
-                    )
-                    for pk, t in cleaned.items()
-                ]
-            )
-            if not late:
-                BatchEntry.objects.filter(pk__in=list(cleaned), state=EntryState.LISTED).update(
-                    state=EntryState.HELD
-                )
+            _department_objections_record(consultation=locked, entries=entries, cleaned=cleaned, late=late)
         notify_users(
             users=User.objects.filter(is_active=True, role=Role.PROVINCE, region_id=batch.province_id),
             text=_("%(department)s answered on %(batch)s: %(answer)s.")

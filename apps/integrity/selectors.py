@@ -78,6 +78,51 @@ def _bucket_members(keys: list[tuple[int, int]]) -> dict[tuple[int, int], list[i
     return members
 
 
+def _common_buckets(
+    open_buckets: dict[tuple[int, int], list[int]], prints: dict[int, StatementPrint]
+) -> set[tuple[int, int]]:
+    """The buckets whose statements come from more than COMMON_COMMUNITIES communities: a shared
+    phrase rather than a copy, so they propose no candidates."""
+    common = set()
+    for key, statements in open_buckets.items():
+        communities = {prints[s].community_id for s in statements if s in prints}
+        if len(communities) > fp.COMMON_COMMUNITIES:
+            common.add(key)
+    return common
+
+
+def _statement_candidates(
+    *,
+    statement_id: int,
+    my_bands: list[tuple[int, int, int]],
+    open_buckets: dict[tuple[int, int], list[int]],
+    common: set[tuple[int, int]],
+) -> set[int]:
+    """The statements sharing one of this statement's bands that is neither full nor common."""
+    candidates = set()
+    for s, b, h in my_bands:
+        if s == statement_id and (b, h) in open_buckets and (b, h) not in common:
+            candidates.update(open_buckets[(b, h)])
+    return candidates
+
+
+def _best_matches(
+    *, mine: StatementPrint, candidates: set[int], prints: dict[int, StatementPrint], community: str
+) -> list[StatementMatch]:
+    """The candidates of other communities whose estimated similarity to `mine` reaches
+    STATEMENT_THRESHOLD, best first, at most COMMON_COMMUNITIES of them."""
+    found = []
+    for other in candidates:
+        p = prints.get(other)
+        if p is None or p.community_id == community:
+            continue
+        similarity = fp.estimated_jaccard(bytes(mine.signature), bytes(p.signature))
+        if similarity >= fp.STATEMENT_THRESHOLD:
+            found.append(StatementMatch(mine.response_id, p.assessment_id, other, similarity))
+    found.sort(key=lambda m: (-m.similarity, m.other_response_id))
+    return found[: fp.COMMON_COMMUNITIES]
+
+
 def statement_matches(*, assessment_id: int) -> list[StatementMatch]:
     """The statements of other communities (any year) that resemble this assessment's: they share an
     LSH band that is not common (fewer than COMMON_COMMUNITIES communities) and their estimated
@@ -105,27 +150,15 @@ def statement_matches(*, assessment_id: int) -> list[StatementMatch]:
             "response_id", "assessment_id", "community_id", "signature"
         )
     }
-    common = set()
-    for key, statements in open_buckets.items():
-        communities = {prints[s].community_id for s in statements if s in prints}
-        if len(communities) > fp.COMMON_COMMUNITIES:
-            common.add(key)
+    common = _common_buckets(open_buckets, prints)
     matches = []
     for statement_id in mine:
-        candidates = set()
-        for s, b, h in my_bands:
-            if s == statement_id and (b, h) in open_buckets and (b, h) not in common:
-                candidates.update(open_buckets[(b, h)])
-        found = []
-        for other in candidates:
-            p = prints.get(other)
-            if p is None or p.community_id == community:
-                continue
-            similarity = fp.estimated_jaccard(bytes(mine[statement_id].signature), bytes(p.signature))
-            if similarity >= fp.STATEMENT_THRESHOLD:
-                found.append(StatementMatch(statement_id, p.assessment_id, other, similarity))
-        found.sort(key=lambda m: (-m.similarity, m.other_response_id))
-        matches.extend(found[: fp.COMMON_COMMUNITIES])
+        candidates = _statement_candidates(
+            statement_id=statement_id, my_bands=my_bands, open_buckets=open_buckets, common=common
+        )
+        matches.extend(
+            _best_matches(mine=mine[statement_id], candidates=candidates, prints=prints, community=community)
+        )
     return matches
 
 

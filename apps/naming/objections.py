@@ -79,6 +79,112 @@ def _checked_files(uploads) -> list[tuple]:
     return checked
 
 
+def _objection_fields_checked(*, source: str, text: str, name: str) -> tuple[str, str]:
+    """The objection's way in, its text (required, at most 5,000 characters) and the objector's
+    name (required, cut to 60 characters), checked in that order; returns the text and the name."""
+    if source not in ObjectionSource.values:
+        raise ServiceError(_("Choose how the objection was received."), code="invalid_source", field="source")
+    text = text_check(text, field="text", label=_("Objection"), multiline=True).strip()
+    if not text:
+        raise ServiceError(_("Write what the objection is about."), code="text_required", field="text")
+    if len(text) > 5000:
+        raise ServiceError(
+            _("The objection is limited to 5,000 characters."), code="text_too_long", field="text"
+        )
+    name = text_check(name, field="name", label=_("Name")).strip()[:60]
+    if not name:
+        raise ServiceError(
+            _("Give your name: anonymous objections cannot be followed up."),
+            code="name_required",
+            field="name",
+        )
+    return text, name
+
+
+def _batch_lock_taking_objections(*, batch: Batch, staff: bool, user: User | None) -> Batch:
+    """Lock the batch and check it takes this objection: the province's staff until it is named,
+    the public only while its notice runs."""
+    locked = Batch.objects.select_for_update().filter(pk=batch.pk).first()
+    if locked is None or locked.state == BatchState.DRAFT:
+        raise NotFoundError(_("This batch does not exist."))
+    if staff:
+        province_staff_require(user, locked.province_id)
+        if locked.state != BatchState.PUBLISHED:
+            raise ConflictError(_("This batch has been named: it takes no more objections."), code="closed")
+        return locked
+    today = selectors.today()
+    if locked.state != BatchState.PUBLISHED or today > locked.notice_end:
+        raise ConflictError(
+            _("The public notice of this batch closed on %(end)s: objections are no longer accepted here.")
+            % {"end": locked.notice_end},
+            code="closed",
+        )
+    if today < locked.notice_start:
+        raise ConflictError(
+            _("The public notice starts on %(start)s.") % {"start": locked.notice_start},
+            code="not_started",
+        )
+    return locked
+
+
+def _entry_lock(*, batch: Batch, assessment_id) -> BatchEntry:
+    """Lock the batch's active entry of the assessment the objection names (an id as typed)."""
+    try:
+        assessment_id = int(assessment_id)
+    except (TypeError, ValueError):
+        assessment_id = 0
+    entry = (
+        BatchEntry.objects.select_for_update(of=("self",))
+        .filter(batch=batch, assessment_id=assessment_id, state__in=ACTIVE_ENTRY_STATES)
+        .select_related("assessment__community", "assessment__standard")
+        .first()
+    )
+    if entry is None:
+        raise ServiceError(
+            _("Choose a community of this batch."), code="unknown_community", field="community"
+        )
+    return entry
+
+
+def _criterion_of(*, entry: BatchEntry, criterion_number) -> Criterion | None:
+    """The criterion of the entry's standard the objection names by number, or None if it names none."""
+    if criterion_number in (None, ""):
+        return None
+    criterion = Criterion.objects.filter(
+        standard_id=entry.assessment.standard_id, number=_int_or_none(criterion_number)
+    ).first()
+    if criterion is None:
+        raise ServiceError(
+            _("Choose a criterion of the standard, or none."),
+            code="unknown_criterion",
+            field="criterion",
+        )
+    return criterion
+
+
+def _objection_files_store(*, objection: Objection, checked: list[tuple]) -> None:
+    """Store the checked uploads as the objection's files; on any failure the files already
+    written to storage are deleted again (the transaction undoes the rows)."""
+    stored = []
+    try:
+        for upload, kind, content in checked:
+            f = ObjectionFile(
+                objection=objection,
+                original_name=without_controls(getattr(upload, "name", "")).rsplit("/", 1)[-1][:255]
+                or "upload",
+                kind=kind,
+                size=content.size,
+                sha256=evidence_files.sha256_of(content),
+            )
+            f.file.save(evidence_files.EXTENSIONS[kind], content, save=False)
+            stored.append(f.file.name)
+            f.save()
+    except Exception:
+        for stored_name in stored:
+            ObjectionFile.file.field.storage.delete(stored_name)
+        raise
+
+
 def objection_submit(
     *,
     batch: Batch,
@@ -98,74 +204,13 @@ def objection_submit(
     objection is resolved; it is told an objection concerns it (never by whom). Nothing is stored
     when any input is refused."""
     staff = source != ObjectionSource.PUBLIC
-    if source not in ObjectionSource.values:
-        raise ServiceError(_("Choose how the objection was received."), code="invalid_source", field="source")
-    text = text_check(text, field="text", label=_("Objection"), multiline=True).strip()
-    if not text:
-        raise ServiceError(_("Write what the objection is about."), code="text_required", field="text")
-    if len(text) > 5000:
-        raise ServiceError(
-            _("The objection is limited to 5,000 characters."), code="text_too_long", field="text"
-        )
-    name = text_check(name, field="name", label=_("Name")).strip()[:60]
-    if not name:
-        raise ServiceError(
-            _("Give your name: anonymous objections cannot be followed up."),
-            code="name_required",
-            field="name",
-        )
+    text, name = _objection_fields_checked(source=source, text=text, name=name)
     phone = _clean_phone(phone)
     checked = _checked_files(uploads)
     with transaction.atomic():
-        locked = Batch.objects.select_for_update().filter(pk=batch.pk).first()
-        if locked is None or locked.state == BatchState.DRAFT:
-            raise NotFoundError(_("This batch does not exist."))
-        if staff:
-            province_staff_require(user, locked.province_id)
-            if locked.state != BatchState.PUBLISHED:
-                raise ConflictError(
-                    _("This batch has been named: it takes no more objections."), code="closed"
-                )
-        else:
-            today = selectors.today()
-            if locked.state != BatchState.PUBLISHED or today > locked.notice_end:
-                raise ConflictError(
-                    _(
-                        "The public notice of this batch closed on %(end)s: objections are no longer accepted here."
-                    )
-                    % {"end": locked.notice_end},
-                    code="closed",
-                )
-            if today < locked.notice_start:
-                raise ConflictError(
-                    _("The public notice starts on %(start)s.") % {"start": locked.notice_start},
-                    code="not_started",
-                )
-        try:
-            assessment_id = int(assessment_id)
-        except (TypeError, ValueError):
-            assessment_id = 0
-        entry = (
-            BatchEntry.objects.select_for_update(of=("self",))
-            .filter(batch=locked, assessment_id=assessment_id, state__in=ACTIVE_ENTRY_STATES)
-            .select_related("assessment__community", "assessment__standard")
-            .first()
-        )
-        if entry is None:
-            raise ServiceError(
-                _("Choose a community of this batch."), code="unknown_community", field="community"
-            )
-        criterion = None
-        if criterion_number not in (None, ""):
-            criterion = Criterion.objects.filter(
-                standard_id=entry.assessment.standard_id, number=_int_or_none(criterion_number)
-            ).first()
-            if criterion is None:
-                raise ServiceError(
-                    _("Choose a criterion of the standard, or none."),
-                    code="unknown_criterion",
-                    field="criterion",
-                )
+        locked = _batch_lock_taking_objections(batch=batch, staff=staff, user=user)
+        entry = _entry_lock(batch=locked, assessment_id=assessment_id)
+        criterion = _criterion_of(entry=entry, criterion_number=criterion_number)
         objection = Objection.objects.create(
             batch=locked,
             entry=entry,
@@ -177,24 +222,7 @@ def objection_submit(
             received_at=received_at or timezone.now(),
             entered_by=user if staff else None,
         )
-        stored = []
-        try:
-            for upload, kind, content in checked:
-                f = ObjectionFile(
-                    objection=objection,
-                    original_name=without_controls(getattr(upload, "name", "")).rsplit("/", 1)[-1][:255]
-                    or "upload",
-                    kind=kind,
-                    size=content.size,
-                    sha256=evidence_files.sha256_of(content),
-                )
-                f.file.save(evidence_files.EXTENSIONS[kind], content, save=False)
-                stored.append(f.file.name)
-                f.save()
-        except Exception:
-            for stored_name in stored:
-                ObjectionFile.file.field.storage.delete(stored_name)
-            raise
+        _objection_files_store(objection=objection, checked=checked)
         was_listed = entry.state == EntryState.LISTED
         if was_listed:
             entry.state = EntryState.HELD

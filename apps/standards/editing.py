@@ -50,51 +50,77 @@ def standard_update(
     with transaction.atomic():
         locked = editable_draft_lock(standard, user, expected_revision)
         current = {c.pk: c for c in Criterion.objects.filter(standard=locked)}
-        errors: dict[str, list[str]] = {}
         unknown = set(criteria) - set(current)
         if unknown:
             raise ServiceError(_("This criterion is not part of the draft."), code="not_found")
-        national_ids = set(
-            Criterion.objects.filter(standard_id=locked.parent_id).values_list("pk", flat=True)
-        )
-        category_ids = set(Category.objects.filter(standard=locked).values_list("pk", flat=True))
-        changed: list[tuple[Criterion, dict]] = []
-        for pk, values in criteria.items():
-            row = {name: values.get(name, _value(current[pk], name)) for name in CRITERION_FIELDS}
-            for name, message in criterion_errors(row, national_ids, category_ids):
-                errors.setdefault(criterion_field(pk, name), []).append(message)
-            changed.append((current[pk], row))
-        numbers: dict[int, list[int]] = {}
-        final = {pk: criteria.get(pk, {}).get("number", c.number) for pk, c in current.items()}
-        for pk, number in final.items():
-            numbers.setdefault(number, []).append(pk)
-        for number, pks in numbers.items():
-            if len(pks) > 1:
-                for pk in pks:
-                    if pk in criteria:
-                        errors.setdefault(criterion_field(pk, "number"), []).append(
-                            _("Number %(n)s is used by another criterion.") % {"n": number}
-                        )
+        changed, refusals = _criteria_checked(locked=locked, current=current, criteria=criteria)
+        refusals += _duplicate_numbers(current=current, criteria=criteria)
         own = {name: data.get(name, getattr(locked, name)) for name in STANDARD_FIELDS}
-        for name, message in standard_errors(own):
-            errors.setdefault(name, []).append(message)
+        refusals += standard_errors(own)
+        errors: dict[str, list[str]] = {}
+        for field, message in refusals:
+            errors.setdefault(field, []).append(message)
         if errors:
             raise StandardInvalid(errors)
         for name in STANDARD_FIELDS:
             setattr(locked, name, own[name])
         locked.save(update_fields=[*STANDARD_FIELDS, "updated_at"])
-        # Two steps, so that swapping numbers never meets the unique constraint half-way.
-        moving = [c for c, row in changed if row["number"] != c.number]
-        for c in moving:
-            Criterion.objects.filter(pk=c.pk).update(number=c.number + 10000)
-        for c, row in changed:
-            for name in CRITERION_FIELDS:
-                setattr(c, criterion_attname(name), _db_value(row, name))
-            if not c.is_figure:
-                c.threshold, c.figure_label_zh, c.figure_label_en = None, "", ""
-            c.save()
+        _criteria_write(changed)
         draft_revision_bump(locked)
     return locked
+
+
+def _criteria_checked(
+    *, locked: StandardVersion, current: dict[int, Criterion], criteria: dict[int, dict]
+) -> tuple[list[tuple[Criterion, dict]], list[tuple[str, str]]]:
+    """Each edited criterion with its full row of CRITERION_FIELDS (given values over stored ones),
+    and the refusals of those rows as (form field, message), criterion by criterion."""
+    national_ids = set(Criterion.objects.filter(standard_id=locked.parent_id).values_list("pk", flat=True))
+    category_ids = set(Category.objects.filter(standard=locked).values_list("pk", flat=True))
+    changed: list[tuple[Criterion, dict]] = []
+    refusals: list[tuple[str, str]] = []
+    for pk, values in criteria.items():
+        row = {name: values.get(name, _value(current[pk], name)) for name in CRITERION_FIELDS}
+        for name, message in criterion_errors(row, national_ids, category_ids):
+            refusals.append((criterion_field(pk, name), message))
+        changed.append((current[pk], row))
+    return changed, refusals
+
+
+def _duplicate_numbers(*, current: dict[int, Criterion], criteria: dict[int, dict]) -> list[tuple[str, str]]:
+    """A refusal on the number of each edited criterion whose final number another criterion of the
+    draft also has after the save (stored numbers for criteria not edited)."""
+    numbers: dict[int, list[int]] = {}
+    final = {pk: criteria.get(pk, {}).get("number", c.number) for pk, c in current.items()}
+    for pk, number in final.items():
+        numbers.setdefault(number, []).append(pk)
+    refusals: list[tuple[str, str]] = []
+    for number, pks in numbers.items():
+        if len(pks) > 1:
+            refusals += [
+                (
+                    criterion_field(pk, "number"),
+                    _("Number %(n)s is used by another criterion.") % {"n": number},
+                )
+                for pk in pks
+                if pk in criteria
+            ]
+    return refusals
+
+
+def _criteria_write(changed: list[tuple[Criterion, dict]]) -> None:
+    """Save the checked rows onto their criteria; a criterion that is not a figure keeps no
+    threshold and no figure label."""
+    # Two steps, so that swapping numbers never meets the unique constraint half-way.
+    moving = [c for c, row in changed if row["number"] != c.number]
+    for c in moving:
+        Criterion.objects.filter(pk=c.pk).update(number=c.number + 10000)
+    for c, row in changed:
+        for name in CRITERION_FIELDS:
+            setattr(c, criterion_attname(name), _db_value(row, name))
+        if not c.is_figure:
+            c.threshold, c.figure_label_zh, c.figure_label_en = None, "", ""
+        c.save()
 
 
 def criterion_attname(name: str) -> str:
