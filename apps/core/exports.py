@@ -103,8 +103,14 @@ def _xlsx_chunks(sheet: str, header: Sequence[str], rows: Iterable[Sequence], bl
 
 def _xlsx_row(worksheet, values: Sequence) -> list:
     """Numbers as numbers; every other value as a string cell (data type "s"), so that openpyxl
-    never stores it as a formula, whatever it starts with."""
+    never stores it as a formula, whatever it starts with.
+
+    openpyxl types a plain str as a string cell itself unless it starts with "=" (a formula) or is
+    an error code ("#N/A" ...): only those are passed as cells typed "s" by hand. A cell object
+    costs openpyxl a refused assignment (an exception with the cell's repr) per cell: a quarter of
+    a national XLSX export's CPU (issue 29)."""
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ERROR_CODES
 
     cells = []
     for value in values:
@@ -112,7 +118,11 @@ def _xlsx_row(worksheet, values: Sequence) -> list:
         if value is None or isinstance(value, Number | dt.date):
             cells.append("" if value is None else value)
             continue
-        cell = WriteOnlyCell(worksheet, value=_XML_ILLEGAL.sub("", value))
+        text = _XML_ILLEGAL.sub("", value)
+        if not text.startswith("=") and text not in ERROR_CODES:
+            cells.append(text)
+            continue
+        cell = WriteOnlyCell(worksheet, value=text)
         cell.data_type = "s"
         cells.append(cell)
     return cells

@@ -136,3 +136,15 @@ def test_xlsx_export_survives_control_characters_stored_before_the_checks(client
     ws, _sheets = _xlsx(client_for(province_user).get(reverse("communities:export", args=["xlsx"])))
     names = {row[0].value: row[1].value for row in ws.iter_rows(min_row=2)}
     assert names["310104003950"] == "旧社区居委会"
+
+
+def test_xlsx_cells_like_error_codes_stay_text():
+    """Plain text goes to openpyxl as str (typed a string by openpyxl itself, issue 29); text that
+    openpyxl would type as an error code ("#N/A" ...) stays a string cell, as before."""
+    from apps.core.exports import _xlsx_chunks
+
+    data = b"".join(_xlsx_chunks("t", ["名称", "代码"], [["#N/A", 1], ["#DIV/0!", 2], ["社区", 3]]))
+    ws = load_workbook(io.BytesIO(data)).worksheets[0]
+    rows = [[(c.value, c.data_type) for c in row] for row in ws.iter_rows(min_row=2)]
+    assert [row[0] for row in rows] == [("#N/A", "s"), ("#DIV/0!", "s"), ("社区", "s")]
+    assert [row[1] for row in rows] == [(1, "n"), (2, "n"), (3, "n")]
