@@ -8,6 +8,7 @@ sorts 505,000 joined responses by the assessment and its five names: about twice
 
 from contextlib import contextmanager
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -116,7 +117,10 @@ def _plain_rows(qs):
     """The rows of `qs` as the database sends them, through a chunked cursor (server-side on
     PostgreSQL, as `.iterator()` reads), without Django's converter per value: the pivot's ranks
     are integers already (a million int() calls for a national export, issue 29)."""
-    sql, params = qs.query.sql_with_params()
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:  # a caller with nothing in scope: no query to send
+        return
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(CHUNK):

@@ -65,12 +65,12 @@ def huangpu_city_user(db):
 def make_assessments(n: int, *, state: str, street_code: str = "310104003", year: int = 2026, start=500):
     """n assessments in one state, written directly (no services): volume for query-count tests."""
     street = region(street_code)
+    taken = set(Community.objects.filter(street=street).values_list("code", flat=True))
+    suffixes = [k for k in range(start, 1000) if f"{street.code[:9]}{k:03d}" not in taken][:n]
     communities = Community.objects.bulk_create(
         [
-            CommunityFactory.build(
-                street=street, code=f"{street.code[:9]}{start + i:03d}", name=f"批量{start + i}社区居委会"
-            )
-            for i in range(n)
+            CommunityFactory.build(street=street, code=f"{street.code[:9]}{k:03d}", name=f"批量{k}社区居委会")
+            for k in suffixes
         ]
     )
     standard = national_standard()
