@@ -126,7 +126,7 @@ def registry_import() -> list[Row]:
         ),
         Row(
             "1b. then, after its commit, in the worker: "
-            f"{', '.join(last['finished']['built']) or 'no index'} built, "
+            f"{len(last['finished']['built'])} indexes built, "
             f"{len(last['finished']['validated'])} foreign keys validated",
             f"{last['finish_s']:.2f} s",
             goal="(readers and writers go on meanwhile)",
