@@ -114,14 +114,17 @@ def _side_by_side(qs, cells, blank):
 
 
 def _plain_rows(qs):
-    """The rows of `qs` as the database sends them, through a chunked cursor (server-side on
-    PostgreSQL, as `.iterator()` reads), without Django's converter per value: the pivot's ranks
-    are integers already (a million int() calls for a national export, issue 29)."""
+    """The rows of `qs` as the database sends them, without Django's converter per value: the
+    pivot's ranks are integers already (a million int() calls for a national export, issue 29).
+    Through a plain cursor, not a server-side one: PostgreSQL plans a query for a cursor without
+    parallel workers, and this one aggregates every response of the year (0.8 s nationally with
+    two workers, 1.2 s without). Its result is small integers, one row per assessment (a few MB
+    for the nation), turned into Python rows chunk by chunk."""
     try:
         sql, params = qs.query.sql_with_params()
     except EmptyResultSet:  # a caller with nothing in scope: no query to send
         return
-    with connection.chunked_cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(CHUNK):
             yield from rows
