@@ -1,6 +1,7 @@
 """The password rules of AUTH_PASSWORD_VALIDATORS where Django's own do not speak Chinese, and the
 password hasher that keeps a burst of sign-ins from stalling the pages."""
 
+import contextlib
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -32,10 +33,8 @@ def _lower_own_priority() -> None:
     """Run this thread (not its process) at the lowest priority. Linux schedules threads one by one
     and lets any thread lower its own priority; elsewhere the call fails and the hash keeps the
     process's priority."""
-    try:
+    with contextlib.suppress(AttributeError, OSError):
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASH_THREAD_NICENESS)
-    except (AttributeError, OSError):
-        pass
 
 
 class BoundedPBKDF2PasswordHasher(PBKDF2PasswordHasher):

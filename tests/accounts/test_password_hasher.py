@@ -8,7 +8,6 @@ import threading
 import time
 
 import pytest
-
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from apps.accounts.passwords import BoundedPBKDF2PasswordHasher
@@ -57,7 +56,9 @@ def test_a_burst_of_sign_ins_hashes_one_at_a_time(monkeypatch, fresh_pool):
     assert most[0] == 1
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="threads have priorities of their own on Linux")
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="threads have priorities of their own on Linux"
+)
 def test_a_hash_gives_way_to_the_pages(monkeypatch, fresh_pool):
     """The hash runs on a thread of the lowest priority; the thread that serves the page keeps its own."""
     seen = {}

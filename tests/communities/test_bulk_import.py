@@ -33,7 +33,9 @@ def _secondary(indexes: dict[str, str]) -> dict[str, str]:
     return {name: definition for name, definition in indexes.items() if " UNIQUE " not in definition}
 
 
-def test_the_indexes_are_built_after_the_commit(db, tmp_path, monkeypatch, django_capture_on_commit_callbacks):
+def test_the_indexes_are_built_after_the_commit(
+    db, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
     monkeypatch.setattr(registry_import, "BULK_ROWS", 1)
     before = _indexes()
     secondary = _secondary(before)
