@@ -11,7 +11,17 @@ nation is composed from (`unit_summary`)."""
 import datetime as dt
 from collections import Counter, defaultdict
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Func, IntegerField, Q
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+)
 
 from apps.assessments.models import Assessment, State
 from apps.communities.models import Community
@@ -21,6 +31,7 @@ from apps.core.db import jit_off
 from apps.naming.selectors import stage_aggregates
 from apps.regions.models import Region, RegionLevel
 from apps.regions.selectors import provincial_units
+from apps.review.models import Demonstration
 from apps.review.selectors import chains_for
 from apps.standards.selectors import standards_for
 
@@ -123,13 +134,15 @@ class _TenthsOfDays(Func):
         return f"CAST(ROUND((julianday({later[0]}) - julianday({earlier[0]})) * 10) AS INTEGER)", params
 
 
-def _lists(assessments, year: int) -> tuple[dict[str, dict], dict[str, Counter]]:
+def _lists(assessments, demonstrations, year: int, names: dict) -> tuple[dict[str, dict], dict[str, Counter]]:
     """Per unit: the communities approved in `year` (as of its end; one revoked after it carries
     its `revoked_on`, today's state), those revoked during `year` (with the year of the approval
-    revoked) and the demonstration communities of `year` (two queries, names joined); and the
-    review times of the approvals during `year`: the days from first submission to the
-    province's approval, as a histogram in tenths of a day (composable: the nation's median from
-    the units' histograms), counted from the same rows (the approvals of the year are among them)."""
+    revoked) and the demonstration communities of `year` (`demonstrations`, those of the same
+    assessments); and the review times of the approvals during `year`: the days from first
+    submission to the province's approval, as a histogram in tenths of a day (composable: the
+    nation's median from the units' histograms), counted from the same rows (the approvals of the
+    year are among them). Two queries, the community and street names joined; the county names
+    from `names` (the areas' names, read already), completed by one query for any missing."""
     out: dict[str, dict] = defaultdict(
         lambda: {"approved_list": [], "revoked_list": [], "demonstration_list": []}
     )
@@ -148,7 +161,7 @@ def _lists(assessments, year: int) -> tuple[dict[str, dict], dict[str, Counter]]
             "province_id",
             "community_id",
             "community__name",
-            "county__name",
+            "county_id",
             "street__name",
             "year",
             asof.COUNTS_UNTIL,
@@ -157,7 +170,23 @@ def _lists(assessments, year: int) -> tuple[dict[str, dict], dict[str, Counter]]
             "tenths",
         )
     )
-    for province, code, name, county, street, of_year, revoked_at, late, during, tenths in decided:
+    decided = list(decided)
+    demos = list(
+        demonstrations.order_by(
+            "assessment__province_id", "assessment__county_id", "assessment__community_id"
+        ).values_list(
+            "assessment__province_id",
+            "assessment__community_id",
+            "assessment__community__name",
+            "assessment__county_id",
+            "citation",
+        )
+    )
+    missing = {row[3] for rows in (decided, demos) for row in rows} - names.keys()
+    if missing:
+        names.update(Region.objects.filter(code__in=missing).values_list("code", "name"))
+    for province, code, name, county_id, street, of_year, revoked_at, late, during, tenths in decided:
+        county = names[county_id]
         if during and tenths is not None:
             hist[province][str(tenths)] += 1
         entry = {"code": code, "name": name, "county": county, "street": street}
@@ -174,18 +203,9 @@ def _lists(assessments, year: int) -> tuple[dict[str, dict], dict[str, Counter]]
             if revoked_at is not None:
                 entry["revoked_since"] = _local_date(revoked_at)
             out[province]["approved_list"].append(entry)
-    # From the assessments' side: one join to the year's few demonstrations (an IN list of every
-    # assessment's id read all of them).
-    demos = (
-        assessments.filter(demonstration__year=year)
-        .order_by("province_id", "county_id", "community_id")
-        .values_list(
-            "province_id", "community_id", "community__name", "county__name", "demonstration__citation"
-        )
-    )
-    for province, code, name, county, citation in demos:
+    for province, code, name, county_id, citation in demos:
         out[province]["demonstration_list"].append(
-            {"code": code, "name": name, "county": county, "citation": citation}
+            {"code": code, "name": name, "county": names[county_id], "citation": citation}
         )
     return out, hist
 
@@ -248,7 +268,15 @@ def _units_figures_compute(*, year: int, province_codes: list[str] | None) -> di
         if province in with_cities:
             # Counties directly under the province (省直辖县级行政区划) stand at the city level.
             add_row(cities[province][city or county], counts)
-    lists, hist = _lists(assessments, year)
+    # The year's demonstrations of the same assessments (`registry_scope`), from the few
+    # demonstrations' side: an IN list of every assessment's id read all of them (and with NOT IN
+    # the planner scanned every assessment again; NOT EXISTS looks up each one's community).
+    demonstrations = Demonstration.objects.filter(year=year).exclude(
+        Exists(gone.filter(code=OuterRef("assessment__community_id")))
+    )
+    if province_codes is not None:
+        demonstrations = demonstrations.filter(assessment__province_id__in=codes)
+    lists, hist = _lists(assessments, demonstrations, year, names)
     per_criterion = criteria.national_criterion_figures_by_unit(
         assessments=assessments,
         year=year,
