@@ -99,6 +99,7 @@ def area_counts(*, year: int, communities, assessments, keys: dict) -> dict[tupl
         f"w_{level}": Count("id", filter=this_year & Q(review_level=level, state__in=IN_REVIEW))
         for level in REVIEW_LEVELS
     }
+    counted = (*COUNTS[1:], "late", *NAMING_COUNTS)
     # One pass over the assessments for the year's counts, its revocations and the cumulative one.
     for row in grouped(
         assessments.filter(this_year | asof.meeting_q(year) | asof.revoked_in_q(year)),
@@ -114,7 +115,7 @@ def area_counts(*, year: int, communities, assessments, keys: dict) -> dict[tupl
         **waiting,
     ):
         group = groups[key_of(row)]
-        for key in (*COUNTS[1:], "late", *NAMING_COUNTS):
+        for key in counted:
             group[key] = row[key]
         group["waiting"] = {level: row[f"w_{level}"] for level in REVIEW_LEVELS}
     return groups
