@@ -127,6 +127,11 @@ class _TenthsOfDays(Func):
 
     output_field = IntegerField()
 
+    def get_db_converters(self, connection):
+        # Both databases give an integer already (`::integer`, `CAST AS INTEGER`): no converter
+        # per row (the lists' query reads every decided assessment of the year).
+        return []
+
     def as_sql(self, compiler, connection, **extra):
         later, earlier = (compiler.compile(e) for e in self.get_source_expressions())
         params = [*later[1], *earlier[1]]
