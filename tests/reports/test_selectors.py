@@ -92,5 +92,5 @@ def test_national_ranked(small_world):
 
 
 def test_compile_queries_do_not_grow(small_world, django_assert_max_num_queries):
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(19):
         region_figures(year=2025, province_code="310000000000")

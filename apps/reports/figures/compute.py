@@ -11,12 +11,23 @@ nation is composed from (`unit_summary`)."""
 import datetime as dt
 from collections import Counter, defaultdict
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Func, IntegerField, Q
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+)
 
 from apps.assessments.models import Assessment, State
 from apps.communities.models import Community
 from apps.core import campaign as _campaign
 from apps.core.campaign import NATIONAL_TARGET_YEAR, target_share
+from apps.core.db import jit_off
 from apps.naming.selectors import stage_aggregates
 from apps.regions.models import Region, RegionLevel
 from apps.regions.selectors import provincial_units
@@ -88,6 +99,7 @@ def area_counts(*, year: int, communities, assessments, keys: dict) -> dict[tupl
         f"w_{level}": Count("id", filter=this_year & Q(review_level=level, state__in=IN_REVIEW))
         for level in REVIEW_LEVELS
     }
+    counted = (*COUNTS[1:], "late", *NAMING_COUNTS)
     # One pass over the assessments for the year's counts, its revocations and the cumulative one.
     for row in grouped(
         assessments.filter(this_year | asof.meeting_q(year) | asof.revoked_in_q(year)),
@@ -103,7 +115,7 @@ def area_counts(*, year: int, communities, assessments, keys: dict) -> dict[tupl
         **waiting,
     ):
         group = groups[key_of(row)]
-        for key in (*COUNTS[1:], "late", *NAMING_COUNTS):
+        for key in counted:
             group[key] = row[key]
         group["waiting"] = {level: row[f"w_{level}"] for level in REVIEW_LEVELS}
     return groups
@@ -115,6 +127,11 @@ class _TenthsOfDays(Func):
 
     output_field = IntegerField()
 
+    def get_db_converters(self, connection):
+        # Both databases give an integer already (`::integer`, `CAST AS INTEGER`): no converter
+        # per row (the lists' query reads every decided assessment of the year).
+        return []
+
     def as_sql(self, compiler, connection, **extra):
         later, earlier = (compiler.compile(e) for e in self.get_source_expressions())
         params = [*later[1], *earlier[1]]
@@ -123,47 +140,61 @@ class _TenthsOfDays(Func):
         return f"CAST(ROUND((julianday({later[0]}) - julianday({earlier[0]})) * 10) AS INTEGER)", params
 
 
-def _turnaround_hist(assessments, year: int) -> dict[str, Counter]:
-    """Per unit, the days from first submission to the province's approval, as a histogram in
-    tenths of a day: composable (the nation's median from the units' histograms)."""
-    hist: dict[str, Counter] = defaultdict(Counter)
-    rows = (
-        assessments.filter(asof.approved_during_q(year), first_submitted_at__isnull=False)
-        .annotate(tenths=_TenthsOfDays(asof.COUNTS_FROM, "first_submitted_at"))
-        .order_by()
-        .values("province_id", "tenths")
-        .annotate(n=Count("id"))
-        .values_list("province_id", "tenths", "n")
-    )
-    for province, tenths, n in rows:
-        hist[province][str(tenths)] += n
-    return hist
-
-
-def _lists(assessments, year: int) -> dict[str, dict]:
+def _lists(assessments, demonstrations, year: int, names: dict) -> tuple[dict[str, dict], dict[str, Counter]]:
     """Per unit: the communities approved in `year` (as of its end; one revoked after it carries
     its `revoked_on`, today's state), those revoked during `year` (with the year of the approval
-    revoked) and the demonstration communities of `year` (two queries, names joined)."""
+    revoked) and the demonstration communities of `year` (`demonstrations`, those of the same
+    assessments); and the review times of the approvals during `year`: the days from first
+    submission to the province's approval, as a histogram in tenths of a day (composable: the
+    nation's median from the units' histograms), counted from the same rows (the approvals of the
+    year are among them). Two queries, the community and street names joined; the county names
+    from `names` (the areas' names, read already), completed by one query for any missing."""
     out: dict[str, dict] = defaultdict(
         lambda: {"approved_list": [], "revoked_list": [], "demonstration_list": []}
     )
+    hist: dict[str, Counter] = defaultdict(Counter)
     end = asof.year_end(year)
     decided = (
         assessments.filter(asof.approved_during_q(year) | asof.revoked_in_q(year))
-        .annotate(late=ExpressionWrapper(late_q(year), output_field=BooleanField()))
+        .annotate(
+            late=ExpressionWrapper(late_q(year), output_field=BooleanField()),
+            during=ExpressionWrapper(asof.approved_during_q(year), output_field=BooleanField()),
+            # None without a first submission (and so not in the histogram).
+            tenths=_TenthsOfDays(asof.COUNTS_FROM, "first_submitted_at"),
+        )
         .order_by("province_id", "county_id", "community_id", "year")
         .values_list(
             "province_id",
             "community_id",
             "community__name",
-            "county__name",
+            "county_id",
             "street__name",
             "year",
             asof.COUNTS_UNTIL,
             "late",
+            "during",
+            "tenths",
         )
     )
-    for province, code, name, county, street, of_year, revoked_at, late in decided:
+    decided = list(decided)
+    demos = list(
+        demonstrations.order_by(
+            "assessment__province_id", "assessment__county_id", "assessment__community_id"
+        ).values_list(
+            "assessment__province_id",
+            "assessment__community_id",
+            "assessment__community__name",
+            "assessment__county_id",
+            "citation",
+        )
+    )
+    missing = {row[3] for rows in (decided, demos) for row in rows} - names.keys()
+    if missing:
+        names.update(Region.objects.filter(code__in=missing).values_list("code", "name"))
+    for province, code, name, county_id, street, of_year, revoked_at, late, during, tenths in decided:
+        county = names[county_id]
+        if during and tenths is not None:
+            hist[province][str(tenths)] += 1
         entry = {"code": code, "name": name, "county": county, "street": street}
         if revoked_at is not None and revoked_at < end:
             entry["revoked_on"] = _local_date(revoked_at)
@@ -178,22 +209,11 @@ def _lists(assessments, year: int) -> dict[str, dict]:
             if revoked_at is not None:
                 entry["revoked_since"] = _local_date(revoked_at)
             out[province]["approved_list"].append(entry)
-    demos = (
-        Demonstration.objects.filter(year=year, assessment__in=assessments.values("id"))
-        .order_by("assessment__province_id", "assessment__county_id", "assessment__community_id")
-        .values_list(
-            "assessment__province_id",
-            "assessment__community_id",
-            "assessment__community__name",
-            "assessment__county__name",
-            "citation",
-        )
-    )
-    for province, code, name, county, citation in demos:
+    for province, code, name, county_id, citation in demos:
         out[province]["demonstration_list"].append(
-            {"code": code, "name": name, "county": county, "citation": citation}
+            {"code": code, "name": name, "county": names[county_id], "citation": citation}
         )
-    return out
+    return out, hist
 
 
 def _local_date(value) -> str | None:
@@ -213,9 +233,14 @@ def _rows(groups: dict, names: dict, parent: dict | None = None) -> list[dict]:
 def units_figures_compute(*, year: int, province_codes: list[str] | None = None) -> dict[str, dict]:
     """Every figure of each provincial unit (all 32 when `province_codes` is None) for `year`.
 
-    A fixed number of GROUP BY queries whatever the number of rows and units (the per-criterion
-    counts: two queries per unit). The result is plain JSON and deterministic (sorted), so
-    computing twice from the same data gives the same dicts."""
+    A fixed number of GROUP BY queries whatever the number of rows and units. The result is plain
+    JSON and deterministic (sorted), so computing twice from the same data gives the same dicts.
+    PostgreSQL's JIT is off for them (`jit_off`: the area counts' estimate set it off)."""
+    with jit_off():
+        return _units_figures_compute(year=year, province_codes=province_codes)
+
+
+def _units_figures_compute(*, year: int, province_codes: list[str] | None) -> dict[str, dict]:
     units = list(
         provincial_units().filter(code__in=province_codes)
         if province_codes is not None
@@ -249,10 +274,21 @@ def units_figures_compute(*, year: int, province_codes: list[str] | None = None)
         if province in with_cities:
             # Counties directly under the province (省直辖县级行政区划) stand at the city level.
             add_row(cities[province][city or county], counts)
-    hist = _turnaround_hist(assessments, year)
-    lists = _lists(assessments, year)
+    # The year's demonstrations of the same assessments (`registry_scope`), from the few
+    # demonstrations' side: an IN list of every assessment's id read all of them (and with NOT IN
+    # the planner scanned every assessment again; NOT EXISTS looks up each one's community).
+    demonstrations = Demonstration.objects.filter(year=year).exclude(
+        Exists(gone.filter(code=OuterRef("assessment__community_id")))
+    )
+    if province_codes is not None:
+        demonstrations = demonstrations.filter(assessment__province_id__in=codes)
+    lists, hist = _lists(assessments, demonstrations, year, names)
     per_criterion = criteria.national_criterion_figures_by_unit(
-        assessments=assessments, year=year, codes=codes
+        assessments=assessments,
+        year=year,
+        codes=codes,
+        # The approved of each unit, counted by area_counts already.
+        bases={code: row["approved"] for code, row in totals.items()},
     )
     chains = chains_for(province_ids=codes, year=year)
     standards = standards_for(provinces=codes, year=year)

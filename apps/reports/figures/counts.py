@@ -46,12 +46,19 @@ def zero_row() -> dict:
     }
 
 
+# The counts a row adds up (`add_row`), besides waiting per level.
+ADDED = (*COUNTS, "late", *NAMING_COUNTS)
+
+
 def add_row(into: dict, row: dict) -> dict:
     """Add the counts of `row` to `into` (waiting per level included); returns `into`."""
-    for key in (*COUNTS, "late", *NAMING_COUNTS):
+    for key in ADDED:
         into[key] = into.get(key, 0) + row.get(key, 0)
-    for level, n in row.get("waiting", {}).items():
-        into["waiting"][level] = into["waiting"].get(level, 0) + n
+    waiting = row.get("waiting")
+    if waiting:
+        into_waiting = into["waiting"]
+        for level, n in waiting.items():
+            into_waiting[level] = into_waiting.get(level, 0) + n
     return into
 
 

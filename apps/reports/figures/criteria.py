@@ -77,25 +77,20 @@ def criteria_compose(per_unit: list[list[dict]]) -> list[dict]:
     return composed
 
 
-def _shared_criteria() -> list[int]:
-    """Local criteria that share their national criterion with another criterion of the same
-    standard (a split national criterion): only their responses need a pass per assessment."""
-    shared = (
-        Criterion.objects.order_by()
-        .values("standard_id", "national_criterion_id")
-        .annotate(n=Count("id"))
-        .filter(n__gt=1)
+def _criteria_map() -> tuple[dict[int, int | None], list[int]]:
+    """Every criterion's national number ({criterion id: number}) and the local criteria that share
+    their national criterion with another criterion of the same standard (a split national
+    criterion): only their responses need a pass per assessment. One query (the criteria are few)."""
+    rows = list(
+        Criterion.objects.order_by().values_list(
+            "id", "standard_id", "national_criterion_id", "national_criterion__number"
+        )
     )
-    keys = {(row["standard_id"], row["national_criterion_id"]) for row in shared}
-    if not keys:
-        return []
-    return [
-        pk
-        for pk, standard, national in Criterion.objects.filter(
-            standard_id__in={standard for standard, _n in keys}
-        ).values_list("id", "standard_id", "national_criterion_id")
-        if (standard, national) in keys
-    ]
+    members: dict[tuple, list[int]] = defaultdict(list)
+    for pk, standard, national, _number in rows:
+        members[(standard, national)].append(pk)
+    shared = sorted(pk for pks in members.values() if len(pks) > 1 for pk in pks)
+    return {pk: number for pk, _s, _n, number in rows}, shared
 
 
 def _per_assessment(approved: QuerySet, *, by_unit: bool) -> list[tuple]:
@@ -103,27 +98,37 @@ def _per_assessment(approved: QuerySet, *, by_unit: bool) -> list[tuple]:
 
     An assessment has one response per criterion of its standard, so where a national criterion
     is one local criterion (the national standard, and most of every local one) the counts are
-    plain counts of responses, grouped like the ratings themselves. Only the responses of a split
+    plain counts of responses, grouped by unit and criterion in ONE join of the approved
+    assessments with their responses (no IN subquery, no join of the criteria: each criterion's
+    national number is mapped here, summed by `_stats`). Only the responses of a split
     national criterion (several local criteria of one standard counted under it) take a pass per
     assessment and national criterion first (met = every one rated met, confirmed = every one
     confirmed, as 1/0), then the same counts; an assessment's responses under one national
     criterion are all in one part or all in the other."""
-    unit = F("assessment__province_id") if by_unit else Value("")
-    responses = Response.objects.filter(assessment__in=approved.values("id")).order_by()
-    shared = _shared_criteria()
-    rows = list(
-        responses.exclude(criterion_id__in=shared)
-        .annotate(unit=unit, n=F(NATIONAL_NUMBER))
-        .values("unit", "n")
+    numbers, shared = _criteria_map()
+    keys = ("province_id", "responses__criterion_id") if by_unit else ("responses__criterion_id",)
+    grouped = (
+        approved.order_by()
+        .values(*keys)
         .annotate(
-            answered=Count("id"),
-            not_met=Count("id", filter=~Q(rating=Rating.MET)),
-            not_confirmed=Count("id", filter=~Q(verdict=Verdict.CONFIRMED)),
+            answered=Count("responses__id"),
+            not_met=Count("responses__id", filter=~Q(responses__rating=Rating.MET)),
+            not_confirmed=Count("responses__id", filter=~Q(responses__verdict=Verdict.CONFIRMED)),
         )
-        .values_list("unit", "n", "answered", "not_met", "not_confirmed")
+        .values_list(*keys, "answered", "not_met", "not_confirmed")
     )
+    excluded = set(shared)
+    rows = [
+        (row[0] if by_unit else "", numbers[row[-4]], *row[-3:])
+        for row in grouped
+        # An assessment without responses (its criterion None) counts nowhere; the split
+        # criteria are counted per assessment below.
+        if row[-4] is not None and row[-4] not in excluded
+    ]
     if not shared:
         return rows
+    unit = F("assessment__province_id") if by_unit else Value("")
+    responses = Response.objects.filter(assessment__in=approved.values("id")).order_by()
     per_assessment = (
         responses.filter(criterion_id__in=shared)
         .values("assessment_id")
@@ -155,17 +160,21 @@ def _stats(rows) -> dict:
     return stats
 
 
-def national_criterion_figures_by_unit(*, assessments: QuerySet, year: int, codes) -> dict[str, list[dict]]:
+def national_criterion_figures_by_unit(
+    *, assessments: QuerySet, year: int, codes, bases: dict[str, int] | None = None
+) -> dict[str, list[dict]]:
     """One row per national criterion for each provincial unit of `codes`: of the assessments
     APPROVED in `year` among `assessments` (as of its end, `asof`), how many met it (every local criterion mapped onto
     it rated met) and how many the reviewers confirmed (every one confirmed), and both as shares
     of the approved assessments. The one per-criterion rule of every report, snapshot, dashboard,
     PDF and API answer.
 
-    Three queries whatever the number of units and rows: the approved count per unit, one GROUP
-    BY over the responses by unit and national criterion, the national criteria."""
+    Three queries whatever the number of units and rows: the criteria, one GROUP BY over the
+    approved assessments joined with their responses by unit and criterion, the national criteria;
+    and the approved count per unit unless the caller counted it already (`bases`)."""
     approved = assessments.filter(asof.approved_in_q(year))
-    bases = dict(approved.order_by().values_list("province_id").annotate(n=Count("id")))
+    if bases is None:
+        bases = dict(approved.order_by().values_list("province_id").annotate(n=Count("id")))
     stats = _stats(_per_assessment(approved, by_unit=True))
     criteria = list(national_criteria().values("number", "text_zh"))
     return {code: _stats_rows(criteria, stats[code], bases.get(code, 0)) for code in codes}
