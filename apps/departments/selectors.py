@@ -151,6 +151,7 @@ def signature_summary(report_ids) -> dict:
             ReportSignature.objects.filter(report_id__in=ids)
             .values("report_id")
             .annotate(asked=Count("id"), done=Count("id", filter=~Q(state="pending")))
+            .order_by("report_id")
         )
         return {r["report_id"]: (r["done"], r["asked"]) for r in rows}
 

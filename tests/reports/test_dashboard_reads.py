@@ -40,7 +40,7 @@ def shared_cache(settings):
 def world(small_world, ministry_user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         jobs.compile_job_start(user=ministry_user, kind="year", year=YEAR)
-    return {"report": AnnualReport.objects.get(province_id=SH, year=YEAR)}
+    return {"report": AnnualReport.objects.get(province_id=SH, year=YEAR), "x": small_world["x"]}
 
 
 def _view(client) -> tuple[str, list[str]]:
@@ -128,3 +128,25 @@ def test_a_submitted_report_and_its_notice_show_at_once(
     assert re.search(r'class="nav-count"\s+aria-label="[^"]*">1</span>', html)
     notice_services.notice_mark_read(user=ministry_user)
     assert 'class="nav-count"' not in _view(client)[0]
+
+
+def test_new_figures_show_at_once(client, ministry_user, world, shared_cache):
+    """The cards and the table are cached fragments: an approval of the year, once the unit's
+    figures are refreshed (a new snapshot time), shows on the next view."""
+    from apps.reports.figures.store import unit_figures_refresh
+    from tests.factories import CommunityFactory
+
+    from .conftest import at, make_assessment
+
+    client.force_login(ministry_user)
+    html = _view(client)[0]
+    approved = int(re.search(r'data-figure="approved">(\d+)<', _sh_row(html)).group(1))
+    nation = int(re.search(r'data-testid="national-approved">(\d+)<', html).group(1))
+    community = CommunityFactory(street=region("310104003"), code="310104003009")
+    make_assessment(
+        community, YEAR, "approved", first_submitted_at=at(2025, 5, 1), approved_at=at(2025, 6, 1)
+    )
+    unit_figures_refresh(province_id=SH, years=[YEAR])
+    html = _view(client)[0]
+    assert f'data-figure="approved">{approved + 1}<' in _sh_row(html)
+    assert f'data-testid="national-approved">{nation + 1}<' in html
