@@ -55,16 +55,18 @@ def progress_figures(year: int, province: str) -> list[Row]:
 
 
 def _progress_figures(year: int, province: str, rows: list[Row]) -> None:
+    from apps.core import versioned
     from apps.regions.models import Region
     from apps.targets.models import Target
     from apps.targets.rules import child_areas
-    from apps.targets.selectors import progress_rows
+    from apps.targets.selectors import TARGETS_VERSION, progress_rows
 
     floor, _groups = criterion_counts_sql(year)
     parent = Region.objects.get(code=province)
     areas = [*child_areas(None), *child_areas(parent)]
     Target.objects.filter(year=year).delete()
     Target.objects.bulk_create(Target(area=a, year=year, meeting=60) for a in areas)
+    versioned.drop(TARGETS_VERSION)  # bulk_create sends no signal (apps.core.versioned)
     for name, area in (
         (f"12a. actual vs target, 32 units ({year})", None),
         (f"12b. actual vs target, every city of {province} ({year})", parent),

@@ -8,6 +8,19 @@ class DepartmentsConfig(AppConfig):
     verbose_name = _("Other departments")
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from apps.core.versioned import drop_on_signal
+
+        from .models import ReportSignature
+        from .selectors import SIGNATURES_VERSION
+
+        # The ministry's co-signature counts (selectors.signature_summary) follow every save or
+        # delete of a signature; the services drop the version themselves after bulk writes.
+        changed = drop_on_signal(SIGNATURES_VERSION)
+        post_save.connect(changed, sender=ReportSignature, weak=False, dispatch_uid="signatures-saved")
+        post_delete.connect(changed, sender=ReportSignature, weak=False, dispatch_uid="signatures-deleted")
+
         # The departments' opinion before the public notice is an optional step of the naming.
         from apps.naming.procedure import Step, register_step
 

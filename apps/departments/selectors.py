@@ -5,6 +5,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from apps.accounts.scoping import department_type_id
 from apps.assessments.models import Assessment, Evidence, Response, State
+from apps.core import versioned
 from apps.core.errors import NotFoundError
 from apps.naming.models import Batch
 from apps.reports.models import AnnualReport
@@ -133,11 +134,25 @@ def report_signatures(report: AnnualReport) -> list[ReportSignature]:
     return list(ReportSignature.objects.filter(report=report).select_related("department_type"))
 
 
+# The version of the co-signature counts (apps.core.versioned): every write of a report's
+# signatures drops it (services.py, and the model's signals for any other save or delete).
+SIGNATURES_VERSION = "report-signatures"
+
+
 def signature_summary(report_ids) -> dict:
-    """Per report: (confirmed, asked), for the ministry's status table."""
-    rows = (
-        ReportSignature.objects.filter(report_id__in=list(report_ids))
-        .values("report_id")
-        .annotate(asked=Count("id"), done=Count("id", filter=~Q(state="pending")))
-    )
-    return {r["report_id"]: (r["done"], r["asked"]) for r in rows}
+    """Per report: (confirmed, asked), for the ministry's status table (on every view of the
+    national dashboard: kept in the shared cache until a signature changes)."""
+    ids = sorted(set(report_ids))
+    if not ids:
+        return {}
+
+    def read() -> dict:
+        rows = (
+            ReportSignature.objects.filter(report_id__in=ids)
+            .values("report_id")
+            .annotate(asked=Count("id"), done=Count("id", filter=~Q(state="pending")))
+            .order_by("report_id")
+        )
+        return {r["report_id"]: (r["done"], r["asked"]) for r in rows}
+
+    return versioned.cached(SIGNATURES_VERSION, versioned.key_of(ids), read)

@@ -17,6 +17,7 @@ from apps.accounts.managing import DEPARTMENT_RANK_BY_LEVEL, managed_ranks
 from apps.accounts.models import Role, User
 from apps.accounts.scoping import department_column, department_province_q, department_type_id
 from apps.assessments.models import Assessment, Response
+from apps.core import versioned
 from apps.core.errors import ConflictError, ForbiddenError, NotFoundError, ServiceError
 from apps.core.models import TraceAction, TraceKind
 from apps.core.text import text_check
@@ -26,6 +27,7 @@ from apps.regions.models import Region
 from apps.reports.models import AnnualReport, ReportState
 from apps.standards.models import Criterion, StandardVersion
 
+from . import selectors
 from .models import (
     Confirmation,
     CriterionOpinion,
@@ -205,6 +207,7 @@ def report_departments_set(
             if t.pk not in have
         ]
         ReportSignature.objects.bulk_create(new)
+        versioned.drop(selectors.SIGNATURES_VERSION)  # bulk_create sends no signal
         AnnualReport.objects.filter(pk=report.pk).update(pdf_compiled_at=None)
         for s in new:
             notify_users(

@@ -7,7 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core import versioned
+
 from .models import Notice
+from .selectors import unread_version
 
 
 def notice_mark_read(*, user, pk: int | None = None) -> int:
@@ -16,7 +19,10 @@ def notice_mark_read(*, user, pk: int | None = None) -> int:
     qs = Notice.objects.filter(recipient=user, read_at__isnull=True)
     if pk is not None:
         qs = qs.filter(pk=pk)
-    return qs.update(read_at=timezone.now())
+    changed = qs.update(read_at=timezone.now())
+    if changed:
+        versioned.drop(unread_version(user.pk))
+    return changed
 
 
 def notices_read_for(*, user, assessment=None, url: str = "") -> int:
@@ -27,7 +33,10 @@ def notices_read_for(*, user, assessment=None, url: str = "") -> int:
         return 0
     qs = Notice.objects.filter(recipient=user, read_at__isnull=True)
     qs = qs.filter(assessment=assessment) if assessment is not None else qs.filter(url=url)
-    return qs.update(read_at=timezone.now())
+    changed = qs.update(read_at=timezone.now())
+    if changed:
+        versioned.drop(unread_version(user.pk))
+    return changed
 
 
 def notify_users(*, users, text: str, url: str, assessment=None) -> None:
@@ -37,6 +46,7 @@ def notify_users(*, users, text: str, url: str, assessment=None) -> None:
     Notice.objects.bulk_create(
         [Notice(recipient=u, assessment=assessment, text=text[:500], url=url) for u in users]
     )
+    versioned.drop(*(unread_version(u.pk) for u in users))
     recipients = [u.email for u in users if u.email]
     if recipients:
         subject = _("Green Community Creation Action") + " · " + text[:60]

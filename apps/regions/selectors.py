@@ -2,12 +2,44 @@
 
 from django.db.models import QuerySet
 
+from apps.core import versioned
+
 from .models import Region, RegionLevel
+
+# The version of the region tree's cached reads (apps.core.versioned): every save or delete of a
+# region drops it (apps.py), and so does `load_regions` (bulk writes).
+REGIONS_VERSION = "regions"
 
 
 def provincial_units() -> QuerySet[Region]:
     """The 32 provincial-level units (31 provinces plus the Xinjiang Production and Construction Corps)."""
     return Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code")
+
+
+def provincial_unit_names() -> list[tuple[str, str]]:
+    """(code, name) of the 32 provincial-level units, by code: kept in the shared cache until a
+    region changes (read on every view of the national dashboard)."""
+    return versioned.cached(
+        REGIONS_VERSION, "provincial-units", lambda: list(provincial_units().values_list("code", "name"))
+    )
+
+
+def region_full_name(code: str) -> str:
+    """`Region.full_name` of the region `code` (its province, city and county, then its own name) in
+    one read, kept in the shared cache until a region changes."""
+
+    def read() -> str:
+        row = (
+            Region.objects.filter(pk=code)
+            .values_list(
+                "name", "province_id", "province__name", "city_id", "city__name", "county_id", "county__name"
+            )
+            .get()
+        )
+        name, above = row[0], zip(row[1::2], row[2::2], strict=True)
+        return "".join([*(n for c, n in above if c is not None and c != code), name])
+
+    return versioned.cached(REGIONS_VERSION, f"full-name:{code}", read)
 
 
 def region_children(*, user, parent: str) -> list[dict]:

@@ -1,5 +1,8 @@
 """Turning figures into what pages, exports and PDFs display (labels, chart items). No queries."""
 
+import hashlib
+import json
+
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -149,3 +152,10 @@ def issuing_unit(province_name: str | None) -> str:
     if not province_name:
         return gettext("Ministry of Housing and Urban-Rural Development")
     return gettext("%(unit)s housing and urban-rural development department") % {"unit": province_name}
+
+
+def fragment_key(*shown) -> str:
+    """A digest of everything a cached fragment of a page shows (numbers, texts, dates, labels in
+    the current language), so that the fragment is rendered again whenever any of it differs."""
+    text = json.dumps(shown, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()

@@ -8,26 +8,42 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from apps.accounts.capabilities import can_read_national_pdf
+from apps.core import versioned
 from apps.core.campaign import report_deadline
 from apps.core.errors import NotFoundError
-from apps.regions.selectors import provincial_units
+from apps.regions.selectors import provincial_unit_names
 
 from .figures.counts import COUNTS
 from .figures.live import unit_figures_live
 from .models import AnnualReport, CompileJob, NationalSnapshot
 
+# The version of the annual reports' cached reads (apps.core.versioned): every save or delete of a
+# report drops it (apps.py); a bulk update drops it itself.
+REPORTS_VERSION = "annual-reports"
+
+
+def _reports_of_year(year: int) -> dict:
+    """The reports of `year` by provincial unit (what the status needs of them)."""
+    return versioned.cached(
+        REPORTS_VERSION,
+        f"status:{year}",
+        lambda: {
+            r["province_id"]: r
+            for r in AnnualReport.objects.filter(year=year).values(
+                "id", "province_id", "state", "is_late", "submitted_at"
+            )
+        },
+    )
+
 
 def report_status(*, year: int, today: dt.date) -> list[dict]:
-    """Report status of every provincial unit: on time / late / not yet / missing, with days left."""
-    reports = {
-        r["province_id"]: r
-        for r in AnnualReport.objects.filter(year=year).values(
-            "id", "province_id", "state", "is_late", "submitted_at"
-        )
-    }
+    """Report status of every provincial unit: on time / late / not yet / missing, with days left.
+    Both reads are kept in the shared cache until a report (or a region) changes: the dashboard
+    shows the status on every view."""
+    reports = _reports_of_year(year)
     deadline = report_deadline(year)
     rows = []
-    for code, name in provincial_units().values_list("code", "name"):
+    for code, name in provincial_unit_names():
         r = reports.get(code)
         if r and r["state"] == "submitted":
             status = "late" if r["is_late"] else "on_time"

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.capabilities import can_edit_report, can_see_national
 from apps.accounts.models import Role, User
-from apps.core import campaign
+from apps.core import campaign, versioned
 from apps.core.campaign import report_deadline
 from apps.core.errors import ConflictError, ForbiddenError, ServiceError
 from apps.core.history import chain_append, chain_append_many
@@ -19,6 +19,7 @@ from apps.core.text import text_check
 from apps.notices.services import notify_users
 from apps.regions.selectors import provincial_units
 
+from . import selectors
 from .figures import fingerprint
 from .figures.store import national_snapshot_compile, unit_figures_refresh
 from .models import (
@@ -284,6 +285,7 @@ def annual_reports_mark_late(*, year: int, today: dt.date | None = None) -> int:
             .exclude(state=ReportState.SUBMITTED)
         )
         AnnualReport.objects.filter(pk__in=[r.pk for r in pending]).update(is_late=True, pdf_compiled_at=None)
+        versioned.drop(selectors.REPORTS_VERSION)  # update() sends no signal
         now = timezone.now()
         chain_append_many(
             ReportEvent, [{"report_id": r.pk, "at": now, "action": ReportAction.MARKED_LATE} for r in pending]

@@ -288,6 +288,8 @@ SORTS = {
 
 
 ANY_CODE = "000000000000"
+# How long a rendered fragment of the dashboard is kept (its key changes with what it shows).
+FRAGMENT_TTL_S = 24 * 3600
 
 
 @login_required
@@ -310,9 +312,23 @@ def national(request, year: int):
     rows.sort(key=SORTS.get(sort, SORTS["rank"]))
     trend = compose.national_trend(until=year)
     status_counts = selectors.report_status_counts(status_rows)
+    years = list(reversed(figure_years()))
+    tile_colour = "target" if request.GET.get("colour") == "target" else "share"
+    # The page's two large fragments (the cards; the table, maps and charts) are rendered once for
+    # each distinct set of what they show (issue 29): the figures by their snapshot's `compiled_at`
+    # (as the naming stages), everything live by value. Not with figures composed now, nor with the
+    # map coloured by the targets (read by the template): rendered every time, as before.
+    fragment = (
+        presenters.fragment_key(
+            year, as_of, today, request.GET.urlencode(), rows, status_counts, trend, years
+        )
+        if as_of is not None
+        else ""
+    )
     # One reverse for the 32 tiles' links (one each was a tenth of the dashboard's time, issue 29):
     # the same address with each unit's code in place of a placeholder code.
     region_link = reverse("reports:figures_region", args=[year, ANY_CODE])
+    target = figures.get("target", campaign.target_share())
     return render(
         request,
         "reports/national.html",
@@ -329,30 +345,32 @@ def national(request, year: int):
             "overdue_days": max(0, (today - report_deadline(year)).days),
             "status_counts": status_counts,
             "status_parts": presenters.status_count_parts(status_counts),
+            "fragment": fragment,
+            "head_ttl": FRAGMENT_TTL_S if fragment else 0,
+            "body_ttl": FRAGMENT_TTL_S if fragment and tile_colour == "share" else 0,
             # The figures are live without the broker; the PDFs are rendered by the worker.
             "broker_down": not broker_available(),
             "broker_down_message": _broker_down_message(),
-            "unit_chart": charts.bar_chart(
+            # Drawn only when their fragment is rendered (callables: the template calls them).
+            "unit_chart": lambda: charts.bar_chart(
                 presenters.share_items([u for u in figures.get("units", []) if u.get("registry_imported")]),
                 target=figures.get("target"),
                 bar_height=12,
                 gap=4,
             ),
-            "criteria_chart": presenters.criteria_chart(figures),
-            "criteria_rows": presenters.criteria_rows(figures),
+            "criteria_chart": lambda: presenters.criteria_chart(figures),
+            "criteria_rows": lambda: presenters.criteria_rows(figures),
             "trend": trend,
-            "trend_chart": presenters.trend_chart(
-                trend,
-                target=figures.get("target", campaign.target_share()),
-                target_year=NATIONAL_TARGET_YEAR,
+            "trend_chart": lambda: presenters.trend_chart(
+                trend, target=target, target_year=NATIONAL_TARGET_YEAR
             ),
-            "tile_map": presenters.tile_map(
+            "tile_map": lambda: presenters.tile_map(
                 figures.get("units", []),
                 href=lambda code: region_link.replace(f"/{ANY_CODE}/", f"/{code}/", 1),
             ),
-            "years": list(reversed(figure_years())),
+            "years": years,
             # The tile map by share, or by each unit's distance to its target (apps.targets).
-            "tile_colour": "target" if request.GET.get("colour") == "target" else "share",
+            "tile_colour": tile_colour,
         },
     )
 

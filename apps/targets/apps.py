@@ -8,6 +8,17 @@ class TargetsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from apps.core.versioned import drop_on_signal
+
+        from .models import Target
+        from .selectors import TARGETS_VERSION
+
+        changed = drop_on_signal(TARGETS_VERSION)
+        post_save.connect(changed, sender=Target, weak=False, dispatch_uid="targets-saved")
+        post_delete.connect(changed, sender=Target, weak=False, dispatch_uid="targets-deleted")
+
         from apps.reports.columns import register_export_columns
         from apps.standards.hooks import register_forecast
 

@@ -27,6 +27,10 @@ from .services import year_is_closed
 
 BEHIND, ON_TRACK, MET = "behind", "on_track", "met"
 
+# The version of the targets' cached reads (apps.core.versioned): every save or delete of a target
+# drops it (apps.py); a bulk write drops it itself.
+TARGETS_VERSION = "targets"
+
 
 def _pct(share) -> Decimal | None:
     return None if share is None else (Decimal(str(share)) * 100).quantize(Decimal("0.01"))

@@ -56,12 +56,12 @@ def test_the_ministrys_return_and_reminder_ask_first(client, ministry_user, repo
 
 def test_the_tile_maps_links_are_each_units_figures_page(client, ministry_user, report):
     """The dashboard writes the 32 tiles' links from one reverse: each is the unit's figures page."""
-    from apps.reports import selectors
+    from apps.regions.selectors import provincial_units
 
     client.force_login(ministry_user)
     html = client.get(reverse("reports:national", args=[2025])).content.decode()
     tiles = re.search(r'<svg[^>]*role="group".*?</svg>', html, re.S).group(0)
     links = re.findall(r'href="([^"]+)"', tiles)
-    codes = list(selectors.provincial_units().values_list("code", flat=True))
+    codes = list(provincial_units().values_list("code", flat=True))
     assert links and len(links) == len(codes)
     assert sorted(links) == sorted(reverse("reports:figures_region", args=[2025, code]) for code in codes)

@@ -5,6 +5,7 @@ share year by year against the target (`national_trend`). Never reads every asse
 
 from collections import Counter
 
+from apps.core import versioned
 from apps.core.campaign import NATIONAL_TARGET_YEAR, target_share
 from apps.regions.selectors import provincial_units
 from apps.review import workflow
@@ -14,6 +15,10 @@ from ..models import NationalSnapshot
 from .compute import unit_figures_compute, unit_summary, units_figures_compute
 from .counts import COUNTS, NAMING_COUNTS, add_row, figure_years, finish_row, median_tenths, share, zero_row
 from .criteria import criteria_compose
+
+# The version of the national snapshots' cached reads (apps.core.versioned): every save or delete
+# of a snapshot drops it (apps/reports/apps.py).
+SNAPSHOTS_VERSION = "national-snapshots"
 
 
 def national_figures_compose(*, year: int, summaries: dict[str, dict]) -> dict:
@@ -86,17 +91,22 @@ def national_trend(*, until: int | None = None, current: dict | None = None) -> 
     year to use instead of its stored snapshot (while that snapshot is being composed). One query:
     a year whose national figures were never composed has no point (share None) until the beat
     sweep (`figures_refresh_stale`) composes it."""
-    stored = {
-        row["year"]: row
-        for row in NationalSnapshot.objects.filter(year__in=figure_years()).values(
-            "year",
-            "figures__totals__meeting",
-            "figures__totals__registered",
-            "figures__totals__participating",
-        )
-    }
+    years = figure_years()
+    stored = versioned.cached(
+        SNAPSHOTS_VERSION,
+        f"trend:{years[0]}-{years[-1]}",
+        lambda: {
+            row["year"]: row
+            for row in NationalSnapshot.objects.filter(year__in=years).values(
+                "year",
+                "figures__totals__meeting",
+                "figures__totals__registered",
+                "figures__totals__participating",
+            )
+        },
+    )
     points = []
-    for year in figure_years():
+    for year in years:
         if until is not None and year > until:
             break
         row = stored.get(year) or {}

@@ -5,6 +5,7 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from apps.core import versioned
 from apps.regions.models import Region
 
 from .. import selectors, tilemap
@@ -31,8 +32,18 @@ def target_progress(year, code="", figures=None):
         parent = Region.objects.filter(pk=code).first()
         if parent is None:
             return []
-    # One query when no area has a target (most pages, most years): nothing else is read.
-    if not Target.objects.filter(year=int(year), area__in=child_areas(parent)).exists():
+
+    # One query when no area has a target (most pages, most years): nothing else is read. For the
+    # nation's units (the ministry's dashboard, on every view) the answer is kept in the shared
+    # cache until a target changes; the provincial units themselves never change level.
+    def any_target() -> bool:
+        return Target.objects.filter(year=int(year), area__in=child_areas(parent)).exists()
+
+    if parent is None:
+        found = versioned.cached(selectors.TARGETS_VERSION, f"national-any:{int(year)}", any_target)
+    else:
+        found = any_target()
+    if not found:
         return []
     return selectors.progress_rows(year=int(year), parent=parent, figures=figures or None)
 
