@@ -204,7 +204,20 @@ def review_queue(*, user, filters: QueueFilters) -> QuerySet[Assessment]:
         "score": (F("score").asc(nulls_last=True), "submitted_at", "id"),
         "-score": (F("score").desc(nulls_last=True), "submitted_at", "id"),
     }.get(filters.sort, ("submitted_at", "id"))
-    return qs.select_related("community", "county", "street", "standard").order_by(*order)
+    return (
+        qs.select_related("community", "county", "street", "standard")
+        .only(*QUEUE_ROW_FIELDS)
+        .order_by(*order)
+    )
+
+
+# What a queue row reads (the page, the bulk-approval check, the late flag, the queue's hooks): the
+# rest of the assessment and of its community, regions and standard stays in the database.
+QUEUE_ROW_FIELDS = (
+    "id", "year", "state", "review_level", "review_chain", "round", "submitted_at", "first_submitted_at",
+    "not_met_count", "self_total", "confirmed_total", "province_id", "city_id", "county_id", "street_id",
+    "community__name", "county__name", "street__name", "standard__total_points", "standard__pass_mark",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
