@@ -165,7 +165,8 @@ def review_queue_base(*, user, year: int | None = None) -> QuerySet[Assessment]:
 
 def review_queue(*, user, filters: QueueFilters) -> QuerySet[Assessment]:
     """The queue page's rows: scoped, filtered and sorted by submission date. One query per page
-    whatever the number of rows (region names come with select_related)."""
+    whatever the number of rows (the community's and regions' names come as `community_name`,
+    `street_name`, `county_name`)."""
     qs = review_queue_base(user=user, year=filters.year)
     if filters.state == "waiting":
         qs = qs.filter(queue_waiting_q(user))
@@ -205,18 +206,22 @@ def review_queue(*, user, filters: QueueFilters) -> QuerySet[Assessment]:
         "-score": (F("score").desc(nulls_last=True), "submitted_at", "id"),
     }.get(filters.sort, ("submitted_at", "id"))
     return (
-        qs.select_related("community", "county", "street", "standard")
+        qs.select_related("standard")
         .only(*QUEUE_ROW_FIELDS)
+        .annotate(
+            community_name=F("community__name"), street_name=F("street__name"), county_name=F("county__name")
+        )
         .order_by(*order)
     )
 
 
-# What a queue row reads (the page, the bulk-approval check, the late flag, the queue's hooks): the
-# rest of the assessment and of its community, regions and standard stays in the database.
+# What a queue row reads (apps/review/queue_rows.py, the bulk-approval check, the late flag, the
+# queue's hooks), with the names of its community and regions: the rest of the assessment and its
+# standard stays in the database, and the names come without a model instance each.
 QUEUE_ROW_FIELDS = (
-    "id", "year", "state", "review_level", "review_chain", "round", "submitted_at", "first_submitted_at",
-    "not_met_count", "self_total", "confirmed_total", "province_id", "city_id", "county_id", "street_id",
-    "community__name", "county__name", "street__name", "standard__total_points", "standard__pass_mark",
+    "id", "community_id", "year", "state", "review_level", "review_chain", "round", "submitted_at",
+    "first_submitted_at", "not_met_count", "self_total", "confirmed_total", "province_id", "city_id",
+    "county_id", "street_id", "standard__total_points", "standard__pass_mark",
 )  # fmt: skip
 
 
