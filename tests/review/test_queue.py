@@ -145,3 +145,16 @@ def test_ministry_filter_cascades_instead_of_listing_every_county(client_for, mi
     assert submitted in shanghai.context["page"].object_list
     beijing = client.get(QUEUE, {"province": "110000000000"})
     assert submitted not in beijing.context["page"].object_list
+
+
+def test_queue_rows_escape_what_they_show(client_for, province_user, settings):
+    """The rows are written in Python (apps/review/queue_rows.py): a name is text, never markup, in
+    the link and in the bulk checkbox's label."""
+    settings.CAMPAIGN_YEAR = 2026
+    [a] = make_assessments(1, state=State.RECOMMENDED)
+    a.community.name = '<b>"天平"&湖南</b>社区'
+    a.community.save(update_fields=["name"])
+    body = client_for(province_user).get(QUEUE, {"state": "recommended", "year": "2026"}).content.decode()
+    escaped = "&lt;b&gt;&quot;天平&quot;&amp;湖南&lt;/b&gt;社区"
+    assert f'<a href="{QUEUE}{a.pk}/">{escaped}</a>' in body and f'aria-label="选择{escaped}"' in body
+    assert "<b>" not in body
