@@ -31,7 +31,9 @@ def review_queue(request):
     form = QueueFilterForm(request.GET, user=user)
     filters = form.filters()
     queue = selectors.review_queue(user=user, filters=filters)
-    page = EndReadPaginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = EndReadPaginator(selectors.review_queue_columns(queue), PAGE_SIZE, count=queue.count()).get_page(
+        request.GET.get("page")
+    )
     can_bulk = is_province_staff(user) and (
         filters.state in ("waiting", State.RECOMMENDED) or filters.level == workflow.FINAL
     )

@@ -164,9 +164,8 @@ def review_queue_base(*, user, year: int | None = None) -> QuerySet[Assessment]:
 
 
 def review_queue(*, user, filters: QueueFilters) -> QuerySet[Assessment]:
-    """The queue page's rows: scoped, filtered and sorted by submission date. One query per page
-    whatever the number of rows (the community's and regions' names come as `community_name`,
-    `street_name`, `county_name`)."""
+    """The queue page's assessments: scoped, filtered and sorted by submission date (with the
+    columns the rows show: review_queue_columns)."""
     qs = review_queue_base(user=user, year=filters.year)
     if filters.state == "waiting":
         qs = qs.filter(queue_waiting_q(user))
@@ -205,13 +204,19 @@ def review_queue(*, user, filters: QueueFilters) -> QuerySet[Assessment]:
         "score": (F("score").asc(nulls_last=True), "submitted_at", "id"),
         "-score": (F("score").desc(nulls_last=True), "submitted_at", "id"),
     }.get(filters.sort, ("submitted_at", "id"))
+    return qs.order_by(*order)
+
+
+def review_queue_columns(queue: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """The queue's rows with what they show (QUEUE_ROW_FIELDS, the standard's points) and the names
+    of the community and regions as `community_name`, `street_name`, `county_name`: one query per
+    page, without a model instance per name. Count `queue` itself (without these joins)."""
     return (
-        qs.select_related("standard")
+        queue.select_related("standard")
         .only(*QUEUE_ROW_FIELDS)
         .annotate(
             community_name=F("community__name"), street_name=F("street__name"), county_name=F("county__name")
         )
-        .order_by(*order)
     )
 
 
