@@ -27,11 +27,11 @@ def queue_rows_prepare(rows, *, user, can_bulk: bool) -> None:
     labels: dict[tuple, str] = {}  # the status label depends on state, level and chain only
     bulk = workflow.approvable_in_bulk(user, rows) if can_bulk else [False] * len(rows)
     select_label = _("Select %(name)s")  # as {% blocktranslate %}: the name escaped, not the text
-    not_ready = (
-        f'<td class="select-col"><span class="muted"\n        title="{esc(_("Not ready for approval now: open it to decide."))}">'
-        "—</span></td>"
-    )
-    late = f' <span class="late-flag" data-testid="late">{esc(_("late"))}</span>'
+    # The translations stay outside the f-strings below: makemessages does not read inside them.
+    not_ready_title = esc(_("Not ready for approval now: open it to decide."))
+    not_ready = f'<td class="select-col"><span class="muted"\n        title="{not_ready_title}">—</span></td>'
+    late_word = esc(_("late"))
+    late = f' <span class="late-flag" data-testid="late">{late_word}</span>'
     for a, bulk_ok in zip(rows, bulk, strict=True):
         key = (a.state, a.review_level, a.review_chain)
         if key not in labels:
@@ -75,7 +75,8 @@ def score_cell(a) -> SafeString:
             shown = f"<strong{warn}>{score_text(a.confirmed_total)}</strong>"
         else:
             own = score_text(a.self_total) or "—"
-            shown = f'<span class="muted"\n  title="{esc(_("Self-score"))}">{own}</span>'
+            title = esc(_("Self-score"))
+            shown = f'<span class="muted"\n  title="{title}">{own}</span>'
         value = f"{shown} / {score_text(mark)}"
     else:
         value = "—"
