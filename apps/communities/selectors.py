@@ -1,6 +1,6 @@
 """Reads of the registry shared by the pages, the API, exports and reports."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from apps.regions.models import Region
 
@@ -16,6 +16,18 @@ def community_list(
         if value:
             qs = qs.filter(**{f"{field}_id": value.pk if isinstance(value, Region) else value})
     return qs.filter(community_search_q(search)).order_by("code")
+
+
+def community_list_columns(queryset: QuerySet[Community]) -> QuerySet[Community]:
+    """What the community list's rows show (apps/communities/list_rows.py): code, name, retirement
+    date, and the names of the street, county, city and province as `street_name` … (`city_name`
+    None without a city), without a model instance per region."""
+    return queryset.only("code", "name", "retired_on").annotate(
+        street_name=F("street__name"),
+        county_name=F("county__name"),
+        city_name=F("city__name"),
+        province_name=F("province__name"),
+    )
 
 
 def community_search_q(search: str | None, path: str = "") -> Q:

@@ -14,8 +14,9 @@ from apps.core.pagination import EndReadPaginator
 from .counts import national_list_count
 from .filters import CommunityFilter
 from .forms import RetireForm
+from .list_rows import community_rows_prepare
 from .models import Community
-from .selectors import community_get_visible, community_life
+from .selectors import community_get_visible, community_life, community_list_columns
 from .services import community_retire
 
 PAGE_SIZE = 50
@@ -23,7 +24,7 @@ PAGE_SIZE = 50
 
 @login_required
 def community_list(request):
-    base = Community.objects.visible_to(request.user).with_regions().order_by("code")
+    base = Community.objects.visible_to(request.user).order_by("code")
     filterset = CommunityFilter(request.GET or None, queryset=base, user=request.user)
     valid = filterset.is_bound and filterset.is_valid()
     qs = filterset.qs if valid else filterset.filter_status(base, "status", "")
@@ -32,7 +33,12 @@ def community_list(request):
         chosen = {k: v for k, v in filterset.form.cleaned_data.items() if v} if valid else {}
         if set(chosen) <= {"status"}:
             count = national_list_count(qs, status=chosen.get("status", ""))
-    page = EndReadPaginator(qs, PAGE_SIZE, count=count).get_page(request.GET.get("page"))
+    if count is None:
+        count = qs.count()  # of the communities alone: the rows' columns join the regions
+    page = EndReadPaginator(community_list_columns(qs), PAGE_SIZE, count=count).get_page(
+        request.GET.get("page")
+    )
+    community_rows_prepare(page)
     return render(request, "communities/list.html", {"filter": filterset, "page": page})
 
 

@@ -84,7 +84,15 @@ class QueueFilterForm(forms.Form):
         counties = list(review_counties(user=user, province=province, city=city).values_list("code", "name"))
         self.fields["county"].choices = [("", _("All")), *counties]
         county = data.get("county") or (counties[0][0] if len(counties) == 1 else "")
-        streets = list(review_streets(user=user, county=county).values_list("code", "name")) if county else []
+        streets = (
+            list(
+                review_streets(
+                    user=user, county=county, counties={code for code, _name in counties}
+                ).values_list("code", "name")
+            )
+            if county
+            else []
+        )
         self.fields["street"].choices = [("", _("All")), *streets]
         self.fields["not_met"].choices = [("", _("Any")), ("any", _("At least one"))] + [
             (str(n), _("Criterion %(n)s") % {"n": n}) for n in national_numbers()

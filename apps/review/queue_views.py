@@ -19,6 +19,7 @@ from apps.core.pagination import EndReadPaginator
 from . import hooks, selectors, services, workflow
 from .decorators import reviewer_required
 from .forms import QueueFilterForm, VersionForm
+from .queue_rows import queue_rows_prepare
 
 PAGE_SIZE = 50
 
@@ -29,23 +30,19 @@ def review_queue(request):
     user = request.user
     form = QueueFilterForm(request.GET, user=user)
     filters = form.filters()
-    rows = selectors.review_queue(user=user, filters=filters)
-    page = EndReadPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    # The province approves in bulk from the list of what waits for it: a row offers its checkbox
-    # only when it can be approved now as it is.
+    queue = selectors.review_queue(user=user, filters=filters)
+    page = EndReadPaginator(selectors.review_queue_columns(queue), PAGE_SIZE, count=queue.count()).get_page(
+        request.GET.get("page")
+    )
     can_bulk = is_province_staff(user) and (
         filters.state in ("waiting", State.RECOMMENDED) or filters.level == workflow.FINAL
     )
-    labels = {}  # the label depends on state, level and chain only: a handful per page
-    for a in page:
-        key = (a.state, a.review_level, a.review_chain)
-        if key not in labels:
-            labels[key] = workflow.status_label(a)
-        a.status_label = labels[key]
-        a.bulk_ok = can_bulk and workflow.can_approve_in_bulk(user, a)
     rows = list(page)
     for decorate in hooks.QUEUE_ROWS:  # e.g. the site check's total beside the scores (apps.sitechecks)
         decorate(rows)
+    # The province approves in bulk from the list of what waits for it: a row offers its checkbox
+    # only when it can be approved now as it is.
+    queue_rows_prepare(rows, user=user, can_bulk=can_bulk)
     level = selectors.reviewer_level(user)
     return render(
         request,
@@ -57,7 +54,7 @@ def review_queue(request):
             "counts": selectors.review_queue_counts(user=user, year=filters.year),
             "title": workflow.queue_title(level),
             "can_bulk": can_bulk,
-            "bulk_rows": sum(1 for a in page if a.bulk_ok),
+            "bulk_rows": sum(1 for a in rows if a.bulk_ok),
         },
     )
 

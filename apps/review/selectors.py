@@ -164,8 +164,8 @@ def review_queue_base(*, user, year: int | None = None) -> QuerySet[Assessment]:
 
 
 def review_queue(*, user, filters: QueueFilters) -> QuerySet[Assessment]:
-    """The queue page's rows: scoped, filtered and sorted by submission date. One query per page
-    whatever the number of rows (region names come with select_related)."""
+    """The queue page's assessments: scoped, filtered and sorted by submission date (with the
+    columns the rows show: review_queue_columns)."""
     qs = review_queue_base(user=user, year=filters.year)
     if filters.state == "waiting":
         qs = qs.filter(queue_waiting_q(user))
@@ -204,7 +204,30 @@ def review_queue(*, user, filters: QueueFilters) -> QuerySet[Assessment]:
         "score": (F("score").asc(nulls_last=True), "submitted_at", "id"),
         "-score": (F("score").desc(nulls_last=True), "submitted_at", "id"),
     }.get(filters.sort, ("submitted_at", "id"))
-    return qs.select_related("community", "county", "street", "standard").order_by(*order)
+    return qs.order_by(*order)
+
+
+def review_queue_columns(queue: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """The queue's rows with what they show (QUEUE_ROW_FIELDS, the standard's points) and the names
+    of the community and regions as `community_name`, `street_name`, `county_name`: one query per
+    page, without a model instance per name. Count `queue` itself (without these joins)."""
+    return (
+        queue.select_related("standard")
+        .only(*QUEUE_ROW_FIELDS)
+        .annotate(
+            community_name=F("community__name"), street_name=F("street__name"), county_name=F("county__name")
+        )
+    )
+
+
+# What a queue row reads (apps/review/queue_rows.py, the bulk-approval check, the late flag, the
+# queue's hooks), with the names of its community and regions: the rest of the assessment and its
+# standard stays in the database, and the names come without a model instance each.
+QUEUE_ROW_FIELDS = (
+    "id", "community_id", "year", "state", "review_level", "review_chain", "round", "submitted_at",
+    "first_submitted_at", "not_met_count", "self_total", "confirmed_total", "province_id", "city_id",
+    "county_id", "street_id", "standard__total_points", "standard__pass_mark",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -324,8 +347,10 @@ def review_counties(*, user, province: str = "", city: str = "") -> QuerySet[Reg
     return qs.order_by("code")
 
 
-def review_streets(*, user, county: str) -> QuerySet[Region]:
-    if not county or not _county_in_scope(user, county):
+def review_streets(*, user, county: str, counties=()) -> QuerySet[Region]:
+    """The streets of `county` the caller may filter by; `counties`: codes known to be in the
+    caller's scope already (the filter's own county choices), which need no check."""
+    if not county or (county not in counties and not _county_in_scope(user, county)):
         return Region.objects.none()
     streets = Region.objects.filter(level=RegionLevel.STREET, county_id=county).order_by("code")
     if user.region is not None and user.region.level == RegionLevel.STREET:

@@ -184,15 +184,22 @@ def can_review(user, assessment) -> bool:
     return acts_at(user, chain_of(assessment)) == assessment.review_level
 
 
-def can_approve_in_bulk(user, assessment) -> bool:
-    """Bulk approval offers an assessment that the province can approve now as it is: waiting at the
-    province, and needing no written reason (not below the pass mark, see assessment_approve)."""
+def approvable_in_bulk(user, assessments) -> list[bool]:
+    """Whether bulk approval offers each of a page's rows: an assessment the province can approve now
+    as it is, waiting at the province and needing no written reason (not below the pass mark, see
+    assessment_approve). The rows are read through `Assessment.objects.visible_to(user)` (in the
+    user's scope already); where the user acts is worked out once per chain, not once per row."""
     from apps.assessments.scores import standing
 
-    if not (can_review(user, assessment) and assessment.review_level == FINAL):
-        return False
-    score = standing(assessment)
-    return not (score and score.below)
+    acts: dict[str, str | None] = {}
+    out = []
+    for a in assessments:
+        if a.review_chain not in acts:
+            acts[a.review_chain] = acts_at(user, chain_of(a))
+        waiting_here = a.state in IN_REVIEW and a.review_level == FINAL and acts[a.review_chain] == FINAL
+        score = standing(a) if waiting_here else None
+        out.append(waiting_here and not (score and score.below))
+    return out
 
 
 def role_may(user, assessment, action: str) -> bool:

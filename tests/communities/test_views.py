@@ -195,3 +195,15 @@ def test_a_per_process_cache_counts_every_time(client_for, ministry_user):
     first, _ = list_queries(client, url)
     again, response = list_queries(client, url)
     assert again == first and response.context["page"].paginator.count == 1
+
+
+def test_list_rows_escape_what_they_show(client_for, province_user):
+    """The rows are written in Python (apps/communities/list_rows.py): a name is text, never markup."""
+    shown = CommunityFactory(street=region("310104004"), name='<b>"天平"&湖南</b>社区')
+    CommunityFactory(street=region("310104004"), retired_on=dt.date(2025, 6, 30), retirement="abolished")
+    body = client_for(province_user).get(reverse("communities:list"), {"status": "all"}).content.decode()
+    row = body[body.index(f'<td class="mono">{shown.code}</td>') :].split("</tr>")[0]
+    assert f'<a href="/communities/{shown.code}/">&lt;b&gt;&quot;天平&quot;&amp;湖南&lt;/b&gt;社区</a>' in row
+    street, county = region("310104004"), region("310104")
+    assert f"</a></td><td>{street.name}</td><td>{county.name}</td>" in row and row.count("<td") == 6
+    assert "<b>" not in body and 'class="badge badge-revoked">撤销 2025-06-30</span>' in body

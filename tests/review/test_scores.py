@@ -317,6 +317,13 @@ def test_bulk_approval_above_the_pass_mark_needs_no_reason_and_below_is_sent_to_
     above, below = rows[:2], rows[2]
     assert [a.confirmed_total for a in rows] == [Decimal(72), Decimal(90), Decimal(54)]
     client = client_for(province_user)
+    # The queue offers the checkbox only to what can be approved as it is (not below the pass mark).
+    queue = client.get(reverse("review:queue"), {"state": "recommended", "year": 2026}).content.decode()
+    assert all(f'name="ids" value="{a.pk}"' in queue for a in above)
+    assert (
+        f'name="ids" value="{below.pk}"' not in queue
+        and queue.count('<span class="muted"\n        title=') == 1
+    )
     url = reverse("review:bulk-approve")
     body = client.post(url, {"ids": [a.pk for a in rows]}).content.decode()
     assert 'data-testid="bulk-below"' in body and below.community.name in body.split("bulk-below")[1]
