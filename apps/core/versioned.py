@@ -28,6 +28,9 @@ from django.db import connection, transaction
 T = TypeVar("T")
 
 TTL_S = 24 * 3600
+# A version no write dropped for a week goes too (one per user for the notices): its values are
+# read afresh under a new one, never served stale.
+VERSION_TTL_S = 7 * 24 * 3600
 PER_PROCESS_CACHES = (
     "django.core.cache.backends.locmem.LocMemCache",
     "django.core.cache.backends.dummy.DummyCache",
@@ -77,7 +80,7 @@ def cached(name: str, key: str, read: Callable[[], T], *, ttl: int = TTL_S) -> T
     got = cache.get_many([version_key, value_key])
     version = got.get(version_key)
     if version is None:
-        cache.add(version_key, uuid.uuid4().hex, None)
+        cache.add(version_key, uuid.uuid4().hex, VERSION_TTL_S)
         version = cache.get(version_key)
         if version is None:
             return read()
