@@ -154,15 +154,17 @@ def _fresh_celery_connections():
     app.amqp._producer_pool = None
 
 
-@pytest.fixture(autouse=True)
-def _fresh_registry_version():
-    """The cache outlives a test's rolled-back database: every test starts from a new registry
-    version, so no test reads a community count cached by another (apps/communities/counts.py)."""
+@pytest.fixture
+def shared_cache(settings):
+    """One process acting as with a cache every web process shares (Redis): the versioned reads are
+    cached (apps.core.versioned), from an empty cache (it outlives a test's rolled-back database)."""
     from django.core.cache import cache
 
-    from apps.communities.counts import VERSION_KEY
-
-    cache.delete(VERSION_KEY)
+    assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+    settings.VERSIONED_READS_IN_LOCAL_CACHE = True
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -3,21 +3,11 @@ user's region comes from the shared cache, as `User.scope_label` says it, and a 
 shows at once."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from tests.factories import region
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def shared_cache(settings):
-    assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
-    settings.VERSIONED_READS_IN_LOCAL_CACHE = True
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _title(client) -> str:

@@ -6,7 +6,6 @@ import datetime as dt
 import re
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -24,16 +23,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.reports.urls")]
 SH = "310000000000"
 YEAR = 2025
 URL = reverse("reports:national", args=[YEAR])
-
-
-@pytest.fixture
-def shared_cache(settings):
-    """One process acting as with a cache every web process shares (Redis): the reads are cached."""
-    assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
-    settings.VERSIONED_READS_IN_LOCAL_CACHE = True
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
