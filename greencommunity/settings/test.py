@@ -31,5 +31,16 @@ SMS_BACKEND = "apps.residents.sms.MemoryBackend"
 
 # Browser tests run with `available_apps` leaving out the reference apps (regions, standards: their
 # rows come from migrations and must outlive each test's flush; tests/browser/conftest.py), which
-# also hides their templates from the app directories loader: the standards' are named here too.
-TEMPLATES = [{**TEMPLATES[0], "DIRS": [*TEMPLATES[0]["DIRS"], BASE_DIR / "apps" / "standards" / "templates"]}]  # noqa: F405
+# also hides their templates from the app directories loader and their tag libraries from the
+# engine: the standards' templates and the regions' tags (the base layout's scope label) are named
+# here too.
+TEMPLATES = [
+    {
+        **TEMPLATES[0],  # noqa: F405
+        "DIRS": [*TEMPLATES[0]["DIRS"], BASE_DIR / "apps" / "standards" / "templates"],  # noqa: F405
+        "OPTIONS": {
+            **TEMPLATES[0]["OPTIONS"],  # noqa: F405
+            "libraries": {"regions": "apps.regions.templatetags.regions"},
+        },
+    }
+]
