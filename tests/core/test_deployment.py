@@ -46,10 +46,13 @@ def test_each_app_service_loads_production_settings(name):
     env = service_env(name)
     assert env["DJANGO_SETTINGS_MODULE"] == "greencommunity.settings.production"
     assert env["REDIS_URL"].startswith("redis://redis:")
+    # The web and the workers share one cache: a worker's write drops what the web has cached.
+    assert env["CACHE_URL"] == "redis://redis:6379/2"
     assert env["DATABASE_URL"].startswith("postgres://")
     code = (
         "import django; django.setup(); from django.conf import settings; "
-        "print(settings.DATABASES['default']['HOST'], settings.CELERY_BROKER_URL, settings.CELERY_TASK_ALWAYS_EAGER)"
+        "print(settings.DATABASES['default']['HOST'], settings.CELERY_BROKER_URL, settings.CELERY_TASK_ALWAYS_EAGER, "
+        "settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1])"
     )
     full_env = {
         "PATH": os.environ["PATH"],
@@ -61,7 +64,7 @@ def test_each_app_service_loads_production_settings(name):
     out = subprocess.run(
         [sys.executable, "-c", code], env=full_env, cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.split()
-    assert out == ["postgres", "redis://redis:6379/0", "False"]
+    assert out == ["postgres", "redis://redis:6379/0", "False", "RedisCache"]
 
 
 @pytest.mark.parametrize("name", APP_SERVICES)
