@@ -96,11 +96,16 @@ class User(AbstractUser):
 
     @property
     def scope_label(self) -> str:
+        return self.scope_label_using(lambda _code: self.region.full_name)
+
+    def scope_label_using(self, region_full_name) -> str:
+        """`scope_label`, with a region user's label from `region_full_name(code)` (the base
+        layout's cached read, apps.regions.templatetags.regions)."""
         if self.role == Role.COMMUNITY and self.community_id:
             c = self.community
             return "".join(r.name for r in (c.province, c.city, c.county, c.street) if r) + c.name
         if self.region_id:
-            return self.region.full_name
+            return region_full_name(self.region_id)
         return str(_("Nationwide"))
 
 

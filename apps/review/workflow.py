@@ -181,7 +181,12 @@ def can_review(user, assessment) -> bool:
     """The assessment waits at the level where `user` reviews, in the user's scope."""
     if assessment.state not in IN_REVIEW or not assessment.is_visible_to(user):
         return False
-    return acts_at(user, chain_of(assessment)) == assessment.review_level
+    return _waits_where_acting(assessment, acts_at(user, chain_of(assessment)))
+
+
+def _waits_where_acting(assessment, acting_level: str | None) -> bool:
+    """The assessment is in review and waits at `acting_level`, the level where the user acts."""
+    return assessment.state in IN_REVIEW and acting_level == assessment.review_level
 
 
 def approvable_in_bulk(user, assessments) -> list[bool]:
@@ -196,7 +201,7 @@ def approvable_in_bulk(user, assessments) -> list[bool]:
     for a in assessments:
         if a.review_chain not in acts:
             acts[a.review_chain] = acts_at(user, chain_of(a))
-        waiting_here = a.state in IN_REVIEW and a.review_level == FINAL and acts[a.review_chain] == FINAL
+        waiting_here = a.review_level == FINAL and _waits_where_acting(a, acts[a.review_chain])
         score = standing(a) if waiting_here else None
         out.append(waiting_here and not (score and score.below))
     return out

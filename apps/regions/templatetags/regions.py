@@ -2,8 +2,6 @@
 
 from django import template
 
-from apps.accounts.models import Role
-
 from ..selectors import region_full_name
 
 register = template.Library()
@@ -13,6 +11,4 @@ register = template.Library()
 def scope_label(user) -> str:
     """What `User.scope_label` says, with a region user's region (and the province, city and county
     above it) from the shared cache instead of up to four reads on every page (issue 29)."""
-    if user.region_id and not (user.role == Role.COMMUNITY and user.community_id):
-        return region_full_name(user.region_id)
-    return user.scope_label
+    return user.scope_label_using(region_full_name)
