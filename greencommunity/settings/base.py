@@ -149,9 +149,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Idle sessions end after SESSION_IDLE_MINUTES (renewed on every request).
+# Idle sessions end after SESSION_IDLE_MINUTES (renewed on every request). They are kept in the
+# database; a request that changed nothing writes the renewed expiry only when the stored one is
+# SESSION_RENEW_SECONDS behind (apps.accounts.sessions), so idleness ends a session up to that much
+# earlier, never later.
+SESSION_ENGINE = "apps.accounts.sessions"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = env.int("SESSION_RENEW_SECONDS", default=60)
 SESSION_COOKIE_HTTPONLY = True
 
 # Login protection (django-axes): 5 failures for the same username from the same address lock that

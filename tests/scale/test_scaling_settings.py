@@ -82,7 +82,7 @@ def test_production_on_several_machines_takes_everything_from_the_environment():
     assert conf["eager"] is False
     # Stateless web processes: sessions in the database; a shared cache; one beat reading its
     # schedule from the database.
-    assert conf["session_engine"] == "django.contrib.sessions.backends.db"
+    assert conf["session_engine"] == "apps.accounts.sessions"  # database sessions (Django's `db`)
     assert conf["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert conf["beat_scheduler"] == "django_celery_beat.schedulers:DatabaseScheduler"
     assert conf["debug"] is False and conf["allowed_hosts"] == ["portal.example.gov.cn"]

@@ -12,11 +12,14 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Role
+from apps.accounts.sessions import SessionStore
 from tests.factories import UserFactory
 
 PASSWORD = "correct-horse-battery"
@@ -145,6 +148,42 @@ def test_activity_renews_the_session_and_idleness_ends_it(client, ministry_user)
     Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(minutes=1))
     response = client.get(reverse("home"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_a_renewal_within_the_minute_writes_nothing_and_idleness_never_lasts_longer(client, ministry_user):
+    assert attempt(client, "ministry", PASSWORD).status_code == 302
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    age = timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    # Renewed 10 seconds ago: the next page leaves the stored expiry alone (no transaction).
+    recent = timezone.now() + age - timedelta(seconds=10)
+    Session.objects.filter(session_key=key).update(expire_date=recent)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("home")).status_code == 200
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    assert Session.objects.get(session_key=key).expire_date == recent
+    # Renewed 70 seconds ago: written again, SESSION_COOKIE_AGE from now.
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + age - timedelta(seconds=70))
+    before = timezone.now()
+    assert client.get(reverse("home")).status_code == 200
+    assert Session.objects.get(session_key=key).expire_date >= before + age
+    # Either way the browser's cookie lasts SESSION_COOKIE_AGE from the last request, not longer.
+    assert client.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == settings.SESSION_COOKIE_AGE
+
+
+def test_what_is_written_into_a_session_is_saved_at_once(ministry_user):
+    store = SessionStore()
+    store["seen"] = "first"
+    store.save()  # a new session, its expiry fresh
+    again = SessionStore(store.session_key)
+    again["seen"] = "second"
+    again.save()  # the expiry moved by a second, but the data changed: written
+    assert SessionStore(store.session_key)["seen"] == "second"
+    # A session deleted meanwhile (signed out in another tab) is not brought back by a renewal.
+    stale = SessionStore(store.session_key)
+    stale.load()
+    Session.objects.filter(session_key=store.session_key).delete()
+    stale.save()
+    assert not Session.objects.filter(session_key=store.session_key).exists()
 
 
 # --- CSRF ------------------------------------------------------------------------------------------
