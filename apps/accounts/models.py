@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.regions.models import RegionForeignKey
+
 
 class Role(models.TextChoices):
     """Who an account belongs to. The reviewing roles (street, city, province) review at the level of
@@ -42,7 +44,8 @@ class User(AbstractUser):
     """A portal user with exactly the scope their role needs."""
 
     role = models.CharField(_("Role"), max_length=12, choices=Role.choices, default=Role.COMMUNITY)
-    region = models.ForeignKey(
+    # Read through the shared cache: every page's scoping reads the user's region.
+    region = RegionForeignKey(
         "regions.Region",
         verbose_name=_("Region"),
         null=True,

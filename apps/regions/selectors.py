@@ -42,6 +42,19 @@ def region_full_name(code: str) -> str:
     return versioned.cached(REGIONS_VERSION, f"full-name:{code}", read)
 
 
+def region_by_code(code: str) -> Region:
+    """The region `code` (Region.DoesNotExist when there is none), kept in the shared cache until a
+    region changes."""
+
+    def read() -> Region | None:
+        return Region.objects.filter(pk=code).first()
+
+    region = versioned.cached(REGIONS_VERSION, f"region:{code}", read)
+    if region is None:
+        raise Region.DoesNotExist(code)
+    return region
+
+
 def region_children(*, user, parent: str) -> list[dict]:
     """The children of region `parent` that `user` may filter by (their scope: apps.accounts.scoping),
     as [{"code", "name", "level"}], by code. An empty `parent` is the top of the user's picker: the
