@@ -161,6 +161,24 @@ def can_read_site_checks(user) -> bool:
     return is_province_staff(user) or is_nationwide(user)
 
 
+def menu_inputs(user) -> tuple:
+    """Everything of a user that the capabilities the menu shows read (templates/includes/nav.html):
+    the menu's links are a function of these, the language and the campaign year, and the menu is
+    cached under them (apps.accounts.templatetags.menu). A capability that comes to read anything
+    else and shows in the menu adds it here."""
+    if not is_active_user(user):
+        return ()
+    region = user.region if user.region_id else None  # from the shared cache (RegionForeignKey)
+    return (
+        user.role,
+        user.region_id,
+        region.level if region else None,
+        user.community_id,
+        user.is_staff,
+        user.is_superuser,
+    )
+
+
 class Capabilities:
     """The capabilities of one user, as attributes for templates (`caps.can_see_national`)."""
 

@@ -98,6 +98,20 @@ TEMPLATES = [
     },
 ]
 
+# The default cache: per-process memory (production names a shared one: CACHE_URL). The menu's links
+# (templates/includes/nav.html) are rendered once per process for each key of what they depend on
+# (apps.accounts.templatetags.menu) and kept apart, in per-process memory everywhere: a key is never
+# stale (a deployment starts new processes) and the menus never push out anything else.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "menu": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "menu",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
+
 # Django's form renderer, with the <select> written in Python (the filter forms' region pickers).
 FORM_RENDERER = "apps.core.forms_renderer.PortalFormRenderer"
 

@@ -60,7 +60,7 @@ if AWS_STORAGE_BUCKET_NAME:
 # --- Several machines ---------------------------------------------------------
 # Sessions stay in the database (the default engine) so any web process serves any user; a
 # shared cache (e.g. redis://host:6379/2) when CACHE_URL is set, else per-process memory.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHES = {**CACHES, "default": env.cache("CACHE_URL", default="locmemcache://")}  # noqa: F405  (the menu's: base.py)
 
 # EMAIL_URL (base.py) names the mail server and its backend; without it, SMTP settings as Django's.
 if not PASSWORD_RESET_BY_EMAIL:  # noqa: F405
