@@ -101,6 +101,15 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_menus():
+    """The menus are cached per process under what their links depend on (apps.accounts.templatetags
+    .menu): a test that changes something else (a setting, a patched capability) starts afresh."""
+    from django.core.cache import caches
+
+    caches["menu"].clear()
+
+
 @pytest.fixture
 def xuhui_community(db):
     return CommunityFactory(street=region("310104003"))

@@ -16,13 +16,6 @@ from tests.factories import CommunityFactory, UserFactory, region
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def empty_menu_cache():
-    caches["menu"].clear()
-    yield
-    caches["menu"].clear()
-
-
 def _menu(client) -> str:
     html = client.get(reverse("home"), follow=True).content.decode()
     return re.search(r'<nav class="mainnav".*?</nav>', html, re.S).group(0)
