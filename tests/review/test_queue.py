@@ -4,7 +4,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.assessments.models import State
-
 from tests.factories import region
 
 from .conftest import make_assessments
