@@ -58,7 +58,7 @@ class PickerRegion(NamedTuple):
 
 # What each picker below the provinces lists. Counties: the cities without counties (东莞市, 中山市,
 # 儋州市) are their own county (their streets hang under the city).
-PICKER_LEVELS = {
+PICKER_LEVELS: dict[str, Q] = {
     RegionLevel.CITY: Q(level=RegionLevel.CITY),
     RegionLevel.COUNTY: Q(level=RegionLevel.COUNTY) | Q(level=RegionLevel.CITY, county_id=F("code")),
     RegionLevel.STREET: Q(level=RegionLevel.STREET),
@@ -73,7 +73,8 @@ def picker_regions(*, level: str, column: str, parent: str) -> list[PickerRegion
     cache until a region changes (the filter forms read them on every view). Every region is there:
     callers keep the user's (apps.accounts.scoping.RegionTree.allows). What is not a region code
     (typed into a URL) lists nothing, without a read or a key of its own."""
-    assert column in PARENT_COLUMNS, column
+    if column not in PARENT_COLUMNS:
+        raise ValueError(f"no picker by {column}")
     if not isinstance(parent, str) or not REGION_CODE.fullmatch(parent):
         return []
 
