@@ -337,8 +337,13 @@ def _scope_counties(user) -> list[PickerRegion]:
     if region.level in (RegionLevel.COUNTY, RegionLevel.STREET):
         return picker_regions(level=RegionLevel.COUNTY, column="code", parent=region.county_id or region.pk)
     column = "city_id" if region.level == RegionLevel.CITY else "province_id"
-    counties = picker_regions(level=RegionLevel.COUNTY, column=column, parent=region.pk)
-    return [r for r in counties if r.level == RegionLevel.COUNTY]
+    return _counties_proper(picker_regions(level=RegionLevel.COUNTY, column=column, parent=region.pk))
+
+
+def _counties_proper(regions: list[PickerRegion]) -> list[PickerRegion]:
+    # The queue's county picker lists counties only: a city that is its own county (东莞市) is
+    # picked as a city.
+    return [r for r in regions if r.level == RegionLevel.COUNTY]
 
 
 def review_counties(*, user, province: str = "", city: str = "") -> list[tuple[str, str]]:
@@ -347,9 +352,8 @@ def review_counties(*, user, province: str = "", city: str = "") -> list[tuple[s
     if is_nationwide(user):
         if not province and not city:
             return []
-        parent = ("city_id", city) if city else ("province_id", province)
-        counties = picker_regions(level=RegionLevel.COUNTY, column=parent[0], parent=parent[1])
-        counties = [r for r in counties if r.level == RegionLevel.COUNTY]
+        column, parent = ("city_id", city) if city else ("province_id", province)
+        counties = _counties_proper(picker_regions(level=RegionLevel.COUNTY, column=column, parent=parent))
     else:
         counties = _scope_counties(user)
         if user.region is None or user.region.level in (RegionLevel.COUNTY, RegionLevel.STREET):
@@ -372,10 +376,7 @@ def review_streets(*, user, county: str, counties=()) -> list[tuple[str, str]]:
 
 def _county_in_scope(user, county: str) -> bool:
     if is_nationwide(user):
-        return any(
-            r.level == RegionLevel.COUNTY
-            for r in picker_regions(level=RegionLevel.COUNTY, column="code", parent=county)
-        )
+        return bool(_counties_proper(picker_regions(level=RegionLevel.COUNTY, column="code", parent=county)))
     return any(r.code == county for r in _scope_counties(user))
 
 
