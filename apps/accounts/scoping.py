@@ -15,6 +15,8 @@ prefix: the Corps shares Xinjiang's prefix 65. Another region's row is simply ab
 yours" and "does not exist" are the same 404 everywhere.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Q
 
 from .models import REGION_LEVELS_OF_ROLE, Role
@@ -120,27 +122,56 @@ def region_scope_q(user, path: str = "", *, community_field: str | None = None) 
     return Q(**{f"{path}{column}": user.region_id}) if column else NOTHING
 
 
-def region_tree_q(user, path: str = "") -> Q:
+@dataclass(frozen=True)
+class RegionTree:
+    """The regions a user may pick, as data (`region_tree`): every region (`column` None), or those
+    whose `column` (code, province_id, city_id, county_id) is one of `codes` (none without codes).
+    `q` filters the Region table by it, `allows` a region read earlier (a cached picker's row)."""
+
+    column: str | None
+    codes: tuple[str, ...] = ()
+
+    def q(self, path: str = "") -> Q:
+        if self.column is None:
+            return Q()
+        if not self.codes:
+            return NOTHING
+        if len(self.codes) == 1:
+            return Q(**{f"{path}{self.column}": self.codes[0]})
+        return Q(**{f"{path}{self.column}__in": list(self.codes)})
+
+    def allows(self, region) -> bool:
+        """Is this region (anything with its code, province_id, city_id and county_id) in the tree?"""
+        return self.column is None or getattr(region, self.column) in self.codes
+
+
+def region_tree(user) -> RegionTree:
     """Regions (cities, counties, streets) in the user's scope, for filters and pickers: a regional
     department's own region and everything below it; a committee's own street and its ancestors."""
     if not is_active_user(user):
-        return NOTHING
+        return RegionTree("code")
     if is_nationwide(user):
-        return Q()
+        return RegionTree(None)
     if user.role == Role.COMMUNITY:
         community = user.community
         if community is None:
-            return NOTHING
-        codes = [community.street_id, community.county_id, community.city_id or "", community.province_id]
-        return Q(**{f"{path}code__in": codes})
+            return RegionTree("code")
+        return RegionTree(
+            "code", (community.street_id, community.county_id, community.city_id or "", community.province_id)
+        )
     column = regional_column(user) or department_column(user)
     if column == "":
-        return Q()
+        return RegionTree(None)
     if column is None:
-        return NOTHING
+        return RegionTree("code")
     if column == "street_id":
-        return Q(**{f"{path}code": user.region_id})
-    return Q(**{f"{path}{column}": user.region_id})
+        return RegionTree("code", (user.region_id,))
+    return RegionTree(column, (user.region_id,))
+
+
+def region_tree_q(user, path: str = "") -> Q:
+    """`region_tree` as a filter of regions (`path` leads to the region)."""
+    return region_tree(user).q(path)
 
 
 def province_scope_q(user, path: str = "") -> Q:

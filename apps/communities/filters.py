@@ -1,37 +1,39 @@
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.capabilities import is_province_staff
-from apps.accounts.scoping import is_nationwide, region_tree_q
+from apps.accounts.scoping import is_nationwide, region_tree
 from apps.core import campaign
-from apps.regions.models import Region, RegionLevel
+from apps.regions.models import RegionLevel
+from apps.regions.selectors import picker_regions, provincial_unit_names
 
 from .models import Community
 from .selectors import community_search_q
 
-# Counties, and the cities without counties (东莞市, 中山市, 儋州市) that are their own county.
-COUNTY_LIKE = Q(level=RegionLevel.COUNTY) | Q(level=RegionLevel.CITY, county_id=F("code"))
 REGION_PICKERS = ("province", "city", "county", "street")
+
+
+def region_picker(label):
+    # Codes from the region tree's cached lists (set per user below); a code out of the caller's
+    # scope is refused with the message a picker of regions from the database gave.
+    return django_filters.ChoiceFilter(
+        label=label,
+        choices=[],
+        empty_label=_("All"),
+        error_messages={"invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]},
+    )
 
 
 class CommunityFilter(django_filters.FilterSet):
     """Search and region filters of the community list. Choices are limited to the caller's scope."""
 
     q = django_filters.CharFilter(label=_("Name or code"), method="filter_search")
-    province = django_filters.ModelChoiceFilter(
-        label=_("Provincial unit"), queryset=Region.objects.none(), empty_label=_("All")
-    )
-    city = django_filters.ModelChoiceFilter(
-        label=_("City"), queryset=Region.objects.none(), empty_label=_("All")
-    )
-    county = django_filters.ModelChoiceFilter(
-        label=_("County"), queryset=Region.objects.none(), empty_label=_("All")
-    )
-    street = django_filters.ModelChoiceFilter(
-        label=_("Street"), queryset=Region.objects.none(), empty_label=_("All")
-    )
+    province = region_picker(_("Provincial unit"))
+    city = region_picker(_("City"))
+    county = region_picker(_("County"))
+    street = region_picker(_("Street"))
     status = django_filters.ChoiceFilter(
         label=_("In the registry"),
         choices=[("retired", _("Retired")), ("all", _("All, retired included"))],
@@ -45,30 +47,40 @@ class CommunityFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, user=None, **kwargs):
         super().__init__(data, *args, **kwargs)
-        scoped = Region.objects.filter(region_tree_q(user)).only("code", "name")
+        # The options come from the region tree's cached lists (no database read per view), kept
+        # to the caller's scope here (apps.accounts.scoping.region_tree).
+        tree = region_tree(user)
+
+        def options(level, column, parent):
+            if not parent:
+                return []
+            return [
+                (r.code, r.name)
+                for r in picker_regions(level=level, column=column, parent=parent)
+                if tree.allows(r)
+            ]
+
         data = data or {}
         province = data.get("province") or (user.region.province_id if user and user.region_id else None)
-        f = self.filters
-        f["province"].queryset = scoped.filter(level=RegionLevel.PROVINCE)
-        f["city"].queryset = (
-            scoped.filter(level=RegionLevel.CITY, province_id=province) if province else Region.objects.none()
-        )
+        choices = {
+            # Only a nationwide caller picks a province (the others' is fixed: dropped below).
+            "province": provincial_unit_names() if tree.column is None else [],
+            "city": options(RegionLevel.CITY, "province_id", province),
+        }
         county_parent = data.get("city")
         if county_parent:
-            f["county"].queryset = scoped.filter(COUNTY_LIKE, city_id=county_parent)
-        elif province:
-            f["county"].queryset = scoped.filter(COUNTY_LIKE, province_id=province)
+            choices["county"] = options(RegionLevel.COUNTY, "city_id", county_parent)
         else:
-            f["county"].queryset = Region.objects.none()
+            choices["county"] = options(RegionLevel.COUNTY, "province_id", province)
         # A city without counties (东莞市) is its own county: its streets hang under the city.
         county = (
             data.get("county")
             or (user.region_id if user and user.region_id and user.region.level == "county" else None)
             or data.get("city")
         )
-        f["street"].queryset = (
-            scoped.filter(level=RegionLevel.STREET, county_id=county) if county else Region.objects.none()
-        )
+        choices["street"] = options(RegionLevel.STREET, "county_id", county)
+        for name, region_choices in choices.items():
+            self.filters[name].extra["choices"] = region_choices
         self._drop_fixed_levels(user)
 
     def _drop_fixed_levels(self, user):
@@ -84,7 +96,7 @@ class CommunityFilter(django_filters.FilterSet):
             drop.add("county")
         if user.region_id and user.region.level == "street":
             drop.add("street")
-        if is_province_staff(user) and not self.filters["city"].queryset.exists():
+        if is_province_staff(user) and not self.filters["city"].extra["choices"]:
             drop.add("city")  # municipalities: districts hang directly under the province
         for name in drop:
             del self.filters[name]

@@ -1,6 +1,9 @@
 """Reads of the region tree shared by pages, the API and reports."""
 
-from django.db.models import QuerySet
+import re
+from typing import NamedTuple
+
+from django.db.models import F, Q, QuerySet
 
 from apps.core import versioned
 
@@ -53,6 +56,46 @@ def region_by_code(code: str) -> Region:
     if region is None:
         raise Region.DoesNotExist(code)
     return region
+
+
+class PickerRegion(NamedTuple):
+    """One option of a region picker, with the columns that scope it (RegionTree.allows)."""
+
+    code: str
+    name: str
+    level: str
+    province_id: str | None
+    city_id: str | None
+    county_id: str | None
+
+
+# What each picker below the provinces lists. Counties: the cities without counties (东莞市, 中山市,
+# 儋州市) are their own county (their streets hang under the city).
+PICKER_LEVELS: dict[str, Q] = {
+    RegionLevel.CITY: Q(level=RegionLevel.CITY),
+    RegionLevel.COUNTY: Q(level=RegionLevel.COUNTY) | Q(level=RegionLevel.CITY, county_id=F("code")),
+    RegionLevel.STREET: Q(level=RegionLevel.STREET),
+}
+PARENT_COLUMNS = ("code", "province_id", "city_id", "county_id")
+REGION_CODE = re.compile(r"\d{12}")
+
+
+def picker_regions(*, level: str, column: str, parent: str) -> list[PickerRegion]:
+    """The regions of the `level` picker (city, county, street: PICKER_LEVELS) whose `column`
+    (province_id, city_id, county_id; code for one region) is `parent`, by code: kept in the shared
+    cache until a region changes (the filter forms read them on every view). Every region is there:
+    callers keep the user's (apps.accounts.scoping.RegionTree.allows). What is not a region code
+    (typed into a URL) lists nothing, without a read or a key of its own."""
+    if column not in PARENT_COLUMNS:
+        raise ValueError(f"no picker by {column}")
+    if not isinstance(parent, str) or not REGION_CODE.fullmatch(parent):
+        return []
+
+    def read() -> list[PickerRegion]:
+        rows = Region.objects.filter(PICKER_LEVELS[level], **{column: parent}).order_by("code")
+        return [PickerRegion(*row) for row in rows.values_list(*PickerRegion._fields)]
+
+    return versioned.cached(REGIONS_VERSION, f"picker:{level}:{column}={parent}", read)
 
 
 def region_children(*, user, parent: str) -> list[dict]:

@@ -81,15 +81,11 @@ class QueueFilterForm(forms.Form):
         else:
             del self.fields["city"]
         city = data.get("city") or ""
-        counties = list(review_counties(user=user, province=province, city=city).values_list("code", "name"))
+        counties = review_counties(user=user, province=province, city=city)
         self.fields["county"].choices = [("", _("All")), *counties]
         county = data.get("county") or (counties[0][0] if len(counties) == 1 else "")
         streets = (
-            list(
-                review_streets(
-                    user=user, county=county, counties={code for code, _name in counties}
-                ).values_list("code", "name")
-            )
+            review_streets(user=user, county=county, counties={code for code, _name in counties})
             if county
             else []
         )

@@ -19,7 +19,8 @@ from apps.accounts.scoping import is_nationwide, regional_column
 from apps.assessments.models import Action, Assessment, AssessmentEvent, Rating, Response, State, Verdict
 from apps.assessments.selectors import history_timeline as base_history_timeline
 from apps.communities.selectors import community_search_q
-from apps.regions.models import Region, RegionLevel
+from apps.regions.models import RegionLevel
+from apps.regions.selectors import PickerRegion, picker_regions, provincial_unit_names
 
 from . import workflow
 from .models import ReviewChain
@@ -295,9 +296,7 @@ def review_provinces(*, user) -> list[tuple[str, str]]:
     (their province is fixed)."""
     if not is_nationwide(user):
         return []
-    return list(
-        Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code").values_list("code", "name")
-    )
+    return provincial_unit_names()
 
 
 def home_province_of(user) -> str:
@@ -311,6 +310,14 @@ def picks_city(user) -> bool:
     return is_nationwide(user) or (region is not None and region.level == RegionLevel.PROVINCE)
 
 
+# The queue's pickers read the region tree's cached lists (apps.regions.selectors.picker_regions),
+# no database: each keeps to the caller's scope below.
+
+
+def _options(regions) -> list[tuple[str, str]]:
+    return [(r.code, r.name) for r in regions]
+
+
 def review_cities(*, user, province: str) -> list[tuple[str, str]]:
     """The cities of `province` the caller may pick: for nationwide and provincial users (a city or
     county department's city is fixed). [] when the province has no city level (municipalities)."""
@@ -318,50 +325,59 @@ def review_cities(*, user, province: str) -> list[tuple[str, str]]:
         return []
     if not is_nationwide(user) and province != user.region_id:
         return []
-    return list(
-        Region.objects.filter(level=RegionLevel.CITY, province_id=province)
-        .order_by("code")
-        .values_list("code", "name")
-    )
+    return _options(picker_regions(level=RegionLevel.CITY, column="province_id", parent=province))
 
 
-def review_counties(*, user, province: str = "", city: str = "") -> QuerySet[Region]:
+def _scope_counties(user) -> list[PickerRegion]:
+    """The counties in a regional caller's scope: a county or street office's own county, a city or
+    provincial department's counties."""
+    region = user.region
+    if region is None:
+        return []
+    if region.level in (RegionLevel.COUNTY, RegionLevel.STREET):
+        return picker_regions(level=RegionLevel.COUNTY, column="code", parent=region.county_id or region.pk)
+    column = "city_id" if region.level == RegionLevel.CITY else "province_id"
+    return _counties_proper(picker_regions(level=RegionLevel.COUNTY, column=column, parent=region.pk))
+
+
+def _counties_proper(regions: list[PickerRegion]) -> list[PickerRegion]:
+    # The queue's county picker lists counties only: a city that is its own county (东莞市) is
+    # picked as a city.
+    return [r for r in regions if r.level == RegionLevel.COUNTY]
+
+
+def review_counties(*, user, province: str = "", city: str = "") -> list[tuple[str, str]]:
     """Counties the caller may filter the queue by, within the chosen province and city. A
     nationwide caller sees none until a province is chosen (2,976 counties are no picker)."""
     if is_nationwide(user):
         if not province and not city:
-            return Region.objects.none()
-        qs = Region.objects.filter(level=RegionLevel.COUNTY)
+            return []
+        column, parent = ("city_id", city) if city else ("province_id", province)
+        counties = _counties_proper(picker_regions(level=RegionLevel.COUNTY, column=column, parent=parent))
     else:
-        region = user.region
-        if region is None:
-            return Region.objects.none()
-        if region.level in (RegionLevel.COUNTY, RegionLevel.STREET):
-            return Region.objects.filter(pk=region.county_id or region.pk)
-        field = "city_id" if region.level == RegionLevel.CITY else "province_id"
-        qs = Region.objects.filter(level=RegionLevel.COUNTY, **{field: region.pk})
-    if province:
-        qs = qs.filter(province_id=province)
-    if city:
-        qs = qs.filter(city_id=city)
-    return qs.order_by("code")
+        counties = _scope_counties(user)
+        if user.region is None or user.region.level in (RegionLevel.COUNTY, RegionLevel.STREET):
+            return _options(counties)
+    return _options(
+        r for r in counties if (not province or r.province_id == province) and (not city or r.city_id == city)
+    )
 
 
-def review_streets(*, user, county: str, counties=()) -> QuerySet[Region]:
+def review_streets(*, user, county: str, counties=()) -> list[tuple[str, str]]:
     """The streets of `county` the caller may filter by; `counties`: codes known to be in the
     caller's scope already (the filter's own county choices), which need no check."""
     if not county or (county not in counties and not _county_in_scope(user, county)):
-        return Region.objects.none()
-    streets = Region.objects.filter(level=RegionLevel.STREET, county_id=county).order_by("code")
+        return []
+    streets = picker_regions(level=RegionLevel.STREET, column="county_id", parent=county)
     if user.region is not None and user.region.level == RegionLevel.STREET:
-        streets = streets.filter(pk=user.region_id)
-    return streets
+        streets = [r for r in streets if r.code == user.region_id]
+    return _options(streets)
 
 
 def _county_in_scope(user, county: str) -> bool:
     if is_nationwide(user):
-        return Region.objects.filter(pk=county, level=RegionLevel.COUNTY).exists()
-    return review_counties(user=user).filter(pk=county).exists()
+        return bool(_counties_proper(picker_regions(level=RegionLevel.COUNTY, column="code", parent=county)))
+    return any(r.code == county for r in _scope_counties(user))
 
 
 def assessments_for_bulk(*, user, pks) -> list[Assessment]:

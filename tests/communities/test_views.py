@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -217,3 +218,50 @@ def test_list_rows_escape_what_they_show(client_for, province_user):
     street, county = region("310104004"), region("310104")
     assert f"</a></td><td>{street.name}</td><td>{county.name}</td>" in row and row.count("<td") == 6
     assert "<b>" not in body and 'class="badge badge-revoked">撤销 2025-06-30</span>' in body
+
+
+def test_region_pickers_are_read_once_until_a_region_changes(
+    client_for, province_user, shared_cache, django_assert_num_queries
+):
+    """The pickers' options are the region tree's cached lists (apps.regions.selectors.picker_regions):
+    the next view reads neither the options nor the chosen regions (to validate them) from the
+    database, and a renamed region shows at once."""
+    CommunityFactory(street=region("310104003"))
+    client = client_for(province_user)
+    url = reverse("communities:list")
+    params = {"county": "310104000000", "street": "310104003000"}
+    client.get(url)  # reads Shanghai's cities (none) and counties, and what else a first view reads once
+    first, response = list_queries(client, f"{url}?county=310104000000&street=310104003000")
+    assert len(response.context["page"]) == 1
+    # 徐汇区's streets were read once: no region is read for the pickers any more.
+    with django_assert_num_queries(first - 1) as ctx:
+        response = client.get(url, params)
+    assert len(response.context["page"]) == 1
+    assert not [q for q in ctx.captured_queries if '"regions_region"."level" =' in q["sql"]]
+    street = region("310104003")
+    street.name = "天平街道（新）"
+    street.save()
+    assert ("310104003000", "天平街道（新）") in client.get(url, params).context["filter"].form.fields[
+        "street"
+    ].choices
+
+
+def test_cached_region_pickers_keep_each_callers_scope(
+    client_for, ministry_user, province_user, city_user, shared_cache
+):
+    """The cached lists hold every region of a parent: another province's or county's regions,
+    cached by a nationwide view, are neither offered to nor accepted from a scoped caller."""
+    invalid = forms.ModelChoiceField.default_error_messages["invalid_choice"]
+    url = reverse("communities:list")
+    ministry = client_for(ministry_user).get(
+        url, {"province": "440000000000", "city": "440300000000", "county": "440303000000"}
+    )
+    assert "440303000000" in picker_codes(ministry, "county") and ministry.context["filter"].is_valid()
+    shanghai = client_for(province_user).get(url, {"city": "440300000000", "county": "440303000000"})
+    assert picker_codes(shanghai, "county") == []
+    assert shanghai.context["filter"].form.errors == {"county": [invalid]}
+    client_for(ministry_user).get(url, {"province": "310000000000", "county": "310101000000"})
+    xuhui = client_for(city_user).get(url, {"street": "310101002000"})  # 黄浦区's street
+    assert "310104003000" in picker_codes(xuhui, "street")
+    assert not [c for c in picker_codes(xuhui, "street") if not c.startswith("310104")]
+    assert xuhui.context["filter"].form.errors == {"street": [invalid]}

@@ -4,6 +4,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.assessments.models import State
+from tests.factories import region
 
 from .conftest import make_assessments
 
@@ -147,6 +148,56 @@ def test_ministry_filter_cascades_instead_of_listing_every_county(client_for, mi
     assert submitted in shanghai.context["page"].object_list
     beijing = client.get(QUEUE, {"province": "110000000000"})
     assert submitted not in beijing.context["page"].object_list
+
+
+def test_queue_pickers_are_read_once_until_a_region_changes(
+    client_for, province_user, settings, shared_cache, django_assert_num_queries
+):
+    """The queue's pickers are the region tree's cached lists (apps.regions.selectors.picker_regions):
+    the next view reads none of them, and a renamed region shows at once."""
+    settings.CAMPAIGN_YEAR = 2026
+    make_assessments(3, state=State.SUBMITTED)
+    client = client_for(province_user)
+    client.get(QUEUE, {"state": "", "year": ""})  # reads Shanghai's cities (none) and counties, and more once
+    params = {"state": "", "year": "", "county": "310104000000", "street": "310104003000"}
+    first = queries_for(client, params)  # 徐汇区's streets
+    with django_assert_num_queries(first - 1) as ctx:
+        response = client.get(QUEUE, params)
+    assert len(rows_of(response)) == 3
+    assert not [q for q in ctx.captured_queries if '"regions_region"."level" =' in q["sql"]]
+    street = region("310104003")
+    street.name = "天平街道（新）"
+    street.save()
+    choices = client.get(QUEUE, params).context["form"].fields["street"].choices
+    assert ("310104003000", "天平街道（新）") in choices
+
+
+def test_cached_queue_pickers_keep_each_callers_scope(
+    client_for, ministry_user, province_user, city_user, shared_cache
+):
+    """Another province's or county's regions, cached by a nationwide view, are neither offered to
+    nor accepted from a scoped caller: the same refusal as a code that does not exist."""
+    params = {"state": "", "year": ""}
+    ministry = client_for(ministry_user).get(
+        QUEUE, {**params, "province": "440000000000", "city": "440300000000", "county": "440303000000"}
+    )
+    assert ministry.context["form"].is_valid()
+    shanghai = client_for(province_user).get(
+        QUEUE, {**params, "city": "440300000000", "county": "440303000000"}
+    )
+    form = shanghai.context["form"]
+    assert [c for c, _name in form.fields["city"].choices] == [""]  # a municipality
+    assert [c for c, _name in form.fields["county"].choices] == [""]  # no county of Shanghai in 深圳市
+    assert set(form.errors) == {"city", "county"}
+    shanghai = client_for(province_user).get(QUEUE, {**params, "county": "440303000000"})
+    counties = [c for c, _name in shanghai.context["form"].fields["county"].choices]
+    assert "310104000000" in counties and "440303000000" not in counties
+    assert set(shanghai.context["form"].errors) == {"county"}
+    client_for(ministry_user).get(QUEUE, {**params, "province": "310000000000", "county": "310101000000"})
+    xuhui = client_for(city_user).get(QUEUE, {**params, "street": "310101002000"})  # 黄浦区's street
+    streets = [c for c, _name in xuhui.context["form"].fields["street"].choices if c]
+    assert "310104003000" in streets and not [c for c in streets if not c.startswith("310104")]
+    assert set(xuhui.context["form"].errors) == {"street"}
 
 
 def test_queue_rows_escape_what_they_show(client_for, province_user, settings):
