@@ -66,11 +66,14 @@ class Assessment(models.Model):
     version = models.PositiveIntegerField(default=1)
     # Submission round: 1 for the first submission, +1 after each return.
     round = models.PositiveSmallIntegerField(_("Round"), default=1)
-    province = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    # The place columns have no index of their own: the (place, year, state) indexes below serve
+    # every lookup by place, and the planner took a lone place index for the queue's counts of a
+    # year, reading every year's rows of the place (issue 29).
+    province = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
     city = models.ForeignKey(
-        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
     street = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("Created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("Updated"), auto_now=True)
