@@ -168,7 +168,7 @@ def menu_inputs(user) -> tuple:
     else and shows in the menu adds it here."""
     if not is_active_user(user):
         return ()
-    region = user.region if user.region_id else None  # from the shared cache (RegionForeignKey)
+    region = user.region if user.region_id else None  # from the shared cache (CachedForeignKey)
     return (
         user.role,
         user.region_id,

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.regions.models import RegionForeignKey
+from apps.core.fields import CachedForeignKey
 
 
 class Role(models.TextChoices):
@@ -45,7 +45,7 @@ class User(AbstractUser):
 
     role = models.CharField(_("Role"), max_length=12, choices=Role.choices, default=Role.COMMUNITY)
     # Read through the shared cache: every page's scoping reads the user's region.
-    region = RegionForeignKey(
+    region = CachedForeignKey(
         "regions.Region",
         verbose_name=_("Region"),
         null=True,

@@ -1,5 +1,4 @@
 from django.db import models
-from django.db.models.fields.related_descriptors import ForwardManyToOneDescriptor
 from django.utils.translation import gettext_lazy as _
 
 
@@ -76,6 +75,9 @@ class Region(models.Model):
     )
 
     objects = RegionQuerySet.as_manager()
+    # The version under which reads of regions are cached (apps.core.versioned, CachedForeignKey):
+    # every save or delete of a region drops it (apps.py), and so does `load_regions`.
+    CACHE_VERSION = "regions"
 
     class Meta:
         verbose_name = _("Administrative division")
@@ -89,19 +91,3 @@ class Region(models.Model):
     def full_name(self) -> str:
         parts = [r.name for r in (self.province, self.city, self.county) if r is not None and r.pk != self.pk]
         return "".join([*parts, self.name])
-
-
-class CachedRegionDescriptor(ForwardManyToOneDescriptor):
-    """`user.region` read through the shared cache (`selectors.region_by_code`) instead of a query
-    on every request: the region of the signed-in user is read by every page's scoping."""
-
-    def get_object(self, instance):
-        from .selectors import region_by_code
-
-        return region_by_code(getattr(instance, self.field.attname))
-
-
-class RegionForeignKey(models.ForeignKey):
-    """A foreign key to Region whose forward access reads the cached region (see the descriptor)."""
-
-    forward_related_accessor_class = CachedRegionDescriptor

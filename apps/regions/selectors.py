@@ -10,8 +10,9 @@ from apps.core import versioned
 from .models import Region, RegionLevel
 
 # The version of the region tree's cached reads (apps.core.versioned): every save or delete of a
-# region drops it (apps.py), and so does `load_regions` (bulk writes).
-REGIONS_VERSION = "regions"
+# region drops it (apps.py), and so does `load_regions` (bulk writes). A user's region is read under it
+# too (apps.core.fields.CachedForeignKey).
+REGIONS_VERSION = Region.CACHE_VERSION
 
 
 def provincial_units() -> QuerySet[Region]:
@@ -43,19 +44,6 @@ def region_full_name(code: str) -> str:
         return "".join([*(n for c, n in above if c is not None and c != code), name])
 
     return versioned.cached(REGIONS_VERSION, f"full-name:{code}", read)
-
-
-def region_by_code(code: str) -> Region:
-    """The region `code` (Region.DoesNotExist when there is none), kept in the shared cache until a
-    region changes."""
-
-    def read() -> Region | None:
-        return Region.objects.filter(pk=code).first()
-
-    region = versioned.cached(REGIONS_VERSION, f"region:{code}", read)
-    if region is None:
-        raise Region.DoesNotExist(code)
-    return region
 
 
 class PickerRegion(NamedTuple):

@@ -1,5 +1,5 @@
 """The signed-in user's region, read by every page's scoping, comes from the shared cache
-(apps.regions.models.RegionForeignKey): no query for it once cached, and a changed region is read
+(apps.core.fields.CachedForeignKey): no query for it once cached, and a changed region is read
 afresh at once."""
 
 import pytest

@@ -1,10 +1,10 @@
-# The user's region is read through the shared cache (apps.regions.models.RegionForeignKey): a
+# The user's region is read through the shared cache (apps.core.fields.CachedForeignKey): a
 # change of the field's class only, so the state alone changes (no constraint dropped and re-added).
 
 import django.db.models.deletion
 from django.db import migrations
 
-import apps.regions.models
+import apps.core.fields
 
 
 class Migration(migrations.Migration):
@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
                 migrations.AlterField(
                     model_name="user",
                     name="region",
-                    field=apps.regions.models.RegionForeignKey(
+                    field=apps.core.fields.CachedForeignKey(
                         blank=True,
                         help_text="Street office: its street; city/county department: its city or county; provincial department: its provincial unit",
                         null=True,
