@@ -434,7 +434,11 @@ def _percentile(samples: list[float], q: float) -> float:
 
 def measure(server: Server, path: str, sessions: list[str], *, clients: int, per_client: int) -> dict:
     """Median and p95 of GET path; clients=1 is sequential. Bounded in count and in time (60 s)."""
-    for _ in range(3):  # warm the worker's connection and caches
+    # Warm every worker (its first view of a page compiles the templates and fills its per-process
+    # caches): the kernel hands connections to the workers at random, and three requests left some
+    # workers cold, so a sequential p95 could be a worker's first view (the county queue, measured
+    # first, at 96-150 ms against a median of 21). Six per worker leave one cold about once in 250.
+    for _ in range(max(3, 6 * server.workers)):
         server.get(path, sessions[0])
     samples: list[float] = []
     errors: list[int] = []
