@@ -434,12 +434,18 @@ def _percentile(samples: list[float], q: float) -> float:
 
 def measure(server: Server, path: str, sessions: list[str], *, clients: int, per_client: int) -> dict:
     """Median and p95 of GET path; clients=1 is sequential. Bounded in count and in time (60 s)."""
-    # Warm every worker (its first view of a page compiles the templates and fills its per-process
-    # caches): the kernel hands connections to the workers at random, and three requests left some
-    # workers cold, so a sequential p95 could be a worker's first view (the county queue, measured
-    # first, at 96-150 ms against a median of 21). Six per worker leave one cold about once in 250.
-    for _ in range(max(3, 6 * server.workers)):
-        server.get(path, sessions[0])
+    # Warm every worker thread and its database connection on this page: 16 clients, two requests
+    # each. A thread's first view of a page compiles its templates, and its connection's first read
+    # of a table loads the table's catalog entries; the trivial view's 16 clients had started every
+    # thread, so three sequential requests left most of them cold for the next page, and its
+    # sequential p95 was a cold view (the county queue, measured first: 96-150 ms, median 21).
+    warm = [
+        threading.Thread(target=lambda: [server.get(path, sessions[0]) for _ in range(2)]) for _ in range(16)
+    ]
+    for t in warm:
+        t.start()
+    for t in warm:
+        t.join()
     samples: list[float] = []
     errors: list[int] = []
     lock = threading.Lock()
