@@ -6,6 +6,7 @@ from typing import NamedTuple
 from django.db.models import F, Q, QuerySet
 
 from apps.core import versioned
+from apps.core.converters import CODE_REGEX
 
 from .models import Region, RegionLevel
 
@@ -65,7 +66,7 @@ PICKER_LEVELS: dict[str, Q] = {
     RegionLevel.STREET: Q(level=RegionLevel.STREET),
 }
 PARENT_COLUMNS = ("code", "province_id", "city_id", "county_id")
-REGION_CODE = re.compile(r"\d{12}")
+REGION_CODE = re.compile(CODE_REGEX)  # the URLs' rule: ASCII digits only (apps.core.converters)
 
 
 def picker_regions(*, level: str, column: str, parent: str) -> list[PickerRegion]:

@@ -33,7 +33,10 @@ def test_counties_include_the_cities_that_are_their_own_county(db):
     assert picker_regions(level="city", column="province_id", parent="310000000000") == []
 
 
-@pytest.mark.parametrize("parent", ["", "xyz", "31", "3101040000001", "31010400000x", None])
+@pytest.mark.parametrize(
+    "parent",
+    ["", "xyz", "31", "3101040000001", "31010400000x", None, "３１０１０４００００００", "٣١٠١٠٤٠٠٠٠٠٠"],
+)
 def test_what_is_no_region_code_lists_nothing_without_a_read(
     db, django_assert_num_queries, shared_cache, parent
 ):
