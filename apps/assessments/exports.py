@@ -13,7 +13,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.exports import CHUNK, local_time, place_cells
+from apps.core.exports import CHUNK, Verbatim, local_time, place_cells
 from apps.standards.selectors import national_criteria
 
 from .models import Assessment, State
@@ -133,8 +133,11 @@ def _plain_rows(qs):
 def _formatted(rows, labels):
     # The current time zone once (local_time looks it up for every value: 63,000 times nationally).
     zone = timezone.get_current_timezone()
+    texts = None
     for row in rows:
         code, name, prov, city, county, street, y, state, rnd, submitted, approved, *cells = row
+        if texts is None:
+            texts = _criterion_texts(len(cells))
         yield (
             *place_cells(code, name, prov, city, county, street),
             y,
@@ -143,17 +146,22 @@ def _formatted(rows, labels):
             rnd,
             local_time(submitted, zone),
             local_time(approved, zone),
-            *[_cell(i, c) for i, c in enumerate(cells)],
+            Verbatim([text.get(rank, "") for text, rank in zip(texts, cells, strict=True)]),
         )
 
 
-# The same texts as plain str (the choices are str subclasses: each would take neutralise's slow path).
-_RATING_TEXT = {rank: str(value) for rank, value in RATING_OF_RANK.items()}
-_VERDICT_TEXT = {rank: str(value) for rank, value in VERDICT_OF_RANK.items()}
+# The same texts as plain str (the choices are str subclasses: each would take neutralise's slow
+# path); no response under the criterion (None): "".
+RATING_TEXT: dict[int | None, str] = {
+    None: "",
+    **{rank: str(value) for rank, value in RATING_OF_RANK.items()},
+}
+VERDICT_TEXT: dict[int | None, str] = {
+    None: "",
+    **{rank: str(value) for rank, value in VERDICT_OF_RANK.items()},
+}
 
 
-def _cell(index: int, rank) -> str:
-    """Ratings and verdicts alternate (r1, v1, r2, v2, ...); no response under the criterion: ""."""
-    if rank is None:
-        return ""
-    return (_VERDICT_TEXT if index % 2 else _RATING_TEXT).get(rank, "")
+def _criterion_texts(count: int) -> list[dict]:
+    """Ratings and verdicts alternate (r1, v1, r2, v2, ...): the catalogue of each cell."""
+    return [VERDICT_TEXT if index % 2 else RATING_TEXT for index in range(count)]

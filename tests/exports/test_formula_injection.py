@@ -148,3 +148,30 @@ def test_xlsx_cells_like_error_codes_stay_text():
     rows = [[(c.value, c.data_type) for c in row] for row in ws.iter_rows(min_row=2)]
     assert [row[0] for row in rows] == [("#N/A", "s"), ("#DIV/0!", "s"), ("社区", "s")]
     assert [row[1] for row in rows] == [(1, "n"), (2, "n"), (3, "n")]
+
+
+def test_a_verbatim_tail_is_written_as_it_is_and_the_rest_still_neutralised():
+    from apps.core.exports import Verbatim, _csv_chunks, _xlsx_chunks
+
+    rows = [[EVIL, 2026, Verbatim(["达到", ""])], ["+1", 7, Verbatim([])]]
+    body = "".join(_csv_chunks(["名称", "年度", "r1", "v1"], rows)).lstrip("\ufeff")
+    assert list(csv.reader(io.StringIO(body)))[1:] == [["'" + EVIL, "2026", "达到", ""], ["'+1", "7"]]
+    data = b"".join(_xlsx_chunks("t", ["名称", "年度", "r1", "v1"], rows))
+    ws = load_workbook(io.BytesIO(data)).worksheets[0]
+    assert [[c.value for c in row] for row in ws.iter_rows(min_row=2)] == [
+        ["'" + EVIL, 2026, "达到", None],
+        ["'+1", 7, None, None],
+    ]
+
+
+def test_the_criterion_texts_written_verbatim_are_inert():
+    """The assessments export writes its rating and verdict cells without `neutralise`
+    (apps.core.exports.Verbatim): every text they can hold must pass it unchanged."""
+    from openpyxl.cell.cell import ERROR_CODES
+
+    from apps.assessments.exports import RATING_TEXT, VERDICT_TEXT
+
+    texts = {*RATING_TEXT.values(), *VERDICT_TEXT.values()}
+    assert "" in texts and len(texts) >= 5
+    for text in texts:
+        assert type(text) is str and neutralise(text) == text and text not in ERROR_CODES, text
