@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.sessions.backends import db
+from django.contrib.sessions.backends.base import UpdateError
 
 
 class SessionStore(db.SessionStore):
@@ -29,6 +30,10 @@ class SessionStore(db.SessionStore):
     def save(self, must_create=False):
         if not must_create and self.session_key is not None:
             self._get_session()  # a request that never read its session loads it here, as Django's save does
+            if self.session_key is None:
+                # The cookie's session is gone (expired, signed out elsewhere): Django's save refuses
+                # it the same way (the middleware answers 400) instead of starting an empty session.
+                raise UpdateError
             if not self.modified and self._renewal_can_wait():
                 return
         super().save(must_create=must_create)

@@ -180,10 +180,29 @@ def test_what_is_written_into_a_session_is_saved_at_once(ministry_user):
     assert SessionStore(store.session_key)["seen"] == "second"
     # A session deleted meanwhile (signed out in another tab) is not brought back by a renewal.
     stale = SessionStore(store.session_key)
-    stale.load()
+    assert stale["seen"] == "second"  # read at the start of the request, as every request reads it
     Session.objects.filter(session_key=store.session_key).delete()
     stale.save()
     assert not Session.objects.filter(session_key=store.session_key).exists()
+
+
+@pytest.mark.django_db
+def test_a_gone_session_that_was_never_read_is_refused_as_django_refuses_it():
+    """A cookie whose session no longer exists, on a request that never read it: the renewal neither
+    starts an empty session nor writes anything, as Django's own database sessions refuse it."""
+    from django.contrib.sessions.backends.base import UpdateError
+    from django.contrib.sessions.backends.db import SessionStore as DjangoStore
+
+    for store in (SessionStore, DjangoStore):
+        with pytest.raises(UpdateError):
+            store("gone" + "x" * 28).save()
+    assert not Session.objects.exists()
+    # A page (which reads the session) with such a cookie: served, the cookie dropped, nothing stored.
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = "gone" + "x" * 28
+    response = client.get(reverse("login"))
+    assert response.status_code == 200 and not Session.objects.exists()
+    assert response.cookies[settings.SESSION_COOKIE_NAME].value == ""
 
 
 # --- CSRF ------------------------------------------------------------------------------------------
