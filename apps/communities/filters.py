@@ -7,7 +7,7 @@ from apps.accounts.capabilities import is_province_staff
 from apps.accounts.scoping import is_nationwide, region_tree
 from apps.core import campaign
 from apps.regions.models import RegionLevel
-from apps.regions.selectors import picker_regions, provincial_unit_names
+from apps.regions.selectors import picker_choices, picker_regions, provincial_unit_names
 
 from .models import Community
 from .selectors import community_search_q
@@ -54,11 +54,9 @@ class CommunityFilter(django_filters.FilterSet):
         def options(level, column, parent):
             if not parent:
                 return []
-            return [
-                (r.code, r.name)
-                for r in picker_regions(level=level, column=column, parent=parent)
-                if tree.allows(r)
-            ]
+            return picker_choices(
+                r for r in picker_regions(level=level, column=column, parent=parent) if tree.allows(r)
+            )
 
         data = data or {}
         province = data.get("province") or (user.region.province_id if user and user.region_id else None)

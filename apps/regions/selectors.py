@@ -87,6 +87,11 @@ def picker_regions(*, level: str, column: str, parent: str) -> list[PickerRegion
     return versioned.cached(REGIONS_VERSION, f"picker:{level}:{column}={parent}", read)
 
 
+def picker_choices(regions) -> list[tuple[str, str]]:
+    """A picker's (code, name) options from its regions (`picker_regions`, kept to a scope)."""
+    return [(r.code, r.name) for r in regions]
+
+
 def region_children(*, user, parent: str) -> list[dict]:
     """The children of region `parent` that `user` may filter by (their scope: apps.accounts.scoping),
     as [{"code", "name", "level"}], by code. An empty `parent` is the top of the user's picker: the

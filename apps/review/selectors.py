@@ -20,7 +20,7 @@ from apps.assessments.models import Action, Assessment, AssessmentEvent, Rating,
 from apps.assessments.selectors import history_timeline as base_history_timeline
 from apps.communities.selectors import community_search_q
 from apps.regions.models import RegionLevel
-from apps.regions.selectors import PickerRegion, picker_regions, provincial_unit_names
+from apps.regions.selectors import PickerRegion, picker_choices, picker_regions, provincial_unit_names
 
 from . import workflow
 from .models import ReviewChain
@@ -314,10 +314,6 @@ def picks_city(user) -> bool:
 # no database: each keeps to the caller's scope below.
 
 
-def _options(regions) -> list[tuple[str, str]]:
-    return [(r.code, r.name) for r in regions]
-
-
 def review_cities(*, user, province: str) -> list[tuple[str, str]]:
     """The cities of `province` the caller may pick: for nationwide and provincial users (a city or
     county department's city is fixed). [] when the province has no city level (municipalities)."""
@@ -325,7 +321,7 @@ def review_cities(*, user, province: str) -> list[tuple[str, str]]:
         return []
     if not is_nationwide(user) and province != user.region_id:
         return []
-    return _options(picker_regions(level=RegionLevel.CITY, column="province_id", parent=province))
+    return picker_choices(picker_regions(level=RegionLevel.CITY, column="province_id", parent=province))
 
 
 def _scope_counties(user) -> list[PickerRegion]:
@@ -357,8 +353,8 @@ def review_counties(*, user, province: str = "", city: str = "") -> list[tuple[s
     else:
         counties = _scope_counties(user)
         if user.region is None or user.region.level in (RegionLevel.COUNTY, RegionLevel.STREET):
-            return _options(counties)
-    return _options(
+            return picker_choices(counties)
+    return picker_choices(
         r for r in counties if (not province or r.province_id == province) and (not city or r.city_id == city)
     )
 
@@ -371,7 +367,7 @@ def review_streets(*, user, county: str, counties=()) -> list[tuple[str, str]]:
     streets = picker_regions(level=RegionLevel.STREET, column="county_id", parent=county)
     if user.region is not None and user.region.level == RegionLevel.STREET:
         streets = [r for r in streets if r.code == user.region_id]
-    return _options(streets)
+    return picker_choices(streets)
 
 
 def _county_in_scope(user, county: str) -> bool:
